@@ -1,0 +1,1 @@
+"""Thin adapters from host systems (command line, …) to the ccm_rules core."""

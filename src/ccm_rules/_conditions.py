@@ -1,0 +1,532 @@
+"""Declarative conditions compiled once, at load time, into evaluator objects (no eval).
+
+A condition is a YAML mapping with one operator:
+
+    {all: [...]} {any: [...]} {not: {...}}
+    {fact: NAME, <op>: OPERAND}                  op: eq ne lt lte gt gte in not_in
+    {count: COLLECTION, where: {...}, <op>: OPERAND, among: CODES}
+    {every: COLLECTION, where: {...}, among: CODES}
+    {some: COLLECTION, where: {...}, among: CODES}
+    {field: NAME, <op>: OPERAND}                 only inside `where`
+
+An OPERAND is a literal or `{param: NAME}`. Evaluation is three-valued (Kleene): a
+missing fact makes a comparison unknown, and unknown propagates only as far as it
+can still change the result.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._decision import FactUse, ItemResult, ParamUse, TraceNode
+from ._spec import FactSpec, ParameterSpec
+from ._truth import TV, Truth, k_and, k_not, k_or
+from ._vocabulary import Vocabulary
+from ._yaml import Path_
+
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "in": lambda value, operand: value in operand,
+    "not_in": lambda value, operand: value not in operand,
+}
+ORDERED = {"lt", "lte", "gt", "gte"}
+MEMBERSHIP = {"in", "not_in"}
+QUANTIFIERS = ("count", "every", "some")
+
+Facts = Mapping[str, Any]
+Params = Mapping[str, ParamUse]
+Item = Mapping[str, Any]
+
+
+@attrs.frozen
+class ValueType:
+    """What a fact, field or parameter holds, as far as type checks need to know."""
+
+    kind: str  # boolean | integer | number | enum | date | collection | codes | string
+    values: frozenset[str] | None = None
+    low: float | None = None
+    high: float | None = None
+    vocabulary: str | None = None
+
+
+@attrs.define
+class Scope:
+    """What a condition may refer to, and where compile problems are collected."""
+
+    facts: Mapping[str, FactSpec]
+    params: Mapping[str, ParameterSpec]
+    vocabularies: Mapping[str, Vocabulary]
+    problems: list[tuple[Path_, str]] = attrs.Factory(list)
+    facts_used: set[str] = attrs.Factory(set)
+    params_used: set[str] = attrs.Factory(set)
+
+    def fact_type(self, name: str) -> ValueType:
+        spec = self.facts[name]
+        if spec.type == "enum":
+            return ValueType("enum", values=frozenset(spec.values or ()))
+        if spec.type == "domain_statuses":
+            return ValueType("collection", vocabulary=spec.vocabulary)
+        return ValueType(spec.type, low=spec.min, high=spec.max)
+
+    def param_type(self, name: str) -> ValueType:
+        spec = self.params[name]
+        return ValueType(spec.type, vocabulary=spec.vocabulary)
+
+    def param_values(self, name: str) -> list[Any]:
+        return [v.value for v in self.params[name].values]
+
+
+class Node:
+    """A compiled condition: `test` for speed inside quantifiers, `trace` to explain."""
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        raise NotImplementedError
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        raise NotImplementedError
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        """Whether some facts could make this node `want` (used to find dead rules)."""
+        raise NotImplementedError
+
+
+class Junction(Node):
+    """`all` (Kleene and) or `any` (Kleene or) of child conditions."""
+
+    def __init__(self, op: str, children: Sequence[Node]) -> None:
+        self.op = op
+        self.children = tuple(children)
+        self.combine = k_and if op == "all" else k_or
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        return self.combine(child.test(facts, params, item) for child in self.children)
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        pairs = [child.trace(facts, params) for child in self.children]
+        value = self.combine(tv for tv, _ in pairs)
+        return value, TraceNode(self.op, Truth.of(value), children=tuple(n for _, n in pairs))
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        conjunctive = (self.op == "all") == want
+        if not conjunctive:
+            return any(child.can_be(want, scope) for child in self.children)
+        if not all(child.can_be(want, scope) for child in self.children):
+            return False
+        return _jointly_possible(self.children, want, scope)
+
+
+class Negation(Node):
+    """`not`: true where its child is false; unknown stays unknown."""
+
+    def __init__(self, child: Node) -> None:
+        self.child = child
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        return k_not(self.child.test(facts, params, item))
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        value, node = self.child.trace(facts, params)
+        negated = k_not(value)
+        return negated, TraceNode("not", Truth.of(negated), children=(node,))
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        return self.child.can_be(not want, scope)
+
+
+class Comparison(Node):
+    """A fact (or, inside `where`, an item field) compared with a literal or parameter."""
+
+    def __init__(
+        self, name: str, is_field: bool, op: str, operand: Any, param: str | None, vtype: ValueType
+    ) -> None:
+        self.name = name
+        self.is_field = is_field
+        self.op = op
+        self.fn = COMPARISONS[op]
+        self.operand = operand
+        self.param = param
+        self.vtype = vtype
+
+    def _operand(self, params: Params) -> Any:
+        return params[self.param].value if self.param is not None else self.operand
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        value = item[self.name] if self.is_field and item is not None else facts.get(self.name)
+        if value is None:
+            return None
+        return self.fn(value, self._operand(params))
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        value = facts.get(self.name)
+        tv = None if value is None else self.fn(value, self._operand(params))
+        return tv, TraceNode(
+            self.op,
+            Truth.of(tv),
+            fact=FactUse(self.name, value),
+            param=params[self.param] if self.param is not None else None,
+            operand=self.operand,
+        )
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        operands = scope.param_values(self.param) if self.param is not None else [self.operand]
+        return any(_comparison_possible(self, operand, want) for operand in operands)
+
+
+class Quantifier(Node):
+    """`count`, `every` or `some` over a collection fact such as the life domains."""
+
+    def __init__(
+        self,
+        kind: str,
+        collection: str,
+        where: Node,
+        among: Any,
+        among_param: str | None,
+        op: str | None,
+        operand: Any,
+        param: str | None,
+        size: int,
+    ) -> None:
+        self.kind = kind
+        self.collection = collection
+        self.where = where
+        self.among = frozenset(among) if among is not None else None
+        self.among_param = among_param
+        self.op = op
+        self.operand = operand
+        self.param = param
+        self.size = size
+
+    def _items(self, facts: Facts, params: Params) -> Sequence[Item] | None:
+        items: Sequence[Item] | None = facts.get(self.collection)
+        if items is None:
+            return None
+        among = self.among
+        if self.among_param is not None:
+            among = frozenset(params[self.among_param].value)
+        if among is None:
+            return items
+        return [item for item in items if item["code"] in among]
+
+    def _combine(self, values: Sequence[TV], params: Params) -> TV:
+        if self.kind == "every":
+            return k_and(values)
+        if self.kind == "some":
+            return k_or(values)
+        sure = sum(1 for v in values if v is True)
+        maybe = sure + sum(1 for v in values if v is None)
+        assert self.op is not None
+        target = params[self.param].value if self.param is not None else self.operand
+        return _count_compare(self.op, sure, maybe, target)
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        items = self._items(facts, params)
+        if items is None:
+            return None
+        return self._combine([self.where.test(facts, params, it) for it in items], params)
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        items = self._items(facts, params)
+        if items is None:
+            value: TV = None
+            results: tuple[ItemResult, ...] = ()
+        else:
+            tvs = [self.where.test(facts, params, it) for it in items]
+            value = self._combine(tvs, params)
+            results = tuple(ItemResult(it["code"], Truth.of(tv)) for it, tv in zip(items, tvs, strict=True))
+        param = self.param or self.among_param
+        return value, TraceNode(
+            self.kind if self.op is None else f"count_{self.op}",
+            Truth.of(value),
+            fact=FactUse(self.collection, None if items is None else "given"),
+            param=params[param] if param is not None else None,
+            operand=self.operand,
+            items=results,
+        )
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        size = self.size if self.among is None else len(self.among)
+        inner_true = self.where.can_be(True, scope)
+        inner_false = self.where.can_be(False, scope)
+        if self.kind == "every":
+            return (inner_true or size == 0) if want else (inner_false and size > 0)
+        if self.kind == "some":
+            return (inner_true and size > 0) if want else (inner_false or size == 0)
+        low = 0 if inner_false or size == 0 else size
+        high = size if inner_true else 0
+        assert self.op is not None
+        targets = scope.param_values(self.param) if self.param is not None else [self.operand]
+        fn = COMPARISONS[self.op]
+        return any(fn(c, t) == want for t in targets for c in range(low, high + 1))
+
+
+def _count_compare(op: str, sure: int, maybe: int, target: int) -> TV:
+    """Compare a count known to lie in [sure, maybe] with a target, three-valued."""
+    fn = COMPARISONS[op]
+    outcomes = {fn(sure, target), fn(maybe, target)}
+    if op in ("eq", "ne") and sure <= target <= maybe and sure != maybe:
+        outcomes = {True, False}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def _comparison_possible(node: Comparison, operand: Any, want: bool) -> bool:
+    vtype = node.vtype
+    if vtype.kind in ("integer", "number"):
+        low = vtype.low if vtype.low is not None else float("-inf")
+        high = vtype.high if vtype.high is not None else float("inf")
+        return _interval_possible([(node.op, operand, want)], low, high, vtype.kind == "integer")
+    if vtype.kind == "enum" and vtype.values is not None:
+        return bool(_enum_allowed(node.op, operand, want, vtype.values))
+    if vtype.kind == "boolean" and node.op in ("eq", "ne"):
+        return True
+    return True
+
+
+def _enum_allowed(op: str, operand: Any, want: bool, values: frozenset[str]) -> frozenset[str]:
+    fn = COMPARISONS[op]
+    return frozenset(v for v in values if fn(v, operand) == want)
+
+
+def _interval_possible(
+    constraints: list[tuple[str, Any, bool]], low: float, high: float, integral: bool
+) -> bool:
+    """Whether one value in [low, high] meets every (op, operand, want) at once."""
+    candidates = {low, high}
+    for _, operand, _ in constraints:
+        if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+            step = 1 if integral else 1e-9
+            candidates.update({operand, operand - step, operand + step})
+        elif isinstance(operand, (list, tuple, frozenset)):
+            candidates.update(x for x in operand if isinstance(x, (int, float)))
+    finite = [c for c in candidates if c != float("inf") and c != float("-inf")]
+    if not finite:
+        finite = [0]
+    for candidate in finite:
+        if not low <= candidate <= high or (integral and candidate != int(candidate)):
+            continue
+        if all(COMPARISONS[op](candidate, operand) == want for op, operand, want in constraints):
+            return True
+    return False
+
+
+def _jointly_possible(children: Sequence[Node], want: bool, scope: Scope) -> bool:
+    """Check literal comparisons on one fact in a conjunction against each other."""
+    by_fact: dict[str, list[Comparison]] = {}
+    for child in children:
+        if isinstance(child, Comparison) and child.param is None and not child.is_field:
+            by_fact.setdefault(child.name, []).append(child)
+    for group in by_fact.values():
+        vtype = group[0].vtype
+        if vtype.kind in ("integer", "number"):
+            low = vtype.low if vtype.low is not None else float("-inf")
+            high = vtype.high if vtype.high is not None else float("inf")
+            constraints = [(c.op, c.operand, want) for c in group]
+            if not _interval_possible(constraints, low, high, vtype.kind == "integer"):
+                return False
+        elif vtype.kind == "enum" and vtype.values is not None:
+            allowed = vtype.values
+            for c in group:
+                allowed = allowed & _enum_allowed(c.op, c.operand, want, vtype.values)
+            if not allowed:
+                return False
+    return True
+
+
+# ---------------------------------------------------------------- compiling
+
+
+class _Invalid(Exception):  # noqa: N818 - internal: a problem was recorded, stop this branch
+    pass
+
+
+def compile_condition(raw: Any, scope: Scope, path: Path_) -> Node | None:
+    """Compile a condition; problems go to `scope.problems` and None is returned."""
+    try:
+        return _compile(raw, scope, path, item_type=None)
+    except _Invalid:
+        return None
+
+
+def _fail(scope: Scope, path: Path_, message: str) -> _Invalid:
+    scope.problems.append((path, message))
+    return _Invalid()
+
+
+def _compile(raw: Any, scope: Scope, path: Path_, item_type: Vocabulary | None) -> Node:
+    if not isinstance(raw, dict):
+        raise _fail(scope, path, f"a condition must be a mapping, got {type(raw).__name__}")
+    if "all" in raw or "any" in raw:
+        op = "all" if "all" in raw else "any"
+        _only_keys(raw, {op}, scope, path)
+        parts = raw[op]
+        if not isinstance(parts, list) or not parts:
+            raise _fail(scope, (*path, op), f"'{op}' needs a non-empty list of conditions")
+        children = []
+        failed = False
+        for index, part in enumerate(parts):
+            try:
+                children.append(_compile(part, scope, (*path, op, index), item_type))
+            except _Invalid:
+                failed = True
+        if failed:
+            raise _Invalid()
+        return Junction(op, children)
+    if "not" in raw:
+        _only_keys(raw, {"not"}, scope, path)
+        return Negation(_compile(raw["not"], scope, (*path, "not"), item_type))
+    if "fact" in raw or "field" in raw:
+        return _compile_comparison(raw, scope, path, item_type)
+    for kind in QUANTIFIERS:
+        if kind in raw:
+            if item_type is not None:
+                raise _fail(scope, path, f"'{kind}' cannot be nested inside 'where'")
+            return _compile_quantifier(kind, raw, scope, path)
+    known = "all, any, not, fact, field, count, every, some"
+    raise _fail(scope, path, f"unknown condition {sorted(raw)!r}; a condition starts with one of: {known}")
+
+
+def _only_keys(raw: dict[str, Any], allowed: set[str], scope: Scope, path: Path_) -> None:
+    extra = sorted(set(raw) - allowed)
+    if extra:
+        raise _fail(scope, (*path, extra[0]), f"unexpected key(s) {extra} beside {sorted(allowed)}")
+
+
+def _one_comparison(raw: dict[str, Any], scope: Scope, path: Path_, what: str) -> str:
+    ops = [key for key in raw if key in COMPARISONS]
+    if len(ops) != 1:
+        names = ", ".join(COMPARISONS)
+        raise _fail(scope, path, f"{what} needs exactly one comparison of: {names}; found {ops or 'none'}")
+    return ops[0]
+
+
+def _compile_comparison(
+    raw: dict[str, Any], scope: Scope, path: Path_, item_type: Vocabulary | None
+) -> Comparison:
+    is_field = "field" in raw
+    name = raw["field"] if is_field else raw["fact"]
+    key = "field" if is_field else "fact"
+    op = _one_comparison(raw, scope, path, f"'{key}: {name}'")
+    _only_keys(raw, {key, op}, scope, path)
+    if is_field:
+        if item_type is None:
+            raise _fail(scope, (*path, "field"), "'field' is only allowed inside a quantifier's 'where'")
+        if name not in item_type.field_types:
+            fields = ", ".join(sorted(item_type.field_types))
+            raise _fail(scope, (*path, "field"), f"unknown field {name!r}; fields: {fields}")
+        vtype = item_type.field_types[name]
+    else:
+        if not isinstance(name, str) or name not in scope.facts:
+            raise _fail(scope, (*path, "fact"), f"undeclared fact {name!r}{_suggest(name, scope.facts)}")
+        scope.facts_used.add(name)
+        vtype = scope.fact_type(name)
+        if vtype.kind == "collection":
+            raise _fail(scope, (*path, "fact"), f"fact {name!r} is a collection: use count/every/some")
+    operand, param = _operand(raw[op], scope, (*path, op))
+    _check_operand(op, vtype, operand, param, scope, (*path, op))
+    return Comparison(name, is_field, op, operand, param, vtype)
+
+
+def _compile_quantifier(kind: str, raw: dict[str, Any], scope: Scope, path: Path_) -> Quantifier:
+    collection = raw[kind]
+    if not isinstance(collection, str) or collection not in scope.facts:
+        raise _fail(scope, (*path, kind), f"undeclared fact {collection!r}{_suggest(collection, scope.facts)}")
+    spec = scope.facts[collection]
+    if spec.type != "domain_statuses" or spec.vocabulary not in scope.vocabularies:
+        raise _fail(scope, (*path, kind), f"fact {collection!r} is not a collection of domain statuses")
+    scope.facts_used.add(collection)
+    vocabulary = scope.vocabularies[spec.vocabulary]
+    allowed = {kind, "where", "among"}
+    op = None
+    if kind == "count":
+        op = _one_comparison(raw, scope, path, f"'count: {collection}'")
+        allowed.add(op)
+    _only_keys(raw, allowed, scope, path)
+    if "where" not in raw:
+        raise _fail(scope, path, f"'{kind}' needs a 'where' condition on the items")
+    where = _compile(raw["where"], scope, (*path, "where"), vocabulary)
+    among, among_param = None, None
+    if "among" in raw:
+        among, among_param = _operand(raw["among"], scope, (*path, "among"))
+        codes_type = ValueType("enum", values=frozenset(vocabulary.codes))
+        _check_operand("in", codes_type, among, among_param, scope, (*path, "among"))
+    operand, param = (None, None)
+    if op is not None:
+        operand, param = _operand(raw[op], scope, (*path, op))
+        _check_operand(op, ValueType("integer", low=0, high=len(vocabulary.codes)), operand, param, scope, (*path, op))
+    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes))
+
+
+def _operand(raw: Any, scope: Scope, path: Path_) -> tuple[Any, str | None]:
+    if isinstance(raw, dict):
+        if set(raw) != {"param"}:
+            raise _fail(scope, path, "an operand mapping must be exactly {param: NAME}")
+        name = raw["param"]
+        if name not in scope.params:
+            raise _fail(scope, (*path, "param"), f"undeclared parameter {name!r}{_suggest(name, scope.params)}")
+        scope.params_used.add(name)
+        return None, name
+    if isinstance(raw, list):
+        return tuple(raw), None
+    return raw, None
+
+
+def _check_operand(
+    op: str, vtype: ValueType, operand: Any, param: str | None, scope: Scope, path: Path_
+) -> None:
+    values = [operand] if param is None else scope.param_values(param)
+    if param is not None:
+        ptype = scope.param_type(param)
+        if op in MEMBERSHIP and ptype.kind != "codes":
+            raise _fail(scope, path, f"'{op}' needs a parameter of type codes; {param!r} is {ptype.kind}")
+        if op not in MEMBERSHIP and ptype.kind != _param_kind_for(vtype):
+            raise _fail(scope, path, f"parameter {param!r} is {ptype.kind}, but the value compared is {vtype.kind}")
+        values = [tuple(v) if isinstance(v, list) else v for v in values]
+    for value in values:
+        if op in MEMBERSHIP:
+            if not isinstance(value, tuple):
+                raise _fail(scope, path, f"'{op}' needs a list, got {value!r}")
+            for element in value:
+                _check_scalar(vtype, element, scope, path)
+        else:
+            if op in ORDERED and vtype.kind not in ("integer", "number", "date"):
+                raise _fail(scope, path, f"'{op}' orders values, but the value compared is {vtype.kind}")
+            _check_scalar(vtype, value, scope, path)
+
+
+def _param_kind_for(vtype: ValueType) -> str:
+    return {"enum": "string", "date": "string"}.get(vtype.kind, vtype.kind)
+
+
+def _check_scalar(vtype: ValueType, value: Any, scope: Scope, path: Path_) -> None:
+    kind = vtype.kind
+    ok = {
+        "boolean": isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "date": isinstance(value, datetime.date),
+        "enum": isinstance(value, str),
+        "nullable_boolean": isinstance(value, bool),
+    }.get(kind, True)
+    if not ok:
+        raise _fail(scope, path, f"expected a {kind} value, got {type(value).__name__} {value!r}")
+    if kind == "enum" and vtype.values is not None and value not in vtype.values:
+        raise _fail(scope, path, f"{value!r} is not one of: {', '.join(sorted(vtype.values))}")
+
+
+def _suggest(name: object, known: Mapping[str, Any]) -> str:
+    import difflib
+
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,134 @@
+"""cattrs converters: a strict one for rule files and one for decisions and facts.
+
+Each call makes a new converter, so no caller can change another's (no global state).
+Structuring errors are turned into `Problem`s with a cattrs-style path.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ._errors import Problem
+from ._spec import RENAMES, SPEC_KINDS
+from ._yaml import Path_, format_path
+
+
+def _structure_date(value: Any, _: type) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time {value!r}")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as err:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from err
+    raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+
+
+def _strict_scalar(kind: type) -> Any:
+    def structure(value: Any, _: type) -> Any:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if type(value) is not kind:
+            raise ValueError(f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
+        return value
+
+    return structure
+
+
+def make_spec_converter() -> cattrs.Converter:
+    """A converter for rule files: unknown keys refused, scalars not coerced."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(datetime.date, _structure_date)
+    for kind in (str, int, float, bool):
+        conv.register_structure_hook(kind, _strict_scalar(kind))
+    for cls, renames in RENAMES.items():
+        overrides = {field: override(rename=key) for field, key in renames.items()}
+        conv.register_structure_hook(
+            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+        )
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **overrides))
+    return conv
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter for facts and decisions: dates as ISO strings, enums as their values."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
+    return conv
+
+
+def _yaml_key(cls: type, name: str) -> str:
+    return RENAMES.get(cls, {}).get(name, name)
+
+
+def _allowed_keys(cls: type) -> list[str]:
+    return sorted(_yaml_key(cls, f.name) for f in attrs.fields(cls))
+
+
+def cattrs_problems(err: BaseException, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """Flatten a cattrs validation error into `(path, message)` pairs, one per problem."""
+    if isinstance(err, ClassValidationError):
+        with_notes, without = err.group_exceptions()
+        found: list[tuple[Path_, str]] = []
+        for sub, note in with_notes:
+            found.extend(cattrs_problems(sub, (*path, _yaml_key(err.cl, note.name))))
+        for sub in without:
+            found.extend(cattrs_problems(sub, path))
+        return found
+    if isinstance(err, IterableValidationError):
+        with_notes_i, without_i = err.group_exceptions()
+        found = []
+        for sub, note in with_notes_i:
+            found.extend(cattrs_problems(sub, (*path, note.index)))
+        for sub in without_i:
+            found.extend(cattrs_problems(sub, path))
+        return found
+    if isinstance(err, ForbiddenExtraKeysError):
+        allowed = ", ".join(_allowed_keys(err.cl))
+        return [
+            ((*path, key), f"unknown key {key!r}; allowed keys: {allowed}")
+            for key in sorted(err.extra_fields)
+        ]
+    if isinstance(err, KeyError):
+        return [(path, f"required key {err.args[0]!r} is missing")]
+    if isinstance(err, (ValueError, TypeError)):
+        return [(path, _plain_message(err))]
+    return [(path, f"{type(err).__name__}: {err}")]
+
+
+def _plain_message(err: BaseException) -> str:
+    text = str(err)
+    if isinstance(err, TypeError) and "argument" in text:
+        return f"wrong shape: {text}"
+    return text
+
+
+def structure_spec(conv: cattrs.Converter, data: Any, file: str) -> tuple[Any, list[Problem]]:
+    """Structure one rule file by its `kind`; return the spec or the problems found."""
+    if not isinstance(data, dict):
+        return None, [Problem("a rule file must be a mapping with a 'kind' key", file=file)]
+    kind = data.get("kind")
+    cls = SPEC_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        kinds = ", ".join(sorted(SPEC_KINDS))
+        return None, [Problem(f"unknown kind {kind!r}; expected one of: {kinds}", path="$.kind", file=file)]
+    try:
+        return conv.structure(data, cls), []
+    except (ClassValidationError, IterableValidationError) as err:
+        return None, [
+            Problem(message, path=format_path(path), file=file, kind="schema")
+            for path, message in cattrs_problems(err)
+        ]

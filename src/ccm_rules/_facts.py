@@ -1,0 +1,129 @@
+"""Validating facts against a ruleset's declared facts: every problem, with its path."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import FactsError, Problem
+from ._spec import FactSpec
+from ._vocabulary import Vocabulary
+
+
+def validate_facts(
+    raw: Mapping[str, Any],
+    specs: Mapping[str, FactSpec],
+    vocabularies: Mapping[str, Vocabulary],
+    *,
+    file: str | None = None,
+    lines: Mapping[str, int] | None = None,
+    prefix: str = "$",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check raw facts; return (facts as given, normalised; facts ready to evaluate).
+
+    `None` or an absent key means *unknown*. Raises `FactsError` with every problem.
+    """
+    if not isinstance(raw, Mapping):
+        raise FactsError("facts must be a mapping", [Problem("facts must be a mapping of name to value", prefix, file)])
+    problems: list[Problem] = []
+    given: dict[str, Any] = {}
+    ready: dict[str, Any] = {}
+
+    def problem(name: str, message: str, sub: str = "") -> None:
+        line = lines.get(name) if lines else None
+        problems.append(Problem(message, f"{prefix}.{name}{sub}", file, line, kind="fact"))
+
+    for name, value in raw.items():
+        spec = specs.get(name) if isinstance(name, str) else None
+        if spec is None:
+            close = difflib.get_close_matches(str(name), list(specs), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known facts: {', '.join(sorted(specs))}"
+            problem(str(name), f"unknown fact {name!r}{hint}")
+            continue
+        if value is None:
+            continue
+        try:
+            checked = _check(spec, value, vocabularies)
+        except _Bad as bad:
+            problem(name, bad.message, bad.sub)
+            continue
+        given[name] = checked
+        ready[name] = vocabularies[spec.vocabulary].items(checked) if spec.type == "domain_statuses" and spec.vocabulary else checked
+    if problems:
+        raise FactsError("the facts are not valid", problems)
+    return given, ready
+
+
+class _Bad(Exception):  # noqa: N818 - internal carrier
+    def __init__(self, message: str, sub: str = "") -> None:
+        self.message = message
+        self.sub = sub
+        super().__init__(message)
+
+
+def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -> Any:
+    kind = spec.type
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise _Bad(f"expected true or false, got {_show(value)}")
+        return value
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Bad(f"expected a{'n integer' if kind == 'integer' else ' number'}, got {_show(value)}")
+        if kind == "integer" and isinstance(value, float):
+            if not value.is_integer():
+                raise _Bad(f"expected a whole number, got {value!r}")
+            value = int(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Bad(f"expected a finite number, got {value!r}")
+        if spec.min is not None and value < spec.min:
+            raise _Bad(f"{value!r} is below the smallest allowed value {_num(spec.min)}")
+        if spec.max is not None and value > spec.max:
+            raise _Bad(f"{value!r} is above the largest allowed value {_num(spec.max)}")
+        return value
+    if kind == "enum":
+        allowed = spec.values or []
+        if not isinstance(value, str) or value not in allowed:
+            close = difflib.get_close_matches(str(value), allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise _Bad(f"{_show(value)} is not one of: {', '.join(allowed)}{hint}")
+        return value
+    if kind == "date":
+        if isinstance(value, datetime.datetime):
+            raise _Bad(f"expected a date (YYYY-MM-DD), got a date and time {value.isoformat()}")
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                raise _Bad(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+        raise _Bad(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    assert kind == "domain_statuses" and spec.vocabulary is not None
+    return _check_domains(value, vocabularies[spec.vocabulary])
+
+
+def _check_domains(value: Any, vocabulary: Vocabulary) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _Bad(f"expected a mapping of life-domain code to status, got {_show(value)}")
+    out: dict[str, str] = {}
+    for code, status in value.items():
+        if code not in vocabulary.codes:
+            close = difflib.get_close_matches(str(code), vocabulary.codes, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known domains: {', '.join(vocabulary.codes)}"
+            raise _Bad(f"unknown life-domain code {code!r}{hint}", f".{code}")
+        if status not in vocabulary.statuses:
+            raise _Bad(f"{_show(status)} is not a status; use one of: {', '.join(vocabulary.statuses)}", f".{code}")
+        out[code] = status
+    return dict(sorted(out.items(), key=lambda kv: vocabulary.codes.index(kv[0])))
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,494 @@
+"""Loading a rule pack: read every file, check everything, compile conditions once."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib.resources
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._conditions import Node, Scope, compile_condition
+from ._convert import make_spec_converter, structure_spec
+from ._decision import PackInfo, ParamUse
+from ._errors import ParameterNotInForceError, Problem, RulePackError
+from ._spec import (
+    PROJECT_POLICY,
+    CriterionSpec,
+    PackSpec,
+    ParameterSpec,
+    RulesetSpec,
+    Source,
+    TextsSpec,
+    VocabularySpec,
+)
+from ._vocabulary import Vocabulary
+from ._yaml import Located, Path_, YamlProblem, format_path, read_yaml
+
+OUTCOME_KEYS = ("eligible", "not_eligible", "undetermined")
+_PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: inside the installed package, or `rules/` of a source checkout."""
+    packaged = importlib.resources.files("ccm_rules") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+@attrs.frozen
+class Parameter:
+    """A parameter with its dated values; `at(date)` gives the value in force then."""
+
+    name: str
+    spec: ParameterSpec
+
+    def at(self, on: datetime.date) -> ParamUse:
+        for value in self.spec.values:
+            if value.valid_from <= on and (value.valid_until is None or on <= value.valid_until):
+                payload = value.value
+                if isinstance(payload, list):
+                    payload = tuple(payload)
+                return ParamUse(self.name, payload, value.valid_from, value.valid_until)
+        raise ParameterNotInForceError(self.name, on)
+
+
+@attrs.frozen
+class Criterion:
+    """A criterion with its compiled condition."""
+
+    spec: CriterionSpec
+    node: Node
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+class Ruleset:
+    """One compiled ruleset of a pack (e.g. eligibility); evaluate it with `decide()`."""
+
+    def __init__(
+        self,
+        spec: RulesetSpec,
+        criteria: Iterable[Criterion],
+        vocabularies: Mapping[str, Vocabulary],
+        pack: PackInfo,
+    ) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.criteria = tuple(criteria)
+        self.vocabularies = vocabularies
+        self.parameters = {name: Parameter(name, p) for name, p in spec.parameters.items()}
+        self.pack_info = pack
+        self._params_by_date: dict[datetime.date, dict[str, ParamUse]] = {}
+
+    def params_at(self, on: datetime.date) -> dict[str, ParamUse]:
+        """Every parameter's value in force on `on` (cached per date)."""
+        cached = self._params_by_date.get(on)
+        if cached is None:
+            cached = {name: p.at(on) for name, p in self.parameters.items()}
+            if len(self._params_by_date) < 4096:
+                self._params_by_date[on] = cached
+        return cached
+
+
+class RulePack:
+    """A loaded, checked rule pack: its rulesets, vocabularies and shared texts."""
+
+    def __init__(
+        self,
+        spec: PackSpec,
+        rulesets: Mapping[str, Ruleset],
+        vocabularies: Mapping[str, Vocabulary],
+        texts: Mapping[str, Mapping[str, str]],
+        info: PackInfo,
+        root: Path,
+        documents: Mapping[str, list[Any]] | None = None,
+    ) -> None:
+        self.spec = spec
+        self._documents = dict(documents or {})
+        self.rulesets = dict(rulesets)
+        self.vocabularies = dict(vocabularies)
+        self.texts = dict(texts)
+        self.info = info
+        self.root = root
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.spec.languages)
+
+    def ruleset(self, ruleset_id: str) -> Ruleset:
+        try:
+            return self.rulesets[ruleset_id]
+        except KeyError:
+            known = ", ".join(sorted(self.rulesets))
+            raise KeyError(f"no ruleset {ruleset_id!r} in pack {self.info.id}; rulesets: {known}") from None
+
+    def documents(self, kind: str) -> list[Any]:
+        """Every loaded spec of a registered extra kind (see `register_kind`), by file order."""
+        return list(self._documents.get(kind, []))
+
+    def text(self, key: str, lang: str) -> str:
+        return self.texts[key][lang]
+
+    @classmethod
+    def load(cls, root: Path | str | None = None) -> RulePack:
+        """Load and check a pack; raise `RulePackError` listing every error found."""
+        pack, problems = _load(Path(root) if root is not None else default_rules_dir())
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or pack is None:
+            raise RulePackError("the rule pack is not valid", errors)
+        return pack
+
+
+def check_pack(root: Path | str) -> list[Problem]:
+    """Every problem in a rule pack (errors and warnings), as `rules check` reports them."""
+    _, problems = _load(Path(root))
+    return problems
+
+
+# ---------------------------------------------------------------- loading
+
+
+@attrs.define
+class _File:
+    located: Located
+    spec: Any
+
+    def problem(self, path: Path_, message: str, rule_id: str | None = None, severity: str = "error", kind: str = "invalid") -> Problem:
+        return Problem(
+            message,
+            format_path(path),
+            self.located.file,
+            self.located.line(path),
+            rule_id,
+            kind,
+            severity,
+        )
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def content_hash(root: Path) -> str:
+    """SHA-256 over every rule file's relative path and bytes, in sorted order."""
+    digest = hashlib.sha256()
+    for path in _yaml_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(f"rule pack directory not found: {root}", file=str(root), kind="io")]
+    converter = make_spec_converter()
+    files: list[_File] = []
+    for path in _yaml_files(root):
+        try:
+            located = read_yaml(path)
+        except YamlProblem as err:
+            problems.append(err.problem)
+            continue
+        spec, found = structure_spec(converter, located.data, located.file)
+        for p in found:
+            problems.append(attrs.evolve(p, line=located.line(_parse_path(p.path))))
+        if spec is not None:
+            files.append(_File(located, spec))
+
+    manifests = [f for f in files if isinstance(f.spec, PackSpec)]
+    if len(manifests) != 1:
+        names = ", ".join(f.located.file for f in manifests) or "none"
+        problems.append(Problem(f"a pack needs exactly one file of kind 'pack'; found: {names}", file=str(root)))
+        return None, problems
+    manifest = manifests[0]
+    languages = tuple(manifest.spec.languages)
+
+    for file in files:
+        problems.extend(_check_translations(file, languages))
+
+    vocabularies: dict[str, Vocabulary] = {}
+    for file in files:
+        if isinstance(file.spec, VocabularySpec):
+            problems.extend(_check_vocabulary(file))
+            if file.spec.id in vocabularies:
+                problems.append(file.problem(("id",), f"duplicate vocabulary id {file.spec.id!r}"))
+            vocabularies[file.spec.id] = Vocabulary(file.spec)
+
+    texts: dict[str, Mapping[str, str]] = {}
+    for file in files:
+        if isinstance(file.spec, TextsSpec):
+            for key, value in file.spec.texts.items():
+                if key in texts:
+                    problems.append(file.problem(("texts", key), f"duplicate text key {key!r}"))
+                texts[key] = value
+
+    info = PackInfo(manifest.spec.id, manifest.spec.version, content_hash(root))
+    rulesets: dict[str, Ruleset] = {}
+    rule_ids: dict[str, str] = {}
+    for file in files:
+        if not isinstance(file.spec, RulesetSpec):
+            continue
+        spec = file.spec
+        if spec.id in rulesets:
+            problems.append(file.problem(("id",), f"duplicate ruleset id {spec.id!r}"))
+        for index, criterion in enumerate(spec.criteria):
+            where = f"{file.located.file}:{file.located.line(('criteria', index, 'id'))}"
+            if criterion.id in rule_ids:
+                problems.append(
+                    file.problem(("criteria", index, "id"), f"duplicate rule id {criterion.id!r} (first at {rule_ids[criterion.id]})", criterion.id)
+                )
+            else:
+                rule_ids[criterion.id] = where
+        ruleset, found = _compile_ruleset(file, vocabularies, info)
+        problems.extend(found)
+        if ruleset is not None:
+            rulesets[spec.id] = ruleset
+
+    documents: dict[str, list[Any]] = {}
+    core = (PackSpec, RulesetSpec, VocabularySpec, TextsSpec)
+    for file in files:
+        problems.extend(_check_sources(file))
+        if not isinstance(file.spec, core):
+            documents.setdefault(file.spec.kind, []).append(file.spec)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents), problems
+
+
+_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")
+
+
+def _parse_path(text: str) -> Path_:
+    parts: list[str | int] = []
+    for name, index, key in _PATH_PART.findall(text.removeprefix("$")):
+        parts.append(int(index) if index else (name or key))
+    return tuple(parts)
+
+
+def _walk_texts(value: Any, path: Path_, cls: type | None) -> Iterator[tuple[Path_, Mapping[str, str]]]:
+    """Yield every `Texts` field inside a spec, with its path."""
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            child = getattr(value, field.name)
+            key = "from" if field.name == "valid_from" else "until" if field.name == "valid_until" else field.name
+            if field.type in ("Texts", "Texts | None") and child is not None:
+                yield (*path, key), child
+            elif field.type == "dict[str, Texts]" or field.type == "dict[str, Texts] | None":
+                for sub, texts in (child or {}).items():
+                    yield (*path, key, sub), texts
+            else:
+                yield from _walk_texts(child, (*path, key), None)
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _walk_texts(child, (*path, key), None)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _walk_texts(child, (*path, index), None)
+
+
+def _rule_id_at(spec: Any, path: Path_) -> str | None:
+    if isinstance(spec, RulesetSpec) and len(path) >= 2 and path[0] == "criteria" and isinstance(path[1], int):
+        if path[1] < len(spec.criteria):
+            return spec.criteria[path[1]].id
+    return None
+
+
+def _check_translations(file: _File, languages: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    for path, texts in _walk_texts(file.spec, (), None):
+        rule_id = _rule_id_at(file.spec, path)
+        for lang in languages:
+            text = texts.get(lang)
+            if text is None or not str(text).strip():
+                problems.append(file.problem(path, f"missing translation for {lang!r}", rule_id, kind="translation"))
+        for lang in texts:
+            if lang not in languages:
+                problems.append(
+                    file.problem((*path, lang), f"language {lang!r} is not shipped by the pack ({', '.join(languages)})", rule_id, kind="translation")
+                )
+    return problems
+
+
+def _check_source(file: _File, source: Source, path: Path_, rule_id: str | None) -> list[Problem]:
+    if not source.ref.strip():
+        return [file.problem((*path, "ref"), "a source reference must not be empty", rule_id, kind="source")]
+    if source.ref.lower().startswith(PROJECT_POLICY) and not (source.rationale or "").strip():
+        return [file.problem(path, "a 'project policy' source needs a rationale", rule_id, kind="source")]
+    if ".txt" in source.ref and "§" not in source.ref:
+        return [file.problem((*path, "ref"), "cite a seed as '<seed file> §<section>'", rule_id, kind="source")]
+    return []
+
+
+def _walk_sources(value: Any, path: Path_) -> Iterator[tuple[Path_, Source]]:
+    if isinstance(value, Source):
+        yield path, value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            key = {"valid_from": "from", "valid_until": "until"}.get(field.name, field.name)
+            yield from _walk_sources(getattr(value, field.name), (*path, key))
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _walk_sources(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _walk_sources(child, (*path, index))
+
+
+def _check_sources(file: _File) -> list[Problem]:
+    """Every `Source` anywhere in a file: non-empty, seeds cited by section, policy explained."""
+    return [
+        problem
+        for path, source in _walk_sources(file.spec, ())
+        for problem in _check_source(file, source, path, _rule_id_at(file.spec, path))
+    ]
+
+
+def _check_vocabulary(file: _File) -> list[Problem]:
+    spec: VocabularySpec = file.spec
+    problems: list[Problem] = []
+    if spec.default_status not in spec.statuses:
+        problems.append(file.problem(("default_status",), f"default status {spec.default_status!r} is not declared"))
+    seen: set[str] = set()
+    for index, domain in enumerate(spec.domains):
+        if domain.code in seen:
+            problems.append(file.problem(("domains", index, "code"), f"duplicate domain code {domain.code!r}"))
+        seen.add(domain.code)
+        if domain.group not in spec.groups:
+            problems.append(file.problem(("domains", index, "group"), f"unknown group {domain.group!r}; groups: {', '.join(spec.groups)}"))
+        for instrument in domain.maps_to:
+            if instrument not in spec.instruments:
+                problems.append(file.problem(("domains", index, "maps_to", instrument), f"instrument {instrument!r} is not declared under 'instruments'"))
+    return problems
+
+
+def _check_parameters(file: _File, spec: RulesetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
+    problems = []
+    for name, param in spec.parameters.items():
+        path: Path_ = ("parameters", name)
+        if not param.values:
+            problems.append(file.problem((*path, "values"), f"parameter {name!r} has no values"))
+        if param.vocabulary is not None and param.vocabulary not in vocabularies:
+            problems.append(file.problem((*path, "vocabulary"), f"unknown vocabulary {param.vocabulary!r}"))
+        for index, value in enumerate(param.values):
+            vpath = (*path, "values", index)
+            if value.valid_until is not None and value.valid_until < value.valid_from:
+                problems.append(file.problem((*vpath, "until"), f"'until' {value.valid_until} is before 'from' {value.valid_from}"))
+            message = _param_value_problem(param, value.value, vocabularies)
+            if message:
+                problems.append(file.problem((*vpath, "value"), message))
+        ordered = sorted(enumerate(param.values), key=lambda iv: iv[1].valid_from)
+        for (_, earlier), (index, later) in zip(ordered, ordered[1:], strict=False):
+            end = earlier.valid_until or datetime.date.max
+            if later.valid_from <= end:
+                problems.append(
+                    file.problem((*path, "values", index, "from"), f"validity of parameter {name!r} from {later.valid_from} overlaps the value valid from {earlier.valid_from}", kind="overlap")
+                )
+    return problems
+
+
+def _param_value_problem(param: ParameterSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
+    kind = param.type
+    if kind == "codes":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return f"expected a list of codes, got {value!r}"
+        if param.vocabulary in vocabularies:
+            unknown = [v for v in value if v not in vocabularies[param.vocabulary].codes]
+            if unknown:
+                return f"unknown code(s) {unknown} in vocabulary {param.vocabulary!r}"
+        return None
+    checks = {
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+        "string": isinstance(value, str),
+    }
+    return None if checks[kind] else f"expected a value of type {kind}, got {type(value).__name__} {value!r}"
+
+
+def _check_facts(file: _File, spec: RulesetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
+    problems = []
+    for name, fact in spec.facts.items():
+        path: Path_ = ("facts", name)
+        if fact.type == "enum" and not fact.values:
+            problems.append(file.problem((*path, "values"), f"enum fact {name!r} needs 'values'"))
+        if fact.type != "enum" and (fact.values or fact.value_labels):
+            problems.append(file.problem((*path, "values"), f"only enum facts take 'values' ('{name}' is {fact.type})"))
+        for label in fact.value_labels or {}:
+            if label not in (fact.values or []):
+                problems.append(file.problem((*path, "value_labels", label), f"label for undeclared value {label!r}"))
+        for value in fact.values or []:
+            if fact.value_labels is None or value not in fact.value_labels:
+                problems.append(file.problem((*path, "value_labels"), f"value {value!r} has no label", kind="translation"))
+        if fact.type == "domain_statuses" and fact.vocabulary not in vocabularies:
+            problems.append(file.problem((*path, "vocabulary"), f"unknown vocabulary {fact.vocabulary!r}; known: {', '.join(vocabularies)}"))
+        if fact.min is not None and fact.max is not None and fact.min > fact.max:
+            problems.append(file.problem((*path, "min"), f"min {fact.min} is above max {fact.max}"))
+    return problems
+
+
+def _check_placeholders(file: _File, spec: RulesetSpec) -> list[Problem]:
+    names = set(spec.facts) | set(spec.parameters)
+    problems = []
+    for index, criterion in enumerate(spec.criteria):
+        for key in ("title", "met", "not_met", "unknown"):
+            for lang, text in getattr(criterion, key).items():
+                try:
+                    fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+                except ValueError as err:
+                    problems.append(file.problem(("criteria", index, key, lang), f"bad placeholder: {err}", criterion.id, kind="text"))
+                    continue
+                for field in fields:
+                    if not _PLACEHOLDER.match(field) or field not in names:
+                        problems.append(
+                            file.problem(("criteria", index, key, lang), f"placeholder {{{field}}} is not a fact or parameter of ruleset {spec.id!r}", criterion.id, kind="text")
+                        )
+    return problems
+
+
+def _compile_ruleset(file: _File, vocabularies: Mapping[str, Vocabulary], info: PackInfo) -> tuple[Ruleset | None, list[Problem]]:
+    spec: RulesetSpec = file.spec
+    problems = _check_facts(file, spec, vocabularies)
+    problems += _check_parameters(file, spec, vocabularies)
+    problems += _check_placeholders(file, spec)
+    if sorted(spec.outcomes) != sorted(OUTCOME_KEYS):
+        problems.append(file.problem(("outcomes",), f"outcomes must be exactly: {', '.join(OUTCOME_KEYS)}"))
+    if not any(c.role != "informative" for c in spec.criteria):
+        problems.append(file.problem(("criteria",), "a ruleset needs at least one required or gate criterion"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    scope = Scope(spec.facts, spec.parameters, vocabularies)
+    criteria = []
+    for index, criterion in enumerate(spec.criteria):
+        path: Path_ = ("criteria", index)
+        before = len(scope.problems)
+        node = compile_condition(criterion.condition, scope, (*path, "condition"))
+        for cpath, message in scope.problems[before:]:
+            problems.append(file.problem(cpath, message, criterion.id, kind="condition"))
+        if node is None:
+            continue
+        if not node.can_be(True, scope):
+            problems.append(file.problem((*path, "condition"), "rule can never be met: its condition is false for every possible fact", criterion.id, kind="dead-rule"))
+        elif not node.can_be(False, scope):
+            problems.append(file.problem((*path, "condition"), "rule can never fail: its condition is true for every possible fact", criterion.id, severity="warning", kind="dead-rule"))
+        criteria.append(Criterion(criterion, node))
+    for name in spec.facts:
+        if name not in scope.facts_used:
+            problems.append(file.problem(("facts", name), f"fact {name!r} is declared but no rule uses it", severity="warning", kind="unused"))
+    for name in spec.parameters:
+        if name not in scope.params_used:
+            problems.append(file.problem(("parameters", name), f"parameter {name!r} is declared but no rule uses it", severity="warning", kind="unused"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return Ruleset(spec, criteria, vocabularies, info), problems
