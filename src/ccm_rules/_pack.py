@@ -190,6 +190,8 @@ def content_hash(root: Path) -> str:
 
 
 def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
+    from . import _kinds  # noqa: F401 - registers the domain modules' rule-file kinds
+
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(f"rule pack directory not found: {root}", file=str(root), kind="io")]

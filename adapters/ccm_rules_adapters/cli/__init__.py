@@ -1,17 +1,30 @@
-"""The `ccm-rules` command line: one module per command, each with `register()`."""
+"""The `ccm-rules` command line.
+
+Every public module of this package that defines `register(commands)` adds its own
+sub-command, so a new command is a new module and nothing else changes.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from . import eligibility, rules
 from ._common import EXIT_BAD_INPUT, run_guarded
 
-COMMANDS: tuple[ModuleType, ...] = (eligibility, rules)
-"""Each module adds its sub-command; add new commands here."""
+
+def command_modules() -> list[ModuleType]:
+    """The modules that define sub-commands, in name order."""
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            if hasattr(module, "register"):
+                modules.append(module)
+    return modules
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Explained decision support for Case and Care Management.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS:
+    for module in command_modules():
         module.register(commands)
     return parser
 
@@ -30,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
-        return int(exit_.code or 0) if exit_.code != 2 else EXIT_BAD_INPUT
+        code = exit_.code if isinstance(exit_.code, int) else 0
+        return EXIT_BAD_INPUT if code == 2 else code
     return run_guarded(args.handler, args)
 
 
