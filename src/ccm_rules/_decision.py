@@ -14,6 +14,13 @@ import attrs
 from ._truth import Truth
 
 
+def _freeze(value: Any) -> Any:
+    """Lists (e.g. from JSON) become tuples, so a decision equals its own round trip."""
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
 class Outcome(enum.StrEnum):
     """The three-valued answer of a ruleset."""
 
@@ -41,7 +48,7 @@ class FactUse:
     """A fact a condition read; `value` is None when the fact was not given."""
 
     name: str
-    value: Any
+    value: Any = attrs.field(converter=_freeze)
 
 
 @attrs.frozen
@@ -49,7 +56,7 @@ class ParamUse:
     """A parameter value a condition used, with the dates it is valid for."""
 
     name: str
-    value: Any
+    value: Any = attrs.field(converter=_freeze)
     valid_from: datetime.date
     valid_until: datetime.date | None
 
@@ -71,7 +78,7 @@ class TraceNode:
     fact: FactUse | None = None
     field: str | None = None
     param: ParamUse | None = None
-    operand: Any = None
+    operand: Any = attrs.field(default=None, converter=_freeze)
     items: tuple[ItemResult, ...] = ()
     children: tuple[TraceNode, ...] = ()
 

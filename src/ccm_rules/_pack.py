@@ -24,6 +24,7 @@ from ._spec import (
     ParameterSpec,
     RulesetSpec,
     Source,
+    Texts,
     TextsSpec,
     VocabularySpec,
 )
@@ -205,7 +206,8 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             continue
         spec, found = structure_spec(converter, located.data, located.file)
         for p in found:
-            problems.append(attrs.evolve(p, line=located.line(_parse_path(p.path))))
+            path = _parse_path(p.path)
+            problems.append(attrs.evolve(p, line=located.line(path), rule_id=_raw_rule_id(located.data, path)))
         if spec is not None:
             files.append(_File(located, spec))
 
@@ -279,15 +281,19 @@ def _parse_path(text: str) -> Path_:
     return tuple(parts)
 
 
+_TEXTS_TYPES: tuple[Any, ...] = ("Texts", "Texts | None", Texts, Texts | None)
+_TEXTS_MAP_TYPES: tuple[Any, ...] = ("dict[str, Texts]", "dict[str, Texts] | None", dict[str, Texts], dict[str, Texts] | None)
+
+
 def _walk_texts(value: Any, path: Path_, cls: type | None) -> Iterator[tuple[Path_, Mapping[str, str]]]:
     """Yield every `Texts` field inside a spec, with its path."""
     if attrs.has(type(value)):
         for field in attrs.fields(type(value)):
             child = getattr(value, field.name)
             key = "from" if field.name == "valid_from" else "until" if field.name == "valid_until" else field.name
-            if field.type in ("Texts", "Texts | None") and child is not None:
+            if field.type in _TEXTS_TYPES and child is not None:
                 yield (*path, key), child
-            elif field.type == "dict[str, Texts]" or field.type == "dict[str, Texts] | None":
+            elif field.type in _TEXTS_MAP_TYPES:
                 for sub, texts in (child or {}).items():
                     yield (*path, key, sub), texts
             else:
@@ -298,6 +304,16 @@ def _walk_texts(value: Any, path: Path_, cls: type | None) -> Iterator[tuple[Pat
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from _walk_texts(child, (*path, index), None)
+
+
+def _raw_rule_id(data: Any, path: Path_) -> str | None:
+    """The id of the criterion a path points into, read from the raw YAML."""
+    if len(path) >= 2 and path[0] == "criteria" and isinstance(path[1], int) and isinstance(data, dict):
+        criteria = data.get("criteria")
+        if isinstance(criteria, list) and path[1] < len(criteria) and isinstance(criteria[path[1]], dict):
+            rule_id = criteria[path[1]].get("id")
+            return rule_id if isinstance(rule_id, str) else None
+    return None
 
 
 def _rule_id_at(spec: Any, path: Path_) -> str | None:

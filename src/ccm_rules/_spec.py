@@ -7,6 +7,7 @@ keys, so a typo is an error, not a silently ignored line.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -107,7 +108,7 @@ class StatusSpec:
     label: Texts
     need: bool | None
     assessed: bool
-    codes: dict[str, str] = attrs.Factory(dict)
+    codes: Mapping[str, str] = attrs.Factory(dict)  # not Texts: codes in other instruments
 
 
 @attrs.frozen

@@ -1,0 +1,73 @@
+"""`rules check` catches each fault kind, naming file, line and rule id — one fixture each.
+
+Each fixture is the shipped pack with one edit, so the test also shows the clean pack is clean.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ccm_rules import RulePack, RulePackError, check_pack
+
+from .conftest import RULES
+
+E1_CONDITION = """    condition:
+      all:
+        - count: domains
+          where: {field: need, eq: true}
+          gte: {param: min_domains_with_need}
+        - fact: services_needed
+          gte: {param: min_services}
+"""
+
+# (id, file, text to replace, replacement, expected message part, expected rule id)
+FAULTS = [
+    ("unknown-key", "eligibility.yaml", "    role: gate\n", "    role: gate\n    weight: 3\n", "unknown key 'weight'", "E2"),
+    ("duplicate-key", "eligibility.yaml", "    role: gate\n", "    role: gate\n    role: required\n", "duplicate key 'role'", None),
+    ("duplicate-rule-id", "labour_market.yaml", "  - id: LM2\n", "  - id: LM1\n", "duplicate rule id 'LM1'", "LM1"),
+    ("undeclared-fact", "eligibility.yaml", "        - {fact: referral_only, eq: false}", "        - {fact: referal_only, eq: false}", "undeclared fact 'referal_only'; did you mean 'referral_only'?", "E4"),
+    ("wrong-type", "eligibility.yaml", "        - {fact: chronic_condition, eq: true}", "        - {fact: chronic_condition, eq: 12}", "expected a boolean value", "E3"),
+    ("missing-translation", "eligibility.yaml", "      hu: Az életterületeket átfogó holisztikus felmérés\n", "", "missing translation for 'hu'", "E2"),
+    ("overlapping-validity", "eligibility.yaml", "      - value: 3\n        from: 2019-01-01\n", "      - value: 2\n        from: 2018-01-01\n      - value: 3\n        from: 2019-01-01\n", "overlaps", None),
+    ("never-fires", "eligibility.yaml", E1_CONDITION, "    condition:\n      all:\n        - {fact: services_needed, gte: 10}\n        - {fact: services_needed, lt: 5}\n", "can never be met", "E1"),
+    ("malformed-yaml", "labour_market.yaml", "kind: ruleset\n", "kind: [ruleset\n", "malformed YAML", None),
+]
+
+
+def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    target = root / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"fixture edit does not apply to {file}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_shipped_pack_is_clean() -> None:
+    assert check_pack(RULES) == []
+
+
+@pytest.mark.parametrize(("name", "file", "old", "new", "message", "rule_id"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_fault_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, file: str, old: str, new: str, message: str, rule_id: str | None) -> None:
+    root = _broken_pack(tmp_path, file, old, new)
+    problems = [p for p in check_pack(root) if message in p.message]
+    assert problems, f"{name}: no problem mentioning {message!r}"
+    problem = problems[0]
+    assert problem.file is not None and problem.file.endswith(file)
+    assert problem.line is not None and problem.line > 0
+    if rule_id is not None:
+        assert problem.rule_id == rule_id
+    with pytest.raises(RulePackError):
+        RulePack.load(root)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    root = _broken_pack(tmp_path, "eligibility.yaml", "    role: gate\n", "    role: gate\n    weight: 3\n")
+    other = root / "labour_market.yaml"
+    other.write_text(other.read_text(encoding="utf-8").replace("  - id: LM2\n", "  - id: LM1\n", 1), encoding="utf-8")
+    messages = " | ".join(p.message for p in check_pack(root))
+    assert "unknown key 'weight'" in messages and "duplicate rule id 'LM1'" in messages
