@@ -206,8 +206,8 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             continue
         spec, found = structure_spec(converter, located.data, located.file)
         for p in found:
-            path = _parse_path(p.path)
-            problems.append(attrs.evolve(p, line=located.line(path), rule_id=_raw_rule_id(located.data, path)))
+            at = _parse_path(p.path)
+            problems.append(attrs.evolve(p, line=located.line(at), rule_id=_raw_rule_id(located.data, at)))
         if spec is not None:
             files.append(_File(located, spec))
 
