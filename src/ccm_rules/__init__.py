@@ -12,6 +12,7 @@ from ._decision import (
     Status,
     TraceNode,
 )
+from ._eligibility import EligibilityFacts, LabourMarketFacts, assess_eligibility, assess_labour_market, default_pack
 from ._errors import (
     CcmRulesError,
     FactsError,
@@ -33,11 +34,13 @@ __all__ = [
     "CriterionExplanation",
     "CriterionResult",
     "Decision",
+    "EligibilityFacts",
     "Explanation",
     "FactUse",
     "FactsError",
     "InputFileError",
     "ItemResult",
+    "LabourMarketFacts",
     "Outcome",
     "PackInfo",
     "PackMismatchError",
@@ -53,8 +56,11 @@ __all__ = [
     "TraceNode",
     "Truth",
     "UnknownLanguageError",
+    "assess_eligibility",
+    "assess_labour_market",
     "check_pack",
     "decide",
+    "default_pack",
     "default_rules_dir",
     "explain",
     "render_text",
