@@ -285,7 +285,7 @@ _TEXTS_TYPES: tuple[Any, ...] = ("Texts", "Texts | None", Texts, Texts | None)
 _TEXTS_MAP_TYPES: tuple[Any, ...] = ("dict[str, Texts]", "dict[str, Texts] | None", dict[str, Texts], dict[str, Texts] | None)
 
 
-def _walk_texts(value: Any, path: Path_, cls: type | None) -> Iterator[tuple[Path_, Mapping[str, str]]]:
+def _walk_texts(value: Any, path: Path_) -> Iterator[tuple[Path_, Mapping[str, str]]]:
     """Yield every `Texts` field inside a spec, with its path."""
     if attrs.has(type(value)):
         for field in attrs.fields(type(value)):
@@ -297,13 +297,13 @@ def _walk_texts(value: Any, path: Path_, cls: type | None) -> Iterator[tuple[Pat
                 for sub, texts in (child or {}).items():
                     yield (*path, key, sub), texts
             else:
-                yield from _walk_texts(child, (*path, key), None)
+                yield from _walk_texts(child, (*path, key))
     elif isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk_texts(child, (*path, key), None)
+            yield from _walk_texts(child, (*path, key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _walk_texts(child, (*path, index), None)
+            yield from _walk_texts(child, (*path, index))
 
 
 def _raw_rule_id(data: Any, path: Path_) -> str | None:
@@ -316,17 +316,10 @@ def _raw_rule_id(data: Any, path: Path_) -> str | None:
     return None
 
 
-def _rule_id_at(spec: Any, path: Path_) -> str | None:
-    if isinstance(spec, RulesetSpec) and len(path) >= 2 and path[0] == "criteria" and isinstance(path[1], int):
-        if path[1] < len(spec.criteria):
-            return spec.criteria[path[1]].id
-    return None
-
-
 def _check_translations(file: _File, languages: tuple[str, ...]) -> list[Problem]:
     problems = []
-    for path, texts in _walk_texts(file.spec, (), None):
-        rule_id = _rule_id_at(file.spec, path)
+    for path, texts in _walk_texts(file.spec, ()):
+        rule_id = _raw_rule_id(file.located.data, path)
         for lang in languages:
             text = texts.get(lang)
             if text is None or not str(text).strip():
@@ -369,7 +362,7 @@ def _check_sources(file: _File) -> list[Problem]:
     return [
         problem
         for path, source in _walk_sources(file.spec, ())
-        for problem in _check_source(file, source, path, _rule_id_at(file.spec, path))
+        for problem in _check_source(file, source, path, _raw_rule_id(file.located.data, path))
     ]
 
 
