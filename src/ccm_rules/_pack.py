@@ -281,8 +281,8 @@ def _parse_path(text: str) -> Path_:
     return tuple(parts)
 
 
-_TEXTS_TYPES: tuple[Any, ...] = ("Texts", "Texts | None", Texts, Texts | None)
-_TEXTS_MAP_TYPES: tuple[Any, ...] = ("dict[str, Texts]", "dict[str, Texts] | None", dict[str, Texts], dict[str, Texts] | None)
+_TEXTS_TYPES: tuple[Any, ...] = (Texts, Texts | None)
+_TEXTS_MAP_TYPES: tuple[Any, ...] = (dict[str, Texts], dict[str, Texts] | None)
 
 
 def _walk_texts(value: Any, path: Path_) -> Iterator[tuple[Path_, Mapping[str, str]]]:

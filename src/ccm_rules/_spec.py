@@ -7,12 +7,11 @@ keys, so a typo is an error, not a silently ignored line.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NewType
 
 import attrs
 
-Texts = dict[str, str]
+Texts = NewType("Texts", dict[str, str])
 """A text in every shipped language: language code → text."""
 
 Role = Literal["required", "gate", "informative"]
@@ -108,7 +107,7 @@ class StatusSpec:
     label: Texts
     need: bool | None
     assessed: bool
-    codes: Mapping[str, str] = attrs.Factory(dict)  # not Texts: codes in other instruments
+    codes: dict[str, str] = attrs.Factory(dict)
 
 
 @attrs.frozen
