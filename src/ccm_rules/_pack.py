@@ -21,6 +21,7 @@ from ._spec import (
     PROJECT_POLICY,
     CriterionSpec,
     PackSpec,
+    ParameterSetSpec,
     ParameterSpec,
     RulesetSpec,
     Source,
@@ -100,8 +101,25 @@ class Ruleset:
         return cached
 
 
+class ParameterSet:
+    """Parameters shared by several decisions; read the values in force on a date."""
+
+    def __init__(self, spec: ParameterSetSpec) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.parameters = {name: Parameter(name, p) for name, p in spec.parameters.items()}
+
+    def params_at(self, on: datetime.date) -> dict[str, ParamUse]:
+        """Every parameter with its value and validity dates in force on `on` (for traces)."""
+        return {name: p.at(on) for name, p in self.parameters.items()}
+
+    def values_at(self, on: datetime.date) -> dict[str, Any]:
+        """Every parameter's bare value in force on `on`."""
+        return {name: use.value for name, use in self.params_at(on).items()}
+
+
 class RulePack:
-    """A loaded, checked rule pack: its rulesets, vocabularies and shared texts."""
+    """A loaded, checked rule pack: its rulesets, parameter sets, vocabularies and shared texts."""
 
     def __init__(
         self,
@@ -112,8 +130,10 @@ class RulePack:
         info: PackInfo,
         root: Path,
         documents: Mapping[str, list[Any]] | None = None,
+        parameter_sets: Mapping[str, ParameterSet] | None = None,
     ) -> None:
         self.spec = spec
+        self.parameter_sets = dict(parameter_sets or {})
         self._documents = dict(documents or {})
         self.rulesets = dict(rulesets)
         self.vocabularies = dict(vocabularies)
@@ -131,6 +151,13 @@ class RulePack:
         except KeyError:
             known = ", ".join(sorted(self.rulesets))
             raise KeyError(f"no ruleset {ruleset_id!r} in pack {self.info.id}; rulesets: {known}") from None
+
+    def parameter_set(self, set_id: str) -> ParameterSet:
+        try:
+            return self.parameter_sets[set_id]
+        except KeyError:
+            known = ", ".join(sorted(self.parameter_sets))
+            raise KeyError(f"no parameter set {set_id!r} in pack {self.info.id}; parameter sets: {known}") from None
 
     def documents(self, kind: str) -> list[Any]:
         """Every loaded spec of a registered extra kind (see `register_kind`), by file order."""
@@ -238,6 +265,14 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
                     problems.append(file.problem(("texts", key), f"duplicate text key {key!r}"))
                 texts[key] = value
 
+    parameter_sets: dict[str, ParameterSet] = {}
+    for file in files:
+        if isinstance(file.spec, ParameterSetSpec):
+            problems.extend(_check_parameters(file, file.spec, vocabularies))
+            if file.spec.id in parameter_sets:
+                problems.append(file.problem(("id",), f"duplicate parameter set id {file.spec.id!r}"))
+            parameter_sets[file.spec.id] = ParameterSet(file.spec)
+
     info = PackInfo(manifest.spec.id, manifest.spec.version, content_hash(root))
     rulesets: dict[str, Ruleset] = {}
     rule_ids: dict[str, str] = {}
@@ -261,14 +296,14 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             rulesets[spec.id] = ruleset
 
     documents: dict[str, list[Any]] = {}
-    core = (PackSpec, RulesetSpec, VocabularySpec, TextsSpec)
+    core = (PackSpec, RulesetSpec, VocabularySpec, TextsSpec, ParameterSetSpec)
     for file in files:
         problems.extend(_check_sources(file))
         if not isinstance(file.spec, core):
             documents.setdefault(file.spec.kind, []).append(file.spec)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents), problems
+    return RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets), problems
 
 
 _PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")
@@ -384,7 +419,7 @@ def _check_vocabulary(file: _File) -> list[Problem]:
     return problems
 
 
-def _check_parameters(file: _File, spec: RulesetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
+def _check_parameters(file: _File, spec: RulesetSpec | ParameterSetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
     problems = []
     for name, param in spec.parameters.items():
         path: Path_ = ("parameters", name)

@@ -101,6 +101,18 @@ class RulesetSpec:
 
 
 @attrs.frozen
+class ParameterSetSpec:
+    """Parameters shared by several decisions (e.g. caseload norms, meeting cadence), with no criteria."""
+
+    kind: Literal["parameters"]
+    id: str
+    title: Texts
+    source: Source
+    parameters: dict[str, ParameterSpec]
+    description: Texts | None = None
+
+
+@attrs.frozen
 class StatusSpec:
     """A per-domain assessment status and what it means for need and coverage."""
 
@@ -161,6 +173,7 @@ SPEC_KINDS: dict[str, type] = {  # extended by register_kind()
     "ruleset": RulesetSpec,
     "vocabulary": VocabularySpec,
     "texts": TextsSpec,
+    "parameters": ParameterSetSpec,
 }
 
 RENAMES: dict[type, dict[str, str]] = {ParameterValue: {"valid_from": "from", "valid_until": "until"}}

@@ -1,0 +1,90 @@
+"""Team meeting cadence: at first every 14 days, then monthly, then quarterly (seed 003 §team).
+
+The intervals and phase lengths are parameters of the `team_norms` parameter set in
+`rules/norms.yaml`; this module only does the date arithmetic, so the team-model answer,
+review reminders and case monitoring all compute the same dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+Phase = Literal["initial", "middle", "late"]
+
+PARAMETER_SET = "team_norms"
+PARAMETERS = (
+    "meeting_interval_initial_days",
+    "meeting_initial_phase_days",
+    "meeting_interval_middle_months",
+    "meeting_middle_phase_until_months",
+    "meeting_interval_late_months",
+)
+
+
+@attrs.frozen
+class ReviewStatus:
+    """When the next team meeting (review) is due, and whether it is overdue on a given day."""
+
+    phase: Phase
+    due: datetime.date
+    overdue: bool
+    days_overdue: int
+
+
+def phase_on(start: datetime.date, on: datetime.date, params: Mapping[str, Any]) -> Phase:
+    """The cadence phase a case that started on `start` is in on `on`."""
+    if (on - start).days < params["meeting_initial_phase_days"]:
+        return "initial"
+    if on < start + relativedelta(months=params["meeting_middle_phase_until_months"]):
+        return "middle"
+    return "late"
+
+
+def interval(phase: Phase, params: Mapping[str, Any]) -> relativedelta:
+    """The time between two meetings in a phase."""
+    if phase == "initial":
+        return relativedelta(days=params["meeting_interval_initial_days"])
+    if phase == "middle":
+        return relativedelta(months=params["meeting_interval_middle_months"])
+    return relativedelta(months=params["meeting_interval_late_months"])
+
+
+def next_meeting(start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]) -> datetime.date:
+    """The date the next meeting is due: the last one held (or the start) plus the interval of its phase."""
+    since = last_held or start
+    if since < start:
+        raise ValueError(f"last meeting {since} is before the start of the cooperation {start}")
+    due: datetime.date = since + interval(phase_on(start, since, params), params)
+    return due
+
+
+def meeting_dates(start: datetime.date, count: int, params: Mapping[str, Any]) -> tuple[datetime.date, ...]:
+    """The next `count` meeting dates after `start`, if every meeting is held when due.
+
+    >>> p = {"meeting_interval_initial_days": 14, "meeting_initial_phase_days": 84,
+    ...      "meeting_interval_middle_months": 1, "meeting_middle_phase_until_months": 12,
+    ...      "meeting_interval_late_months": 3}
+    >>> [d.isoformat() for d in meeting_dates(datetime.date(2027, 1, 4), 7, p)]
+    ['2027-01-18', '2027-02-01', '2027-02-15', '2027-03-01', '2027-03-15', '2027-03-29', '2027-04-29']
+    """
+    dates: list[datetime.date] = []
+    last: datetime.date | None = None
+    for _ in range(count):
+        last = next_meeting(start, last, params)
+        dates.append(last)
+    return tuple(dates)
+
+
+def review_status(
+    start: datetime.date, last_held: datetime.date | None, on: datetime.date, params: Mapping[str, Any]
+) -> ReviewStatus:
+    """Whether the next meeting after `last_held` is overdue on `on` (due on the day itself is not overdue)."""
+    since = last_held or start
+    due = next_meeting(start, last_held, params)
+    late = (on - due).days
+    return ReviewStatus(phase_on(start, since, params), due, late > 0, max(late, 0))

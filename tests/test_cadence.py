@@ -1,0 +1,78 @@
+"""The team meeting cadence (seed 003 §team) and the shared `team_norms` parameter set."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ccm_rules import RulePack
+from ccm_rules._cadence import meeting_dates, next_meeting, phase_on, review_status
+
+ON = datetime.date(2027, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def params(pack: RulePack) -> dict[str, object]:
+    return pack.parameter_set("team_norms").values_at(ON)
+
+
+def test_norms_hold_the_seed_values(pack: RulePack) -> None:
+    uses = pack.parameter_set("team_norms").params_at(ON)
+    assert uses["labour_market_max_clients_per_worker"].value == 35
+    assert uses["labour_market_max_hours_per_client_week"].value == 2
+    assert (uses["act_min_clients_per_worker"].value, uses["act_max_clients_per_worker"].value) == (8, 10)
+    assert uses["icm_max_clients_per_worker"].value == 19
+    assert uses["meeting_interval_initial_days"].value == 14
+
+
+def test_unknown_parameter_set_names_the_known_ones(pack: RulePack) -> None:
+    with pytest.raises(KeyError, match="team_norms"):
+        pack.parameter_set("no_such_set")
+
+
+def test_first_year_schedule(params: dict[str, object]) -> None:
+    dates = meeting_dates(datetime.date(2027, 1, 4), 20, params)
+    gaps = [(b - a).days for a, b in zip((datetime.date(2027, 1, 4), *dates), dates, strict=False)]
+    assert gaps[:6] == [14] * 6  # every 14 days for the first 84 days
+    assert all(28 <= g <= 31 for g in gaps[6:14])  # then monthly
+    assert all(89 <= g <= 92 for g in gaps[-3:])  # then quarterly
+    assert dates[6] == datetime.date(2027, 4, 29)
+
+
+def test_review_overdue_counts_days_after_due(params: dict[str, object]) -> None:
+    start = datetime.date(2027, 1, 4)
+    on_due = review_status(start, None, datetime.date(2027, 1, 18), params)
+    assert (on_due.due, on_due.overdue, on_due.days_overdue) == (datetime.date(2027, 1, 18), False, 0)
+    late = review_status(start, None, datetime.date(2027, 1, 25), params)
+    assert (late.overdue, late.days_overdue, late.phase) == (True, 7, "initial")
+
+
+def test_last_meeting_before_start_is_refused(params: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="before the start"):
+        next_meeting(datetime.date(2027, 1, 4), datetime.date(2026, 12, 1), params)
+
+
+dates = st.dates(min_value=datetime.date(2019, 1, 1), max_value=datetime.date(2040, 12, 31))
+
+
+@given(start=dates, count=st.integers(min_value=1, max_value=40))
+def test_meetings_strictly_later_and_never_denser_over_time(params: dict[str, object], start: datetime.date, count: int) -> None:
+    schedule = meeting_dates(start, count, params)
+    previous = start
+    previous_gap = 0
+    for day in schedule:
+        gap = (day - previous).days
+        assert gap > 0
+        assert gap >= previous_gap - 3  # month lengths vary by up to 3 days; the cadence never speeds up
+        previous, previous_gap = day, gap
+
+
+@given(start=dates, offset=st.integers(min_value=0, max_value=2000))
+def test_phases_follow_in_order(params: dict[str, object], start: datetime.date, offset: int) -> None:
+    order = ["initial", "middle", "late"]
+    here = phase_on(start, start + datetime.timedelta(days=offset), params)
+    later = phase_on(start, start + datetime.timedelta(days=offset + 30), params)
+    assert order.index(later) >= order.index(here)
