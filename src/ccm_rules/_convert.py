@@ -54,7 +54,7 @@ def make_spec_converter() -> cattrs.Converter:
     for kind in (str, int, float, bool):
         conv.register_structure_hook(kind, _strict_scalar(kind))
     for cls, renames in RENAMES.items():
-        overrides = {field: override(rename=key) for field, key in renames.items()}
+        overrides: dict[str, Any] = {field: override(rename=key) for field, key in renames.items()}
         conv.register_structure_hook(
             cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
         )
@@ -91,8 +91,8 @@ def cattrs_problems(err: BaseException, path: Path_ = ()) -> list[tuple[Path_, s
     if isinstance(err, IterableValidationError):
         with_notes_i, without_i = err.group_exceptions()
         found = []
-        for sub, note in with_notes_i:
-            found.extend(cattrs_problems(sub, (*path, note.index)))
+        for sub, index_note in with_notes_i:
+            found.extend(cattrs_problems(sub, (*path, index_note.index)))
         for sub in without_i:
             found.extend(cattrs_problems(sub, path))
         return found

@@ -102,8 +102,8 @@ def _values(decision: Decision, ruleset: Ruleset, lang: str) -> Mapping[str, str
             elif spec.type != "domain_statuses":
                 values[name] = _show(value, lang)
     for name, use in ruleset.params_at(decision.as_of).items():
-        spec = ruleset.spec.parameters[name]
-        vocab = ruleset.vocabularies.get(spec.vocabulary) if spec.vocabulary else None
+        param = ruleset.spec.parameters[name]
+        vocab = ruleset.vocabularies.get(param.vocabulary) if param.vocabulary else None
         values[name] = _show(use.value, lang, vocab)
     return values
 

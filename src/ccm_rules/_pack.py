@@ -449,8 +449,9 @@ def _param_value_problem(param: ParameterSpec, value: Any, vocabularies: Mapping
     if kind == "codes":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"expected a list of codes, got {value!r}"
-        if param.vocabulary in vocabularies:
-            unknown = [v for v in value if v not in vocabularies[param.vocabulary].codes]
+        vocabulary = vocabularies.get(param.vocabulary) if param.vocabulary is not None else None
+        if vocabulary is not None:
+            unknown = [v for v in value if v not in vocabulary.codes]
             if unknown:
                 return f"unknown code(s) {unknown} in vocabulary {param.vocabulary!r}"
         return None
