@@ -57,10 +57,19 @@ def _refuse_duplicates(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
+def _checked_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date or time that does not exist (month 13, 30 February) is an error at its line."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as err:
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid date: {err}", node.start_mark) from err
+
+
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _refuse_duplicates,
 )
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _checked_timestamp)
 
 
 def _collect_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
@@ -88,9 +97,14 @@ def parse_yaml(text: str, file: str) -> Located:
         raise YamlProblem(Problem(f"malformed YAML: {message}", file=file, line=line, kind="yaml")) from err
     except yaml.YAMLError as err:
         raise YamlProblem(Problem(f"malformed YAML: {err}", file=file, kind="yaml")) from err
+    except RecursionError as err:
+        raise YamlProblem(Problem("malformed YAML: nested too deeply", file=file, kind="yaml")) from err
     lines: dict[Path_, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        try:
+            _collect_lines(node, (), lines)
+        except RecursionError as err:
+            raise YamlProblem(Problem("malformed YAML: nested too deeply or an alias refers to itself", file=file, kind="yaml")) from err
     return Located(data, lines, file)
 
 
