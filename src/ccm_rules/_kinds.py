@@ -3,3 +3,11 @@
 The pack loader imports this module first, so every kind is known before files are
 read. A domain module that calls `register_kind()` is added to the import list here.
 """
+
+from . import (  # noqa: F401 - imported for their register_kind() calls
+    _dacts,  # dacts
+    _goals_spec,  # goal_lexicon, goal_checklist
+    _monitoring,  # monitoring
+    _readiness_spec,  # readiness_factors, readiness_plan, readiness_survey
+    _team_spec,  # team_model
+)

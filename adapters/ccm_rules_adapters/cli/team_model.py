@@ -1,0 +1,53 @@
+"""`ccm-rules team-model CASE`: which team model fits an eligible client?"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from pathlib import Path
+from typing import Any
+
+from ccm_rules import FactsError
+from ccm_rules._casefile import locate_fact_errors, read_case
+from ccm_rules._convert import make_converter
+from ccm_rules._team_model import explain_team_model, recommend_team_model, render_team_model_text
+
+from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "team-model",
+        help="recommend a team model: individual, passive/active team, ICM or ACT (explained)",
+        description="Read a case file (YAML or JSON) and print the recommended team model, key worker, "
+        "case conference, meeting cadence and caseload norm, each explained with its sources.",
+    )
+    parser.add_argument("case", type=Path, help="case file: YAML or JSON with a 'facts' mapping")
+    parser.add_argument("--start", type=_date, default=None, help="start of the cooperation, for the meeting dates (default: the case's as_of, else today)")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = load_pack(args)
+    check_lang(pack, args.lang)
+    case = read_case(args.case)
+    try:
+        rec = recommend_team_model(case.facts, as_of=case.as_of, start=args.start, pack=pack)
+    except FactsError as err:
+        raise locate_fact_errors(err, case) from err
+    explanation = explain_team_model(rec, pack, args.lang)
+    if args.format == "json":
+        conv = make_converter()
+        print_json({"case": case.code, "recommendation": conv.unstructure(rec), "explanation": conv.unstructure(explanation)})
+    else:
+        header = f"{case.code}\n" if case.code else ""
+        print(header + render_team_model_text(explanation, pack))
+    return EXIT_OK

@@ -1,0 +1,272 @@
+"""Caseload and capacity check for a worker or a team against the norm of its model.
+
+Norms come from the shared `team_norms` parameter set (seed 002: labour-market CM at most
+35 clients per case manager and 2 h/week per client; seed 004: ACT 1:8-1:10; Cochrane:
+ICM fewer than 20). Over the norm, the check says by how many clients and how many more
+staff (FTE) would bring the caseload within it. Missing figures are unknown, never zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._decision import PackInfo, ParamUse, Status
+from ._eligibility import default_pack
+from ._errors import FactsError, InputFileError, Problem
+from ._pack import RulePack
+from ._team_model import caseload_norm, norm_parameters, team_model_doc
+from ._team_spec import CaseloadNormSpec
+from ._yaml import YamlProblem, parse_yaml
+
+WORKER_KEYS = ("code", "fte", "clients", "hours_per_client_week")
+FILE_KEYS = ("team", "as_of", "norm", "workers", "expect", "note")
+
+
+@attrs.frozen
+class LoadCheck:
+    """One worker's (or the whole team's) caseload against the norm.
+
+    `status` is met when within the norm, not met when over it, unknown when a figure is
+    missing. `over_by` is clients above the norm for the staff there is; `extra_fte` the
+    staff (FTE) that would bring it within (exact), `extra_fte_rounded` rounded up to 0.1.
+    """
+
+    subject: str
+    clients: int | None
+    fte: float | None
+    clients_per_fte: float | None
+    status: Status
+    over_by: float
+    extra_fte: float
+    extra_fte_rounded: float
+    below_minimum: bool
+    hours_per_client_week: float | None
+    hours_status: Status | None
+    hours_over_by: float
+
+
+@attrs.frozen
+class CaseloadResult:
+    """The caseload check of a team: the norm used, each worker and the team as a whole."""
+
+    norm: str
+    scope: str
+    workers: tuple[LoadCheck, ...]
+    team: LoadCheck
+    params: tuple[ParamUse, ...]
+    as_of: datetime.date
+    pack: PackInfo
+
+    @property
+    def status(self) -> Status:
+        """Not met if the team or any worker is over the norm, unknown if any is unknown."""
+        checks = (self.team, *self.workers) if self.scope == "worker" else (self.team,)
+        values = [c.status for c in checks] + [c.hours_status for c in checks if c.hours_status is not None]
+        if Status.NOT_MET in values:
+            return Status.NOT_MET
+        return Status.UNKNOWN if Status.UNKNOWN in values else Status.MET
+
+
+def check_caseload(
+    norm: str,
+    workers: Sequence[Mapping[str, Any]],
+    *,
+    as_of: datetime.date | None = None,
+    pack: RulePack | None = None,
+) -> CaseloadResult:
+    """Check a team's caseload against a norm (`labour_market`, `icm`, `act`).
+
+    Raises `FactsError` naming every bad field (negative FTE, unknown keys, ...).
+
+    >>> r = check_caseload("icm", [{"code": "W1", "fte": 1.0, "clients": 25}], as_of=datetime.date(2027, 1, 1))
+    >>> r.workers[0].status.value, r.workers[0].over_by, r.workers[0].extra_fte_rounded
+    ('not_met', 6.0, 0.4)
+    """
+    pack = pack or default_pack()
+    doc = team_model_doc(pack)
+    try:
+        spec = caseload_norm(doc, norm)
+    except KeyError as err:
+        raise FactsError("unknown caseload norm", [Problem(str(err.args[0]), "$.norm", kind="figure")]) from None
+    assert spec is not None
+    checked = _validate_workers(workers, spec)
+    on = as_of if as_of is not None else datetime.date.today()
+    uses = pack.parameter_set(doc.norms).params_at(on)
+    limits = {n: uses[n] for n in norm_parameters(spec)}
+    worker_checks = tuple(_check(str(w.get("code") or f"#{i + 1}"), w.get("clients"), w.get("fte"), w.get("hours_per_client_week"), spec, limits) for i, w in enumerate(checked))
+    total_clients = _sum(w.get("clients") for w in checked)
+    total_fte = _sum(w.get("fte") for w in checked)
+    hours = _team_hours(checked) if spec.max_hours_per_client_week is not None else None
+    team = _check("team", total_clients, total_fte, hours, spec, limits)
+    return CaseloadResult(spec.id, spec.scope, worker_checks, team, tuple(limits.values()), on, pack.info)
+
+
+def _team_hours(workers: Sequence[Mapping[str, Any]]) -> float | None:
+    """Hours per client per week across the team, weighted by each worker's clients."""
+    total = Fraction(0)
+    clients = 0
+    for worker in workers:
+        hours, count = worker.get("hours_per_client_week"), worker.get("clients")
+        if hours is None or count is None:
+            return None
+        total += Fraction(str(hours)) * count
+        clients += count
+    return float(total / clients) if clients else None
+
+
+def _sum(values: Any) -> Any:
+    values = list(values)
+    if any(v is None for v in values):
+        return None
+    return sum(values)
+
+
+def _check(subject: str, clients: int | None, fte: float | None, hours: float | None, spec: CaseloadNormSpec, limits: Mapping[str, ParamUse]) -> LoadCheck:
+    max_clients = Fraction(str(limits[spec.max_clients].value))
+    hours_status, hours_over = None, 0.0
+    if spec.max_hours_per_client_week is not None:
+        max_hours = Fraction(str(limits[spec.max_hours_per_client_week].value))
+        if hours is None:
+            hours_status = Status.UNKNOWN
+        else:
+            excess = Fraction(str(hours)) - max_hours
+            hours_status = Status.of(excess <= 0)
+            hours_over = float(max(excess, Fraction(0)))
+    if clients is None or fte is None:
+        return LoadCheck(subject, clients, fte, None, Status.UNKNOWN, 0.0, 0.0, 0.0, False, hours, hours_status, hours_over)
+    f = Fraction(str(fte))
+    allowed = max_clients * f
+    over = Fraction(clients) - allowed
+    needed = Fraction(clients) / max_clients - f
+    below = False
+    if spec.min_clients is not None and f > 0:
+        below = Fraction(clients) / f < Fraction(str(limits[spec.min_clients].value))
+    per_fte = float(Fraction(clients) / f) if f > 0 else None
+    status = Status.of(over <= 0)
+    extra = max(needed, Fraction(0))
+    return LoadCheck(
+        subject, clients, fte, per_fte, status, float(max(over, Fraction(0))), float(extra), math.ceil(extra * 10) / 10, below, hours, hours_status, hours_over
+    )
+
+
+def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, Any]]:
+    if not isinstance(workers, Sequence) or isinstance(workers, (str, bytes)) or not workers:
+        raise FactsError("workers must be a non-empty list", [Problem("'workers' must be a non-empty list of {code, fte, clients}", "$.workers", kind="figure")])
+    problems: list[Problem] = []
+    out: list[dict[str, Any]] = []
+    for index, worker in enumerate(workers):
+        path = f"$.workers[{index}]"
+        if not isinstance(worker, Mapping):
+            problems.append(Problem("a worker must be a mapping with code, fte and clients", path, kind="figure"))
+            continue
+        for key, value in worker.items():
+            if key not in WORKER_KEYS:
+                problems.append(Problem(f"unknown field {key!r}; allowed fields: {', '.join(WORKER_KEYS)}", f"{path}.{key}", kind="figure"))
+            elif value is None or key == "code":
+                if key == "code" and value is not None and not isinstance(value, str):
+                    problems.append(Problem("'code' must be text (a pseudonymous code)", f"{path}.code", kind="figure"))
+            elif key == "clients" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {value!r}", f"{path}.clients", kind="figure"))
+            elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
+                problems.append(Problem(f"{key!r} must be a number of 0 or more, got {value!r}", f"{path}.{key}", kind="figure"))
+            elif key == "hours_per_client_week" and spec.max_hours_per_client_week is None:
+                problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'hours_per_client_week'", f"{path}.{key}", kind="figure"))
+        if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):
+            problems.append(Problem("a worker with clients needs an FTE above 0", f"{path}.fte", kind="figure"))
+        out.append(dict(worker))
+    if problems:
+        raise FactsError("the team figures are not valid", problems)
+    return out
+
+
+# ---------------------------------------------------------------- team files
+
+
+@attrs.frozen
+class TeamFile:
+    """A parsed team file: pseudonymous team code, norm, workers."""
+
+    norm: Any
+    workers: Any
+    file: str
+    code: str | None = None
+    as_of: datetime.date | None = None
+    expect: dict[str, Any] | None = None
+    lines: dict[str, int] = attrs.Factory(dict)
+
+
+def read_team(path: Path | str) -> TeamFile:
+    """Read a team file (YAML or JSON); raise `InputFileError` naming file, line and key."""
+    path = Path(path)
+    try:
+        located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError("cannot read the team file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+    except YamlProblem as err:
+        raise InputFileError("cannot read the team file", [err.problem]) from err
+    data, file = located.data, located.file
+    if not isinstance(data, dict):
+        raise InputFileError("not a team file", [Problem("a team file must be a mapping with 'norm' and 'workers'", file=file, line=1)])
+    problems = [Problem(f"unknown key {k!r}; allowed keys: {', '.join(FILE_KEYS)}", f"$.{k}", file, located.line((k,))) for k in data if k not in FILE_KEYS]
+    for key in ("norm", "workers"):
+        if key not in data:
+            problems.append(Problem(f"required key {key!r} is missing", f"$.{key}", file, 1))
+    as_of = data.get("as_of")
+    if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
+        problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", file, located.line(("as_of",))))
+    if problems:
+        raise InputFileError("the team file is not valid", problems)
+    lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(data["workers"] or []) if isinstance(w, dict) for k in w}
+    lines["$.norm"] = located.line(("norm",)) or 0
+    lines["$.workers"] = located.line(("workers",)) or 0
+    return TeamFile(data["norm"], data["workers"], file, data.get("team"), as_of, data.get("expect"), lines)
+
+
+def locate_team_errors(err: FactsError, team: TeamFile) -> FactsError:
+    """The same error with file and line of each problem."""
+    return FactsError(str(err.args[0]), [attrs.evolve(p, file=team.file, line=team.lines.get(p.path) or team.lines.get(p.path.rsplit(".", 1)[0])) for p in err.problems])
+
+
+# ---------------------------------------------------------------- explaining
+
+
+def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en", code: str | None = None) -> str:
+    """A plain-text caseload report in `lang`."""
+    doc = team_model_doc(pack)
+    spec = caseload_norm(doc, result.norm)
+    assert spec is not None
+    t = pack.texts
+
+    def label(key: str) -> str:
+        return t[key][lang]
+
+    values = {u.name: _num(u.value) for u in result.params}
+    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {spec.text[lang].format_map(values)}", f"  {label('label.source')}: {spec.source.ref}", ""]
+    checks = (*result.workers, result.team) if result.scope == "worker" else (result.team,)
+    for c in checks:
+        subject = label("caseload.team") if c.subject == "team" else c.subject
+        lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + label("caseload.load").format(clients=_num(c.clients) if c.clients is not None else "?", fte=_num(c.fte) if c.fte is not None else "?", per_fte=f"{c.clients_per_fte:.1f}" if c.clients_per_fte is not None else "?"))
+        if c.status is Status.NOT_MET:
+            lines.append("      " + label("caseload.over").format(over=_num(round(c.over_by, 2)), extra=_num(c.extra_fte_rounded)))
+        if c.below_minimum:
+            lines.append("      " + label("caseload.below_minimum"))
+        if c.hours_status is Status.NOT_MET:
+            lines.append("      " + label("caseload.hours_over").format(hours=_num(c.hours_per_client_week), over=_num(round(c.hours_over_by, 2))))
+        elif c.hours_status is Status.UNKNOWN and spec.max_hours_per_client_week is not None:
+            lines.append("      " + label("caseload.hours_unknown"))
+    lines += ["", f"{label('caseload.overall')}: {label('caseload.status.' + result.status.value)}"]
+    lines.append(f"{label('label.as_of')}: {result.as_of.isoformat()}   {label('label.pack')}: {result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})")
+    return "\n".join(lines)
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
