@@ -1,0 +1,54 @@
+"""`ccm-rules readiness REGION.yaml`: how ready is a region to roll out CCM (seed 000)?"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ccm_rules._convert import make_converter
+from ccm_rules._errors import InputFileError, Problem
+from ccm_rules._readiness import assess_readiness
+from ccm_rules._readiness_explain import explain_readiness, render_readiness_text
+from ccm_rules._readiness_region import read_region
+
+from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "readiness",
+        help="assess a region's readiness to roll out CCM: variant, 9 key factors, phases, success lessons",
+        description=(
+            "Read a region file (YAML) and print the rollout variant, a score per key factor, the phase plan "
+            "and the findings from the five success lessons; --report writes a self-contained HTML report."
+        ),
+    )
+    parser.add_argument("region", type=Path, help="region file (YAML): starting situation, Pioneer answers, risks, host, lessons")
+    parser.add_argument("--report", type=Path, default=None, help="also write a self-contained HTML report to this file")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = load_pack(args)
+    check_lang(pack, args.lang)
+    region = read_region(args.region, pack)
+    result = assess_readiness(region, pack)
+    view = explain_readiness(result, pack, args.lang)
+    if args.report is not None:
+        from ccm_rules_adapters.html.readiness import render_report
+
+        try:
+            args.report.write_text(render_report(view), encoding="utf-8")
+        except OSError as err:
+            raise InputFileError("cannot write the report", [Problem(f"cannot write file: {err}", "--report", str(args.report), kind="io")]) from err
+    if args.format == "json":
+        conv = make_converter()
+        print_json({"region": region.name, "result": conv.unstructure(result), "explanation": conv.unstructure(view)})
+    else:
+        print(render_readiness_text(view))
+        if args.report is not None:
+            sys.stderr.write(f"report written to {args.report}\n")
+    return EXIT_OK

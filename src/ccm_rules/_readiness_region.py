@@ -1,0 +1,253 @@
+"""Region files: one region's starting situation, Pioneer answers, risks, host, success-lesson
+conditions and an optional ORIC survey, as YAML.
+
+Every answer is `yes`, `partly`, `no` or `unknown` (YAML `yes`/`no` read as booleans are
+accepted). An unanswered item is *unknown*, never *no*. Every problem names the field and
+the line, and all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._errors import InputFileError, Problem
+from ._pack import RulePack
+from ._readiness_spec import FactorCatalogueSpec, RolloutPlanSpec, SurveyInstrumentSpec
+from ._yaml import Located, Path_, YamlProblem, format_path, parse_yaml
+
+ANSWERS = ("yes", "partly", "no", "unknown")
+UNKNOWN = "unknown"
+REGION_KEYS = ("region", "as_of", "starting_situation", "host", "pioneer", "risks", "lessons", "oric", "expect", "note")
+LIST_FIELDS = ("connection_points",)
+VARIANT_RULESET = "readiness_variant"
+LESSONS_RULESET = "readiness_lessons"
+
+
+@attrs.frozen
+class Region:
+    """A parsed region file; unknown answers are left out of every mapping."""
+
+    file: str
+    name: str | None = None
+    as_of: datetime.date | None = None
+    starting: dict[str, str] = attrs.Factory(dict)
+    connection_points: tuple[str, ...] = ()
+    host: str | None = None
+    pioneer: dict[str, str] = attrs.Factory(dict)
+    risks: dict[str, str] = attrs.Factory(dict)
+    lessons: dict[str, str] = attrs.Factory(dict)
+    survey: tuple[dict[int, int], ...] | None = None
+    expect: dict[str, Any] | None = None
+
+
+def factor_catalogue(pack: RulePack) -> FactorCatalogueSpec:
+    """The pack's key-factor catalogue (exactly one `readiness_factors` file)."""
+    return _one(pack, "readiness_factors")  # type: ignore[no-any-return]
+
+
+def rollout_plan(pack: RulePack) -> RolloutPlanSpec:
+    """The pack's rollout plan (exactly one `readiness_plan` file)."""
+    return _one(pack, "readiness_plan")  # type: ignore[no-any-return]
+
+
+def survey_instrument(pack: RulePack) -> SurveyInstrumentSpec:
+    """The pack's readiness survey (ORIC)."""
+    return _one(pack, "readiness_survey")  # type: ignore[no-any-return]
+
+
+def _one(pack: RulePack, kind: str) -> Any:
+    docs = pack.documents(kind)
+    if len(docs) != 1:
+        raise KeyError(f"the rule pack {pack.info.id} needs exactly one '{kind}' file; found {len(docs)}")
+    return docs[0]
+
+
+def read_region(path: Path | str, pack: RulePack) -> Region:
+    """Read and check a region file against the pack; raise `InputFileError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError("cannot read the region file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+    return parse_region(text, str(path), pack)
+
+
+def parse_region(text: str, file: str, pack: RulePack) -> Region:
+    """Parse a region document (YAML) and check it against the pack."""
+    try:
+        located = parse_yaml(text, file)
+    except YamlProblem as err:
+        raise InputFileError("cannot read the region file", [err.problem]) from err
+    reader = _Reader(located, pack)
+    region = reader.region()
+    if reader.problems:
+        raise InputFileError("the region file is not valid", reader.problems)
+    return region
+
+
+def answer_options(pack: RulePack, ruleset: str, fact: str) -> tuple[str, ...]:
+    """The answers a starting-situation or lesson field takes: its enum values plus `unknown`."""
+    spec = pack.ruleset(ruleset).spec.facts[fact]
+    return (*(spec.values or ()), UNKNOWN)
+
+
+class _Reader:
+    """Walks a region document, collecting every problem with its path and line."""
+
+    def __init__(self, located: Located, pack: RulePack) -> None:
+        self.located = located
+        self.pack = pack
+        self.problems: list[Problem] = []
+        self.catalogue = factor_catalogue(pack)
+        self.plan = rollout_plan(pack)
+
+    def problem(self, path: Path_, message: str) -> None:
+        self.problems.append(Problem(message, format_path(path), self.located.file, self.located.line(path)))
+
+    def region(self) -> Region:
+        data = self.located.data
+        if not isinstance(data, dict):
+            self.problems.append(Problem("a region file must be a mapping (see docs/readiness.md)", "$", self.located.file, 1))
+            return Region(self.located.file)
+        for key in data:
+            if key not in REGION_KEYS:
+                self.problem((key,), f"unknown key {key!r}; allowed keys: {', '.join(REGION_KEYS)}")
+        name = data.get("region")
+        if name is not None and not isinstance(name, str):
+            self.problem(("region",), f"'region' must be text (a region name or code), got {name!r}")
+        as_of = data.get("as_of")
+        if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
+            self.problem(("as_of",), f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}")
+        starting, points = self.starting(data.get("starting_situation"))
+        expect = data.get("expect")
+        if expect is not None and not isinstance(expect, dict):
+            self.problem(("expect",), "'expect' must be a mapping")
+        return Region(
+            file=self.located.file,
+            name=name if isinstance(name, str) else None,
+            as_of=as_of if isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime) else None,
+            starting=starting,
+            connection_points=points,
+            host=self.host(data.get("host")),
+            pioneer=self.items("pioneer", data.get("pioneer"), self.pioneer_ids()),
+            risks=self.items("risks", data.get("risks"), self.attention_ids()),
+            lessons=self.lessons(data.get("lessons")),
+            survey=self.survey(data.get("oric")),
+            expect=expect if isinstance(expect, dict) else None,
+        )
+
+    def pioneer_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for f in self.catalogue.factors for i in f.pioneer if not i.lead_in)
+
+    def attention_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for f in self.catalogue.factors for i in f.attention)
+
+    def mapping(self, key: str, value: Any) -> Mapping[Any, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem((key,), f"{key!r} must be a mapping of field to answer, got {type(value).__name__}")
+            return {}
+        return value
+
+    def answer(self, path: Path_, value: Any, allowed: Iterable[str]) -> str | None:
+        """One answer, normalised (`True` → yes, `False` → no); None if it is invalid."""
+        options = tuple(allowed)
+        if value is True:
+            value = "yes"
+        elif value is False:
+            value = "no"
+        elif value is None:
+            value = UNKNOWN
+        if not isinstance(value, str) or value not in options:
+            self.problem(path, f"{value!r} is not an answer here; use one of: {', '.join(options)}")
+            return None
+        return value
+
+    def starting(self, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+        fields = [q.field for q in self.plan.starting_situation]
+        variant_facts = self.pack.ruleset(VARIANT_RULESET).spec.facts
+        out: dict[str, str] = {}
+        points: tuple[str, ...] = ()
+        for key, raw in self.mapping("starting_situation", value).items():
+            path: Path_ = ("starting_situation", key)
+            if key in LIST_FIELDS:
+                if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+                    self.problem(path, f"{key!r} must be a list of institution types (text)")
+                else:
+                    points = tuple(raw)
+            elif key in fields and key in variant_facts:
+                answer = self.answer(path, raw, answer_options(self.pack, VARIANT_RULESET, key))
+                if answer is not None and answer != UNKNOWN:
+                    out[key] = answer
+            else:
+                self.problem(path, f"unknown starting-situation field {key!r}; fields: {', '.join(fields)}")
+        return out, points
+
+    def host(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        answer = self.answer(("host",), value, answer_options(self.pack, LESSONS_RULESET, "host"))
+        return None if answer in (None, UNKNOWN) else answer
+
+    def items(self, key: str, value: Any, ids: tuple[str, ...]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for item, raw in self.mapping(key, value).items():
+            path: Path_ = (key, item)
+            if item not in ids:
+                kind = "Pioneer" if key == "pioneer" else "Attention"
+                self.problem(path, f"{item!r} is not a {kind} item id; ids look like {ids[0]} … {ids[-1]} (see rules/readiness/factors.yaml)")
+                continue
+            answer = self.answer(path, raw, ANSWERS)
+            if answer is not None and answer != UNKNOWN:
+                out[item] = answer
+        return out
+
+    def lessons(self, value: Any) -> dict[str, str]:
+        facts = self.pack.ruleset(LESSONS_RULESET).spec.facts
+        starting = {q.field for q in self.plan.starting_situation}
+        fields = [f for f in facts if f != "host" and f not in starting]
+        out: dict[str, str] = {}
+        for key, raw in self.mapping("lessons", value).items():
+            path: Path_ = ("lessons", key)
+            if key not in fields:
+                hint = " (it belongs under 'starting_situation')" if key in starting else " (it is a top-level key)" if key == "host" else ""
+                self.problem(path, f"unknown lesson field {key!r}{hint}; fields: {', '.join(fields)}")
+                continue
+            answer = self.answer(path, raw, answer_options(self.pack, LESSONS_RULESET, key))
+            if answer is not None and answer != UNKNOWN:
+                out[key] = answer
+        return out
+
+    def survey(self, value: Any) -> tuple[dict[int, int], ...] | None:
+        if value is None:
+            return None
+        instrument = survey_instrument(self.pack)
+        respondents = value.get("respondents") if isinstance(value, dict) else None
+        if not isinstance(value, dict) or set(value) != {"respondents"} or not isinstance(respondents, list):
+            self.problem(("oric",), "'oric' must be a mapping with one key, 'respondents': a list of {item number: rating}")
+            return None
+        out = []
+        for index, answers in enumerate(respondents):
+            path: Path_ = ("oric", "respondents", index)
+            if not isinstance(answers, dict):
+                self.problem(path, "each respondent must be a mapping of item number (1-12) to rating")
+                continue
+            ratings: dict[int, int] = {}
+            for item, rating in answers.items():
+                ipath = (*path, str(item))
+                if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= instrument.items:
+                    self.problem(ipath, f"{item!r} is not an ORIC item number; use 1 to {instrument.items}")
+                elif rating is None:
+                    continue
+                elif isinstance(rating, bool) or not isinstance(rating, int) or not instrument.min_response <= rating <= instrument.max_response:
+                    self.problem(ipath, f"rating {rating!r} is out of range; use a whole number from {instrument.min_response} to {instrument.max_response}")
+                else:
+                    ratings[item] = rating
+            out.append(ratings)
+        return tuple(out)
