@@ -1,0 +1,254 @@
+"""Individual plan completeness (seed 004 §individual plan) and review dates (team cadence).
+
+The plan's sections become facts of the ruleset `individual_plan`
+(`rules/goals/plan.yaml`) and `decide()` says what is missing; every goal in the plan is
+checked with `assess_goal`. A section the plan leaves out counts as *missing* (the plan
+itself is the evidence), while a goal whose SMART status cannot be told yet keeps the
+plan *undetermined*.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+from ._cadence import ReviewStatus, review_status
+from ._convert import cattrs_problems, make_converter
+from ._decision import Decision, Outcome
+from ._errors import FactsError, InputFileError, Problem
+from ._evaluate import decide
+from ._goals import LIMITS, GoalAssessment, assess_goal, structure_goal
+from ._pack import RulePack
+from ._yaml import Located, YamlProblem, format_path, parse_yaml
+
+RULESET = "individual_plan"
+CADENCE = "team_norms"
+FILE_KEYS = ("case", "as_of", "lang", "expect", "note")
+T = TypeVar("T")
+
+
+@attrs.frozen
+class ClientInfo:
+    """The client's basic information: a pseudonymous code and how to reach them (never a name)."""
+
+    code: str | None = None
+    contact: str | None = None
+
+
+@attrs.frozen
+class Person:
+    """A person or service involved in the plan, by role, with a contact."""
+
+    role: str
+    contact: str | None = None
+
+
+@attrs.frozen
+class Step:
+    """A concrete step: what, who, by when (seed 004)."""
+
+    what: str | None = None
+    who: str | None = None
+    by: datetime.date | None = None
+
+
+@attrs.frozen
+class Risk:
+    """A risk and the alternative step if it happens."""
+
+    risk: str
+    alternative: str | None = None
+
+
+@attrs.frozen
+class Feedback:
+    """Who gives feedback on the plan, when, and to whom."""
+
+    who: str | None = None
+    when: str | None = None
+    to_whom: str | None = None
+
+
+@attrs.frozen
+class Evaluation:
+    """When and how the plan is evaluated."""
+
+    date: datetime.date | None = None
+    method: str | None = None
+
+
+@attrs.frozen
+class Informing:
+    """Who informs absent persons of the plan, and how."""
+
+    who: str | None = None
+    how: str | None = None
+
+
+@attrs.frozen
+class Plan:
+    """An individual plan; `goals` are texts or structured goals (see `Goal`)."""
+
+    client: ClientInfo | None = None
+    people: list[Person] = attrs.Factory(list)
+    situation: str | None = None
+    goals: list[Any] = attrs.Factory(list)
+    steps: list[Step] = attrs.Factory(list)
+    risks: list[Risk] = attrs.Factory(list)
+    feedback: Feedback | None = None
+    evaluation: Evaluation | None = None
+    absent_informed: Informing | None = None
+    next_conference: datetime.date | None = None
+    start_date: datetime.date | None = None
+    last_review: datetime.date | None = None
+
+
+@attrs.frozen
+class PlanAssessment:
+    """The plan's completeness decision, each goal's SMART check, and the review status."""
+
+    decision: Decision
+    goals: tuple[GoalAssessment, ...]
+    review: ReviewStatus | None
+
+
+@attrs.frozen
+class Document:
+    """A parsed plan or conference file: the structured body, its raw goals and where things are."""
+
+    body: Any
+    located: Located
+    key: str
+    code: str | None
+    as_of: datetime.date | None
+    lang: str
+    expect: dict[str, Any] | None
+
+
+def filled(text: str | None) -> bool:
+    return text is not None and bool(text.strip())
+
+
+def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
+    """Read a YAML/JSON file whose body is under `key`; every problem names file, line and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        located = parse_yaml(text, str(path))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError(f"cannot read the {key} file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+    except YamlProblem as err:
+        raise InputFileError(f"cannot read the {key} file", [err.problem]) from err
+    data = located.data
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise InputFileError(f"not a {key} file", [Problem(f"a {key} file must be a mapping with a '{key}' mapping", f"$.{key}", str(path), 1)])
+    problems = [
+        Problem(f"unknown key {k!r}; allowed keys: {', '.join((key, *FILE_KEYS))}", f"$.{k}", str(path), located.line((k,)))
+        for k in data
+        if k != key and k not in FILE_KEYS
+    ]
+    for name in ("as_of",):
+        value = data.get(name)
+        if value is not None and (isinstance(value, datetime.datetime) or not isinstance(value, datetime.date)):
+            problems.append(Problem(f"{name!r} must be a date (YYYY-MM-DD), got {value!r}", f"$.{name}", str(path), located.line((name,))))
+    body = None
+    try:
+        body = make_converter().structure(data[key], cls)
+    except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
+        for sub, message in cattrs_problems(err):
+            full = (key, *sub)
+            problems.append(Problem(message, format_path(full), str(path), located.line(full) or located.line((key,)), kind="fact"))
+    if problems or body is None:
+        raise InputFileError(f"the {key} file is not valid", problems)
+    lang = data.get("lang", "en")
+    return Document(body, located, key, data.get("case"), data.get("as_of"), str(lang), data.get("expect"))
+
+
+def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...], on: datetime.date, pack: RulePack) -> tuple[GoalAssessment, ...]:
+    """Check every goal of a document; all goal problems are reported together, located in the file."""
+    limit = pack.parameter_set(LIMITS).values_at(on)["max_goals_per_plan"]
+    file = doc.located.file
+    if len(raw) > limit:
+        raise FactsError("too many goals", [Problem(f"{len(raw)} goals; at most {limit} are read from one file", format_path(path), file, doc.located.line(path), kind="fact")])
+    results: list[GoalAssessment] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(raw):
+        where = (*path, index)
+        data = {"description": item} if isinstance(item, str) else item
+        if isinstance(data, dict) and "lang" not in data:
+            data = {**data, "lang": doc.lang}
+        goal, found = structure_goal(data, doc.located, where)
+        problems += found
+        if goal is None:
+            continue
+        try:
+            results.append(assess_goal(goal, as_of=on, pack=pack))
+        except FactsError as err:
+            problems += [attrs.evolve(p, path=format_path(where) + p.path.removeprefix("$"), file=file, line=doc.located.line(where)) for p in err.problems]
+    if problems:
+        raise FactsError("some goals cannot be checked", problems)
+    return tuple(results)
+
+
+def all_smart(goals: Sequence[GoalAssessment]) -> bool | None:
+    """True if every goal is SMART, False if any is not, unknown otherwise."""
+    outcomes = [g.decision.outcome for g in goals]
+    if Outcome.NOT_ELIGIBLE in outcomes:
+        return False
+    if outcomes and all(o is Outcome.ELIGIBLE for o in outcomes):
+        return True
+    return None if outcomes else False
+
+
+def plan_facts(plan: Plan, goals: Sequence[GoalAssessment]) -> dict[str, Any]:
+    """The facts of `individual_plan` from a plan's sections (a missing section is false or zero)."""
+    facts: dict[str, Any] = {
+        "client_contacts": plan.client is not None and filled(plan.client.contact),
+        "people_with_contacts": sum(1 for p in plan.people if filled(p.contact)),
+        "people_without_contacts": sum(1 for p in plan.people if not filled(p.contact)),
+        "situation": filled(plan.situation),
+        "goals": len(plan.goals),
+        "steps": len(plan.steps),
+        "steps_incomplete": sum(1 for s in plan.steps if not (filled(s.what) and filled(s.who) and s.by is not None)),
+        "risks": len(plan.risks),
+        "risks_without_alternative": sum(1 for r in plan.risks if not filled(r.alternative)),
+        "feedback_arranged": plan.feedback is not None and all(filled(v) for v in (plan.feedback.who, plan.feedback.when, plan.feedback.to_whom)),
+        "evaluation_set": plan.evaluation is not None and plan.evaluation.date is not None and filled(plan.evaluation.method),
+        "absent_informed": plan.absent_informed is not None and filled(plan.absent_informed.who) and filled(plan.absent_informed.how),
+        "next_conference_set": plan.next_conference is not None,
+    }
+    smart = all_smart(goals)
+    if smart is not None:
+        facts["goals_smart"] = smart
+    return facts
+
+
+def plan_review(plan: Plan, on: datetime.date, pack: RulePack) -> ReviewStatus | None:
+    """When the plan's next team review is due under the team cadence, if the plan has a start date."""
+    if plan.start_date is None:
+        return None
+    return next_review(plan.start_date, plan.last_review, on, pack)
+
+
+def next_review(start: datetime.date, last: datetime.date | None, on: datetime.date, pack: RulePack) -> ReviewStatus:
+    """The review due after `last` (or `start`) by the team cadence of `rules/norms.yaml`, and if it is overdue on `on`."""
+    if last is not None and last < start:
+        raise FactsError("the review dates are not valid", [Problem(f"last review {last} is before the start {start}", "$.last_review", kind="fact")])
+    return review_status(start, last, on, pack.parameter_set(CADENCE).values_at(on))
+
+
+def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> PlanAssessment:
+    """Check a plan read by `read_document(path, "plan", Plan)`."""
+    from ._eligibility import default_pack
+
+    pack = pack or default_pack()
+    plan: Plan = doc.body
+    on = as_of or doc.as_of or plan.start_date or datetime.date.today()
+    goals = assess_goals(plan.goals, doc, ("plan", "goals"), plan.start_date or on, pack)
+    decision = decide(pack.ruleset(RULESET), plan_facts(plan, goals), on)
+    return PlanAssessment(decision, goals, plan_review(plan, on, pack))

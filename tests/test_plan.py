@@ -1,0 +1,114 @@
+"""Individual plan completeness, review dates, and case/family conference checks: scenarios and CLI."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from ccm_rules import FactsError, InputFileError, RulePack
+from ccm_rules._conference import (
+    Conference,
+    FamilyConference,
+    assess_conference_document,
+    assess_family_conference_document,
+)
+from ccm_rules._plan import Plan, assess_plan_document, next_review, read_document
+from ccm_rules_adapters.cli import main
+
+from .conftest import EXAMPLES
+
+PLANS = sorted((EXAMPLES / "plans").glob("*.yaml"))
+CONFERENCES = sorted((EXAMPLES / "conferences").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_plan_scenario(path: Path, pack: RulePack) -> None:
+    doc = read_document(path, "plan", Plan)
+    assert doc.expect is not None
+    result = assess_plan_document(doc, pack=pack)
+    assert result.decision.outcome.value == doc.expect["outcome"]
+    assert {c.id: c.status.value for c in result.decision.criteria} == doc.expect["criteria"]
+    review = doc.expect.get("review")
+    if review is not None:
+        assert result.review is not None
+        assert result.review.due == review["due"] and result.review.overdue == review["overdue"]
+
+
+@pytest.mark.parametrize("path", CONFERENCES, ids=lambda p: p.stem)
+def test_conference_scenario(path: Path, pack: RulePack) -> None:
+    if "family_conference" in path.read_text(encoding="utf-8"):
+        doc = read_document(path, "family_conference", FamilyConference)
+        result = assess_family_conference_document(doc, pack=pack)
+    else:
+        doc = read_document(path, "conference", Conference)
+        result = assess_conference_document(doc, pack=pack)
+    assert doc.expect is not None
+    assert result.decision.outcome.value == doc.expect["outcome"]
+    assert {c.id: c.status.value for c in result.decision.criteria} == doc.expect["criteria"]
+    if "agenda_missing" in doc.expect:
+        assert list(result.agenda_missing) == doc.expect["agenda_missing"]
+
+
+def test_undocumented_process_facts_are_unknown_not_false(tmp_path: Path, pack: RulePack) -> None:
+    record = tmp_path / "c.yaml"
+    record.write_text("conference:\n  date: 2027-02-15\n  parties: [{role: a}, {role: b}, {role: c}]\n", encoding="utf-8")
+    result = assess_conference_document(read_document(record, "conference", Conference), pack=pack)
+    statuses = {c.id: c.status.value for c in result.decision.criteria}
+    assert statuses["CONF-1"] == "met" and statuses["CONF-3"] == "unknown" and statuses["CONF-5"] == "unknown"
+    assert statuses["CONF-7"] == "not_met"
+    assert result.decision.outcome.value == "not_eligible"
+
+
+def test_review_follows_the_team_cadence(pack: RulePack) -> None:
+    start = datetime.date(2027, 1, 4)
+    first = next_review(start, None, datetime.date(2027, 1, 10), pack)
+    assert (first.due, first.overdue, first.phase) == (datetime.date(2027, 1, 18), False, "initial")
+    middle = next_review(start, datetime.date(2027, 5, 3), datetime.date(2027, 6, 10), pack)
+    assert (middle.due, middle.overdue, middle.days_overdue, middle.phase) == (datetime.date(2027, 6, 3), True, 7, "middle")
+    late = next_review(start, datetime.date(2028, 2, 1), datetime.date(2028, 2, 2), pack)
+    assert (late.due, late.phase) == (datetime.date(2028, 5, 1), "late")
+    with pytest.raises(FactsError):
+        next_review(start, datetime.date(2026, 1, 1), start, pack)
+
+
+def test_bad_plan_file_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("plan:\n  steps:\n    - {what: call, who: client, by: soon}\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        read_document(bad, "plan", Plan)
+    paths = {p.path for p in err.value.problems}
+    assert "$.plan.steps[0].by" in paths and "$.plan.colour" in paths
+    assert all(p.file == str(bad) and p.line is not None for p in err.value.problems)
+
+
+def test_empty_goal_in_plan_is_located(tmp_path: Path, pack: RulePack) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("plan:\n  goals:\n    - 'ok goal: apply by 1 March 2027'\n    - '  '\n", encoding="utf-8")
+    with pytest.raises(FactsError) as err:
+        assess_plan_document(read_document(bad, "plan", Plan), pack=pack)
+    assert err.value.problems[0].path == "$.plan.goals[1].description" and err.value.problems[0].line == 4
+
+
+def test_cli_plan_conference_review(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLES / "plans" / "incomplete_plan_cs.yaml"), "--lang", "cs"]) == 0
+    out = capsys.readouterr().out
+    assert "Plán je neúplný" in out and "[nesplněno] PLAN-8" in out and "Příští revize v týmu" in out
+    assert main(["conference", str(EXAMPLES / "conferences" / "case_conference_short.yaml"), "--lang", "de"]) == 0
+    out = capsys.readouterr().out
+    assert "Ausgelassene Tagesordnungspunkte" in out and "Rückblick auf das Treffen" in out
+    assert main(["conference", str(EXAMPLES / "conferences" / "family_conference_short_prep.yaml"), "--lang", "hu"]) == 0
+    assert "FAM-1" in capsys.readouterr().out
+    assert main(["review", "--start", "2027-01-04", "--last", "2027-02-01", "--on", "2027-02-20", "--format", "json"]) == 0
+    assert '"overdue": true' in capsys.readouterr().out
+
+
+def test_cli_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text("conference:\n  date: 2027-02-15\n  agenda: [opening, lunch]\n", encoding="utf-8")
+    assert main(["conference", str(bad)]) == 2
+    assert "$.conference.agenda[1]" in capsys.readouterr().err
+    assert main(["review", "--start", "2027-01-04", "--last", "2026-01-01"]) == 2
+    assert "last review" in capsys.readouterr().err
+    assert main(["plan", str(tmp_path / "missing.yaml")]) == 2
