@@ -17,6 +17,7 @@ can still change the result.
 from __future__ import annotations
 
 import datetime
+import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -46,6 +47,21 @@ QUANTIFIERS = ("count", "every", "some")
 Facts = Mapping[str, Any]
 Params = Mapping[str, ParamUse]
 Item = Mapping[str, Any]
+
+MEMO_SIZE = 2048
+"""Most trace nodes a compiled node keeps for reuse; the memo is emptied when full."""
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep `value` under `key` in a node's bounded memo and return it.
+
+    Trace nodes are frozen, so one evaluated node can stand in every decision that
+    reads the same values: this is what keeps a traced decision in the microseconds.
+    """
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 @attrs.frozen
@@ -89,6 +105,17 @@ class Scope:
 class Node:
     """A compiled condition: `test` for speed inside quantifiers, `trace` to explain."""
 
+    def result_memo(self) -> dict[Any, Any]:
+        """A bounded memo the evaluator may keep per compiled criterion (see `_evaluate`)."""
+        memo: dict[Any, Any] | None = self.__dict__.get("_results")
+        if memo is None:
+            memo = self.__dict__["_results"] = {}
+        return memo
+
+    @staticmethod
+    def remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+        return _remember(memo, key, value)
+
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         raise NotImplementedError
 
@@ -107,14 +134,22 @@ class Junction(Node):
         self.op = op
         self.children = tuple(children)
         self.combine = k_and if op == "all" else k_or
+        self._memo: dict[tuple[int, ...], tuple[TV, TraceNode]] = {}
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         return self.combine(child.test(facts, params, item) for child in self.children)
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         pairs = [child.trace(facts, params) for child in self.children]
+        nodes = tuple(n for _, n in pairs)
+        key = tuple(map(id, nodes))  # the memoised node holds `nodes`, so these ids stay theirs
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         value = self.combine(tv for tv, _ in pairs)
-        return value, TraceNode(self.op, Truth.of(value), children=tuple(n for _, n in pairs))
+        result = (value, TraceNode(self.op, Truth.of(value), children=nodes))
+        _remember(self._memo, key, result)
+        return result
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         conjunctive = (self.op == "all") == want
@@ -130,14 +165,20 @@ class Negation(Node):
 
     def __init__(self, child: Node) -> None:
         self.child = child
+        self._memo: dict[int, tuple[TV, TraceNode]] = {}
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         return k_not(self.child.test(facts, params, item))
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value, node = self.child.trace(facts, params)
+        found = self._memo.get(id(node))
+        if found is not None:
+            return found
         negated = k_not(value)
-        return negated, TraceNode("not", Truth.of(negated), children=(node,))
+        result = (negated, TraceNode("not", Truth.of(negated), children=(node,)))
+        _remember(self._memo, id(node), result)
+        return result
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         return self.child.can_be(not want, scope)
@@ -156,6 +197,7 @@ class Comparison(Node):
         self.operand = operand
         self.param = param
         self.vtype = vtype
+        self._memo: dict[tuple[Any, ...], tuple[TV, TraceNode, ParamUse | None]] = {}
 
     def _operand(self, params: Params) -> Any:
         return params[self.param].value if self.param is not None else self.operand
@@ -168,14 +210,15 @@ class Comparison(Node):
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value = facts.get(self.name)
+        param = params[self.param] if self.param is not None else None
+        key = (type(value), value, id(param))  # the memo entry holds `param`, so its id stays its own
+        found = self._memo.get(key)
+        if found is not None:
+            return found[0], found[1]
         tv = None if value is None else self.fn(value, self._operand(params))
-        return tv, TraceNode(
-            self.op,
-            Truth.of(tv),
-            fact=FactUse(self.name, value),
-            param=params[self.param] if self.param is not None else None,
-            operand=self.operand,
-        )
+        node = TraceNode(self.op, Truth.of(tv), fact=FactUse(self.name, value), param=param, operand=self.operand)
+        _remember(self._memo, key, (tv, node, param))
+        return tv, node
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         operands = scope.param_values(self.param) if self.param is not None else [self.operand]
@@ -196,6 +239,7 @@ class Quantifier(Node):
         operand: Any,
         param: str | None,
         size: int,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.kind = kind
         self.collection = collection
@@ -206,11 +250,20 @@ class Quantifier(Node):
         self.operand = operand
         self.param = param
         self.size = size
+        self.vocabulary = vocabulary
+        self._table: dict[tuple[str, str], tuple[TV, ItemResult]] | None = None
+        self._codes: dict[int, tuple[tuple[str, ...], ParamUse | None]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._given = FactUse(collection, "given")
+        self._missing = FactUse(collection, None)
 
     def _items(self, facts: Facts, params: Params) -> Sequence[Item] | None:
-        items: Sequence[Item] | None = facts.get(self.collection)
+        items: Sequence[Item] | Mapping[str, str] | None = facts.get(self.collection)
         if items is None:
             return None
+        if isinstance(items, Mapping):  # a checked {code: status} mapping
+            assert self.vocabulary is not None
+            items = self.vocabulary.items(items)
         among = self.among
         if self.among_param is not None:
             among = frozenset(params[self.among_param].value)
@@ -235,7 +288,58 @@ class Quantifier(Node):
             return None
         return self._combine([self.where.test(facts, params, it) for it in items], params)
 
+    def _item_table(self) -> dict[tuple[str, str], tuple[TV, ItemResult]] | None:
+        """Each item's value for every (code, status), when `where` reads only item fields."""
+        if self._table is None and self.vocabulary is not None and _fields_only(self.where):
+            vocabulary = self.vocabulary
+            table = {}
+            for status in vocabulary.statuses:
+                for item in vocabulary.items(dict.fromkeys(vocabulary.codes, status)):
+                    tv = self.where.test({}, {}, item)
+                    table[(item["code"], status)] = (tv, ItemResult(item["code"], Truth.of(tv)))
+            self._table = table
+        return self._table
+
+    def _fast_trace(self, statuses: Mapping[str, str], params: Params) -> tuple[TV, TraceNode] | None:
+        """Trace over a `{code: status}` mapping by table look-ups; None if no table applies."""
+        table = self._item_table()
+        if table is None:
+            return None
+        assert self.vocabulary is not None
+        among_use = params[self.among_param] if self.among_param is not None else None
+        entry = self._codes.get(id(among_use))
+        if entry is None:  # the entry holds `among_use`, so its id stays its own
+            among = self.among if among_use is None else frozenset(among_use.value)
+            entry = (tuple(c for c in self.vocabulary.codes if among is None or c in among), among_use)
+            _remember(self._codes, id(among_use), entry)
+        codes = entry[0]
+        default = self.vocabulary.spec.default_status
+        name = self.param or self.among_param
+        param = params[name] if name is not None else None
+        given: list[str] = list(map(statuses.get, codes, itertools.repeat(default)))
+        key = (*given, id(param), id(among_use))
+        found = self._memo.get(key)
+        if found is not None:
+            return found[0], found[1]
+        pairs = [table[(c, status)] for c, status in zip(codes, given, strict=True)]
+        value = self._combine([tv for tv, _ in pairs], params)
+        node = TraceNode(
+            self.kind if self.op is None else f"count_{self.op}",
+            Truth.of(value),
+            fact=self._given,
+            param=param,
+            operand=self.operand,
+            items=tuple(result for _, result in pairs),
+        )
+        _remember(self._memo, key, (value, node, param, among_use))
+        return value, node
+
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        given = facts.get(self.collection)
+        if type(given) is dict or isinstance(given, Mapping):
+            fast = self._fast_trace(given, params)
+            if fast is not None:
+                return fast
         items = self._items(facts, params)
         if items is None:
             value: TV = None
@@ -268,6 +372,17 @@ class Quantifier(Node):
         targets = scope.param_values(self.param) if self.param is not None else [self.operand]
         fn = COMPARISONS[self.op]
         return any(fn(c, t) == want for t in targets for c in range(low, high + 1))
+
+
+def _fields_only(node: Node) -> bool:
+    """Whether a `where` condition reads only the item's fields (so its value per item can be tabled)."""
+    if isinstance(node, Comparison):
+        return node.is_field
+    if isinstance(node, Junction):
+        return all(_fields_only(child) for child in node.children)
+    if isinstance(node, Negation):
+        return _fields_only(node.child)
+    return False
 
 
 def _count_compare(op: str, sure: int, maybe: int, target: int) -> TV:
@@ -444,6 +559,7 @@ def _compile_quantifier(kind: str, raw: dict[str, Any], scope: Scope, path: Path
     if spec.type != "domain_statuses" or spec.vocabulary not in scope.vocabularies:
         raise _fail(scope, (*path, kind), f"fact {collection!r} is not a collection of domain statuses")
     scope.facts_used.add(collection)
+    assert spec.vocabulary is not None  # checked just above
     vocabulary = scope.vocabularies[spec.vocabulary]
     allowed = {kind, "where", "among"}
     op = None
@@ -463,7 +579,7 @@ def _compile_quantifier(kind: str, raw: dict[str, Any], scope: Scope, path: Path
     if op is not None:
         operand, param = _operand(raw[op], scope, (*path, op))
         _check_operand(op, ValueType("integer", low=0, high=len(vocabulary.codes)), operand, param, scope, (*path, op))
-    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes))
+    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes), vocabulary)
 
 
 def _operand(raw: Any, scope: Scope, path: Path_) -> tuple[Any, str | None]:

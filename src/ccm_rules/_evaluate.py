@@ -8,8 +8,8 @@ from typing import Any
 
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
-from ._pack import Ruleset
-from ._truth import Truth
+from ._pack import Criterion, Ruleset
+from ._truth import TV, Truth
 
 
 def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | None = None) -> Decision:
@@ -17,16 +17,26 @@ def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | No
 
     `as_of` picks the parameter values in force; it defaults to today and is recorded.
     """
-    given, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies)
+    given, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)
     on = as_of if as_of is not None else datetime.date.today()
     params = ruleset.params_at(on)
     results = []
     for criterion in ruleset.criteria:
         value, trace = criterion.node.trace(ready, params)
-        results.append(CriterionResult(criterion.id, Status.of(value), criterion.spec.role, trace))
+        results.append(_result(criterion, value, trace))
     outcome = _outcome(results)
     questions = _questions(results) if outcome is Outcome.UNDETERMINED else ()
     return Decision(ruleset.id, outcome, tuple(results), questions, given, on, ruleset.pack_info)
+
+
+def _result(criterion: Criterion, value: TV, trace: TraceNode) -> CriterionResult:
+    """The criterion's result; the same frozen object for the same trace node (memoised on its node)."""
+    memo = criterion.node.result_memo()
+    found = memo.get(id(trace))
+    if found is not None and found.trace is trace:
+        return found  # type: ignore[no-any-return]
+    result = CriterionResult(criterion.id, Status.of(value), criterion.spec.role, trace)
+    return criterion.node.remember(memo, id(trace), result)  # type: ignore[no-any-return]
 
 
 def _outcome(results: list[CriterionResult]) -> Outcome:

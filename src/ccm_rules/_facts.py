@@ -21,12 +21,15 @@ def validate_facts(
     file: str | None = None,
     lines: Mapping[str, int] | None = None,
     prefix: str = "$",
+    items: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check raw facts; return (facts as given, normalised; facts ready to evaluate).
 
     `None` or an absent key means *unknown*. Raises `FactsError` with every problem.
+    A domain-statuses fact is ready as the vocabulary's items, or with `items=False`
+    as the checked `{code: status}` mapping (what `decide()` evaluates fastest).
     """
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise FactsError("facts must be a mapping", [Problem("facts must be a mapping of name to value", prefix, file)])
     problems: list[Problem] = []
     given: dict[str, Any] = {}
@@ -48,19 +51,24 @@ def validate_facts(
         try:
             checked = _check(spec, value, vocabularies)
         except _Bad as bad:
-            problem(name, bad.message, bad.sub)
+            for message, sub in bad.found:
+                problem(name, message, sub)
             continue
         given[name] = checked
-        ready[name] = vocabularies[spec.vocabulary].items(checked) if spec.type == "domain_statuses" and spec.vocabulary else checked
+        if spec.type == "domain_statuses" and spec.vocabulary:
+            ready[name] = checked if not items else vocabularies[spec.vocabulary].items(checked)
+        else:
+            ready[name] = checked
     if problems:
         raise FactsError("the facts are not valid", problems)
     return given, ready
 
 
 class _Bad(Exception):  # noqa: N818 - internal carrier
-    def __init__(self, message: str, sub: str = "") -> None:
-        self.message = message
-        self.sub = sub
+    """What is wrong with one fact: one or more (message, sub-path) pairs."""
+
+    def __init__(self, message: str, sub: str = "", more: list[tuple[str, str]] | None = None) -> None:
+        self.found = [(message, sub), *(more or [])]
         super().__init__(message)
 
 
@@ -107,18 +115,20 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
 
 
 def _check_domains(value: Any, vocabulary: Vocabulary) -> dict[str, str]:
-    if not isinstance(value, Mapping):
+    """The statuses in vocabulary order; every unknown code and bad status is reported, not just the first."""
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise _Bad(f"expected a mapping of life-domain code to status, got {_show(value)}")
-    out: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
     for code, status in value.items():
         if code not in vocabulary.codes:
             close = difflib.get_close_matches(str(code), vocabulary.codes, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known domains: {', '.join(vocabulary.codes)}"
-            raise _Bad(f"unknown life-domain code {code!r}{hint}", f".{code}")
-        if status not in vocabulary.statuses:
-            raise _Bad(f"{_show(status)} is not a status; use one of: {', '.join(vocabulary.statuses)}", f".{code}")
-        out[code] = status
-    return dict(sorted(out.items(), key=lambda kv: vocabulary.codes.index(kv[0])))
+            found.append((f"unknown life-domain code {code!r}{hint}", f".{code}"))
+        elif status not in vocabulary.statuses:
+            found.append((f"{_show(status)} is not a status; use one of: {', '.join(vocabulary.statuses)}", f".{code}"))
+    if found:
+        raise _Bad(*found[0], more=found[1:])
+    return {code: value[code] for code in vocabulary.codes if code in value}
 
 
 def _show(value: Any) -> str:
