@@ -1,0 +1,80 @@
+"""`ccm-rules monitor EVENTS.jsonl`: replay a case event log and print the alerts it raises."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ccm_rules import InputFileError, Problem
+from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, read_events
+
+from ._common import EXIT_FINDINGS, EXIT_OK, add_output_options, check_lang, load_pack, print_json
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "monitor",
+        help="replay a case event log (JSON Lines) and print the monitoring alerts",
+        description=(
+            "Read case events (one JSON object per line: opened, review_held, goal_due, closed, caseload, "
+            "tick, ...), replay them through the monitoring rules and print every alert. Time-based alerts "
+            "are checked at 'tick' events. Exit 0: no alerts; 1: alerts; 2: bad input or engine unavailable."
+        ),
+    )
+    parser.add_argument("events", type=Path, help="event log: JSON Lines, one event per line")
+    parser.add_argument(
+        "--engine",
+        choices=("durable", "python"),
+        default="durable",
+        help="durable: the durable-rules engine (extra 'events'); python: the plain-Python reference (default: durable)",
+    )
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = load_pack(args)
+    check_lang(pack, args.lang)
+    monitoring = Monitoring.from_pack(pack)
+    events = read_events(_lines(args.events), monitoring, str(args.events))
+    if args.engine == "durable":
+        from ccm_rules_adapters.events import DurableMonitor
+
+        with DurableMonitor(monitoring) as engine:
+            alerts = engine.feed(events)
+    else:
+        alerts = PythonMonitor(monitoring).feed(events)
+    if args.format == "json":
+        print_json(
+            {
+                "events": len(events),
+                "engine": args.engine,
+                "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash},
+                "alerts": [alert_record(a, monitoring, args.lang) for a in alerts],
+            }
+        )
+    else:
+        print(_text(alerts, monitoring, args.lang, len(events), pack.info.content_hash))
+    return EXIT_FINDINGS if alerts else EXIT_OK
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+
+
+def _text(alerts: list[Alert], monitoring: Monitoring, lang: str, events: int, content_hash: str) -> str:
+    lines = []
+    for alert in alerts:
+        spec = monitoring.alerts[alert.check]
+        lines.append(f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}")
+        lines.append(f"    {alert_message(alert, monitoring, lang)}")
+        lines.append(f"    ({spec.source.ref}; line {alert.line})")
+    if not alerts:
+        lines.append(monitoring.text("monitor.none", lang))
+    lines.append(monitoring.text("monitor.summary", lang).format(events=events, alerts=len(alerts)))
+    lines.append(f"{monitoring.spec.id} · {content_hash}")
+    return "\n".join(lines)

@@ -1,0 +1,512 @@
+"""Case lifecycle monitoring: case events, the event-log reader, and the alert rules in plain Python.
+
+The alert rules are data in `rules/monitoring.yaml` (kind `monitoring`): which care models
+exist, which of them never end or end only for listed reasons, which `team_norms`
+parameter is each model's caseload norm, and the alerts' texts and sources. The review
+cadence is the shared `_cadence` module. `PythonMonitor` is the plain-Python oracle of the
+rules; the durable-rules engine in `ccm_rules_adapters.events` must give the same alerts.
+
+Time is an event: time-based alerts (review overdue, goal past due) are checked only at a
+`tick` event, as of its date, so a replay is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import attrs
+
+from ._cadence import next_meeting, phase_on, review_status
+from ._decision import PackInfo
+from ._errors import InputFileError, Problem
+from ._spec import Source, Texts, register_kind
+
+if TYPE_CHECKING:
+    from ._pack import RulePack
+
+Ending = Literal["never", "with_reason", "any"]
+Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason"]
+CHECKS: tuple[str, ...] = Check.__args__  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- rule data
+
+
+@attrs.frozen
+class ModelSpec:
+    """A care model: its caseload norm (a `team_norms` parameter) and how its cases may end."""
+
+    code: str
+    label: Texts
+    ending: Ending
+    source: Source
+    caseload_norm: str | None = None
+    closure_reasons: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class ClosureReasonSpec:
+    """A reason a case can be closed with."""
+
+    code: str
+    label: Texts
+    source: Source
+
+
+@attrs.frozen
+class AlertSpec:
+    """One alert rule: which check it runs, its texts and its source."""
+
+    id: str
+    check: Check
+    title: Texts
+    message: Texts
+    source: Source
+
+
+@attrs.frozen
+class MonitoringSpec:
+    """The monitoring rule file: models, closure reasons, alert rules and their texts."""
+
+    kind: Literal["monitoring"]
+    id: str
+    title: Texts
+    source: Source
+    norms: str
+    models: list[ModelSpec]
+    closure_reasons: list[ClosureReasonSpec]
+    alerts: list[AlertSpec]
+    texts: dict[str, Texts] = attrs.Factory(dict)
+    description: Texts | None = None
+
+
+register_kind("monitoring", MonitoringSpec)
+
+
+class Monitoring:
+    """The monitoring rules of a loaded pack, checked and ready to evaluate.
+
+    Raises `ValueError` when the rule data do not fit together (an unknown norm
+    parameter, closure reason or check), naming what is wrong.
+    """
+
+    def __init__(self, spec: MonitoringSpec, norms: Any, pack: PackInfo) -> None:
+        self.spec = spec
+        self.pack = pack
+        self._norms = norms
+        self.models: dict[str, ModelSpec] = {m.code: m for m in spec.models}
+        self.reasons: dict[str, ClosureReasonSpec] = {r.code: r for r in spec.closure_reasons}
+        self.alerts: dict[str, AlertSpec] = {}
+        for alert in spec.alerts:
+            if alert.check in self.alerts:
+                raise ValueError(f"two monitoring alerts run the check {alert.check!r}")
+            self.alerts[alert.check] = alert
+        missing = [c for c in CHECKS if c not in self.alerts]
+        if missing:
+            raise ValueError(f"no monitoring alert runs the check(s) {missing}")
+        self.order: dict[str, int] = {alert.id: index for index, alert in enumerate(spec.alerts)}
+        for model in spec.models:
+            if model.caseload_norm is not None and model.caseload_norm not in norms.parameters:
+                raise ValueError(f"model {model.code!r}: no parameter {model.caseload_norm!r} in {spec.norms!r}")
+            unknown = [r for r in model.closure_reasons if r not in self.reasons]
+            if unknown:
+                raise ValueError(f"model {model.code!r}: unknown closure reason(s) {unknown}")
+        self._params: dict[datetime.date, dict[str, Any]] = {}
+
+    @classmethod
+    def from_pack(cls, pack: RulePack) -> Monitoring:
+        """The monitoring rules of `pack` (its one file of kind `monitoring`)."""
+        specs = pack.documents("monitoring")
+        if len(specs) != 1:
+            raise KeyError(f"pack {pack.info.id} needs exactly one rule file of kind 'monitoring'; found {len(specs)}")
+        spec: MonitoringSpec = specs[0]
+        return cls(spec, pack.parameter_set(spec.norms), pack.info)
+
+    def params_at(self, on: datetime.date) -> dict[str, Any]:
+        """The `team_norms` values in force on `on` (cached per date)."""
+        cached = self._params.get(on)
+        if cached is None:
+            cached = self._norms.values_at(on)
+            if len(self._params) < 4096:
+                self._params[on] = cached
+        return cached
+
+    def norm(self, model: str, on: datetime.date) -> int | None:
+        """The most clients per worker for `model` on `on`, or None if the model has no norm."""
+        name = self.models[model].caseload_norm
+        return None if name is None else int(self.params_at(on)[name])
+
+    def review_due(self, start: datetime.date, last_held: datetime.date | None) -> tuple[datetime.date, str]:
+        """When the next review is due and the cadence phase, with the cadence in force at the last review."""
+        since = last_held or start
+        params = self.params_at(since)
+        return next_meeting(start, last_held, params), phase_on(start, since, params)
+
+    def text(self, key: str, lang: str) -> str:
+        return self.spec.texts[key][lang]
+
+
+# ---------------------------------------------------------------- events
+
+EventKind = Literal[
+    "opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated",
+    "hospitalised", "closed", "caseload", "tick",
+]
+_CASE_EVENTS = frozenset(
+    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed"}
+)
+_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (required, optional) beyond event/on
+    "opened": (frozenset({"case", "model"}), frozenset()),
+    "assessed": (frozenset({"case"}), frozenset()),
+    "plan_agreed": (frozenset({"case"}), frozenset()),
+    "review_held": (frozenset({"case"}), frozenset()),
+    "goal_due": (frozenset({"case", "goal", "due"}), frozenset()),
+    "goal_achieved": (frozenset({"case", "goal"}), frozenset()),
+    "goal_evaluated": (frozenset({"case", "goal", "achieved"}), frozenset()),
+    "hospitalised": (frozenset({"case"}), frozenset()),
+    "closed": (frozenset({"case"}), frozenset({"reason"})),
+    "caseload": (frozenset({"worker", "model", "clients"}), frozenset()),
+    "tick": (frozenset(), frozenset()),
+}
+
+
+@attrs.frozen(slots=True)
+class Event:
+    """One case event (or a `tick`: time passes to `on`); `line` is where it stands in the log.
+
+    Kinds: opened (a case starts under a care `model`), assessed, plan_agreed, review_held
+    (a team meeting reviewed the case), goal_due (a plan goal with a `due` date),
+    goal_achieved, goal_evaluated (`achieved` true or false), hospitalised (the client
+    was admitted to hospital), closed (with an optional `reason`), caseload (a `worker`'s
+    number of `clients` under a `model` changed) and tick.
+    """
+
+    kind: EventKind
+    on: datetime.date
+    line: int
+    seq: int
+    case: str | None = None
+    model: str | None = None
+    goal: str | None = None
+    due: datetime.date | None = None
+    achieved: bool | None = None
+    reason: str | None = None
+    worker: str | None = None
+    clients: int | None = None
+
+
+class EventReader:
+    """Checks event-log lines one at a time; every problem is kept with its line number.
+
+    Besides field types it checks the sequence: dates never go back, a case is opened
+    once before its other events, goals are set before they are evaluated. It keeps only
+    the open cases and goals, so its memory follows the open caseload, not the log length.
+    """
+
+    def __init__(self, monitoring: Monitoring, file: str = "<events>") -> None:
+        self.monitoring = monitoring
+        self.file = file
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._last: datetime.date | None = None
+        self._open: dict[str, str] = {}  # case → model
+        self._goals: dict[str, set[str]] = {}  # case → open goals
+
+    def read(self, text: str, line: int) -> Event | None:
+        """The event on this line, or None (blank line, or a problem was recorded)."""
+        if not text.strip():
+            return None
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as err:
+            self._bad(line, "$", f"not valid JSON: {err.msg} (column {err.colno})")
+            return None
+        if not isinstance(raw, dict):
+            self._bad(line, "$", f"an event must be a JSON object, got {type(raw).__name__}")
+            return None
+        kind = raw.get("event")
+        fields = _FIELDS.get(kind) if isinstance(kind, str) else None
+        if fields is None:
+            self._bad(line, "$.event", f"unknown event {kind!r}; events: {', '.join(_FIELDS)}")
+            return None
+        required, optional = fields
+        kind = cast("EventKind", kind)
+        before = len(self.problems)
+        for key in raw:
+            if key not in required and key not in optional and key not in ("event", "on"):
+                allowed = ", ".join(["event", "on", *sorted(required | optional)])
+                self._bad(line, f"$.{key}", f"unknown key {key!r} for event {kind!r}; allowed keys: {allowed}")
+        for key in ("on", *sorted(required)):
+            if raw.get(key) is None:
+                self._bad(line, f"$.{key}", f"event {kind!r} needs {key!r}")
+        if len(self.problems) > before:
+            return None
+        values = self._values(kind, raw, line)
+        if values is None:
+            return None
+        on = values["on"]
+        if self._last is not None and on < self._last:
+            self._bad(line, "$.on", f"events must be in date order: {on} is before {self._last}")
+            return None
+        if not self._sequence(kind, values, line):
+            return None
+        self._last = on
+        self.count += 1
+        return Event(kind, line=line, seq=self.count, **values)
+
+    def _values(self, kind: str, raw: Mapping[str, Any], line: int) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        ok = True
+        for key, value in raw.items():
+            if key == "event":
+                continue
+            if key in ("on", "due"):
+                parsed = _date(value)
+                if parsed is None:
+                    ok = self._bad(line, f"$.{key}", f"expected a date (YYYY-MM-DD), got {_show(value)}")
+                out[key] = parsed
+            elif key in ("case", "goal", "worker"):
+                if not isinstance(value, str) or not value.strip():
+                    ok = self._bad(line, f"$.{key}", f"expected a non-empty pseudonymous code, got {_show(value)}")
+                out[key] = value
+            elif key == "model":
+                if value not in self.monitoring.models:
+                    ok = self._bad(line, "$.model", f"unknown model {_show(value)}; models: {', '.join(self.monitoring.models)}")
+                out[key] = value
+            elif key == "reason":
+                if value is not None and value not in self.monitoring.reasons:
+                    known = ", ".join(self.monitoring.reasons)
+                    ok = self._bad(line, "$.reason", f"unknown closure reason {_show(value)}; reasons: {known}")
+                out[key] = value
+            elif key == "clients":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    ok = self._bad(line, "$.clients", f"expected a whole number of clients (0 or more), got {_show(value)}")
+                out[key] = value
+            elif key == "achieved":
+                if not isinstance(value, bool):
+                    ok = self._bad(line, "$.achieved", f"expected true or false, got {_show(value)}")
+                out[key] = value
+        return out if ok else None
+
+    def _sequence(self, kind: str, values: dict[str, Any], line: int) -> bool:
+        if kind not in _CASE_EVENTS:
+            return True
+        case = values["case"]
+        model = self._open.get(case)
+        if kind == "opened":
+            if model is not None:
+                return self._bad(line, "$.case", f"case {case!r} is already open")
+            self._open[case] = values["model"]
+            return True
+        if model is None:
+            return self._bad(line, "$.case", f"case {case!r} is not open (never opened, or already closed)")
+        goals = self._goals.get(case)
+        if kind == "goal_due":
+            self._goals.setdefault(case, set()).add(values["goal"])
+        elif kind in ("goal_achieved", "goal_evaluated"):
+            if goals is None or values["goal"] not in goals:
+                return self._bad(line, "$.goal", f"goal {values['goal']!r} of case {case!r} has no open 'goal_due'")
+            goals.discard(values["goal"])
+        elif kind == "closed":
+            del self._open[case]
+            self._goals.pop(case, None)
+        return True
+
+    def _bad(self, line: int, path: str, message: str) -> Literal[False]:
+        self.problems.append(Problem(message, path, self.file, line, kind="event"))
+        return False
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def read_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<events>") -> list[Event]:
+    """Every event of a JSONL log; raises `InputFileError` listing every problem with its line."""
+    reader = EventReader(monitoring, file)
+    events = [e for e in (reader.read(text, n) for n, text in enumerate(lines, start=1)) if e is not None]
+    if reader.problems:
+        raise InputFileError("the event log is not valid", reader.problems)
+    return events
+
+
+def iter_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<events>") -> Iterator[Event]:
+    """Events of a JSONL log one by one, for logs too long to hold; stops at the first bad line."""
+    reader = EventReader(monitoring, file)
+    for number, text in enumerate(lines, start=1):
+        event = reader.read(text, number)
+        if reader.problems:
+            raise InputFileError("the event log is not valid", reader.problems)
+        if event is not None:
+            yield event
+
+
+# ---------------------------------------------------------------- alerts
+
+
+@attrs.frozen
+class Alert:
+    """One alert: which rule, raised by which event (`seq`, `line`) on which day, about what.
+
+    `values` hold what the message needs (due date, days overdue, clients, norm, reason…).
+    """
+
+    rule: str
+    check: str
+    on: datetime.date
+    seq: int
+    line: int
+    case: str | None = None
+    worker: str | None = None
+    goal: str | None = None
+    values: dict[str, Any] = attrs.Factory(dict)
+
+
+def alert_order(monitoring: Monitoring) -> Any:
+    """A sort key that puts alerts in the order both engines report them."""
+    order = monitoring.order
+
+    def key(alert: Alert) -> tuple[int, int, str, str]:
+        return (alert.seq, order[alert.rule], alert.case or alert.worker or "", alert.goal or "")
+
+    return key
+
+
+def closing_alerts(monitoring: Monitoring, event: Event, model: str) -> list[Alert]:
+    """The closure alerts an oracle raises for a `closed` event of a case under `model`."""
+    spec = monitoring.models[model]
+    values: dict[str, Any] = {"model": model, "reason": event.reason}
+    if spec.ending == "never":
+        check = "never_ending_closed"
+    elif spec.ending == "with_reason" and event.reason not in spec.closure_reasons:
+        check = "closure_without_reason"
+        values["reasons"] = tuple(spec.closure_reasons)
+    else:
+        return []
+    rule = monitoring.alerts[check].id
+    return [Alert(rule, check, event.on, event.seq, event.line, case=event.case, values=values)]
+
+
+@attrs.define
+class _Case:
+    model: str
+    opened: datetime.date
+    last_review: datetime.date | None = None
+    alerted_due: datetime.date | None = None
+    goals: dict[str, list[Any]] = attrs.Factory(dict)  # goal → [due, alerted]
+
+
+class PythonMonitor:
+    """The plain-Python oracle of the monitoring rules: feed events, get alerts.
+
+    Straightforward on purpose (a full scan of the open cases at every tick): it is the
+    reference the durable-rules engine is tested against, not the fast path.
+    """
+
+    def __init__(self, monitoring: Monitoring) -> None:
+        self.monitoring = monitoring
+        self.cases: dict[str, _Case] = {}
+
+    def feed(self, events: Iterable[Event]) -> list[Alert]:
+        alerts: list[Alert] = []
+        for event in events:
+            alerts.extend(self.handle(event))
+        return alerts
+
+    def handle(self, event: Event) -> list[Alert]:
+        """The alerts one event raises, in report order."""
+        m = self.monitoring
+        kind = event.kind
+        if kind == "tick":
+            return self._tick(event)
+        if kind == "caseload":
+            assert event.model is not None and event.clients is not None
+            norm = m.norm(event.model, event.on)
+            if norm is None or event.clients <= norm:
+                return []
+            values = {"model": event.model, "clients": event.clients, "norm": norm}
+            rule = m.alerts["caseload_above_norm"].id
+            return [Alert(rule, "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values)]
+        assert event.case is not None
+        if kind == "opened":
+            assert event.model is not None
+            self.cases[event.case] = _Case(event.model, event.on)
+            return []
+        case = self.cases[event.case]
+        if kind == "review_held":
+            case.last_review = event.on
+        elif kind == "goal_due":
+            assert event.goal is not None
+            case.goals[event.goal] = [event.due, False]
+        elif kind in ("goal_achieved", "goal_evaluated"):
+            case.goals.pop(event.goal or "", None)
+        elif kind == "closed":
+            del self.cases[event.case]
+            return closing_alerts(m, event, case.model)
+        return []
+
+    def _tick(self, event: Event) -> list[Alert]:
+        m = self.monitoring
+        review, goal_rule = m.alerts["review_overdue"].id, m.alerts["goal_overdue"].id
+        alerts = []
+        for code in sorted(self.cases):
+            case = self.cases[code]
+            since = case.last_review or case.opened
+            status = review_status(case.opened, case.last_review, event.on, m.params_at(since))
+            if status.overdue and case.alerted_due != status.due:
+                case.alerted_due = status.due
+                values = {"due": status.due, "days_overdue": status.days_overdue, "phase": status.phase}
+                alerts.append(Alert(review, "review_overdue", event.on, event.seq, event.line, case=code, values=values))
+            for goal in sorted(case.goals):
+                state = case.goals[goal]
+                late = (event.on - state[0]).days
+                if late > 0 and not state[1]:
+                    state[1] = True
+                    values = {"due": state[0], "days_overdue": late}
+                    alerts.append(Alert(goal_rule, "goal_overdue", event.on, event.seq, event.line, case=code, goal=goal, values=values))
+        return sorted(alerts, key=alert_order(m))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def alert_message(alert: Alert, monitoring: Monitoring, lang: str) -> str:
+    """The alert's message in `lang`, with dates, model, phase and reasons in words."""
+    spec = monitoring.alerts[alert.check]
+    values: dict[str, Any] = {"case": alert.case, "worker": alert.worker, "goal": alert.goal}
+    value: Any
+    for key, value in alert.values.items():
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif key == "model":
+            value = monitoring.models[value].label[lang]
+        elif key == "phase":
+            value = monitoring.text(f"monitor.phase.{value}", lang)
+        elif key == "reason":
+            value = monitoring.reasons[value].label[lang] if value else monitoring.text("monitor.no_reason", lang)
+        elif key == "reasons":
+            value = "; ".join(monitoring.reasons[r].label[lang] for r in value)
+        values[key] = value
+    return spec.message[lang].format_map(values)
+
+
+def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, Any]:
+    """The alert as plain data (for JSON): rule, title, message, source and what it is about."""
+    spec = monitoring.alerts[alert.check]
+    values = {k: (v.isoformat() if isinstance(v, datetime.date) else list(v) if isinstance(v, tuple) else v) for k, v in alert.values.items()}
+    record: dict[str, Any] = {"rule": alert.rule, "check": alert.check, "on": alert.on.isoformat(), "line": alert.line}
+    record.update({k: v for k, v in (("case", alert.case), ("worker", alert.worker), ("goal", alert.goal)) if v is not None})
+    record.update(title=spec.title[lang], message=alert_message(alert, monitoring, lang), source=spec.source.ref, values=values)
+    return record

@@ -1,0 +1,131 @@
+"""Case monitoring: the event-log reader, the plain-Python rules (oracle) and `ccm-rules monitor`."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from ccm_rules import InputFileError, RulePack
+from ccm_rules._monitoring import Monitoring, PythonMonitor, alert_message, read_events
+from ccm_rules_adapters.cli import main
+
+from .conftest import EXAMPLES
+
+LOGS = sorted((EXAMPLES / "monitoring").glob("*.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def monitoring(pack: RulePack) -> Monitoring:
+    return Monitoring.from_pack(pack)
+
+
+def replay(monitoring: Monitoring, lines: list[str]) -> list[tuple[str, str, str | None]]:
+    alerts = PythonMonitor(monitoring).feed(read_events(lines, monitoring))
+    return [(a.rule, a.on.isoformat(), a.case or a.worker) for a in alerts]
+
+
+def ev(**fields: object) -> str:
+    return json.dumps(fields)
+
+
+def test_thresholds_come_from_the_shared_norms(monitoring: Monitoring) -> None:
+    on = datetime.date(2027, 1, 1)
+    assert (monitoring.norm("act", on), monitoring.norm("icm", on), monitoring.norm("labour_market", on)) == (10, 19, 35)
+    assert monitoring.norm("team_cm", on) is None
+    assert monitoring.models["icm"].closure_reasons == ["stabilised", "refuses_cooperation", "long_term_hospitalised"]
+
+
+@pytest.mark.parametrize("log", LOGS, ids=lambda p: p.stem)
+def test_shipped_logs_give_the_expected_alerts(monitoring: Monitoring, log: Path) -> None:
+    expected = json.loads(log.with_suffix(".expected.json").read_text())
+    alerts = PythonMonitor(monitoring).feed(read_events(log.read_text().splitlines(), monitoring))
+    got = [{"rule": a.rule, "on": a.on.isoformat(), **{k: v for k, v in (("case", a.case), ("worker", a.worker), ("goal", a.goal)) if v}} for a in alerts]
+    assert got == expected
+
+
+def test_review_due_day_is_not_overdue_and_alerts_once(monitoring: Monitoring) -> None:
+    log = [ev(event="opened", on="2027-01-04", case="C1", model="icm")]
+    assert replay(monitoring, [*log, ev(event="tick", on="2027-01-18")]) == []
+    ticks = [ev(event="tick", on=f"2027-01-{d}") for d in (19, 20, 25)]
+    assert replay(monitoring, log + ticks) == [("M1", "2027-01-19", "C1")]
+    held = [ev(event="review_held", on="2027-01-21", case="C1"), ev(event="tick", on="2027-02-05")]
+    assert replay(monitoring, log + ticks[:1] + held) == [("M1", "2027-01-19", "C1"), ("M1", "2027-02-05", "C1")]
+
+
+def test_goal_alert_needs_no_evaluation_and_a_tick_after_due(monitoring: Monitoring) -> None:
+    log = [
+        ev(event="opened", on="2027-01-04", case="C1", model="team_cm"),
+        ev(event="goal_due", on="2027-01-04", case="C1", goal="G1", due="2027-01-10"),
+        ev(event="goal_due", on="2027-01-04", case="C1", goal="G2", due="2027-01-10"),
+        ev(event="goal_evaluated", on="2027-01-09", case="C1", goal="G2", achieved=False),
+        ev(event="tick", on="2027-01-11"),
+    ]
+    alerts = PythonMonitor(monitoring).feed(read_events(log, monitoring))
+    assert [(a.rule, a.goal, a.values["days_overdue"]) for a in alerts] == [("M2", "G1", 1)]
+
+
+@pytest.mark.parametrize(
+    ("model", "reason", "rule"),
+    [("act", "stabilised", "M4"), ("icm", None, "M5"), ("icm", "other", "M5"), ("icm", "refuses_cooperation", None), ("labour_market", None, None)],
+)
+def test_closure_rules(monitoring: Monitoring, model: str, reason: str | None, rule: str | None) -> None:
+    closed = {"event": "closed", "on": "2027-02-01", "case": "C1"} | ({"reason": reason} if reason else {})
+    got = replay(monitoring, [ev(event="opened", on="2027-01-04", case="C1", model=model), json.dumps(closed)])
+    assert got == ([(rule, "2027-02-01", "C1")] if rule else [])
+
+
+def test_caseload_above_norm_only(monitoring: Monitoring) -> None:
+    log = [ev(event="caseload", on="2027-01-04", worker="W1", model="icm", clients=n) for n in (19, 20)]
+    assert replay(monitoring, log) == [("M3", "2027-01-04", "W1")]
+
+
+def test_messages_in_every_language(monitoring: Monitoring) -> None:
+    log = [ev(event="opened", on="2027-01-04", case="C1", model="icm"), ev(event="closed", on="2027-01-05", case="C1")]
+    alert = PythonMonitor(monitoring).feed(read_events(log, monitoring))[0]
+    texts = {lang: alert_message(alert, monitoring, lang) for lang in ("en", "cs", "hu", "de")}
+    assert "no reason given" in texts["en"] and "bez uvedení důvodu" in texts["cs"]
+    assert "klient je stabilizovaný" in texts["cs"] and "Klient ist stabilisiert" in texts["de"] and "stabilizálódott" in texts["hu"]
+
+
+def test_every_bad_line_is_reported_with_its_line(monitoring: Monitoring) -> None:
+    lines = [
+        ev(event="opened", on="2027-01-04", case="C1", model="icm"),
+        ev(event="opened", on="2027-01-04", case="C5", model="acct"),
+        "{not json",
+        ev(event="review_held", on="2027-01-05", case="C9"),
+        ev(event="caseload", on="2027-01-06", worker="W1", model="icm", clients=-1, name="x"),
+        ev(event="tick", on="2027-01-01"),
+        "",
+        ev(event="goal_achieved", on="2027-01-07", case="C2", goal="G1"),
+        ev(event="explode", on="2027-01-08"),
+    ]
+    with pytest.raises(InputFileError) as info:
+        read_events(lines, monitoring, "log.jsonl")
+    found = [(p.line, p.path) for p in info.value.problems]
+    assert found == [(2, "$.model"), (3, "$"), (4, "$.case"), (5, "$.name"), (6, "$.on"), (8, "$.case"), (9, "$.event")]
+    assert "did you mean" not in str(info.value) and "unknown model str 'acct'" in str(info.value)
+    assert "events must be in date order" in str(info.value)
+
+
+def test_cli_text_json_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    log = str(EXAMPLES / "monitoring/icm_and_act.jsonl")
+    assert main(["monitor", log, "--lang", "hu", "--engine", "python"]) == 1
+    out = capsys.readouterr().out
+    assert "Az esetszám meghaladja a modell normáját" in out and "sha256:" in out
+    assert main(["monitor", log, "--format", "json", "--engine", "python"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [a["rule"] for a in data["alerts"]] == ["M3", "M1", "M1", "M2", "M5", "M4"]
+    assert data["pack"]["content_hash"].startswith("sha256:") and data["alerts"][0]["values"]["norm"] == 10
+
+
+def test_cli_bad_log_exits_2_naming_line_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(ev(event="opened", on="2027-01-04", case="C1", model="icm") + "\n" + ev(event="closed", on="04/01/2027", case="C1") + "\n")
+    assert main(["monitor", str(log), "--engine", "python"]) == 2
+    err = capsys.readouterr().err
+    assert f"{log}:2: expected a date (YYYY-MM-DD), got str '04/01/2027' @ $.on" in err and "Traceback" not in err
+    assert main(["monitor", str(tmp_path / "missing.jsonl")]) == 2
+    assert "cannot read file" in capsys.readouterr().err
