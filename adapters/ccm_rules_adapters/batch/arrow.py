@@ -1,0 +1,74 @@
+"""`screen_batches`: screen a stream of Arrow record batches with the columnar rules.
+
+Every input row gives exactly one output row: its decisions, or, if a cell is bad,
+the fields and problems (outcomes null). Rows are numbered from `first_row` in
+stream order unless the input has a `row` column.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from ccm_rules import RulePack
+from ccm_rules._columnar import DEFAULT_RULESETS, Screener
+
+_ARROW_TYPES = {
+    pl.String(): pa.string(),
+    pl.Int64(): pa.int64(),
+    pl.Date(): pa.date32(),
+    pl.List(pl.String()): pa.list_(pa.string()),
+}
+
+
+def screener(
+    rules: Path | str | None = None,
+    rulesets: Sequence[str] = DEFAULT_RULESETS,
+    as_of: datetime.date | None = None,
+) -> Screener:
+    """A screener for a pack directory (default: the shipped pack) and date (default: today)."""
+    from ccm_rules._eligibility import default_pack
+
+    pack = default_pack() if rules is None else RulePack.load(rules)
+    return Screener(pack, rulesets, as_of)
+
+
+def output_schema(screen: Screener) -> pa.Schema:
+    """The Arrow schema of every batch `screen_batches` yields."""
+    return pa.schema(
+        [
+            pa.field(name, pa.string() if isinstance(dtype, pl.Enum) else _ARROW_TYPES[dtype])
+            for name, dtype in screen.output_schema().items()
+        ]
+    )
+
+
+def screen_batches(
+    batches: Iterable[pa.RecordBatch],
+    screen: Screener | None = None,
+    *,
+    first_row: int = 1,
+    ignore_extra_columns: bool = False,
+) -> Iterator[pa.RecordBatch]:
+    """Screen each record batch; yield one output batch per input batch, same row count.
+
+    Unknown columns raise `InputFileError` before any row is screened (a misspelt
+    column must not silently read as unknown), unless `ignore_extra_columns`.
+    """
+    screen = screen if screen is not None else screener()
+    schema = output_schema(screen)
+    checked = False
+    row = first_row
+    for batch in batches:
+        if not checked:
+            screen.check_columns(batch.schema.names, ignore_extra=ignore_extra_columns)
+            checked = True
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        out = screen.screen(frame, row).to_arrow().cast(schema)
+        row += batch.num_rows
+        yield pa.RecordBatch.from_arrays([out.column(i).combine_chunks() for i in range(out.num_columns)], schema=schema)

@@ -1,0 +1,587 @@
+"""Columnar screening: a ruleset's compiled conditions turned into polars expressions.
+
+A registry is a table with one row per person (see `docs/batch.md` for the layout):
+one column per scalar fact, one column `<fact>.<code>` per life domain holding its
+status, an optional `case` code and an optional `row` number. Screening validates
+every cell in columnar form, then evaluates every criterion for every row at once;
+a null carries the three-valued *unknown*, and polars' `&`, `|` and `~` on nullable
+booleans are Kleene's, like `_truth.py`. The per-record core (`decide`) is the
+oracle: `row_facts` says which facts a row stands for, and a differential test
+checks both paths give the same outcome and the same criteria not met and unknown.
+
+The compiler lives in the core, next to the condition tree it mirrors, because it
+holds domain logic (Kleene counts, outcome roles, default statuses) that adapters
+must not. polars is an optional extra (`ccm-rules[batch]`), so it is imported inside
+the functions here, and `ccm_rules` never imports this module on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._conditions import Comparison, Junction, Negation, Node, Quantifier
+from ._decision import Outcome, ParamUse
+from ._errors import InputFileError, Problem
+from ._pack import RulePack, Ruleset
+from ._spec import FactSpec
+from ._vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    import polars as pl
+
+ROW = "row"
+CASE = "case"
+ERROR_FIELDS = "error_fields"
+ERROR = "error"
+RESERVED = (ROW, CASE)
+DEFAULT_RULESETS = ("eligibility", "labour_market")
+
+
+@attrs.frozen
+class Column:
+    """One registry column: the fact it feeds and, for a life domain, the domain code."""
+
+    name: str
+    fact: str
+    spec: FactSpec
+    code: str | None = None
+    codes: tuple[str, ...] = ()  # the allowed values of a status or enum column
+
+
+def registry_columns(rulesets: Sequence[Ruleset]) -> dict[str, Column]:
+    """The columns a registry may have for these rulesets, by name, in a stable order.
+
+    A scalar fact is one column named after it; a collection of domain statuses is
+    one column `<fact>.<code>` per domain of its vocabulary.
+    """
+    columns: dict[str, Column] = {}
+    for ruleset in rulesets:
+        for fact, spec in ruleset.spec.facts.items():
+            if spec.type == "domain_statuses" and spec.vocabulary is not None:
+                vocabulary = ruleset.vocabularies[spec.vocabulary]
+                statuses = vocabulary.statuses
+                found = [Column(f"{fact}.{code}", fact, spec, code, statuses) for code in vocabulary.codes]
+            else:
+                found = [Column(fact, fact, spec, codes=tuple(spec.values or ()))]
+            for column in found:
+                known = columns.get(column.name)
+                if known is not None and known.spec != column.spec:
+                    raise ValueError(f"rulesets declare fact {fact!r} differently; cannot screen them together")
+                columns[column.name] = column
+    return columns
+
+
+def row_facts(row: Mapping[str, Any], ruleset: Ruleset) -> dict[str, Any]:
+    """The facts one registry row stands for, as `decide()` takes them (the layout's definition).
+
+    A null cell is an unknown fact. A domain cell that is null takes the vocabulary's
+    default status, unless every domain cell of the row is null: then the whole
+    collection is unknown.
+    """
+    facts: dict[str, Any] = {}
+    for fact, spec in ruleset.spec.facts.items():
+        if spec.type == "domain_statuses" and spec.vocabulary is not None:
+            codes = ruleset.vocabularies[spec.vocabulary].codes
+            statuses = {code: row[f"{fact}.{code}"] for code in codes if row.get(f"{fact}.{code}") is not None}
+            if statuses:
+                facts[fact] = statuses
+        elif row.get(fact) is not None:
+            facts[fact] = row[fact]
+    return facts
+
+
+class Screener:
+    """Rulesets of one pack, compiled for screening registries on one date.
+
+    `screen(frame)` returns one output row per input row: the row number, the case
+    code, per ruleset its outcome and the ids of the criteria not met and unknown,
+    the pack id, version and hash, the date, and, for a row that failed validation,
+    the bad fields and the problems (its outcomes are then null).
+    """
+
+    def __init__(self, pack: RulePack, rulesets: Sequence[str] = DEFAULT_RULESETS, as_of: datetime.date | None = None) -> None:
+        self.pack = pack
+        self.rulesets = tuple(pack.ruleset(r) for r in rulesets)
+        self.as_of = as_of if as_of is not None else datetime.date.today()
+        self.columns = registry_columns(self.rulesets)
+        self._params = {r.id: r.params_at(self.as_of) for r in self.rulesets}
+
+    # ------------------------------------------------------------ schema
+
+    def check_columns(self, names: Iterable[str], *, ignore_extra: bool = False, file: str | None = None) -> None:
+        """Refuse a registry whose columns are not all known (a typo must not read as unknown)."""
+        problems = []
+        for name in names:
+            if name in RESERVED or name in self.columns:
+                continue
+            if ignore_extra and not _looks_like_domain(name, self.columns):
+                continue
+            close = difflib.get_close_matches(name, list(self.columns), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(Problem(f"unknown column {name!r}{hint}", f"$.{name}", file, 1, kind="column"))
+        if problems:
+            raise InputFileError("the registry has columns no ruleset reads", problems)
+
+    def output_schema(self) -> pl.Schema:
+        """The schema of `screen()`'s output (for Spark's `mapInArrow` and Dask's `meta`)."""
+        import polars as pl
+
+        fields: dict[str, pl.DataType] = {ROW: pl.Int64(), CASE: pl.String()}
+        for ruleset in self.rulesets:
+            fields[f"{ruleset.id}_outcome"] = _OUTCOMES()
+            fields[f"{ruleset.id}_failed"] = pl.List(pl.String())
+            fields[f"{ruleset.id}_unknown"] = pl.List(pl.String())
+        info = self.pack.info
+        fields.update(
+            {
+                "pack_id": pl.Enum([info.id]),
+                "pack_version": pl.Enum([info.version]),
+                "pack_hash": pl.Enum([info.content_hash]),
+                "as_of": pl.Date(),
+            }
+        )
+        fields.update({ERROR_FIELDS: pl.String(), ERROR: pl.String()})
+        return pl.Schema(fields)
+
+    # ------------------------------------------------------------ screening
+
+    def screen(self, frame: pl.DataFrame, first_row: int = 1) -> pl.DataFrame:
+        """Validate and decide every row of a registry frame; rows numbered from `first_row`.
+
+        Three eager steps (validate, criteria, outcomes): one lazy plan made polars
+        evaluate shared criterion columns more than once, at twice the cost.
+        """
+        import polars as pl
+
+        schema = frame.schema
+        self.check_columns(schema.names(), ignore_extra=True)
+        if ROW in schema and not schema[ROW].is_integer():
+            problem = Problem(f"column 'row' must hold whole numbers, not {schema[ROW]}", f"$.{ROW}", kind="column")
+            raise InputFileError("the registry's row numbers are not numbers", [problem])
+        row = (
+            pl.col(ROW).cast(pl.Int64)
+            if ROW in schema
+            else pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64)
+        )
+        case = pl.col(CASE).cast(pl.String) if CASE in schema else pl.lit(None, pl.String)
+        checked = {name: _normalise(col, schema.get(name)) for name, col in self.columns.items()}
+        checkable = {name: message for name, (_, message) in checked.items() if message is not None}
+        checked_frame = frame.select(
+            row.alias(ROW),
+            case.alias(CASE),
+            *(value.alias(name) for name, (value, _) in checked.items()),
+            _any([pl.col(name).is_not_null() & value.is_null() for name, (value, _) in checked.items() if name in checkable]).alias(BAD),
+        )
+        checked_frame = checked_frame.with_columns(_problems(frame, checked_frame[BAD], checkable))
+        ok = pl.col(ERROR).is_null()
+        known = {
+            f"{KNOWN}{column.fact}": pl.any_horizontal(
+                [pl.col(c.name).is_not_null() for c in self.columns.values() if c.fact == column.fact]
+            )
+            for column in self.columns.values()
+            if column.code is not None
+        }
+        decided_frame = checked_frame.with_columns(**known)
+        criteria: dict[str, pl.Expr] = {}
+        for ruleset in self.rulesets:
+            compiler = _Compiler(ruleset, self._params[ruleset.id])
+            criteria.update({_criterion_column(ruleset, c.id): compiler.expr(c.node, None) for c in ruleset.criteria})
+        decided_frame = decided_frame.with_columns(**criteria)
+        decided: list[pl.Expr] = []
+        for ruleset in self.rulesets:
+            decided.extend(e.alias(n) for n, e in _decide(ruleset, ok).items())
+        info = self.pack.info
+        return decided_frame.select(
+            ROW,
+            CASE,
+            *decided,
+            pl.lit(info.id, pl.Enum([info.id])).alias("pack_id"),
+            pl.lit(info.version, pl.Enum([info.version])).alias("pack_version"),
+            pl.lit(info.content_hash, pl.Enum([info.content_hash])).alias("pack_hash"),
+            pl.lit(self.as_of).alias("as_of"),
+            ERROR_FIELDS,
+            ERROR,
+        )
+
+
+def _OUTCOMES() -> pl.DataType:  # noqa: N802 - a type, spelt like one
+    """Outcomes as an Enum: one byte per row instead of a string, in memory and in Parquet."""
+    import polars as pl
+
+    return pl.Enum([o.value for o in Outcome])
+
+
+def _any(flags: list[pl.Expr]) -> pl.Expr:
+    import polars as pl
+
+    return pl.any_horizontal(flags) if flags else pl.lit(False)
+
+
+def _problems(frame: pl.DataFrame, bad: pl.Series, messages: Mapping[str, pl.Expr]) -> list[pl.Series]:
+    """The `error_fields` and `error` columns: messages are built for the bad rows only (few, slow to format)."""
+    import polars as pl
+
+    fields = pl.Series(ERROR_FIELDS, [None] * len(bad), dtype=pl.String)
+    errors = pl.Series(ERROR, [None] * len(bad), dtype=pl.String)
+    if not bad.any():
+        return [fields, errors]
+    rows = bad.arg_true()
+    found = frame.filter(bad).select(
+        _joined([pl.when(m.is_not_null()).then(pl.lit(f"{name}: ") + m) for name, m in messages.items()], "; ").alias(ERROR),
+        _joined([pl.when(m.is_not_null()).then(pl.lit(name)) for name, m in messages.items()], ", ").alias(ERROR_FIELDS),
+    )
+    return [fields.scatter(rows, found[ERROR_FIELDS]), errors.scatter(rows, found[ERROR])]
+
+
+BAD = "\0bad"  # internal column: whether a row has a bad cell
+KNOWN = "\0known:"  # internal column: whether any cell of a domain collection is given
+
+
+def _criterion_column(ruleset: Ruleset, criterion: str) -> str:
+    return f"\0{ruleset.id}:{criterion}"
+
+
+def _decide(ruleset: Ruleset, ok: pl.Expr) -> dict[str, pl.Expr]:
+    """Outcome and reason codes of one ruleset from its criterion columns, as `_evaluate._outcome`."""
+    import polars as pl
+
+    values = [(c, pl.col(_criterion_column(ruleset, c.id))) for c in ruleset.criteria]
+    deciding = [v for c, v in values if c.spec.role != "informative"]
+    required = [v for c, v in values if c.spec.role == "required"]
+    eligible = pl.all_horizontal([v.fill_null(False) for v in deciding]) if deciding else pl.lit(True)
+    refused = pl.any_horizontal([v.not_().fill_null(False) for v in required]) if required else pl.lit(False)
+    outcome = (
+        pl.when(eligible)
+        .then(pl.lit(Outcome.ELIGIBLE.value))
+        .when(refused)
+        .then(pl.lit(Outcome.NOT_ELIGIBLE.value))
+        .otherwise(pl.lit(Outcome.UNDETERMINED.value))
+    )
+    ids = [c.id for c, _ in values]
+    return {
+        f"{ruleset.id}_outcome": pl.when(ok).then(outcome).cast(_OUTCOMES()),
+        f"{ruleset.id}_failed": _id_lists(ids, [v.not_() for _, v in values], ok),
+        f"{ruleset.id}_unknown": _id_lists(ids, [v.is_null() for _, v in values], ok),
+    }
+
+
+_MAX_TABLED = 12  # up to 2**12 combinations of criteria are tabled; more are listed row by row
+
+
+def _id_lists(ids: list[str], tests: list[pl.Expr], ok: pl.Expr) -> pl.Expr:
+    """Per row, the ids whose test is true (null where `ok` is not).
+
+    Building a list per row is slow in polars; with few criteria each row's set is a
+    bit mask, and the lists are looked up in a table of every combination.
+    """
+    import polars as pl
+
+    if len(ids) > _MAX_TABLED:
+        listed = pl.concat_list([pl.when(t).then(pl.lit(i)) for i, t in zip(ids, tests, strict=True)]).list.drop_nulls()
+        return pl.when(ok).then(listed)
+    table = pl.Series(
+        [[i for bit, i in enumerate(ids) if mask >> bit & 1] for mask in range(1 << len(ids))], dtype=pl.List(pl.String)
+    )
+    mask = pl.sum_horizontal([t.fill_null(False).cast(pl.UInt32) * (1 << bit) for bit, t in enumerate(tests)])
+    return pl.lit(table).gather(pl.when(ok).then(mask))
+
+
+def _looks_like_domain(name: str, columns: Mapping[str, Column]) -> bool:
+    """Whether an unknown column is a misspelt life-domain column (`<fact>.<code>`)."""
+    prefix = name.split(".", 1)[0]
+    return "." in name and any(c.code is not None and c.fact == prefix for c in columns.values())
+
+
+def _joined(parts: list[pl.Expr], separator: str) -> pl.Expr:
+    import polars as pl
+
+    if not parts:
+        return pl.lit(None, pl.String)
+    text = pl.concat_str(parts, separator=separator, ignore_nulls=True)
+    return pl.when(text != "").then(text)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _normalise(column: Column, dtype: pl.DataType | None) -> tuple[pl.Expr, pl.Expr | None]:
+    """A column's values in the fact's type, and a problem message per bad cell (else null).
+
+    Text (from CSV) is parsed; typed columns (from Parquet) are checked. The rules are
+    those of `_facts.validate_facts`: booleans are true or false, integers whole,
+    numbers finite, each within the fact's range; codes must be known.
+    """
+    import polars as pl
+
+    spec = column.spec
+    if dtype is None or dtype == pl.Null:
+        return pl.lit(None, _polars_type(column)), None
+    raw = pl.col(column.name)
+    text = raw.cast(pl.String).str.strip_chars()
+    shown = pl.format("'{}'", raw.cast(pl.String))
+    is_text = dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
+    kind = spec.type
+    if column.code is not None or kind == "enum":
+        return _codes(column, raw.cast(pl.String), shown, is_text)
+    if kind == "boolean":
+        if dtype == pl.Boolean:
+            return raw, None
+        value: pl.Expr
+        if is_text:
+            lower = text.str.to_lowercase()
+            value = pl.when(lower == "true").then(True).when(lower == "false").then(False)
+        else:
+            value = pl.lit(None, pl.Boolean)
+        return value, _bad(raw, value, pl.format("expected true or false, got {}", _typed(raw, shown, is_text)))
+    if kind in ("integer", "number"):
+        return _numbers(column, raw, text, shown, dtype, is_text)
+    if kind == "date":
+        if dtype == pl.Date:
+            return raw, None
+        day = text.str.to_date("%Y-%m-%d", strict=False) if is_text else pl.lit(None, pl.Date)
+        return day, _bad(raw, value, pl.format("expected a date (YYYY-MM-DD), got {}", _typed(raw, shown, is_text)))
+    raise ValueError(f"fact {column.fact!r} of type {kind!r} cannot be a registry column")
+
+
+def _codes(column: Column, text: pl.Expr, shown: pl.Expr, is_text: bool) -> tuple[pl.Expr, pl.Expr]:
+    """A status or enum code: must be one of the declared codes."""
+    import polars as pl
+
+    allowed = list(column.codes)
+    if column.code is not None:
+        message = pl.format("{} is not a status; use one of: " + ", ".join(allowed), shown)
+    else:
+        message = pl.format("{} is not one of: " + ", ".join(allowed), shown)
+    raw = pl.col(column.name)
+    known = text.is_in(allowed) if is_text else pl.lit(False)
+    value = pl.when(known).then(text).cast(pl.Enum(allowed))
+    return value, pl.when(raw.is_not_null() & known.not_().fill_null(True)).then(message)
+
+
+def _numbers(
+    column: Column, raw: pl.Expr, text: pl.Expr, shown: pl.Expr, dtype: pl.DataType, is_text: bool
+) -> tuple[pl.Expr, pl.Expr]:
+    """An integer or number: parsed or checked, whole where it must be, finite, in range."""
+    import polars as pl
+
+    spec = column.spec
+    integral = spec.type == "integer"
+    if dtype.is_integer() or dtype.is_float() or dtype.is_decimal():
+        number = raw.cast(pl.Float64)
+    elif is_text:
+        number = text.cast(pl.Float64, strict=False)
+    else:
+        number = pl.lit(None, pl.Float64)
+    plain = text if is_text else raw.cast(pl.String)
+    word = "an integer" if integral else "a number"
+    problem = (
+        pl.when(raw.is_null())
+        .then(None)
+        .when(number.is_null())
+        .then(pl.format(f"expected {word}, got {{}}", _typed(raw, shown, is_text)))
+        .when(number.is_finite().not_())
+        .then(pl.format("expected a finite number, got {}", plain))
+    )
+    if integral:
+        problem = problem.when(number != number.floor()).then(pl.format("expected a whole number, got {}", plain))
+    if spec.min is not None:
+        problem = problem.when(number < spec.min).then(
+            pl.format(f"{{}} is below the smallest allowed value {_num(spec.min)}", plain)
+        )
+    if spec.max is not None:
+        problem = problem.when(number > spec.max).then(
+            pl.format(f"{{}} is above the largest allowed value {_num(spec.max)}", plain)
+        )
+    valid = number.is_finite()
+    if integral:
+        valid = valid & (number == number.floor())
+    if spec.min is not None:
+        valid = valid & (number >= spec.min)
+    if spec.max is not None:
+        valid = valid & (number <= spec.max)
+    value = pl.when(valid).then(number.cast(pl.Int64, strict=False) if integral else number)
+    return value, problem
+
+
+def _bad(raw: pl.Expr, value: pl.Expr, message: pl.Expr) -> pl.Expr:
+    """A message where a cell is given but its value could not be read."""
+    import polars as pl
+
+    return pl.when(raw.is_not_null() & value.is_null()).then(message)
+
+
+def _typed(raw: pl.Expr, shown: pl.Expr, is_text: bool) -> pl.Expr:
+    """How a bad cell is shown: quoted text, or the value of a column of the wrong type."""
+    import polars as pl
+
+    return shown if is_text else pl.format("{}", raw.cast(pl.String))
+
+
+def _polars_type(column: Column) -> Any:
+    """The type a fact's values have once checked; codes become an Enum (fast to compare)."""
+    import polars as pl
+
+    if column.codes:
+        return pl.Enum(column.codes)
+    return {
+        "boolean": pl.Boolean,
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "date": pl.Date,
+    }[column.spec.type]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# ---------------------------------------------------------------- conditions
+
+
+@attrs.frozen
+class _Item:
+    """One life domain as a quantifier sees it: its code, group and status column."""
+
+    code: str
+    group: str
+    status: Any  # pl.Expr: the status, with the vocabulary's default where the cell is null
+    vocabulary: Vocabulary
+
+
+class _Compiler:
+    """Turns one ruleset's condition nodes into polars expressions, parameters fixed."""
+
+    def __init__(self, ruleset: Ruleset, params: Mapping[str, ParamUse]) -> None:
+        self.ruleset = ruleset
+        self.params = params
+
+    def expr(self, node: Node, item: _Item | None) -> pl.Expr:
+        if isinstance(node, Junction):
+            return self._junction(node, item)
+        if isinstance(node, Negation):
+            return self.expr(node.child, item).not_()
+        if isinstance(node, Comparison):
+            return self._comparison(node, item)
+        if isinstance(node, Quantifier):
+            return self._quantifier(node)
+        raise TypeError(f"no columnar form for condition node {type(node).__name__}")
+
+    def _junction(self, node: Junction, item: _Item | None) -> pl.Expr:
+        import polars as pl
+
+        children = [self.expr(child, item) for child in node.children]
+        if node.op == "all":
+            return pl.all_horizontal(children) if children else pl.lit(True)
+        return pl.any_horizontal(children) if children else pl.lit(False)
+
+    def _comparison(self, node: Comparison, item: _Item | None) -> pl.Expr:
+        import polars as pl
+
+        operand = self.params[node.param].value if node.param is not None else node.operand
+        value = self._field(node.name, item) if node.is_field and item is not None else pl.col(node.name)
+        if node.op in ("in", "not_in"):
+            member = value.is_in(list(operand))
+            return member if node.op == "in" else member.not_()
+        method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[node.op]
+        result: pl.Expr = getattr(value, method)(pl.lit(operand))
+        return result
+
+    def _field(self, name: str, item: _Item) -> pl.Expr:
+        import polars as pl
+
+        if name == "code":
+            return pl.lit(item.code)
+        if name == "group":
+            return pl.lit(item.group)
+        if name == "status":
+            return item.status  # type: ignore[no-any-return]
+        statuses = item.vocabulary.spec.statuses
+        return _tabled(item.status, {code: getattr(status, name) for code, status in statuses.items()}, pl.Boolean)
+
+    def _quantifier(self, node: Quantifier) -> pl.Expr:
+        import polars as pl
+
+        spec = self.ruleset.spec.facts[node.collection]
+        assert spec.vocabulary is not None
+        vocabulary = self.ruleset.vocabularies[spec.vocabulary]
+        among = node.among
+        if node.among_param is not None:
+            among = frozenset(self.params[node.among_param].value)
+        default = pl.lit(vocabulary.spec.default_status)
+        items = [
+            _Item(code, vocabulary.groups[code], pl.col(f"{node.collection}.{code}").fill_null(default), vocabulary)
+            for code in vocabulary.codes
+            if among is None or code in among
+        ]
+        static = _on_items_only(node.where)
+        tests = [self._by_status(node.where, item) if static else self.expr(node.where, item) for item in items]
+        if node.kind == "every":
+            value = pl.all_horizontal(tests) if tests else pl.lit(True)
+        elif node.kind == "some":
+            value = pl.any_horizontal(tests) if tests else pl.lit(False)
+        else:
+            assert node.op is not None
+            target = self.params[node.param].value if node.param is not None else node.operand
+            value = _count_compare(node.op, tests, target)
+        return pl.when(pl.col(f"{KNOWN}{node.collection}")).then(value)
+
+    def _by_status(self, where: Node, item: _Item) -> pl.Expr:
+        """A `where` that reads only the item, tabled per status by the core's own `test`."""
+        import polars as pl
+
+        index = item.vocabulary.codes.index(item.code)
+        table = {
+            status: where.test({}, self.params, item.vocabulary.items({item.code: status})[index])
+            for status in item.vocabulary.statuses
+        }
+        return _tabled(item.status, table, pl.Boolean)
+
+
+def _on_items_only(node: Node) -> bool:
+    """Whether a condition reads nothing but the fields of the item it is tested on."""
+    if isinstance(node, Junction):
+        return all(_on_items_only(child) for child in node.children)
+    if isinstance(node, Negation):
+        return _on_items_only(node.child)
+    return isinstance(node, Comparison) and node.is_field
+
+
+def _tabled(key: pl.Expr, table: Mapping[str, Any], dtype: Any) -> pl.Expr:
+    """`table[key]` for a small table, as is_in tests (faster than a string replace)."""
+    import polars as pl
+
+    result: Any = pl
+    by_value: dict[Any, list[str]] = {}
+    for code, value in table.items():
+        if value is not None:
+            by_value.setdefault(value, []).append(code)
+    if not by_value:
+        return pl.lit(None, dtype)
+    for value, codes in by_value.items():
+        test = key == codes[0] if len(codes) == 1 else key.is_in(codes)
+        result = result.when(test).then(pl.lit(value, dtype))
+    return result  # type: ignore[no-any-return]
+
+
+def _count_compare(op: str, tests: list[pl.Expr], target: int) -> pl.Expr:
+    """`_conditions._count_compare`, vectorised: the count lies in [sure, maybe]."""
+    import polars as pl
+
+    if not tests:
+        sure: pl.Expr = pl.lit(0)
+        maybe: pl.Expr = pl.lit(0)
+    else:
+        sure = pl.sum_horizontal([t.fill_null(False).cast(pl.Int32) for t in tests])
+        maybe = sure + pl.sum_horizontal([t.is_null().cast(pl.Int32) for t in tests])
+    method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[op]
+    low: pl.Expr = getattr(sure, method)(target)
+    high: pl.Expr = getattr(maybe, method)(target)
+    if op in ("eq", "ne"):
+        straddles = (sure <= target) & (pl.lit(target) <= maybe) & (sure != maybe)
+        return pl.when(straddles).then(None).when(low == high).then(low)
+    return pl.when(low == high).then(low)

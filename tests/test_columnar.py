@@ -1,0 +1,195 @@
+"""The columnar screener gives exactly the per-record core's decisions and validation.
+
+Differential tests over generated registries (nulls and bad cells included): the
+oracle is `decide()` on `row_facts(row)`, row by row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import subprocess
+import sys
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccm_rules import FactsError, InputFileError, RulePack, decide
+from ccm_rules._columnar import DEFAULT_RULESETS, ERROR, ERROR_FIELDS, Column, Screener, registry_columns, row_facts
+from ccm_rules._truth import k_and, k_not, k_or
+
+from .conftest import RULES
+
+PACK = RulePack.load(RULES)
+ON = datetime.date(2026, 1, 1)
+SCREENER = Screener(PACK, DEFAULT_RULESETS, ON)
+COLUMNS = registry_columns(SCREENER.rulesets)
+DTYPES = {"boolean": pl.Boolean, "integer": pl.Int64, "number": pl.Float64, "enum": pl.String, "domain_statuses": pl.String}
+SCHEMA = {"case": pl.String, **{name: DTYPES[c.spec.type] for name, c in COLUMNS.items()}}
+
+
+def _cell(column: Column) -> st.SearchStrategy[Any]:
+    """Mostly valid values, often unknown (None), sometimes a bad one."""
+    spec = column.spec
+    if column.code is not None or spec.type == "enum":
+        valid: st.SearchStrategy[Any] = st.sampled_from(column.codes)
+        bad: st.SearchStrategy[Any] = st.sampled_from(["unmet", "plan", "", "No_need"])
+    elif spec.type == "boolean":
+        valid, bad = st.booleans(), st.nothing()
+    elif spec.type == "integer":
+        low, high = int(spec.min or 0), int(spec.max or 100)
+        valid, bad = st.integers(low, high), st.sampled_from([low - 1, high + 1, -(10**9)])
+    else:
+        low_f, high_f = float(spec.min or 0), float(spec.max or 100)
+        valid = st.floats(low_f, high_f)
+        bad = st.sampled_from([low_f - 0.5, high_f + 1e-6, float("inf"), float("-inf"), float("nan")])
+    return st.one_of(st.none(), valid, valid, valid, bad) if column.code is None else st.one_of(st.none(), valid, valid, valid, valid, bad)
+
+
+def _rows(columns: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    row = st.fixed_dictionaries({name: _cell(COLUMNS[name]) for name in columns})
+    return st.lists(row, min_size=1, max_size=25)
+
+
+def _expect(row: dict[str, Any]) -> dict[str, Any]:
+    """What the per-record core says about one row: decisions, or the fields it refuses."""
+    refused: set[str] = set()
+    decided = {}
+    for ruleset in SCREENER.rulesets:
+        try:
+            decision = decide(ruleset, row_facts(row, ruleset), ON)
+        except FactsError as err:
+            refused.update(p.path.removeprefix("$.") for p in err.problems)
+            continue
+        decided[ruleset.id] = (
+            decision.outcome.value,
+            sorted(c.id for c in decision.criteria if c.status.value == "not_met"),
+            sorted(c.id for c in decision.criteria if c.status.value == "unknown"),
+        )
+    return {"refused": refused, "decided": decided}
+
+
+def _check_against_core(rows: list[dict[str, Any]], frame: pl.DataFrame) -> None:
+    out = SCREENER.screen(frame)
+    assert out.height == len(rows)
+    assert out["row"].to_list() == list(range(1, len(rows) + 1))
+    for row, got in zip(rows, out.iter_rows(named=True), strict=True):
+        want = _expect(row)
+        if want["refused"]:
+            fields = set(got[ERROR_FIELDS].split(", "))
+            # the core stops at the first bad life domain of a row; the columnar check names them all
+            assert {f for f in want["refused"] if "." not in f} == {f for f in fields if "." not in f}, got[ERROR]
+            assert {f for f in want["refused"] if "." in f} <= fields
+            assert any("." in f for f in want["refused"]) == any("." in f for f in fields)
+            assert all(got[f"{r.id}_outcome"] is None for r in SCREENER.rulesets)
+            continue
+        assert got[ERROR] is None and got[ERROR_FIELDS] is None
+        for ruleset_id, (outcome, failed, unknown) in want["decided"].items():
+            assert got[f"{ruleset_id}_outcome"] == outcome, (row, got)
+            assert sorted(got[f"{ruleset_id}_failed"]) == failed, (row, got)
+            assert sorted(got[f"{ruleset_id}_unknown"]) == unknown, (row, got)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_rows(list(COLUMNS)))
+def test_same_decisions_as_the_core(rows: list[dict[str, Any]]) -> None:
+    frame = pl.DataFrame([{"case": f"T-{i}", **r} for i, r in enumerate(rows)], schema=SCHEMA)
+    _check_against_core(rows, frame)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_same_decisions_with_columns_missing(data: st.DataObject) -> None:
+    """A registry may lack columns: a missing column is an unknown fact in every row."""
+    present = data.draw(st.lists(st.sampled_from(list(COLUMNS)), unique=True, max_size=12))
+    rows = data.draw(_rows(present))
+    frame = pl.DataFrame(rows, schema={name: SCHEMA[name] for name in present}) if present else pl.DataFrame({"case": [None] * len(rows)}, schema={"case": pl.String})
+    _check_against_core(rows, frame)
+
+
+def test_polars_boolean_operators_are_kleene() -> None:
+    values = [True, False, None]
+    pairs = list(itertools.product(values, values))
+    frame = pl.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}, schema={"a": pl.Boolean, "b": pl.Boolean})
+    got = frame.select(
+        (pl.col("a") & pl.col("b")).alias("and"),
+        (pl.col("a") | pl.col("b")).alias("or"),
+        (~pl.col("a")).alias("not"),
+        pl.all_horizontal("a", "b").alias("all"),
+        pl.any_horizontal("a", "b").alias("any"),
+    )
+    assert got["and"].to_list() == [k_and(p) for p in pairs] == got["all"].to_list()
+    assert got["or"].to_list() == [k_or(p) for p in pairs] == got["any"].to_list()
+    assert got["not"].to_list() == [k_not(a) for a, _ in pairs]
+
+
+def test_text_columns_parse_like_typed_ones() -> None:
+    """A CSV registry (every cell text) screens like the same registry typed (Parquet)."""
+    typed = pl.DataFrame(
+        {"case": ["A", "B", "C"], "services_needed": [3, None, 4], "chronic_condition": [True, None, False],
+         "expected_duration_months": [2.5, 13.0, None], "domains.housing": ["unmet_need", None, "no_need"],
+         "domains.finances": ["met_need", None, None], "age": [30, 52, None], "entry_route": ["other", None, "labour_office_referral"]}
+    )
+    text = typed.with_columns(pl.all().cast(pl.String)).with_columns(
+        pl.col("chronic_condition").str.to_uppercase(), pl.col("services_needed").str.replace("4", " 4.0 ")
+    )
+    assert text["services_needed"].to_list()[2] == " 4.0 "
+    assert SCREENER.screen(text).drop("row").equals(SCREENER.screen(typed).drop("row"))
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "message"),
+    [
+        ("services_needed", "three", "services_needed: expected an integer, got 'three'"),
+        ("services_needed", "2.5", "services_needed: expected a whole number, got 2.5"),
+        ("services_needed", "51", "services_needed: 51 is above the largest allowed value 50"),
+        ("expected_duration_months", "12,5", "expected_duration_months: expected a number, got '12,5'"),
+        ("expected_duration_months", "inf", "expected_duration_months: expected a finite number, got inf"),
+        ("chronic_condition", "yes", "chronic_condition: expected true or false, got 'yes'"),
+        ("domains.housing", "unmet", "domains.housing: 'unmet' is not a status; use one of: no_need, met_need, unmet_need, not_assessed"),
+        ("individual_plan", "plan", "individual_plan: 'plan' is not one of: none,"),
+    ],
+)
+def test_bad_text_cells_name_field_and_value(column: str, cell: str, message: str) -> None:
+    frame = pl.DataFrame({"case": ["OK", "BAD"], column: [None, cell]}, schema={"case": pl.String, column: pl.String})
+    out = SCREENER.screen(frame)
+    assert out[ERROR].to_list()[0] is None
+    assert out[ERROR].to_list()[1].startswith(message)
+    assert out[ERROR_FIELDS].to_list() == [None, column]
+
+
+def test_wrongly_typed_column_is_a_row_error_not_a_crash() -> None:
+    frame = pl.DataFrame({"chronic_condition": [1, None], "services_needed": [True, None]})
+    out = SCREENER.screen(frame)
+    assert out[ERROR].to_list()[0] == "services_needed: expected an integer, got true; chronic_condition: expected true or false, got 1"
+    assert out["eligibility_outcome"].to_list()[1] == "undetermined"
+
+
+def test_unknown_columns_are_refused_with_a_suggestion() -> None:
+    with pytest.raises(InputFileError) as caught:
+        SCREENER.check_columns(["case", "servics_needed", "domains.houzing", "region"])
+    messages = [p.message for p in caught.value.problems]
+    assert messages == [
+        "unknown column 'servics_needed'; did you mean 'services_needed'?",
+        "unknown column 'domains.houzing'; did you mean 'domains.housing'?",
+        "unknown column 'region'",
+    ]
+    with pytest.raises(InputFileError, match="houzing"):
+        SCREENER.check_columns(["region", "domains.houzing"], ignore_extra=True)
+    SCREENER.check_columns(["region"], ignore_extra=True)
+
+
+def test_records_pack_and_date() -> None:
+    out = SCREENER.screen(pl.DataFrame({"case": ["A"]}))
+    assert out["pack_hash"].to_list() == [PACK.info.content_hash]
+    assert out["as_of"].to_list() == [ON]
+    assert out.schema == SCREENER.output_schema()
+
+
+def test_core_imports_without_polars() -> None:
+    code = "import sys, ccm_rules; ccm_rules.assess_eligibility({}); print(sorted(m for m in sys.modules if m.startswith(('polars', 'pyarrow', 'ccm_rules._columnar'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
