@@ -1,0 +1,87 @@
+"""`ccm-rules fhir RESOURCE.json`: decide from FHIR (intake QuestionnaireResponse, social needs)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ccm_rules import FactsError, InputFileError, Problem, render_text
+
+from ._common import EXIT_BAD_INPUT, EXIT_OK, add_output_options, check_lang, load_pack, print_json
+
+FHIR_EXTRA = "the FHIR adapter needs the 'fhir' extra: pip install 'ccm-rules[fhir]'"
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "fhir",
+        help="decide from a FHIR QuestionnaireResponse or Bundle (with social-need Conditions/Observations)",
+        description="Read FHIR JSON (a QuestionnaireResponse, or a Bundle with one and/or social-need "
+        "Conditions and Observations) and print the explained decision; --format json prints the "
+        "results as a FHIR Bundle (OperationOutcome, and a draft ServiceRequest and CarePlan when eligible).",
+    )
+    parser.add_argument("resource", type=Path, help="FHIR JSON file")
+    parser.add_argument("--fhir-version", choices=("R4B", "R5"), default="R4B", help="FHIR version (default: R4B, as R4)")
+    parser.add_argument("--ruleset", default=None, help="ruleset (default: from the QuestionnaireResponse, else eligibility)")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("fhir") is None or importlib.util.find_spec("fhir.resources") is None:
+        sys.stderr.write(f"error: {FHIR_EXTRA}\n")
+        return EXIT_BAD_INPUT
+    from ccm_rules_adapters.fhir import assess_resources, resources
+
+    pack = load_pack(args)
+    check_lang(pack, args.lang)
+    file = str(args.resource)
+    try:
+        data = json.loads(args.resource.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError("cannot read the FHIR file", [Problem(f"cannot read file: {err}", file=file, kind="io")]) from err
+    except json.JSONDecodeError as err:
+        raise InputFileError("not JSON", [Problem(err.msg, file=file, line=err.lineno, kind="syntax")]) from err
+    items = resources(data, args.fhir_version, file)
+    if items and all(r.get_resource_type() == "Goal" for r in items):
+        return _goals(items, args, pack)
+    try:
+        assessment = assess_resources(items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, pack=pack)
+    except FactsError as err:
+        raise FactsError(str(err.args[0]), [attrs.evolve(p, file=file) for p in err.problems]) from err
+    if args.format == "json":
+        print_json(assessment.bundle())
+        return EXIT_OK
+    lines = [render_text(assessment.explanation, pack)]
+    if assessment.notes:
+        lines += ["", *[f"note: {n}" for n in assessment.notes]]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
+    """FHIR Goals → the SMART check: explained text, or one OperationOutcome per goal."""
+    from ccm_rules import explain
+    from ccm_rules_adapters.fhir._goal import goal_outcome
+
+    results = []
+    for index, goal in enumerate(items):
+        try:
+            assessment, outcome = goal_outcome(goal, args.lang, args.fhir_version, None, pack)
+        except FactsError as err:
+            where = f"Bundle.entry[{index}].resource" if len(items) > 1 else "Goal"
+            raise FactsError(str(err.args[0]), [
+                attrs.evolve(p, file=str(args.resource), path=p.path.replace("$", where, 1)) for p in err.problems
+            ]) from err
+        results.append((assessment, outcome))
+    if args.format == "json":
+        print_json({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": o} for _, o in results]})
+    else:
+        print("\n\n".join(render_text(explain(a.decision, pack, args.lang), pack) for a, _ in results))
+    return EXIT_OK

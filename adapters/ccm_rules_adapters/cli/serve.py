@@ -1,0 +1,74 @@
+"""`ccm-rules serve`: the HTTP decision service (uvicorn + Litestar), on 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._common import EXIT_BAD_INPUT, EXIT_OK
+
+HTTP_EXTRA = "the HTTP service needs the 'http' extra: pip install 'ccm-rules[http]'"
+TOKEN_ENV = "CCM_RULES_TOKEN"  # noqa: S105 - the name of the variable, not a secret
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="serve every decision over HTTP (JSON, OpenAPI 3.1, CDS Hooks 2.0)",
+        description="Start the HTTP decision service. OpenAPI document: /schema/openapi.json; docs: /schema.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--token", default=None,
+                        help=f"require 'Authorization: Bearer TOKEN' (default: ${TOKEN_ENV}; prefer the variable, "
+                        "a command-line token is visible to other local users)")
+    parser.add_argument("--max-body", type=int, default=None, help="largest request body in bytes (default: 65536)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
+    parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [m for m in ("litestar", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        sys.stderr.write(f"error: {HTTP_EXTRA} (missing: {', '.join(missing)})\n")
+        return EXIT_BAD_INPUT
+    if not 0 < args.port < 65536 or args.workers < 1 or (args.max_body is not None and args.max_body < 1):
+        sys.stderr.write("error: --port must be 1-65535, --workers and --max-body positive\n")
+        return EXIT_BAD_INPUT
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    if token is None and not _is_loopback(args.host):
+        sys.stderr.write(f"warning: serving on {args.host} without a bearer token; set ${TOKEN_ENV}\n")
+    # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
+    env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_MAX_BODY": str(args.max_body or "")}
+    os.environ.update({k: v for k, v in env.items() if v})
+    for key in (k for k, v in env.items() if not v):
+        os.environ.pop(key, None)
+    from ccm_rules_adapters.http import app_from_env
+
+    app_from_env()  # fail here, with exit 2, if the pack or settings are bad, not inside a worker
+    import uvicorn
+
+    uvicorn.run(
+        "ccm_rules_adapters.http:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,  # request lines carry client addresses; nothing personal is logged
+        log_level="info",
+        server_header=False,
+    )
+    return EXIT_OK
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -1,0 +1,66 @@
+"""Reading FHIR JSON with fhir.resources (R4B or R5): validated models, errors with paths."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ccm_rules import InputFileError, Problem
+
+FhirVersion = Literal["R4B", "R5"]
+VERSIONS: tuple[FhirVersion, ...] = ("R4B", "R5")
+EXTRA_HINT = "the FHIR adapter needs the 'fhir' extra: pip install 'ccm-rules[fhir]'"
+
+
+def model_class(resource_type: str, version: FhirVersion) -> Any:
+    """The fhir.resources class for a resource type in a FHIR version."""
+    package = "fhir.resources.R4B" if version == "R4B" else "fhir.resources"
+    try:
+        module = importlib.import_module(package)
+    except ImportError as err:
+        raise InputFileError(EXTRA_HINT, [Problem(EXTRA_HINT, kind="dependency")]) from err
+    return module.get_fhir_model_class(resource_type)
+
+
+def parse(data: Any, version: FhirVersion, file: str | None = None, where: str = "") -> Any:
+    """Validate one resource (a JSON object); raise `InputFileError` naming every bad element."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("resourceType"), str):
+        raise InputFileError("not a FHIR resource", [Problem("expected a JSON object with a 'resourceType'", where or "$", file)])
+    rtype = data["resourceType"]
+    try:
+        cls = model_class(rtype, version)
+    except KeyError:
+        raise InputFileError("unknown FHIR resource type", [
+            Problem(f"unknown resourceType {rtype!r} in FHIR {version}", f"{where or rtype}.resourceType", file)
+        ]) from None
+    try:
+        return cls.model_validate(dict(data))
+    except ValueError as err:
+        errors = getattr(err, "errors", None)
+        problems = [
+            Problem(str(e.get("msg", "invalid")), _fhirpath(where or rtype, e.get("loc", ())), file, kind="fhir")
+            for e in (errors() if callable(errors) else [])
+        ] or [Problem(str(err), where or rtype, file, kind="fhir")]
+        raise InputFileError(f"the {rtype} is not valid FHIR {version}", problems) from None
+
+
+def resources(data: Any, version: FhirVersion, file: str | None = None) -> list[Any]:
+    """One resource, or every entry resource of a Bundle, parsed."""
+    model = parse(data, version, file)
+    if model.get_resource_type() == "Bundle":
+        return [entry.resource for entry in (model.entry or []) if entry.resource is not None]
+    return [model]
+
+
+def dump(model: Any) -> dict[str, Any]:
+    """A model as FHIR JSON (a dict), without empty elements."""
+    result: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return result
+
+
+def _fhirpath(root: str, loc: Any) -> str:
+    out = root
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out

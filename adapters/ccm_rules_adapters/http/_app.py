@@ -1,0 +1,160 @@
+"""The Litestar application: decision endpoints from the service table, CDS Hooks, health.
+
+`create_app()` is the one entry point; every app gets its own pack, token and limits
+(no module-level state), so tests and hosts can run several side by side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+from litestar import Litestar, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, Reference, SecurityScheme
+from litestar.params import JSONBody
+from litestar.types import Guard
+
+from ccm_rules import RulePack
+from ccm_rules._eligibility import default_pack
+
+from . import _cds
+from ._auth import bearer_guard
+from ._lang import negotiate
+from ._models import Health, ServiceInfo, request_model
+from ._openapi import AcceptLanguage, problem_specs
+from ._problems import EXCEPTION_HANDLERS
+from ._schema import RequestSchemaPlugin
+from ._services import DecisionService, decision_services
+from ._validate import check_request
+
+DEFAULT_MAX_BODY = 64 * 1024
+"""Largest accepted request body in bytes; a decision request is well under 2 KiB."""
+
+def create_app(
+    pack: RulePack | None = None,
+    *,
+    token: str | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    services: Sequence[DecisionService] | None = None,
+) -> Litestar:
+    """The HTTP service for `pack` (default: the shipped pack).
+
+    `token` set → every endpoint but `/health` and the OpenAPI document needs
+    `Authorization: Bearer <token>`. Bodies over `max_body` bytes get 413.
+    """
+    pack = pack or default_pack()
+    rows = tuple(services) if services is not None else decision_services(pack)
+    guards: list[Guard] = [bearer_guard(token)] if token else []
+    security: list[dict[str, list[str]]] | None = [{"bearer": []}] if token else None
+    errors = (400, 401, 413, 422) if token else (400, 413, 422)
+    models = {request_model(row): row for row in rows}
+
+    handlers: list[HTTPRouteHandler] = [
+        _health(pack),
+        _catalogue(rows, guards, security),
+        *(_decision_handler(row, model, pack, guards, security, errors) for model, row in models.items()),
+        *_cds.handlers(pack, guards, security, errors),
+    ]
+    schemes: dict[str, SecurityScheme | Reference] | None = (
+        {"bearer": SecurityScheme(type="http", scheme="bearer")} if token else None
+    )
+    components = Components(security_schemes=schemes)
+    return Litestar(
+        route_handlers=handlers,
+        plugins=[RequestSchemaPlugin(models, pack)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=max_body,
+        openapi_config=OpenAPIConfig(
+            title="ccm_rules decision service",
+            version=pack.info.version,
+            description="Explained, three-valued CCM decisions (eligibility, labour-market CM, …) "
+            f"with rule pack {pack.info.id} {pack.info.version}.",
+            components=components,
+            path="/schema",
+        ),
+        state=State({"pack": pack}),
+        logging_config=None,
+    )
+
+
+def _health(pack: RulePack) -> HTTPRouteHandler:
+    health = Health(status="ok", pack=pack.info, languages=list(pack.languages))
+
+    @get("/health", summary="Liveness and rule-pack identity", tags=["service"], security=[])
+    async def handler() -> Health:
+        return health
+
+    return handler
+
+
+def _catalogue(rows: Sequence[DecisionService], guards: list[Guard], security: Any) -> HTTPRouteHandler:
+    infos = [ServiceInfo(row.name, f"/v1/{row.name}", row.summary) for row in rows]
+
+    @get("/v1/decisions", summary="The decision endpoints this service offers", tags=["decisions"],
+         guards=guards, security=security, responses=problem_specs(401) if guards else None)
+    async def handler() -> list[ServiceInfo]:
+        return infos
+
+    return handler
+
+
+def _decision_handler(
+    service: DecisionService, model: type, pack: RulePack, guards: list[Guard], security: Any, errors: Sequence[int]
+) -> HTTPRouteHandler:
+    """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language."""
+
+    async def check(request: Request[Any, Any, Any]) -> None:
+        body = await request.body()
+        try:
+            raw = json.loads(body)
+        except ValueError as err:
+            raise ValidationException("the body is not valid JSON", extra=[{"message": str(err), "key": ""}]) from None
+        request.state.checked = check_request(raw, service, pack)
+
+    async def handler(data: Any, request: Request[Any, Any, Any], accept_language: Any = None) -> Any:
+        checked = request.state.checked  # the same body, fully validated by `check`
+        lang = negotiate(accept_language, pack.languages, pack.languages[0])
+        body = attrs.evolve(service.respond(checked.facts, checked.as_of, pack, lang), case=checked.case)
+        return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+    handler.__annotations__ = {
+        "data": JSONBody[model],  # type: ignore[valid-type,misc]
+        "request": Request[Any, Any, Any], "accept_language": AcceptLanguage,
+        "return": Response[service.response_model],  # type: ignore[name-defined]
+    }
+    handler.__name__ = f"decide_{service.name.replace('-', '_')}"
+    route: Callable[..., HTTPRouteHandler] = post(
+        f"/v1/{service.name}",
+        summary=service.summary,
+        description=service.description,
+        tags=["decisions"],
+        status_code=200,
+        before_request=check,
+        guards=guards,
+        security=security,
+        responses=problem_specs(*errors),
+        operation_id=handler.__name__,
+    )
+    return route(handler)
+
+
+def app_from_env() -> Litestar:
+    """The app as `ccm-rules serve` configures it through the environment (one per worker).
+
+    `CCM_RULES_TOKEN` (bearer token), `CCM_RULES_RULES` (rule pack directory),
+    `CCM_RULES_MAX_BODY` (bytes). Used as a uvicorn factory so several workers can start it.
+    """
+    import os
+
+    rules = os.environ.get("CCM_RULES_RULES")
+    return create_app(
+        RulePack.load(rules) if rules else None,
+        token=os.environ.get("CCM_RULES_TOKEN") or None,
+        max_body=int(os.environ.get("CCM_RULES_MAX_BODY", DEFAULT_MAX_BODY)),
+    )
