@@ -27,7 +27,7 @@ def render_dacts_html(ex: DactsExplanation, result: FidelityResult, pack: RulePa
     rows = []
     for item in ex.items:
         score = str(item.score) if item.score is not None else f"{item.low}–{item.high}"
-        note = "" if item.verified == "verified" else label(f"dacts.verified.{item.verified}")
+        note = label(f"dacts.verified.{item.verified}")
         rows.append((item.id, item.title, item.value, score, item.anchor, note))
     items = table(
         (label("dacts.heading.item"), "", label("dacts.heading.figure"), label("dacts.heading.score"), label("dacts.heading.anchor"), label("dacts.heading.verification")),
