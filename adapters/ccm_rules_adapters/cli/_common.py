@@ -45,6 +45,19 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
+def print_case_result(args: argparse.Namespace, case_code: str | None, key: str, result: Any, explanation: Any, render: Callable[[], str]) -> int:
+    """Print one case's result: JSON (`case`, `key`, `explanation`) or the rendered text under the case code."""
+    if args.format == "json":
+        from ccm_rules._convert import make_converter
+
+        conv = make_converter()
+        print_json({"case": case_code, key: conv.unstructure(result), "explanation": conv.unstructure(explanation)})
+    else:
+        header = f"{case_code}\n" if case_code else ""
+        print(header + render())
+    return EXIT_OK
+
+
 def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
     """Run a command; turn every expected error into a clear message and exit code 2."""
     try:

@@ -8,9 +8,8 @@ from typing import Any
 
 from ccm_rules import FactsError, decide, explain, render_text
 from ccm_rules._casefile import locate_fact_errors, read_case
-from ccm_rules._convert import make_converter
 
-from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+from ._common import add_output_options, check_lang, load_pack, print_case_result
 
 
 def register(commands: Any) -> None:
@@ -39,10 +38,4 @@ def run(args: argparse.Namespace) -> int:
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain(decision, pack, args.lang)
-    if args.format == "json":
-        conv = make_converter()
-        print_json({"case": case.code, "decision": conv.unstructure(decision), "explanation": conv.unstructure(explanation)})
-    else:
-        header = f"{case.code}\n" if case.code else ""
-        print(header + render_text(explanation, pack))
-    return EXIT_OK
+    return print_case_result(args, case.code, "decision", decision, explanation, lambda: render_text(explanation, pack))

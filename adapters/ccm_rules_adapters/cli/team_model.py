@@ -9,10 +9,9 @@ from typing import Any
 
 from ccm_rules import FactsError
 from ccm_rules._casefile import locate_fact_errors, read_case
-from ccm_rules._convert import make_converter
 from ccm_rules._team_model import explain_team_model, recommend_team_model, render_team_model_text
 
-from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+from ._common import add_output_options, check_lang, load_pack, print_case_result
 
 
 def _date(text: str) -> datetime.date:
@@ -44,10 +43,4 @@ def run(args: argparse.Namespace) -> int:
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain_team_model(rec, pack, args.lang)
-    if args.format == "json":
-        conv = make_converter()
-        print_json({"case": case.code, "recommendation": conv.unstructure(rec), "explanation": conv.unstructure(explanation)})
-    else:
-        header = f"{case.code}\n" if case.code else ""
-        print(header + render_team_model_text(explanation, pack))
-    return EXIT_OK
+    return print_case_result(args, case.code, "recommendation", rec, explanation, lambda: render_team_model_text(explanation, pack))
