@@ -59,3 +59,16 @@ def test_unknown_language_and_missing_file(capsys: pytest.CaptureFixture[str]) -
 def test_rules_check_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "check", str(RULES)]) == 0
     assert "0 error(s)" in capsys.readouterr().err
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    script = f"from ccm_rules_adapters.cli import main; import sys; sys.exit(main(['eligibility', {str(EXAMPLES / 'eligibility/chronic_mental_illness.yaml')!r}]))"
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader goes away before the answer is written, like `| head -c 0`
+        err = proc.stderr.read().decode()
+        assert proc.wait() == 0
+    assert "Traceback" not in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -45,7 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else 0
         return EXIT_BAD_INPUT if code == 2 else code
-    return run_guarded(args.handler, args)
+    try:
+        return run_guarded(args.handler, args)
+    except BrokenPipeError:
+        # The reader went away (`ccm-rules … | head`): stop quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
