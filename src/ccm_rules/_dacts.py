@@ -10,7 +10,7 @@ import datetime
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -222,6 +222,10 @@ def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:
     return problems
 
 
+_WIDE = Context(prec=400)
+"""Enough digits to round any finite float (up to ~1e308) to an item's precision."""
+
+
 def score_item(item: DactsItem, value: float, cuts: Sequence[float] | None, flag: bool | None = None) -> tuple[int, int, float]:
     """Score one figure: (lowest possible, highest possible score, rounded figure).
 
@@ -229,7 +233,7 @@ def score_item(item: DactsItem, value: float, cuts: Sequence[float] | None, flag
     or below it, `at_most` the cuts at or above it. A top score that needs a flag is
     capped at 4 when the flag is false, and left open (4..5) when it is unknown.
     """
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-item.decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-item.decimals), rounding=ROUND_HALF_UP, context=_WIDE)
     if item.scoring == "rating":
         score = int(rounded)
     else:
