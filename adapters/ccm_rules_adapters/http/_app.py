@@ -25,6 +25,7 @@ from ccm_rules._eligibility import default_pack
 
 from . import _cds
 from ._auth import bearer_guard
+from ._documents import DocumentService, document_services
 from ._lang import negotiate
 from ._models import Health, ServiceInfo, request_model
 from ._openapi import AcceptLanguage, problem_specs
@@ -54,11 +55,13 @@ def create_app(
     security: list[dict[str, list[str]]] | None = [{"bearer": []}] if token else None
     errors = (400, 401, 413, 422) if token else (400, 413, 422)
     models = {request_model(row): row for row in rows}
+    documents = document_services(pack) if services is None else ()
 
     handlers: list[HTTPRouteHandler] = [
         _health(pack),
-        _catalogue(rows, guards, security),
+        _catalogue([*rows, *documents], guards, security),
         *(_decision_handler(row, model, pack, guards, security, errors) for model, row in models.items()),
+        *(_document_handler(row, pack, guards, security, errors) for row in documents),
         *_cds.handlers(pack, guards, security, errors),
     ]
     schemes: dict[str, SecurityScheme | Reference] | None = (
@@ -93,7 +96,7 @@ def _health(pack: RulePack) -> HTTPRouteHandler:
     return handler
 
 
-def _catalogue(rows: Sequence[DecisionService], guards: list[Guard], security: Any) -> HTTPRouteHandler:
+def _catalogue(rows: Sequence[DecisionService | DocumentService], guards: list[Guard], security: Any) -> HTTPRouteHandler:
     infos = [ServiceInfo(row.name, f"/v1/{row.name}", row.summary) for row in rows]
 
     @get("/v1/decisions", summary="The decision endpoints this service offers", tags=["decisions"],
@@ -136,6 +139,35 @@ def _decision_handler(
         tags=["decisions"],
         status_code=200,
         before_request=check,
+        guards=guards,
+        security=security,
+        responses=problem_specs(*errors),
+        operation_id=handler.__name__,
+    )
+    return route(handler)
+
+
+def _document_handler(
+    service: DocumentService, pack: RulePack, guards: list[Guard], security: Any, errors: Sequence[int]
+) -> HTTPRouteHandler:
+    """`POST /v1/<name>` whose body is the whole document; the core checks it and decides."""
+
+    async def handler(data: Any, accept_language: Any = None) -> Any:
+        lang = negotiate(accept_language, pack.languages, pack.languages[0])
+        body = service.respond(data, pack, lang)
+        return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+    handler.__annotations__ = {
+        "data": JSONBody[dict[str, Any]], "accept_language": AcceptLanguage,
+        "return": Response[service.response_model],  # type: ignore[name-defined]
+    }
+    handler.__name__ = f"decide_{service.name.replace('-', '_')}"
+    route: Callable[..., HTTPRouteHandler] = post(
+        f"/v1/{service.name}",
+        summary=service.summary,
+        description=service.description,
+        tags=["decisions"],
+        status_code=200,
         guards=guards,
         security=security,
         responses=problem_specs(*errors),

@@ -23,8 +23,8 @@ _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
 def json_pointer(path: str) -> str:
-    """`$.facts.domains.housing` → `/facts/domains/housing` (RFC 6901 escaping)."""
-    parts = [p for p in path.removeprefix("$").split(".") if p]
+    """`$.facts.domains.housing` → `/facts/domains/housing`, `$.workers[0].fte` → `/workers/0/fte` (RFC 6901)."""
+    parts = [p for p in re.sub(r"\[(\d+)\]", r".\1", path.removeprefix("$")).split(".") if p]
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 

@@ -1,0 +1,379 @@
+"""Endpoints whose request is a whole document (a team, a programme, a region, a goal, a plan …).
+
+The body is the same document the CLI reads from a YAML/JSON file, sent as JSON. Each row
+only translates: it checks the document's envelope (its keys, `as_of`, the case code), hands
+the body to the core's public functions and returns the core's result with its explanation.
+Every problem the core finds comes back as a `ProblemsError` naming the field (422).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import yaml
+
+from ccm_rules import (
+    CaseloadResult,
+    Explanation,
+    FactsError,
+    FidelityResult,
+    GoalAssessment,
+    PlanAssessment,
+    Problem,
+    ProblemsError,
+    ReadinessExplanation,
+    ReadinessResult,
+    RulePack,
+    assess_conference_document,
+    assess_family_conference_document,
+    assess_goal,
+    assess_plan_document,
+    assess_readiness,
+    check_caseload,
+    explain,
+    explain_dacts,
+    explain_readiness,
+    parse_region,
+    score_dacts,
+)
+from ccm_rules._conference import Conference, ConferenceAssessment, FamilyConference
+from ccm_rules._convert import cattrs_problems, make_converter
+from ccm_rules._dacts import DactsExplanation, dacts_scale
+from ccm_rules._goals import structure_goal
+from ccm_rules._plan import Document, Plan
+from ccm_rules._readiness_region import factor_catalogue
+from ccm_rules._team_model import team_model_doc
+from ccm_rules._yaml import Located, format_path
+
+T = TypeVar("T")
+
+SOURCE = "request body"
+"""The `file` of problems found in a request (there is no file: the body is the document)."""
+
+Respond = Callable[[Mapping[str, Any], RulePack, str], Any]
+"""(the document as JSON, pack, language) → the response body (an attrs instance)."""
+
+
+@attrs.frozen
+class DocumentService:
+    """One document endpoint: `POST /v1/<name>` whose body is the document itself."""
+
+    name: str
+    summary: str
+    description: str
+    respond: Respond
+    response_model: type
+    available: Callable[[RulePack], bool]
+
+
+# ---------------------------------------------------------------- response bodies
+
+
+@attrs.frozen
+class CaseloadResponse:
+    """The caseload check of one team; `status` is `not_met` when the team or a worker is over the norm."""
+
+    result: CaseloadResult
+    status: str
+    case: str | None = None
+
+
+@attrs.frozen
+class FidelityResponse:
+    """A programme's DACTS scores with their explanation, for one pseudonymous programme code."""
+
+    result: FidelityResult
+    explanation: DactsExplanation
+    case: str | None = None
+
+
+@attrs.frozen
+class ReadinessResponse:
+    """A region's rollout readiness with its explanation (region name as given)."""
+
+    result: ReadinessResult
+    explanation: ReadinessExplanation
+    case: str | None = None
+
+
+@attrs.frozen
+class GoalResponse:
+    """A goal's SMART check (decision, wording evidence, deadline) with the decision explained."""
+
+    assessment: GoalAssessment
+    explanation: Explanation
+    case: str | None = None
+
+
+@attrs.frozen
+class PlanResponse:
+    """A plan's completeness decision explained, each goal's SMART check explained, the review status."""
+
+    assessment: PlanAssessment
+    explanation: Explanation
+    goal_explanations: list[Explanation]
+    case: str | None = None
+
+
+@attrs.frozen
+class ConferenceResponse:
+    """A case or family conference decision explained, the agenda steps left out, the output goals."""
+
+    assessment: ConferenceAssessment
+    explanation: Explanation
+    goal_explanations: list[Explanation]
+    case: str | None = None
+
+
+# ---------------------------------------------------------------- envelope checks
+
+
+def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Problem]:
+    return [
+        Problem(f"unknown key {key!r}; allowed keys: {', '.join(allowed)}", f"$.{key}", kind="fact")
+        for key in raw
+        if key not in allowed
+    ]
+
+
+def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {_show(value)}", f"$.{key}", kind="fact"))
+    return None
+
+
+def _code(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        problems.append(Problem(f"{key!r} must be a pseudonymous code (text), got {_show(value)}", f"$.{key}", kind="fact"))
+        return None
+    return value
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _refuse(what: str, problems: list[Problem]) -> None:
+    if problems:
+        raise FactsError(f"the {what} is not valid", problems)
+
+
+def _core(call: Callable[[], T], problems: list[Problem], prefix: str = "") -> T | None:
+    """Run the core; its problems join the envelope's, so one answer names every bad field."""
+    try:
+        return call()
+    except ProblemsError as err:
+        problems += [attrs.evolve(p, path=prefix + p.path.removeprefix("$")) if prefix else p for p in err.problems]
+        return None
+
+
+# ---------------------------------------------------------------- rows
+
+CASELOAD_KEYS = ("team", "as_of", "norm", "workers", "note")
+
+
+def _caseload(raw: Mapping[str, Any], pack: RulePack, lang: str) -> CaseloadResponse:
+    problems = _unknown_keys(raw, CASELOAD_KEYS)
+    as_of = _date(raw, "as_of", problems)
+    code = _code(raw, "team", problems)
+    norm, workers = raw.get("norm"), raw.get("workers")
+    if not isinstance(norm, str):
+        problems.append(Problem(f"'norm' must be the name of a caseload norm, got {_show(norm)}", "$.norm", kind="figure"))
+    if not isinstance(workers, list):
+        problems.append(Problem(f"'workers' must be a list of workers, got {_show(workers)}", "$.workers", kind="figure"))
+    result = None
+    if isinstance(norm, str) and isinstance(workers, list):
+        result = _core(lambda: check_caseload(norm, workers, as_of=as_of, pack=pack), problems)
+    _refuse("team", problems)
+    assert result is not None
+    return CaseloadResponse(result, result.status.value, code)
+
+
+PROGRAM_KEYS = ("program", "as_of", "figures", "note")
+MAX_FIGURE = 1e15
+"""Largest DACTS figure accepted over HTTP (figures are counts, ratios and percentages)."""
+
+
+def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResponse:
+    problems = _unknown_keys(raw, PROGRAM_KEYS)
+    as_of = _date(raw, "as_of", problems)
+    code = _code(raw, "program", problems)
+    figures = raw.get("figures")
+    result = None
+    if isinstance(figures, dict):
+        huge = [
+            Problem(f"{value!r} is too large to score; a DACTS figure is at most {MAX_FIGURE:g}", f"$.figures.{name}", kind="figure")
+            for name, value in figures.items()
+            if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_FIGURE
+        ]
+        if huge:  # the core's scoring rounds in 28-digit decimals: far larger numbers cannot be scored
+            problems += huge
+        else:
+            result = _core(lambda: score_dacts(figures, as_of=as_of, pack=pack), problems, "$.figures")
+    else:
+        problems.append(Problem(f"'figures' must be a mapping of figure name to value, got {_show(figures)}", "$.figures", kind="figure"))
+    _refuse("program", problems)
+    assert result is not None
+    return FidelityResponse(result, explain_dacts(result, pack, lang), code)
+
+
+def _readiness(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ReadinessResponse:
+    problems: list[Problem] = []
+    as_of = _date(raw, "as_of", problems)  # JSON has no date type: checked here, passed on
+    body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key != "as_of"}
+    # the core's own reader checks the rest (YAML text: JSON keys are text, ORIC item numbers are not)
+    region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack), problems)
+    _refuse("region", problems)
+    assert region is not None
+    result = assess_readiness(region, pack, as_of)
+    return ReadinessResponse(result, explain_readiness(result, pack, lang), region.name)
+
+
+def _item_numbers(oric: Any) -> Any:
+    """JSON object keys are text: `{"1": 4}` in a respondent's ratings is ORIC item 1, as in YAML."""
+    if not isinstance(oric, dict) or not isinstance(oric.get("respondents"), list):
+        return oric
+    respondents = [
+        {int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in r.items()} if isinstance(r, dict) else r
+        for r in oric["respondents"]
+    ]
+    return {**oric, "respondents": respondents}
+
+
+GOAL_KEYS = ("goal", "case", "as_of", "note")
+
+
+def _goal(raw: Mapping[str, Any], pack: RulePack, lang: str) -> GoalResponse:
+    problems = _unknown_keys(raw, GOAL_KEYS)
+    as_of = _date(raw, "as_of", problems)
+    code = _code(raw, "case", problems)
+    assessment = None
+    if "goal" not in raw:
+        problems.append(Problem("required key 'goal' is missing: a goal text or a structured goal", "$.goal", kind="fact"))
+    else:
+        data = raw["goal"]
+        if isinstance(data, dict) and "lang" not in data:
+            data = {**data, "lang": lang}
+        elif isinstance(data, str):
+            data = {"description": data, "lang": lang}
+        goal, found = structure_goal(data, Located(raw, {}, SOURCE), ("goal",))
+        problems += found
+        if goal is not None:
+            assessment = _core(lambda: assess_goal(goal, as_of=as_of, pack=pack), problems, "$.goal")
+    _refuse("goal", problems)
+    assert assessment is not None
+    return GoalResponse(assessment, explain(assessment.decision, pack, lang), code)
+
+
+DOCUMENT_KEYS = ("case", "as_of", "lang", "note")
+
+
+def _document(raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, assess: Callable[[Document], T]) -> tuple[Document, T]:
+    """The body as the core's `Document` (what `read_document` makes of a file), assessed by the core."""
+    problems = _unknown_keys(raw, (key, *DOCUMENT_KEYS))
+    as_of = _date(raw, "as_of", problems)
+    code = _code(raw, "case", problems)
+    lang = raw.get("lang", "en")
+    if lang not in pack.languages:
+        problems.append(Problem(f"'lang' must be one of {', '.join(pack.languages)}, got {_show(lang)}", "$.lang", kind="fact"))
+        lang = "en"
+    body: Any = None
+    if not isinstance(raw.get(key), dict):
+        problems.append(Problem(f"'{key}' must be a mapping, got {_show(raw.get(key))}", f"$.{key}", kind="fact"))
+    else:
+        try:
+            body = make_converter().structure(raw[key], cls)
+        except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
+            problems += [Problem(message, format_path((key, *sub)), kind="fact") for sub, message in cattrs_problems(err)]
+    doc = Document(body, Located(raw, {}, SOURCE), key, code, as_of, str(lang), None)
+    result = _core(lambda: assess(doc), problems) if body is not None else None
+    _refuse(key.replace("_", " "), problems)
+    assert result is not None
+    return doc, result
+
+
+def _plan(raw: Mapping[str, Any], pack: RulePack, lang: str) -> PlanResponse:
+    doc, result = _document(raw, "plan", Plan, pack, lambda d: assess_plan_document(d, pack=pack))
+    goals = [explain(g.decision, pack, lang) for g in result.goals]
+    return PlanResponse(result, explain(result.decision, pack, lang), goals, doc.code)
+
+
+def _conference(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ConferenceResponse:
+    doc, result = _document(raw, "conference", Conference, pack, lambda d: assess_conference_document(d, pack=pack))
+    goals = [explain(g.decision, pack, lang) for g in result.goals]
+    return ConferenceResponse(result, explain(result.decision, pack, lang), goals, doc.code)
+
+
+def _family_conference(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ConferenceResponse:
+    doc, result = _document(raw, "family_conference", FamilyConference, pack, lambda d: assess_family_conference_document(d, pack=pack))
+    return ConferenceResponse(result, explain(result.decision, pack, lang), [], doc.code)
+
+
+def _has(probe: Callable[[RulePack], Any]) -> Callable[[RulePack], bool]:
+    def available(pack: RulePack) -> bool:
+        try:
+            probe(pack)
+        except Exception:  # the pack lacks this area's files
+            return False
+        return True
+
+    return available
+
+
+def _rulesets(*names: str) -> Callable[[RulePack], bool]:
+    return lambda pack: all(name in pack.rulesets for name in names)
+
+
+def document_services(pack: RulePack) -> tuple[DocumentService, ...]:
+    """Every document endpoint this pack can serve (see docs/http.md)."""
+    rows = [
+        DocumentService(
+            "caseload", "Is the caseload within the norm?",
+            "A team document (`team`, `as_of`, `norm`: labour_market, icm or act, `workers` with code, fte, "
+            "clients): each worker and the team against the norm, how far over and the staff (FTE) that would bring it within.",
+            _caseload, CaseloadResponse, _has(team_model_doc)),
+        DocumentService(
+            "fidelity-dacts", "How faithful is this ACT programme to the model (DACTS)?",
+            "A programme document (`program`, `as_of`, `figures`): the 28 DACTS item scores, section and total means, "
+            "the fidelity band and the items to improve first.",
+            _fidelity, FidelityResponse, _has(dacts_scale)),
+        DocumentService(
+            "readiness", "How ready is this region to roll out CCM?",
+            "A region document (`region`, `as_of`, `starting_situation`, `host`, `pioneer`, `risks`, `lessons`, `oric`): "
+            "rollout variant, key-factor scores, phase plan and the findings from the success lessons.",
+            _readiness, ReadinessResponse, _has(factor_catalogue)),
+        DocumentService(
+            "goal", "Is this goal SMART?",
+            "A goal document (`goal`: a text or a structured goal, `case`, `as_of`): each SMART criterion with the "
+            "wording evidence and the deadline found. A goal text without `lang` is read in the negotiated language.",
+            _goal, GoalResponse, _rulesets("smart_goal")),
+        DocumentService(
+            "plan", "Is the individual plan complete, and are its goals SMART?",
+            "A plan document (`plan`, `case`, `as_of`, `lang`): the plan's completeness decision, each goal's SMART "
+            "check and the review status.",
+            _plan, PlanResponse, _rulesets("individual_plan", "smart_goal")),
+        DocumentService(
+            "conference", "Does this case conference meet the standard?",
+            "A case conference record (`conference`, `case`, `as_of`, `lang`): the decision, the agenda steps left "
+            "out and the output goals' SMART checks.",
+            _conference, ConferenceResponse, _rulesets("case_conference", "smart_goal")),
+        DocumentService(
+            "family-conference", "Does this family conference meet the standard?",
+            "A family conference record (`family_conference`, `case`, `as_of`, `lang`): preparation time, "
+            "independent coordinator, private family time, tasks.",
+            _family_conference, ConferenceResponse, _rulesets("family_conference")),
+    ]
+    return tuple(row for row in rows if row.available(pack))
