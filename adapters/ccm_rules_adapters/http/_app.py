@@ -131,20 +131,7 @@ def _decision_handler(
         "request": Request[Any, Any, Any], "accept_language": AcceptLanguage,
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
-    handler.__name__ = f"decide_{service.name.replace('-', '_')}"
-    route: Callable[..., HTTPRouteHandler] = post(
-        f"/v1/{service.name}",
-        summary=service.summary,
-        description=service.description,
-        tags=["decisions"],
-        status_code=200,
-        before_request=check,
-        guards=guards,
-        security=security,
-        responses=problem_specs(*errors),
-        operation_id=handler.__name__,
-    )
-    return route(handler)
+    return _decision_route(handler, service, guards, security, errors, before_request=check)
 
 
 def _document_handler(
@@ -161,6 +148,18 @@ def _document_handler(
         "data": JSONBody[dict[str, Any]], "accept_language": AcceptLanguage,
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
+    return _decision_route(handler, service, guards, security, errors)
+
+
+def _decision_route(
+    handler: Callable[..., Any],
+    service: DecisionService | DocumentService,
+    guards: list[Guard],
+    security: Any,
+    errors: Sequence[int],
+    before_request: Any = None,
+) -> HTTPRouteHandler:
+    """`POST /v1/<service name>` in the decisions tag, with its problem responses documented."""
     handler.__name__ = f"decide_{service.name.replace('-', '_')}"
     route: Callable[..., HTTPRouteHandler] = post(
         f"/v1/{service.name}",
@@ -168,6 +167,7 @@ def _document_handler(
         description=service.description,
         tags=["decisions"],
         status_code=200,
+        before_request=before_request,
         guards=guards,
         security=security,
         responses=problem_specs(*errors),
