@@ -260,3 +260,14 @@ def test_html_report_is_well_formed_and_names_every_factor(name: str, lang: str,
     for phase in rollout_plan(pack).phases:
         assert phase.title[lang] in text
     assert pack.text("readiness.heading.lessons", lang) in text
+
+
+def test_explaining_with_another_pack_is_refused(pack: RulePack) -> None:
+    import attrs
+
+    from ccm_rules import PackMismatchError
+
+    result = assess_readiness(read_region(EXAMPLES / "readiness/new_to_ccm.yaml", pack), pack)
+    foreign = attrs.evolve(result, pack=attrs.evolve(result.pack, content_hash="sha256:" + "0" * 64))
+    with pytest.raises(PackMismatchError, match="not by the loaded pack"):
+        explain_readiness(foreign, pack, "en")

@@ -19,7 +19,8 @@ import attrs
 
 from ._decision import PackInfo, ParamUse
 from ._eligibility import default_pack
-from ._errors import FactsError, InputFileError, PackMismatchError, Problem, RulePackError, UnknownLanguageError
+from ._errors import FactsError, InputFileError, Problem, RulePackError
+from ._explain import check_explainable
 from ._pack import Parameter, RulePack
 from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind
 from ._yaml import YamlProblem, parse_yaml
@@ -467,10 +468,7 @@ class DactsExplanation:
 
 def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> DactsExplanation:
     """Explain a DACTS result in `lang`: item by item with its anchor, means, band, priorities."""
-    if lang not in pack.languages:
-        raise UnknownLanguageError(lang, pack.languages)
-    if result.pack != pack.info:
-        raise PackMismatchError(f"result was made by {result.pack.content_hash}, not by the loaded pack {pack.info.content_hash}")
+    check_explainable(result.pack, pack, lang)
     doc = dacts_scale(pack)
     t = pack.texts
     specs = {i.id: i for i in doc.items}

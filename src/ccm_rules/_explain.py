@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ._decision import Decision, Question, Status
+from ._decision import Decision, PackInfo, Question, Status
 from ._errors import PackMismatchError, UnknownLanguageError
 from ._pack import RulePack, Ruleset
 from ._vocabulary import Vocabulary
@@ -43,15 +43,20 @@ class Explanation:
     pack: str
 
 
-def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation:
-    """Explain `decision` in `lang` with the pack that made it (checked by content hash)."""
+def check_explainable(made_by: PackInfo, pack: RulePack, lang: str) -> None:
+    """Refuse a language the pack does not ship, or a pack other than the one that made a result."""
     if lang not in pack.languages:
         raise UnknownLanguageError(lang, pack.languages)
-    if decision.pack != pack.info:
+    if made_by != pack.info:
         raise PackMismatchError(
-            f"decision was made by {decision.pack.id} {decision.pack.version} ({decision.pack.content_hash}),"
+            f"the result was made by {made_by.id} {made_by.version} ({made_by.content_hash}),"
             f" not by the loaded pack {pack.info.id} {pack.info.version} ({pack.info.content_hash})"
         )
+
+
+def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation:
+    """Explain `decision` in `lang` with the pack that made it (checked by content hash)."""
+    check_explainable(decision.pack, pack, lang)
     ruleset = pack.ruleset(decision.ruleset)
     values = _values(decision, ruleset, lang)
     criteria = []

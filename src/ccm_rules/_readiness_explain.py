@@ -12,9 +12,8 @@ from collections.abc import Mapping
 import attrs
 
 from ._decision import PackInfo, Status
-from ._errors import UnknownLanguageError
 from ._evaluate import _questions
-from ._explain import CriterionExplanation, _cite, _question, explain
+from ._explain import CriterionExplanation, _cite, _question, check_explainable, explain
 from ._pack import RulePack
 from ._readiness import FactorScore, ReadinessResult
 from ._readiness_region import factor_catalogue, rollout_plan, survey_instrument
@@ -132,9 +131,8 @@ class ReadinessExplanation:
 
 
 def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en") -> ReadinessExplanation:
-    """Render a readiness result in `lang` with the pack that made it."""
-    if lang not in pack.languages:
-        raise UnknownLanguageError(lang, pack.languages)
+    """Render a readiness result in `lang` with the pack that made it (checked by content hash)."""
+    check_explainable(result.pack, pack, lang)
     labels = {k.removeprefix(TEXT_PREFIX): v[lang] for k, v in sorted(pack.texts.items()) if k.startswith(TEXT_PREFIX)}
     catalogue = factor_catalogue(pack)
     plan = rollout_plan(pack)
