@@ -48,6 +48,9 @@ Facts = Mapping[str, Any]
 Params = Mapping[str, ParamUse]
 Item = Mapping[str, Any]
 
+NOT_KEYED: Any = object()
+"""`Quantifier.reading` for a collection whose trace cannot be memoised on its item values."""
+
 MEMO_SIZE = 2048
 """Most trace nodes a compiled node keeps for reuse; the memo is emptied when full."""
 
@@ -104,17 +107,6 @@ class Scope:
 
 class Node:
     """A compiled condition: `test` for speed inside quantifiers, `trace` to explain."""
-
-    def result_memo(self) -> dict[Any, Any]:
-        """A bounded memo the evaluator may keep per compiled criterion (see `_evaluate`)."""
-        memo: dict[Any, Any] | None = self.__dict__.get("_results")
-        if memo is None:
-            memo = self.__dict__["_results"] = {}
-        return memo
-
-    @staticmethod
-    def remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
-        return _remember(memo, key, value)
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         raise NotImplementedError
@@ -225,6 +217,16 @@ class Comparison(Node):
         return any(_comparison_possible(self, operand, want) for operand in operands)
 
 
+@attrs.frozen
+class _Columns:
+    """A quantifier's codes in scope, with each code's item value and trace item per status."""
+
+    codes: tuple[str, ...]
+    values: tuple[dict[str, TV], ...]
+    results: tuple[dict[TV, ItemResult], ...]
+    among_use: ParamUse | None
+
+
 class Quantifier(Node):
     """`count`, `every` or `some` over a collection fact such as the life domains."""
 
@@ -252,7 +254,9 @@ class Quantifier(Node):
         self.size = size
         self.vocabulary = vocabulary
         self._table: dict[tuple[str, str], tuple[TV, ItemResult]] | None = None
-        self._codes: dict[int, tuple[tuple[str, ...], ParamUse | None]] = {}
+        self._codes: dict[int, _Columns] = {}
+        self._last: tuple[Mapping[str, str], Any] | None = None
+        self._default = itertools.repeat(vocabulary.spec.default_status if vocabulary is not None else "")
         self._memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._given = FactUse(collection, "given")
         self._missing = FactUse(collection, None)
@@ -300,39 +304,92 @@ class Quantifier(Node):
             self._table = table
         return self._table
 
-    def _fast_trace(self, statuses: Mapping[str, str], params: Params) -> tuple[TV, TraceNode] | None:
-        """Trace over a `{code: status}` mapping by table look-ups; None if no table applies."""
+    def _columns(self, among_use: ParamUse | None) -> _Columns | None:
+        """The codes in scope and, per code, its value and trace item for each status."""
+        entry = self._codes.get(id(among_use))
+        if entry is not None:
+            return entry
         table = self._item_table()
         if table is None:
             return None
         assert self.vocabulary is not None
-        among_use = params[self.among_param] if self.among_param is not None else None
-        entry = self._codes.get(id(among_use))
-        if entry is None:  # the entry holds `among_use`, so its id stays its own
-            among = self.among if among_use is None else frozenset(among_use.value)
-            entry = (tuple(c for c in self.vocabulary.codes if among is None or c in among), among_use)
-            _remember(self._codes, id(among_use), entry)
-        codes = entry[0]
-        default = self.vocabulary.spec.default_status
-        name = self.param or self.among_param
-        param = params[name] if name is not None else None
-        given: list[str] = list(map(statuses.get, codes, itertools.repeat(default)))
-        key = (*given, id(param), id(among_use))
+        among = self.among if among_use is None else frozenset(among_use.value)
+        codes = tuple(c for c in self.vocabulary.codes if among is None or c in among)
+        values = tuple({s: table[(c, s)][0] for s in self.vocabulary.statuses} for c in codes)
+        results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
+        entry = _Columns(codes, values, results, among_use)  # holds `among_use`, so its id stays its own
+        _remember(self._codes, id(among_use), entry)
+        return entry
+
+    def _fast_trace(self, statuses: Mapping[str, str], params: Params) -> tuple[TV, TraceNode] | None:
+        """Trace over a `{code: status}` mapping by table look-ups; None if no table applies.
+
+        The trace depends only on each item's value, so it is memoised on those values
+        (the key `reading` computes; a reading just taken of these statuses is reused).
+        """
+        last, self._last = self._last, None
+        if last is not None and last[0] is statuses:
+            key = last[1]
+        else:
+            key = self.reading({self.collection: statuses}, params)
+            if key is NOT_KEYED:
+                return None
         found = self._memo.get(key)
         if found is not None:
             return found[0], found[1]
-        pairs = [table[(c, status)] for c, status in zip(codes, given, strict=True)]
-        value = self._combine([tv for tv, _ in pairs], params)
+        values = key[0]
+        columns = self._columns(params[self.among_param] if self.among_param is not None else None)
+        assert columns is not None  # the key was read from them
+        name = self.param or self.among_param
+        param = params[name] if name is not None else None
+        value = self._combine_values(values, params)
         node = TraceNode(
             self.kind if self.op is None else f"count_{self.op}",
             Truth.of(value),
             fact=self._given,
             param=param,
             operand=self.operand,
-            items=tuple(result for _, result in pairs),
+            items=tuple(map(operator.getitem, columns.results, values)),
         )
-        _remember(self._memo, key, (value, node, param, among_use))
+        _remember(self._memo, key, (value, node, param, columns))
         return value, node
+
+    def reading(self, facts: Facts, params: Params) -> Any:
+        """All this quantifier's trace depends on: its item values and parameters.
+
+        None when the collection is not given; `NOT_KEYED` when its items cannot be
+        tabled (a `where` reading facts) or the collection is not a checked mapping.
+        """
+        given = facts.get(self.collection)
+        if given is None:
+            return None
+        if type(given) is not dict:
+            return NOT_KEYED
+        among_param = self.among_param
+        among_use = params[among_param] if among_param is not None else None
+        columns = self._codes.get(id(among_use)) or self._columns(among_use)
+        if columns is None:
+            return NOT_KEYED
+        name = self.param or among_param
+        param = params[name] if name is not None else None
+        statuses = map(given.get, columns.codes, self._default)
+        return (tuple(map(operator.getitem, columns.values, statuses)), id(param), id(among_use))
+
+    def keep_reading(self, facts: Facts, reading: Any) -> None:
+        """Keep a reading for the `trace` that follows at once on the same facts (it is used once)."""
+        if reading is not None:
+            self._last = (facts[self.collection], reading)
+
+    def _combine_values(self, values: tuple[TV, ...], params: Params) -> TV:
+        """`_combine` for a tuple of item values, counted in C."""
+        if self.kind == "every":
+            return False if False in values else None if None in values else True
+        if self.kind == "some":
+            return True if True in values else None if None in values else False
+        sure = values.count(True)
+        assert self.op is not None
+        target = params[self.param].value if self.param is not None else self.operand
+        return _count_compare(self.op, sure, sure + values.count(None), target)
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         given = facts.get(self.collection)

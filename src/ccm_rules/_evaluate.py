@@ -6,10 +6,11 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _remember
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
 from ._pack import Criterion, Ruleset
-from ._truth import TV, Truth
+from ._truth import Truth
 
 
 def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | None = None) -> Decision:
@@ -17,36 +18,107 @@ def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | No
 
     `as_of` picks the parameter values in force; it defaults to today and is recorded.
     """
-    given, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)
+    ready = ruleset.fast_facts.check(facts)
+    if ready is None:  # something to convert or report: the full check says what
+        ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)[1]
     on = as_of if as_of is not None else datetime.date.today()
     params = ruleset.params_at(on)
-    results = []
-    for criterion in ruleset.criteria:
-        value, trace = criterion.node.trace(ready, params)
-        results.append(_result(criterion, value, trace))
-    outcome = _outcome(results)
-    questions = _questions(results) if outcome is Outcome.UNDETERMINED else ()
-    return Decision(ruleset.id, outcome, tuple(results), questions, given, on, ruleset.pack_info)
+    evaluator: _Evaluator = ruleset.evaluator or _evaluator(ruleset)
+    results = [reader.result(ready, params) for reader in evaluator.readers]
+    criteria, outcome, questions = evaluator.conclude(results)
+    return Decision(ruleset.id, outcome, criteria, questions, ready, on, ruleset.pack_info)
 
 
-def _result(criterion: Criterion, value: TV, trace: TraceNode) -> CriterionResult:
-    """The criterion's result; the same frozen object for the same trace node (memoised on its node)."""
-    memo = criterion.node.result_memo()
-    found = memo.get(id(trace))
-    if found is not None and found.trace is trace:
-        return found  # type: ignore[no-any-return]
-    result = CriterionResult(criterion.id, Status.of(value), criterion.spec.role, trace)
-    return criterion.node.remember(memo, id(trace), result)  # type: ignore[no-any-return]
+class _Evaluator:
+    """A ruleset's criteria readers and the conclusions drawn from their results.
+
+    The outcome and open questions depend only on the criterion results, which are
+    shared frozen objects, so they are memoised on the results' identities.
+    """
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.readers = tuple(_Reader(criterion) for criterion in ruleset.criteria)
+        self.memo: dict[tuple[int, ...], tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]] = {}
+
+    def conclude(self, results: list[CriterionResult]) -> tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]:
+        """The criteria as a tuple, the outcome, and the questions if undetermined."""
+        key = tuple(map(id, results))
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        criteria = tuple(results)  # the entry holds them, so their ids stay theirs
+        deciding = [r for r in criteria if r.role != "informative"]
+        questions: tuple[Question, ...] = ()
+        if all(r.status is Status.MET for r in deciding):
+            outcome = Outcome.ELIGIBLE
+        elif any(r.role == "required" and r.status is Status.NOT_MET for r in deciding):
+            outcome = Outcome.NOT_ELIGIBLE
+        else:
+            outcome, questions = Outcome.UNDETERMINED, _questions(results)
+        return _remember(self.memo, key, (criteria, outcome, questions))  # type: ignore[no-any-return]
 
 
-def _outcome(results: list[CriterionResult]) -> Outcome:
-    """Eligible if every deciding criterion is met; not eligible if a required one fails."""
-    deciding = [r for r in results if r.role != "informative"]
-    if all(r.status is Status.MET for r in deciding):
-        return Outcome.ELIGIBLE
-    if any(r.role == "required" and r.status is Status.NOT_MET for r in deciding):
-        return Outcome.NOT_ELIGIBLE
-    return Outcome.UNDETERMINED
+def _evaluator(ruleset: Ruleset) -> _Evaluator:
+    evaluator = ruleset.evaluator = _Evaluator(ruleset)
+    return evaluator
+
+
+class _Reader:
+    """One criterion's evaluation, memoised on exactly what its trace depends on.
+
+    A criterion's trace is a function of the scalar facts it reads (value and type),
+    the item values of its quantifiers and the parameters in force. Equal readings give
+    the same frozen `CriterionResult`, so a repeated reading costs a key and a look-up.
+    """
+
+    def __init__(self, criterion: Criterion) -> None:
+        self.criterion = criterion
+        self.role = criterion.spec.role
+        names: list[str] = []
+        self.quantifiers: list[Quantifier] = []
+        _reads(criterion.node, names, self.quantifiers)
+        self.names = tuple(dict.fromkeys(names))
+        self.memo: dict[Any, tuple[Params, CriterionResult]] = {}
+
+    def result(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
+        values = tuple(map(facts.get, self.names))
+        key = (id(params), values, tuple(map(type, values)))
+        readings = None
+        if self.quantifiers:
+            readings = tuple([quantifier.reading(facts, params) for quantifier in self.quantifiers])
+            key += readings
+        found = self.memo.get(key)
+        if found is not None:
+            return found[1]
+        if readings is not None:
+            if NOT_KEYED in readings:
+                return self._traced(facts, params)
+            for quantifier, reading in zip(self.quantifiers, readings, strict=True):
+                quantifier.keep_reading(facts, reading)
+        result = self._traced(facts, params)
+        _remember(self.memo, key, (params, result))  # the entry holds `params`, so `id(params)` stays its own
+        return result
+
+    def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
+        criterion = self.criterion
+        value, trace = criterion.node.trace(facts, params)
+        return CriterionResult(criterion.id, Status.of(value), self.role, trace)
+
+
+def _reads(node: Node, names: list[str], quantifiers: list[Quantifier]) -> None:
+    """The scalar facts and the quantifiers below `node`, in order."""
+    if isinstance(node, Comparison):
+        if not node.is_field:
+            names.append(node.name)
+    elif isinstance(node, Quantifier):
+        quantifiers.append(node)
+    elif isinstance(node, Junction):
+        for child in node.children:
+            _reads(child, names, quantifiers)
+    elif isinstance(node, Negation):
+        _reads(node.child, names, quantifiers)
+    else:
+        raise TypeError(f"unknown condition node {type(node).__name__}")
 
 
 def _questions(results: list[CriterionResult]) -> tuple[Question, ...]:

@@ -17,6 +17,7 @@ from ._conditions import Node, Scope, compile_condition
 from ._convert import make_spec_converter, structure_spec
 from ._decision import PackInfo, ParamUse
 from ._errors import ParameterNotInForceError, Problem, RulePackError
+from ._facts import FastFacts
 from ._spec import (
     PROJECT_POLICY,
     CriterionSpec,
@@ -90,6 +91,10 @@ class Ruleset:
         self.parameters = {name: Parameter(name, p) for name, p in spec.parameters.items()}
         self.pack_info = pack
         self._params_by_date: dict[datetime.date, dict[str, ParamUse]] = {}
+        self.fast_facts = FastFacts(spec.facts, vocabularies)
+        """The shortcut fact check `decide()` tries before the full one."""
+        self.evaluator: Any = None
+        """What `decide()` keeps between decisions: criteria readers and memos (built on first use)."""
 
     def params_at(self, on: datetime.date) -> dict[str, ParamUse]:
         """Every parameter's value in force on `on` (cached per date)."""

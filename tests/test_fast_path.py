@@ -1,0 +1,151 @@
+"""The shortcuts `decide()` takes for speed give exactly the answers of the plain path.
+
+`decide()` checks facts with `FastFacts` before `validate_facts`, and memoises each
+criterion's result on what its trace reads. These properties hold the shortcuts to the
+plain path: the full fact check, and every criterion traced over the vocabulary's items
+(the general quantifier path, which uses neither tables nor memos).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ccm_rules import FactsError, RulePack, decide
+from ccm_rules._decision import CriterionResult, Outcome, Status
+from ccm_rules._facts import FastFacts, validate_facts
+from ccm_rules._pack import Ruleset
+from ccm_rules._spec import FactSpec
+
+from .conftest import RULES
+
+PACK = RulePack.load(RULES)
+RULESETS = sorted(PACK.rulesets)
+ON = datetime.date(2027, 1, 1)
+VOCAB = PACK.vocabularies["life_domains"]
+
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 700),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, 1, 1.0, 12.0, 0.5, -0.0, "15-64", "jobcentre", "", "x"]),
+    st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)),
+    st.datetimes(datetime.datetime(2020, 1, 1), datetime.datetime(2021, 1, 1)),
+    st.lists(st.integers(), max_size=2),
+)
+statuses = st.dictionaries(
+    st.sampled_from([*VOCAB.codes, "bogus"]),
+    st.sampled_from([*VOCAB.statuses, "unmet"]) | st.lists(st.integers(), max_size=1),
+    max_size=len(VOCAB.codes) + 1,
+)
+
+
+def valid_value(spec: FactSpec) -> st.SearchStrategy[Any]:
+    """Values the fact's declaration allows (so that most drawn facts get decided)."""
+    low = None if spec.min is None else int(spec.min)
+    high = None if spec.max is None else int(spec.max)
+    return {
+        "boolean": st.booleans(),
+        "integer": st.integers(low, high),
+        "number": st.integers(low, high) | st.floats(spec.min, spec.max),
+        "enum": st.sampled_from(spec.values or ["?"]),
+        "date": st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)),
+        "domain_statuses": st.dictionaries(st.sampled_from(VOCAB.codes), st.sampled_from(VOCAB.statuses)),
+    }[spec.type]
+
+
+@st.composite
+def raw_facts(draw: st.DrawFn, ruleset: Ruleset) -> dict[str, Any]:
+    """Facts for `ruleset`: mostly valid, sometimes any value of any type, or a stray name."""
+    names = [*ruleset.spec.facts, "bogus"]
+    chosen = draw(st.lists(st.sampled_from(names), unique=True))
+    out: dict[str, Any] = {}
+    for name in chosen:
+        spec = ruleset.spec.facts.get(name)
+        if spec is not None and draw(st.integers(0, 9)) < 8:
+            out[name] = draw(valid_value(spec))
+        elif spec is not None and spec.type == "domain_statuses":
+            out[name] = draw(st.none() | statuses)
+        else:
+            out[name] = draw(scalar)
+    return out
+
+
+def plain_results(ruleset: Ruleset, facts: dict[str, Any]) -> tuple[CriterionResult, ...]:
+    """Every criterion traced over items, without tables or memos."""
+    _, items = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=True)
+    params = ruleset.params_at(ON)
+    results = []
+    for criterion in ruleset.criteria:
+        value, trace = criterion.node.trace(items, params)
+        results.append(CriterionResult(criterion.id, Status.of(value), criterion.spec.role, trace))
+    return tuple(results)
+
+
+def plain_outcome(results: tuple[CriterionResult, ...]) -> Outcome:
+    deciding = [r for r in results if r.role != "informative"]
+    if all(r.status is Status.MET for r in deciding):
+        return Outcome.ELIGIBLE
+    if any(r.role == "required" and r.status is Status.NOT_MET for r in deciding):
+        return Outcome.NOT_ELIGIBLE
+    return Outcome.UNDETERMINED
+
+
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_fast_fact_check_agrees_with_the_full_check(ruleset_id: str, data: st.DataObject) -> None:
+    ruleset = PACK.ruleset(ruleset_id)
+    facts = data.draw(raw_facts(ruleset))
+    fast = FastFacts(ruleset.spec.facts, ruleset.vocabularies).check(facts)
+    try:
+        _, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)
+    except FactsError:
+        assert fast is None  # every bad fact is left to the full check, which names it
+        return
+    if fast is not None:
+        assert fast == ready
+        assert [list(v) if isinstance(v, dict) else v for v in fast.values()] == [
+            list(v) if isinstance(v, dict) else v for v in ready.values()
+        ]  # same order, domains in vocabulary order
+        assert {k: type(v) for k, v in fast.items()} == {k: type(v) for k, v in ready.items()}
+
+
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_memoised_decisions_equal_the_plain_path(ruleset_id: str, data: st.DataObject) -> None:
+    ruleset = PACK.ruleset(ruleset_id)
+    facts = data.draw(raw_facts(ruleset))
+    try:
+        expected = plain_results(ruleset, facts)
+    except FactsError:
+        with pytest.raises(FactsError):
+            decide(ruleset, facts, ON)
+        return
+    for _ in range(2):  # the second time from the memos
+        decision = decide(ruleset, facts, ON)
+        assert decision.criteria == expected
+        assert decision.outcome is plain_outcome(expected)
+    for reader in ruleset.evaluator.readers:
+        assert all(q._last is None for q in reader.quantifiers)  # no reading outlives its decision
+
+
+def test_a_reading_is_not_reused_for_a_changed_mapping() -> None:
+    """A kept quantifier reading is dropped at once, so a mapping changed later is read anew."""
+    ruleset = PACK.ruleset("eligibility")
+    domains = dict.fromkeys(VOCAB.codes, "unmet_need")
+    facts = {"domains": domains, "services_needed": 5}
+    first = decide(ruleset, facts, ON)
+    ready = dict(first.facts)
+    criterion = ruleset.criteria[0]
+    ready["domains"] = changed = dict(ready["domains"])
+    before = criterion.node.trace(ready, ruleset.params_at(ON))
+    changed.update(dict.fromkeys(VOCAB.codes, "no_need"))
+    after = criterion.node.trace(ready, ruleset.params_at(ON))
+    assert before[0] is True and after[0] is False
