@@ -112,3 +112,15 @@ def test_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["caseload", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:4:" in err and "$.workers[0].fte" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("key", "value"), [("fte", "5.0e-324"), ("fte", "1001.0"), ("clients", "1000001")])
+def test_figures_beyond_the_arithmetic_are_refused(key: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by fuzzing the HTTP endpoint: an FTE of 5e-324 crashed the CLI with OverflowError."""
+    worker = {"code": "W1", "fte": "1.0", "clients": "10", key: value}
+    bad = tmp_path / "team.yaml"
+    fields = ", ".join(f"{k}: {v}" for k, v in worker.items())
+    bad.write_text(f"norm: labour_market\nworkers:\n  - {{{fields}}}\n", encoding="utf-8")
+    assert main(["caseload", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"$.workers[0].{key}" in err and "out of range" in err and "team.yaml:3" in err

@@ -189,3 +189,35 @@ def test_cli_bad_goal_file_exits_2_naming_the_field(tmp_path: Path, capsys: pyte
     assert "$.goal.due_date" in err and "g.yaml:3" in err
     assert main(["goal", ""]) == 2
     assert "$.description" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "words"),
+    [
+        ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected bool, got str 'no'"),
+        ("  description: 5\n", "$.goal.description", "expected str, got int 5"),
+    ],
+)
+def test_goal_file_values_are_not_coerced(lines: str, field: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A quoted "no" must not read as agreed (cattrs' default bool("no") is True), nor 5 as a text."""
+    bad = tmp_path / "g.yaml"
+    bad.write_text("goal:\n" + lines, encoding="utf-8")
+    assert main(["goal", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert field in err and words in err
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "  description: Apply.\n  due_duration: {value: 23355155772, unit: weeks}\n",
+        "  description: Apply.\n  start_date: 9999-06-01\n  due_duration: {value: 1, unit: years}\n",
+    ],
+)
+def test_a_deadline_past_the_calendar_is_refused_at_its_line(lines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by fuzzing the HTTP endpoint: these crashed with OverflowError / 'year 10000 is out of range'."""
+    bad = tmp_path / "g.yaml"
+    bad.write_text("goal:\n" + lines, encoding="utf-8")
+    assert main(["goal", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "$.goal.due_duration.value" in err and "runs past the last date" in err and f"g.yaml:{lines.count(chr(10)) + 1}" in err

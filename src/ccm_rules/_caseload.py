@@ -156,6 +156,16 @@ def _check(subject: str, clients: int | None, fte: float | None, hours: float | 
     )
 
 
+MAX_CLIENTS = 1_000_000
+"""Most clients on one caseload line: far above any team, low enough for exact arithmetic."""
+FTE_RANGE = (0.001, 1000.0)
+"""A worker's FTE is 0 (no time) or from 0.001 (about 2 minutes a week) to 1000; the caseload
+arithmetic divides by it, so a far smaller FTE would overflow."""
+MAX_HOURS_PER_WEEK = 168
+"""Hours per client per week cannot exceed the hours in a week."""
+_RANGES = {"fte": FTE_RANGE, "clients": (0, MAX_CLIENTS), "hours_per_client_week": (0, MAX_HOURS_PER_WEEK)}
+
+
 def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, Any]]:
     if not isinstance(workers, Sequence) or isinstance(workers, (str, bytes)) or not workers:
         raise FactsError("workers must be a non-empty list", [Problem("'workers' must be a non-empty list of {code, fte, clients}", "$.workers", kind="figure")])
@@ -176,6 +186,9 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {value!r}", f"{path}.clients", kind="figure"))
             elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
                 problems.append(Problem(f"{key!r} must be a number of 0 or more, got {value!r}", f"{path}.{key}", kind="figure"))
+            elif value > 0 and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+                low, high = _RANGES[key]
+                problems.append(Problem(f"{value!r} is out of range: {key!r} is 0 or from {low:g} to {high:g}", f"{path}.{key}", kind="figure"))
             elif key == "hours_per_client_week" and spec.max_hours_per_client_week is None:
                 problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'hours_per_client_week'", f"{path}.{key}", kind="figure"))
         if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):

@@ -7,6 +7,7 @@ Structuring errors are turned into `Problem`s with a cattrs-style path.
 from __future__ import annotations
 
 import datetime
+import enum
 from typing import Any
 
 import attrs
@@ -36,15 +37,23 @@ def _structure_date(value: Any, _: type) -> datetime.date:
     raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
 
 
-def _strict_scalar(kind: type) -> Any:
+def _strict_scalar(kind: type, whole_floats: bool = False) -> Any:
+    """A structure hook that converts nothing but an int to a float (and, if asked, 25.0 to 25)."""
+
     def structure(value: Any, _: type) -> Any:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
+        if whole_floats and kind is int and type(value) is float and value.is_integer():
+            return int(value)
         if type(value) is not kind:
             raise ValueError(f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
         return value
 
     return structure
+
+
+def _structure_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
+    return cls(value)
 
 
 def make_spec_converter() -> cattrs.Converter:
@@ -63,9 +72,16 @@ def make_spec_converter() -> cattrs.Converter:
 
 
 def make_converter() -> cattrs.Converter:
-    """A converter for facts and decisions: dates as ISO strings, enums as their values."""
+    """A converter for facts, documents and decisions: dates as ISO strings, enums as their values.
+
+    Scalars are not coerced (cattrs would read the string "no" as True and 5 as "5");
+    only an int becomes a float, and a whole float such as 25.0 an int.
+    """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime.date, _structure_date)
+    for kind in (str, int, float, bool):
+        conv.register_structure_hook(kind, _strict_scalar(kind, whole_floats=True))
+    conv.register_structure_hook(enum.StrEnum, _structure_enum)  # before `str` in a StrEnum's MRO
     conv.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
     return conv
 

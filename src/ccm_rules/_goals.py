@@ -101,6 +101,8 @@ def check_goal(goal: Goal, pack: RulePack, on: datetime.date, path: str = "$") -
         problems.append(Problem(f"due date {goal.due_date} is before the start date {goal.start_date}", f"{path}.due_date", kind="fact"))
     if goal.due_duration is not None and goal.due_duration.value <= 0:
         problems.append(Problem(f"due duration must be positive, got {goal.due_duration.value}", f"{path}.due_duration.value", kind="fact"))
+    elif goal.due_duration is not None and _add(on, goal.due_duration) is None:
+        problems.append(Problem(f"{goal.due_duration.value} {goal.due_duration.unit} from {on} runs past the last date a calendar holds (9999-12-31)", f"{path}.due_duration.value", kind="fact"))
     if goal.target_low is not None and goal.target_high is not None and goal.target_low > goal.target_high:
         problems.append(Problem(f"target range low {goal.target_low} is above high {goal.target_high}", f"{path}.target_low", kind="fact"))
     return problems
@@ -147,10 +149,14 @@ def assess_goal(
     return GoalAssessment(goal, decision, reading.evidence, due, sources)
 
 
-def _add(on: datetime.date, duration: Duration) -> datetime.date:
+def _add(on: datetime.date, duration: Duration) -> datetime.date | None:
+    """`on` plus the duration; None past 9999-12-31 (`check_goal` refuses such a goal)."""
     from ._goals_text import span
 
-    return on + span(duration.unit.removesuffix("s"), duration.value)
+    try:
+        return on + span(duration.unit.removesuffix("s"), duration.value)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _facts(goal: Goal, from_text: Mapping[str, bool]) -> tuple[dict[str, bool], dict[str, str]]:
@@ -205,6 +211,8 @@ class GoalFile:
     code: str | None = None
     as_of: datetime.date | None = None
     expect: dict[str, Any] | None = None
+    located: Located | None = attrs.field(default=None, eq=False, repr=False)
+    """The file's lines, so that a problem found later can name its line."""
 
 
 def read_goal_file(path: Path | str) -> GoalFile:
@@ -233,7 +241,7 @@ def read_goal_file(path: Path | str) -> GoalFile:
         problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", str(path), located.line(("as_of",))))
     if problems or goal is None:
         raise InputFileError("the goal file is not valid", problems)
-    return GoalFile(goal, str(path), data.get("case"), as_of, data.get("expect"))
+    return GoalFile(goal, str(path), data.get("case"), as_of, data.get("expect"), located)
 
 
 def locate_goal_errors(err: FactsError, file: str, located: Located | None = None, prefix: tuple[str | int, ...] = ("goal",)) -> FactsError:
@@ -241,6 +249,7 @@ def locate_goal_errors(err: FactsError, file: str, located: Located | None = Non
     problems = []
     for p in err.problems:
         path = format_path(prefix) + p.path.removeprefix("$")
-        line = located.line(prefix) if located is not None else None
+        sub = tuple(part for part in p.path.removeprefix("$").split(".") if part and "[" not in part)
+        line = located.line((*prefix, *sub)) if located is not None else None
         problems.append(attrs.evolve(p, path=path, file=file, line=line))
     return FactsError(str(err.args[0]), problems)

@@ -10,9 +10,9 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from ccm_rules import Decision, RulePack, explain
+from ccm_rules import Decision, FactsError, RulePack, explain
 from ccm_rules._convert import make_converter
-from ccm_rules._goals import GoalAssessment, assess_goal, read_goal_file
+from ccm_rules._goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
 
@@ -38,7 +38,10 @@ def run(args: argparse.Namespace) -> int:
     if path.suffix in (".yaml", ".yml", ".json") and path.exists():
         file = read_goal_file(path)
         code = file.code
-        assessment = assess_goal(file.goal, lang=args.goal_lang, as_of=args.as_of or file.as_of, pack=pack)
+        try:
+            assessment = assess_goal(file.goal, lang=args.goal_lang, as_of=args.as_of or file.as_of, pack=pack)
+        except FactsError as err:
+            raise locate_goal_errors(err, file.file, file.located) from None
     else:
         assessment = assess_goal(args.goal, lang=args.goal_lang or args.lang, as_of=args.as_of, pack=pack)
     if args.format == "json":
