@@ -77,7 +77,8 @@ def call(prefetch: dict[str, Any] | None = None, **overrides: Any) -> dict[str, 
 
 
 def bundle(name: str) -> dict[str, Any]:
-    return json.loads(Path(EXAMPLES / "fhir" / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(Path(EXAMPLES / "fhir" / name).read_text(encoding="utf-8"))
+    return data
 
 
 def test_discovery(client: Any) -> None:

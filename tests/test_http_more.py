@@ -110,7 +110,18 @@ def test_readiness(client: Any, pack: RulePack) -> None:
 
     bad = {**doc, "as_of": "soon", "pioneer": {**doc["pioneer"], "F1.P1": "maybe"}, "colour": "red"}
     found = problems(client.post("/v1/readiness", json=bad))
-    assert {"/as_of", "$.pioneer.F1.P1", "/colour"} <= set(found), found  # item ids hold a dot: see `path`
+    assert {"/as_of", "$.pioneer.F1.P1", "/colour"} <= set(found), found
+
+
+def test_readiness_pointers_keep_item_ids_whole(client: Any) -> None:
+    """Item ids hold a dot (`F1.P1`): one JSON Pointer segment, not two; RFC 6901 escapes `~` and `/`."""
+    doc = example("readiness", "running_pilot")
+    bad = {**doc, "pioneer": {**doc["pioneer"], "F1.P1": "maybe"}, "risks": {"F2.A1": "often"}, "a/b~c": 1}
+    errors = client.post("/v1/readiness", json=bad).json()["errors"]
+    pointers = {e["path"]: e["pointer"] for e in errors}
+    assert pointers["$.pioneer.F1.P1"] == "/pioneer/F1.P1", pointers
+    assert pointers["$.risks.F2.A1"] == "/risks/F2.A1", pointers
+    assert pointers["$.a/b~c"] == "/a~1b~0c", pointers
 
 
 def test_goal(client: Any, pack: RulePack) -> None:

@@ -1,8 +1,10 @@
-"""`ccm-rules fhir RESOURCE.json`: decide from FHIR (intake QuestionnaireResponse, social needs)."""
+"""`ccm-rules fhir RESOURCE.json`: decide from FHIR (intake QuestionnaireResponse and social needs,
+Goals, or a CareTeam for the team model)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib.util
 import json
 import sys
@@ -21,14 +23,17 @@ FHIR_EXTRA = "the FHIR adapter needs the 'fhir' extra: pip install 'ccm-rules[fh
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "fhir",
-        help="decide from a FHIR QuestionnaireResponse or Bundle (with social-need Conditions/Observations)",
+        help="decide from FHIR: a QuestionnaireResponse and social needs, Goals, or a CareTeam (team model)",
         description="Read FHIR JSON (a QuestionnaireResponse, or a Bundle with one and/or social-need "
         "Conditions and Observations) and print the explained decision; --format json prints the "
-        "results as a FHIR Bundle (OperationOutcome, and a draft ServiceRequest and CarePlan when eligible).",
+        "results as a FHIR Bundle (OperationOutcome, and a draft ServiceRequest and CarePlan when eligible). "
+        "Goals get the SMART check; a CareTeam (with the Organizations and PractitionerRoles it references) "
+        "gets the team model.",
     )
     parser.add_argument("resource", type=Path, help="FHIR JSON file")
     parser.add_argument("--fhir-version", choices=("R4B", "R5"), default="R4B", help="FHIR version (default: R4B, as R4)")
     parser.add_argument("--ruleset", default=None, help="ruleset (default: from the QuestionnaireResponse, else eligibility)")
+    parser.add_argument("--as-of", type=_date, default=None, help="decide as on this date (YYYY-MM-DD; default: today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("fhir") is None or importlib.util.find_spec("fhir.resources") is None:
         sys.stderr.write(f"error: {FHIR_EXTRA}\n")
         return EXIT_BAD_INPUT
-    from ccm_rules_adapters.fhir import assess_resources, resources
+    from ccm_rules_adapters.fhir import assess_resources, entries
 
     pack = load_pack(args)
     check_lang(pack, args.lang)
@@ -48,11 +53,14 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError("cannot read the FHIR file", [Problem(f"cannot read file: {err}", file=file, kind="io")]) from err
     except json.JSONDecodeError as err:
         raise InputFileError("not JSON", [Problem(err.msg, file=file, line=err.lineno, kind="syntax")]) from err
-    items = resources(data, args.fhir_version, file)
+    parsed = entries(data, args.fhir_version, file)
+    items = [e.resource for e in parsed]
     if items and all(r.get_resource_type() == "Goal" for r in items):
         return _goals(items, args, pack)
+    if any(r.get_resource_type() == "CareTeam" for r in items):
+        return _care_team(parsed, args, pack)
     try:
-        assessment = assess_resources(items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, pack=pack)
+        assessment = assess_resources(items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, as_of=args.as_of, pack=pack)
     except FactsError as err:
         raise FactsError(str(err.args[0]), [attrs.evolve(p, file=file) for p in err.problems]) from err
     if args.format == "json":
@@ -73,7 +81,7 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
     results = []
     for index, goal in enumerate(items):
         try:
-            assessment, outcome = goal_outcome(goal, args.lang, args.fhir_version, None, pack)
+            assessment, outcome = goal_outcome(goal, args.lang, args.fhir_version, args.as_of, pack)
         except FactsError as err:
             where = f"Bundle.entry[{index}].resource" if len(items) > 1 else "Goal"
             raise FactsError(str(err.args[0]), [
@@ -85,3 +93,33 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
     else:
         print("\n\n".join(render_text(explain(a.decision, pack, args.lang), pack) for a, _ in results))
     return EXIT_OK
+
+
+def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
+    """A CareTeam → the team model: explained text with the key worker it names, or a FHIR Bundle."""
+    from ccm_rules._team_model import render_team_model_text
+    from ccm_rules_adapters.fhir import assess_care_team
+    from ccm_rules_adapters.fhir._care_team import key_worker_lines
+
+    try:
+        assessment = assess_care_team(parsed, version=args.fhir_version, lang=args.lang, as_of=args.as_of, pack=pack)
+    except FactsError as err:
+        raise FactsError(str(err.args[0]), [attrs.evolve(p, file=str(args.resource)) for p in err.problems]) from err
+    if args.format == "json":
+        print_json(assessment.bundle())
+        return EXIT_OK
+    lines = render_team_model_text(assessment.explanation, pack).split("\n")
+    heading = f"{pack.texts['team.heading.key_worker'][args.lang]}: "
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith(heading)), len(lines))
+    lines[at:at] = [f"  {line}" for line in key_worker_lines(assessment.explanation, assessment.key_workers, pack)]
+    if assessment.notes:
+        lines += ["", *[f"note: {n}" for n in assessment.notes]]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None

@@ -1,4 +1,4 @@
-"""FHIR adapter: intake QuestionnaireResponse and social-need resources in, decisions out as FHIR.
+"""FHIR adapter: intake QuestionnaireResponse and social-need resources (or a CareTeam) in, decisions out as FHIR.
 
 Needs the `fhir` extra (fhir.resources, R4B and R5). The mapping is data
 (`data/mapping.yaml` and the vocabulary's `maps_to`); this package only translates.
@@ -16,19 +16,26 @@ import attrs
 from ccm_rules import Decision, Explanation, FactsError, Problem, RulePack, decide, explain
 from ccm_rules._eligibility import default_pack
 
+from ._care_team import CareTeamAssessment, CareTeamMapping, assess_care_team, load_care_team_mapping
 from ._intake import intake_facts, questionnaire
 from ._mapping import DATA, FhirMapping, load_mapping
-from ._resources import VERSIONS, FhirVersion, dump, parse, resources
+from ._resources import VERSIONS, Entry, FhirVersion, dump, entries, parse, resources
 from ._results import decision_outcome, operation_outcome, referral_drafts
 from ._social import social_domains
 
 __all__ = [
     "VERSIONS",
+    "CareTeamAssessment",
+    "CareTeamMapping",
+    "Entry",
     "FhirAssessment",
     "FhirMapping",
     "FhirVersion",
+    "assess_care_team",
     "assess_resources",
     "dump",
+    "entries",
+    "load_care_team_mapping",
     "load_mapping",
     "operation_outcome",
     "parse",

@@ -6,6 +6,8 @@ import importlib
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import attrs
+
 from ccm_rules import InputFileError, Problem
 
 FhirVersion = Literal["R4B", "R5"]
@@ -47,10 +49,25 @@ def parse(data: Any, version: FhirVersion, file: str | None = None, where: str =
 
 def resources(data: Any, version: FhirVersion, file: str | None = None) -> list[Any]:
     """One resource, or every entry resource of a Bundle, parsed."""
+    return [entry.resource for entry in entries(data, version, file)]
+
+
+@attrs.frozen
+class Entry:
+    """A parsed resource, its `fullUrl` in the Bundle (what `urn:uuid:` references point to) and its FHIRPath."""
+
+    resource: Any
+    full_url: str | None
+    path: str
+
+
+def entries(data: Any, version: FhirVersion, file: str | None = None) -> list[Entry]:
+    """As `resources`, each with its `fullUrl` and its path (`Bundle.entry[2].resource`, or the resource type)."""
     model = parse(data, version, file)
     if model.get_resource_type() == "Bundle":
-        return [entry.resource for entry in (model.entry or []) if entry.resource is not None]
-    return [model]
+        return [Entry(entry.resource, entry.fullUrl, f"Bundle.entry[{index}].resource")
+                for index, entry in enumerate(model.entry or []) if entry.resource is not None]
+    return [Entry(model, None, str(model.get_resource_type()))]
 
 
 def dump(model: Any) -> dict[str, Any]:

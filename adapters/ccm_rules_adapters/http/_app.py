@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import attrs
 from litestar import Litestar, Request, Response, get, post
@@ -20,16 +20,17 @@ from litestar.openapi.spec import Components, Reference, SecurityScheme
 from litestar.params import JSONBody
 from litestar.types import Guard
 
-from ccm_rules import RulePack
+from ccm_rules import ProblemsError, RulePack
 from ccm_rules._eligibility import default_pack
 
 from . import _cds
 from ._auth import bearer_guard
-from ._documents import DocumentService, document_services
+from ._document_schemas import DocumentBody, DocumentSchemaPlugin
+from ._documents import DocumentService, document_services, json_numbers
 from ._lang import negotiate
 from ._models import Health, ServiceInfo, request_model
 from ._openapi import AcceptLanguage, problem_specs
-from ._problems import EXCEPTION_HANDLERS
+from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError
 from ._schema import RequestSchemaPlugin
 from ._services import DecisionService, decision_services
 from ._validate import check_request
@@ -70,7 +71,7 @@ def create_app(
     components = Components(security_schemes=schemes)
     return Litestar(
         route_handlers=handlers,
-        plugins=[RequestSchemaPlugin(models, pack)],
+        plugins=[RequestSchemaPlugin(models, pack), DocumentSchemaPlugin({row.name: row.body_schema(pack) for row in documents})],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=max_body,
         openapi_config=OpenAPIConfig(
@@ -141,11 +142,14 @@ def _document_handler(
 
     async def handler(data: Any, accept_language: Any = None) -> Any:
         lang = negotiate(accept_language, pack.languages, pack.languages[0])
-        body = service.respond(data, pack, lang)
+        try:
+            body = service.respond(json_numbers(data), pack, lang)
+        except ProblemsError as err:  # keys may hold dots (readiness item ids): pointers need the document
+            raise DocumentProblemsError(err, data) from err
         return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     handler.__annotations__ = {
-        "data": JSONBody[dict[str, Any]], "accept_language": AcceptLanguage,
+        "data": JSONBody[Annotated[dict[str, Any], DocumentBody(service.name)]], "accept_language": AcceptLanguage,
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
     return _decision_route(handler, service, guards, security, errors)

@@ -4,11 +4,16 @@ The body is the same document the CLI reads from a YAML/JSON file, sent as JSON.
 only translates: it checks the document's envelope (its keys, `as_of`, the case code), hands
 the body to the core's public functions and returns the core's result with its explanation.
 Every problem the core finds comes back as a `ProblemsError` naming the field (422).
+
+JSON has types, so the body's attrs parts are read strictly (`5` is not a text, `"no"` not a
+boolean; the YAML reader of the CLI is lenient there): the OpenAPI schema of each body
+(`_document_schemas.py`) then describes exactly what is accepted.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -41,13 +46,16 @@ from ccm_rules import (
     score_dacts,
 )
 from ccm_rules._conference import Conference, ConferenceAssessment, FamilyConference
-from ccm_rules._convert import cattrs_problems, make_converter
+from ccm_rules._convert import cattrs_problems, make_spec_converter
 from ccm_rules._dacts import DactsExplanation, dacts_scale
-from ccm_rules._goals import structure_goal
+from ccm_rules._goals import Goal
 from ccm_rules._plan import Document, Plan
 from ccm_rules._readiness_region import factor_catalogue
 from ccm_rules._team_model import team_model_doc
-from ccm_rules._yaml import Located, format_path
+from ccm_rules._yaml import Located, Path_, format_path
+
+from . import _document_schemas as schemas
+from ._document_schemas import MAX_FIGURE
 
 T = TypeVar("T")
 
@@ -60,7 +68,7 @@ Respond = Callable[[Mapping[str, Any], RulePack, str], Any]
 
 @attrs.frozen
 class DocumentService:
-    """One document endpoint: `POST /v1/<name>` whose body is the document itself."""
+    """One document endpoint: `POST /v1/<name>` whose body is the document itself (`body_schema` its JSON Schema)."""
 
     name: str
     summary: str
@@ -68,6 +76,7 @@ class DocumentService:
     respond: Respond
     response_model: type
     available: Callable[[RulePack], bool]
+    body_schema: Callable[[RulePack], dict[str, Any]]
 
 
 # ---------------------------------------------------------------- response bodies
@@ -132,6 +141,18 @@ class ConferenceResponse:
 # ---------------------------------------------------------------- envelope checks
 
 
+def json_numbers(value: Any) -> Any:
+    """JSON has one number type: `3.0` is the integer 3 (as JSON Schema's `integer` says), so a whole
+    number sent as `3.0` reaches the core as `3`; every other value is unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_numbers(v) for v in value]
+    return value
+
+
 def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Problem]:
     return [
         Problem(f"unknown key {key!r}; allowed keys: {', '.join(allowed)}", f"$.{key}", kind="fact")
@@ -140,17 +161,51 @@ def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Proble
     ]
 
 
-def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime.date | None:
-    value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value) == 10:
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any, _: type) -> datetime.date:
+    """A JSON date: text `YYYY-MM-DD` that is a real day (not `20270101`, not `2027-W01-1`)."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {_show(value)}", f"$.{key}", kind="fact"))
-    return None
+    raise ValueError(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+
+
+def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        return _iso_date(value, datetime.date)
+    except ValueError:
+        problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {_show(value)}", f"$.{key}", kind="fact"))
+        return None
+
+
+def strict_converter() -> cattrs.Converter:
+    """The core's strict converter (types not coerced, unknown keys refused) with JSON dates."""
+    conv = make_spec_converter()
+    conv.register_structure_hook(datetime.date, _iso_date)
+    return conv
+
+
+def _structure(conv: cattrs.Converter, data: Any, cls: type[T], path: Path_, problems: list[Problem]) -> T | None:
+    """`data` as `cls`, or None with every problem (each naming its field) added to `problems`."""
+    try:
+        return conv.structure(data, cls)
+    except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
+        problems += [Problem(message, format_path((*path, *sub)), kind="fact") for sub, message in cattrs_problems(err)]
+        return None
+
+
+def _goals(conv: cattrs.Converter, goals: Sequence[Any], path: Path_, lang: str, problems: list[Problem]) -> None:
+    """Check structured goals strictly; texts and other values are left to the core, which names them."""
+    for index, goal in enumerate(goals):
+        if isinstance(goal, dict):
+            _structure(conv, {"lang": lang, **goal}, Goal, (*path, index), problems)
 
 
 def _code(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> str | None:
@@ -178,6 +233,12 @@ def _core(call: Callable[[], T], problems: list[Problem], prefix: str = "") -> T
     except ProblemsError as err:
         problems += [attrs.evolve(p, path=prefix + p.path.removeprefix("$")) if prefix else p for p in err.problems]
         return None
+    except (OverflowError, ValueError) as err:
+        if not isinstance(err, OverflowError) and "out of range" not in str(err):
+            raise
+        # e.g. a deadline counted past year 9999 (a due duration of 10**10 weeks): the core does not catch it yet
+        problems.append(Problem(f"a value computed from this document is out of range: {err}", prefix or "$", kind="fact"))
+        return None
 
 
 # ---------------------------------------------------------------- rows
@@ -203,8 +264,6 @@ def _caseload(raw: Mapping[str, Any], pack: RulePack, lang: str) -> CaseloadResp
 
 
 PROGRAM_KEYS = ("program", "as_of", "figures", "note")
-MAX_FIGURE = 1e15
-"""Largest DACTS figure accepted over HTTP (figures are counts, ratios and percentages)."""
 
 
 def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResponse:
@@ -232,8 +291,10 @@ def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResp
 
 def _readiness(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ReadinessResponse:
     problems: list[Problem] = []
+    if "expect" in raw:  # a scenario's expected answer belongs in test files, not in requests
+        problems.append(Problem("unknown key 'expect'; a scenario's expected answer is not sent to the service", "$.expect", kind="fact"))
     as_of = _date(raw, "as_of", problems)  # JSON has no date type: checked here, passed on
-    body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key != "as_of"}
+    body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key not in ("as_of", "expect")}
     # the core's own reader checks the rest (YAML text: JSON keys are text, ORIC item numbers are not)
     region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack), problems)
     _refuse("region", problems)
@@ -265,12 +326,12 @@ def _goal(raw: Mapping[str, Any], pack: RulePack, lang: str) -> GoalResponse:
         problems.append(Problem("required key 'goal' is missing: a goal text or a structured goal", "$.goal", kind="fact"))
     else:
         data = raw["goal"]
-        if isinstance(data, dict) and "lang" not in data:
-            data = {**data, "lang": lang}
-        elif isinstance(data, str):
-            data = {"description": data, "lang": lang}
-        goal, found = structure_goal(data, Located(raw, {}, SOURCE), ("goal",))
-        problems += found
+        goal = None
+        if isinstance(data, (dict, str)):
+            data = {"description": data} if isinstance(data, str) else data
+            goal = _structure(strict_converter(), {"lang": lang, **data}, Goal, ("goal",), problems)
+        else:
+            problems.append(Problem(f"'goal' must be a goal text or a structured goal, got {_show(data)}", "$.goal", kind="fact"))
         if goal is not None:
             assessment = _core(lambda: assess_goal(goal, as_of=as_of, pack=pack), problems, "$.goal")
     _refuse("goal", problems)
@@ -291,15 +352,19 @@ def _document(raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, asses
         problems.append(Problem(f"'lang' must be one of {', '.join(pack.languages)}, got {_show(lang)}", "$.lang", kind="fact"))
         lang = "en"
     body: Any = None
+    shape: list[Problem] = []
     if not isinstance(raw.get(key), dict):
         problems.append(Problem(f"'{key}' must be a mapping, got {_show(raw.get(key))}", f"$.{key}", kind="fact"))
     else:
-        try:
-            body = make_converter().structure(raw[key], cls)
-        except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
-            problems += [Problem(message, format_path((key, *sub)), kind="fact") for sub, message in cattrs_problems(err)]
+        conv = strict_converter()
+        body = _structure(conv, raw[key], cls, (key,), shape)
+        output = getattr(body, "output", None)
+        for path, goals in (((key, "goals"), getattr(body, "goals", None)), ((key, "output", "goals"), getattr(output, "goals", None))):
+            if isinstance(goals, list):
+                _goals(conv, goals, path, str(lang), shape)
+    problems += shape
     doc = Document(body, Located(raw, {}, SOURCE), key, code, as_of, str(lang), None)
-    result = _core(lambda: assess(doc), problems) if body is not None else None
+    result = _core(lambda: assess(doc), problems) if body is not None and not shape else None
     _refuse(key.replace("_", " "), problems)
     assert result is not None
     return doc, result
@@ -344,36 +409,36 @@ def document_services(pack: RulePack) -> tuple[DocumentService, ...]:
             "caseload", "Is the caseload within the norm?",
             "A team document (`team`, `as_of`, `norm`: labour_market, icm or act, `workers` with code, fte, "
             "clients): each worker and the team against the norm, how far over and the staff (FTE) that would bring it within.",
-            _caseload, CaseloadResponse, _has(team_model_doc)),
+            _caseload, CaseloadResponse, _has(team_model_doc), schemas.caseload_schema),
         DocumentService(
             "fidelity-dacts", "How faithful is this ACT programme to the model (DACTS)?",
             "A programme document (`program`, `as_of`, `figures`): the 28 DACTS item scores, section and total means, "
             "the fidelity band and the items to improve first.",
-            _fidelity, FidelityResponse, _has(dacts_scale)),
+            _fidelity, FidelityResponse, _has(dacts_scale), schemas.fidelity_schema),
         DocumentService(
             "readiness", "How ready is this region to roll out CCM?",
             "A region document (`region`, `as_of`, `starting_situation`, `host`, `pioneer`, `risks`, `lessons`, `oric`): "
             "rollout variant, key-factor scores, phase plan and the findings from the success lessons.",
-            _readiness, ReadinessResponse, _has(factor_catalogue)),
+            _readiness, ReadinessResponse, _has(factor_catalogue), schemas.readiness_schema),
         DocumentService(
             "goal", "Is this goal SMART?",
             "A goal document (`goal`: a text or a structured goal, `case`, `as_of`): each SMART criterion with the "
             "wording evidence and the deadline found. A goal text without `lang` is read in the negotiated language.",
-            _goal, GoalResponse, _rulesets("smart_goal")),
+            _goal, GoalResponse, _rulesets("smart_goal"), schemas.goal_schema),
         DocumentService(
             "plan", "Is the individual plan complete, and are its goals SMART?",
             "A plan document (`plan`, `case`, `as_of`, `lang`): the plan's completeness decision, each goal's SMART "
             "check and the review status.",
-            _plan, PlanResponse, _rulesets("individual_plan", "smart_goal")),
+            _plan, PlanResponse, _rulesets("individual_plan", "smart_goal"), schemas.plan_schema),
         DocumentService(
             "conference", "Does this case conference meet the standard?",
             "A case conference record (`conference`, `case`, `as_of`, `lang`): the decision, the agenda steps left "
             "out and the output goals' SMART checks.",
-            _conference, ConferenceResponse, _rulesets("case_conference", "smart_goal")),
+            _conference, ConferenceResponse, _rulesets("case_conference", "smart_goal"), schemas.conference_schema),
         DocumentService(
             "family-conference", "Does this family conference meet the standard?",
             "A family conference record (`family_conference`, `case`, `as_of`, `lang`): preparation time, "
             "independent coordinator, private family time, tasks.",
-            _family_conference, ConferenceResponse, _rulesets("family_conference")),
+            _family_conference, ConferenceResponse, _rulesets("family_conference"), schemas.family_conference_schema),
     ]
     return tuple(row for row in rows if row.available(pack))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -22,14 +23,59 @@ _log = logging.getLogger("ccm_rules.http")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
-def json_pointer(path: str) -> str:
-    """`$.facts.domains.housing` → `/facts/domains/housing`, `$.workers[0].fte` → `/workers/0/fte` (RFC 6901)."""
-    parts = [p for p in re.sub(r"\[(\d+)\]", r".\1", path.removeprefix("$")).split(".") if p]
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+_INDEX = re.compile(r"\[(\d+)\]")
+_NAME = re.compile(r"(?:[^.\[]|\[(?!\d+\]))*")
 
 
-def item(problem: Problem) -> ProblemItem:
-    return ProblemItem(problem.message, json_pointer(problem.path), problem.path, problem.kind, problem.rule_id)
+class DocumentProblemsError(ProblemsError):
+    """Problems found in a request document, with the document: its keys decide the pointers."""
+
+    def __init__(self, error: ProblemsError, document: Any) -> None:
+        super().__init__(str(error.args[0]), error.problems)
+        self.document = document
+
+
+def json_pointer(path: str, document: Any = None) -> str:
+    """`$.facts.domains.housing` → `/facts/domains/housing`, `$.workers[0].fte` → `/workers/0/fte` (RFC 6901).
+
+    A `$.a.b` path cannot tell a key holding a dot from two keys; given the document the
+    path points into, each step takes the longest key that the document has there, so
+    `$.pioneer.F1.P1` is `/pioneer/F1.P1` when `pioneer` has a key `F1.P1`.
+    """
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in _segments(path, document))
+
+
+def _segments(path: str, document: Any) -> list[str]:
+    rest, node, out = path.removeprefix("$"), document, []
+    while rest:
+        if index := _INDEX.match(rest):
+            position = int(index.group(1))
+            node = node[position] if isinstance(node, list) and position < len(node) else None
+            out.append(str(position))
+            rest = rest[index.end():]
+            continue
+        rest = rest.removeprefix(".")
+        key = _longest_key(node, rest)
+        if key is None:
+            node, key = None, _NAME.match(rest).group(0)  # type: ignore[union-attr]  # always matches
+        else:
+            node = node[key]
+        if key:
+            out.append(key)
+        rest = rest[len(key):]
+    return out
+
+
+def _longest_key(node: Any, rest: str) -> str | None:
+    """The longest key of `node` that `rest` starts with as a whole step (None: no such key)."""
+    if not isinstance(node, Mapping):
+        return None
+    fits = [k for k in node if isinstance(k, str) and rest.startswith(k) and rest[len(k):len(k) + 1] in ("", ".", "[")]
+    return max(fits, key=len) if fits else None
+
+
+def item(problem: Problem, document: Any = None) -> ProblemItem:
+    return ProblemItem(problem.message, json_pointer(problem.path, document), problem.path, problem.kind, problem.rule_id)
 
 
 def problem_response(
@@ -50,7 +96,8 @@ def problem_response(
 def on_problems(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Facts or request fields refused by the core: 422 with every problem."""
     assert isinstance(exc, ProblemsError)
-    return problem_response(422, "invalid-input", str(exc.args[0]), request, [item(p) for p in exc.problems])
+    document = exc.document if isinstance(exc, DocumentProblemsError) else None
+    return problem_response(422, "invalid-input", str(exc.args[0]), request, [item(p, document) for p in exc.problems])
 
 
 def on_core(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
