@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ccm_rules import InputFileError, RulePack
+from ccm_rules._cadence import next_meeting, phase_on
 from ccm_rules._monitoring import Monitoring, PythonMonitor, alert_message, read_events
 from ccm_rules_adapters.cli import main
 
@@ -36,6 +39,22 @@ def test_thresholds_come_from_the_shared_norms(monitoring: Monitoring) -> None:
     assert (monitoring.norm("act", on), monitoring.norm("icm", on), monitoring.norm("labour_market", on)) == (10, 19, 35)
     assert monitoring.norm("team_cm", on) is None
     assert monitoring.models["icm"].closure_reasons == ["stabilised", "refuses_cooperation", "long_term_hospitalised"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cases=st.lists(
+        st.tuples(st.dates(datetime.date(2019, 1, 1), datetime.date(2031, 1, 1)), st.integers(min_value=-1, max_value=900)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_cached_review_dates_are_the_cadences(monitoring: Monitoring, cases: list[tuple[datetime.date, int]]) -> None:
+    """`review_due` caches the due date per (last review, phase); every answer must still be the cadence's own."""
+    for start, offset in cases * 2:  # the second pass is answered from the cache
+        last = None if offset < 0 else start + datetime.timedelta(days=offset)
+        params = monitoring.params_at(last or start)
+        assert monitoring.review_due(start, last) == (next_meeting(start, last, params), phase_on(start, last or start, params))
 
 
 @pytest.mark.parametrize("log", LOGS, ids=lambda p: p.stem)

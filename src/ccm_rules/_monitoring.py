@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 Ending = Literal["never", "with_reason", "any"]
 Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason"]
 CHECKS: tuple[str, ...] = Check.__args__  # type: ignore[attr-defined]
+_CACHE_SIZE = 8192  # dates (or date, phase pairs) kept per cache; cleared when full
 
 
 # ---------------------------------------------------------------- rule data
@@ -115,6 +116,7 @@ class Monitoring:
             if unknown:
                 raise ValueError(f"model {model.code!r}: unknown closure reason(s) {unknown}")
         self._params: dict[datetime.date, dict[str, Any]] = {}
+        self._due: dict[tuple[datetime.date, str], datetime.date] = {}
 
     @classmethod
     def from_pack(cls, pack: RulePack) -> Monitoring:
@@ -130,8 +132,9 @@ class Monitoring:
         cached = self._params.get(on)
         if cached is None:
             cached = self._norms.values_at(on)
-            if len(self._params) < 4096:
-                self._params[on] = cached
+            if len(self._params) >= _CACHE_SIZE:
+                self._params.clear()
+            self._params[on] = cached
         return cached
 
     def norm(self, model: str, on: datetime.date) -> int | None:
@@ -140,10 +143,21 @@ class Monitoring:
         return None if name is None else int(self.params_at(on)[name])
 
     def review_due(self, start: datetime.date, last_held: datetime.date | None) -> tuple[datetime.date, str]:
-        """When the next review is due and the cadence phase, with the cadence in force at the last review."""
+        """When the next review is due and the cadence phase, with the cadence in force at the last review.
+
+        The due date depends on the case only through the phase, so it is cached per
+        (last review, phase): the many reviews held on one day share one date computation.
+        """
         since = last_held or start
         params = self.params_at(since)
-        return next_meeting(start, last_held, params), phase_on(start, since, params)
+        phase = phase_on(start, since, params)
+        due = self._due.get((since, phase))
+        if due is None:
+            due = next_meeting(start, last_held, params)
+            if len(self._due) >= _CACHE_SIZE:
+                self._due.clear()
+            self._due[since, phase] = due
+        return due, phase
 
     def text(self, key: str, lang: str) -> str:
         return self.spec.texts[key][lang]

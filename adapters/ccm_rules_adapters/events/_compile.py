@@ -3,7 +3,14 @@
 Each alert check of `rules/monitoring.yaml` becomes one or more durable-rules rules:
 
 - time-based checks (review overdue, goal past due) join a `tick` fact with the
-  `review` and `goal` facts of the open cases: `tick.on > due`;
+  `review` and `goal` facts of the open cases: `tick.on > due`, within the same due-date
+  bucket `b` (an equality the engine hash-joins on, so a tick visits only the facts of
+  its bucket; the adapter asserts one tick per bucket that can hold an overdue date).
+  The date test sits in a one-item `$or` to keep clear of a durable-rules 2.0.28 bug:
+  when the last test of a join's `$and` fails, the engine skips past the end marker of
+  the rule's expression list and reads on through memory that is not its own (valgrind
+  shows it; a small ruleset can crash on it). The equality comes first, so the engine
+  still hashes the join on it;
 - closure checks match a `closed` event on the care models the rule data name (models
   that never end; models that end only for listed reasons, with the reason absent or
   not among them);
@@ -27,16 +34,17 @@ def _one_of(field: str, values: list[str]) -> dict[str, Any]:
     return tests[0] if len(tests) == 1 else {"$or": tests}
 
 
+def _tick_after(name: str) -> dict[str, Any]:
+    """A tick in the same due-date bucket as fact `name`, dated after its due date."""
+    return {"tk": {"$and": [{"t": "tick"}, {"b": {name: "b"}}, {"$or": [{"$gt": {"on": {name: "due"}}}]}]}}
+
+
 def compile_ruleset(monitoring: Monitoring) -> Definition:
     """One durable-rules rule per check (per model for closure reasons), named `<alert id>[.<model>]`."""
     rules: Definition = {}
     alerts = monitoring.alerts
-    rules[alerts["review_overdue"].id] = {
-        "all": [{"k": {"t": "review"}}, {"tk": {"$and": [{"t": "tick"}, {"$gt": {"on": {"k": "due"}}}]}}]
-    }
-    rules[alerts["goal_overdue"].id] = {
-        "all": [{"g": {"t": "goal"}}, {"tk": {"$and": [{"t": "tick"}, {"$gt": {"on": {"g": "due"}}}]}}]
-    }
+    rules[alerts["review_overdue"].id] = {"all": [{"k": {"t": "review"}}, _tick_after("k")]}
+    rules[alerts["goal_overdue"].id] = {"all": [{"g": {"t": "goal"}}, _tick_after("g")]}
     with_norm = [m.code for m in monitoring.models.values() if m.caseload_norm is not None]
     if with_norm:
         rules[alerts["caseload_above_norm"].id] = {
