@@ -147,3 +147,42 @@ def test_unreadable_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["batch", str(REGISTRY), "-o", str(tmp_path / "r.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("error:") == 3 and "Traceback" not in err and "must end in .csv or .parquet" in err
+
+
+def test_parquet_registry_streams_to_the_same_rows_as_screen(tmp_path: Path) -> None:
+    """The CLI's streaming query (a Parquet registry in many morsels) gives exactly `Screener.screen`'s rows, in order."""
+    frame = make_registry(700, 11, bad=0.05, pack=PACK)
+    registry = tmp_path / "reg.parquet"
+    frame.write_parquet(registry, row_group_size=50)  # polars screens it in several morsels
+    results, errors = tmp_path / "out.parquet", tmp_path / "errors.parquet"
+    code = main(["batch", str(registry), "-o", str(results), "--errors", str(errors), "-q", "--as-of", "2026-01-01"])
+    want = SCREENER.screen(frame)
+    assert code == 1 and want[ERROR].null_count() < 700
+    assert pl.read_parquet(results).equals(want.filter(pl.col(ERROR).is_null()).drop("error_fields", ERROR))
+    assert pl.read_parquet(errors).equals(want.filter(pl.col(ERROR).is_not_null()).select("row", "case", "error_fields", ERROR))
+
+
+def test_parquet_registry_keeps_its_row_numbers(tmp_path: Path) -> None:
+    registry = tmp_path / "reg.parquet"
+    make_registry(30, 5, pack=PACK).with_columns(row=pl.int_range(1000, 1030)).write_parquet(registry)
+    assert main(["batch", str(registry), "-o", str(tmp_path / "r.csv"), "-q"]) == 0
+    assert pl.read_csv(tmp_path / "r.csv")["row"].to_list() == list(range(1000, 1030))
+    assert pl.read_csv(tmp_path / "r.errors.csv").height == 0
+
+
+def test_unwritable_output_exit_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = tmp_path / "reg.parquet"
+    make_registry(10, 1, pack=PACK).write_parquet(registry)
+    missing = tmp_path / "no" / "such" / "dir" / "r.parquet"
+    assert main(["batch", str(registry), "-o", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and str(missing) in err and "Traceback" not in err
+
+
+def test_progress_bar_counts_every_row_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = tmp_path / "reg.parquet"
+    make_registry(300, 2, pack=PACK).write_parquet(registry, row_group_size=40)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["batch", str(registry), "-o", str(tmp_path / "r.parquet")]) == 0
+    err = capsys.readouterr().err
+    assert "100%" in err and "300/300" in err

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +112,7 @@ class Screener:
         self.as_of = as_of if as_of is not None else datetime.date.today()
         self.columns = registry_columns(self.rulesets)
         self._params = {r.id: r.params_at(self.as_of) for r in self.rulesets}
+        self._validations: dict[tuple[Any, ...], tuple[list[pl.Expr], dict[str, pl.Expr]]] = {}
 
     # ------------------------------------------------------------ schema
 
@@ -134,8 +137,8 @@ class Screener:
         fields: dict[str, pl.DataType] = {ROW: pl.Int64(), CASE: pl.String()}
         for ruleset in self.rulesets:
             fields[f"{ruleset.id}_outcome"] = _OUTCOMES()
-            fields[f"{ruleset.id}_failed"] = pl.List(pl.String())
-            fields[f"{ruleset.id}_unknown"] = pl.List(pl.String())
+            fields[f"{ruleset.id}_failed"] = _reasons(ruleset)
+            fields[f"{ruleset.id}_unknown"] = _reasons(ruleset)
         info = self.pack.info
         fields.update(
             {
@@ -154,59 +157,70 @@ class Screener:
         """Validate and decide every row of a registry frame; rows numbered from `first_row`.
 
         Three eager steps (validate, criteria, outcomes): one lazy plan made polars
-        evaluate shared criterion columns more than once, at twice the cost.
+        evaluate shared criterion columns more than once, at twice the cost. The
+        expressions are built once per input schema: building them costs more than
+        screening a batch of a few thousand rows.
         """
         import polars as pl
 
-        schema = frame.schema
+        values, messages = self._validation(frame.schema)
+        row = pl.col(ROW).cast(pl.Int64) if ROW in frame.schema else pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64)
+        checked = frame.select(row.alias(ROW), *values)
+        checked = checked.with_columns(_problems(frame, _bad_rows(frame, checked, messages), messages))
+        known, criteria, outputs = self._decisions
+        return checked.with_columns(known).with_columns(criteria).select(outputs)
+
+    def _validation(self, schema: pl.Schema) -> tuple[list[pl.Expr], dict[str, pl.Expr]]:
+        """For an input schema: the expressions giving `case` and each fact column checked,
+        and the problem message of each column that can have bad cells (cached)."""
+        import polars as pl
+
+        key = tuple(schema.items())
+        cached = self._validations.get(key)
+        if cached is not None:
+            return cached
         self.check_columns(schema.names(), ignore_extra=True)
         if ROW in schema and not schema[ROW].is_integer():
             problem = Problem(f"column 'row' must hold whole numbers, not {schema[ROW]}", f"$.{ROW}", kind="column")
             raise InputFileError("the registry's row numbers are not numbers", [problem])
-        row = (
-            pl.col(ROW).cast(pl.Int64)
-            if ROW in schema
-            else pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64)
-        )
         case = pl.col(CASE).cast(pl.String) if CASE in schema else pl.lit(None, pl.String)
         checked = {name: _normalise(col, schema.get(name)) for name, col in self.columns.items()}
-        checkable = {name: message for name, (_, message) in checked.items() if message is not None}
-        checked_frame = frame.select(
-            row.alias(ROW),
-            case.alias(CASE),
-            *(value.alias(name) for name, (value, _) in checked.items()),
-            _any([pl.col(name).is_not_null() & value.is_null() for name, (value, _) in checked.items() if name in checkable]).alias(BAD),
-        )
-        checked_frame = checked_frame.with_columns(_problems(frame, checked_frame[BAD], checkable))
+        values = [case.alias(CASE), *(value.alias(name) for name, (value, _) in checked.items())]
+        messages = {name: message for name, (_, message) in checked.items() if message is not None}
+        self._validations[key] = (values, messages)
+        return values, messages
+
+    @functools.cached_property
+    def _decisions(self) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
+        """The expressions from checked columns to the output: domain collections known or
+        not, criteria, and the output columns (the same for every input schema)."""
+        import polars as pl
+
+        collections = dict.fromkeys(c.fact for c in self.columns.values() if c.code is not None)
+        known = [
+            pl.any_horizontal([pl.col(c.name).is_not_null() for c in self.columns.values() if c.fact == fact]).alias(f"{KNOWN}{fact}")
+            for fact in collections
+        ]
+        criteria: list[pl.Expr] = []
+        decided: list[pl.Expr] = []
         ok = pl.col(ERROR).is_null()
-        known = {
-            f"{KNOWN}{column.fact}": pl.any_horizontal(
-                [pl.col(c.name).is_not_null() for c in self.columns.values() if c.fact == column.fact]
-            )
-            for column in self.columns.values()
-            if column.code is not None
-        }
-        decided_frame = checked_frame.with_columns(**known)
-        criteria: dict[str, pl.Expr] = {}
         for ruleset in self.rulesets:
             compiler = _Compiler(ruleset, self._params[ruleset.id])
-            criteria.update({_criterion_column(ruleset, c.id): compiler.expr(c.node, None) for c in ruleset.criteria})
-        decided_frame = decided_frame.with_columns(**criteria)
-        decided: list[pl.Expr] = []
-        for ruleset in self.rulesets:
+            criteria.extend(compiler.expr(c.node, None).alias(_criterion_column(ruleset, c.id)) for c in ruleset.criteria)
             decided.extend(e.alias(n) for n, e in _decide(ruleset, ok).items())
         info = self.pack.info
-        return decided_frame.select(
-            ROW,
-            CASE,
+        outputs = [
+            pl.col(ROW),
+            pl.col(CASE),
             *decided,
             pl.lit(info.id, pl.Enum([info.id])).alias("pack_id"),
             pl.lit(info.version, pl.Enum([info.version])).alias("pack_version"),
             pl.lit(info.content_hash, pl.Enum([info.content_hash])).alias("pack_hash"),
             pl.lit(self.as_of).alias("as_of"),
-            ERROR_FIELDS,
-            ERROR,
-        )
+            pl.col(ERROR_FIELDS),
+            pl.col(ERROR),
+        ]
+        return known, criteria, outputs
 
 
 def _OUTCOMES() -> pl.DataType:  # noqa: N802 - a type, spelt like one
@@ -216,19 +230,37 @@ def _OUTCOMES() -> pl.DataType:  # noqa: N802 - a type, spelt like one
     return pl.Enum([o.value for o in Outcome])
 
 
-def _any(flags: list[pl.Expr]) -> pl.Expr:
+def _reasons(ruleset: Ruleset) -> pl.DataType:
+    """Reason codes as a list of an Enum of the ruleset's criterion ids: written to Parquet as
+    dictionary-encoded strings, several times faster to build and write than a list of strings."""
     import polars as pl
 
-    return pl.any_horizontal(flags) if flags else pl.lit(False)
+    return pl.List(pl.Enum([c.id for c in ruleset.criteria]))
 
 
-def _problems(frame: pl.DataFrame, bad: pl.Series, messages: Mapping[str, pl.Expr]) -> list[pl.Series]:
+def _bad_rows(frame: pl.DataFrame, checked: pl.DataFrame, columns: Iterable[str]) -> pl.Series | None:
+    """Which rows have a bad cell (None if no row has): given in `frame` but null once checked.
+
+    A checked value is null wherever its cell is, so a column has a bad cell exactly
+    when it has more nulls checked than given; null counts are kept with the data,
+    so only the columns that have bad cells are compared row by row.
+    """
+    bad: pl.Series | None = None
+    for name in columns:
+        given, value = frame[name], checked[name]
+        if value.null_count() > given.null_count():
+            here = given.is_not_null() & value.is_null()
+            bad = here if bad is None else bad | here
+    return bad
+
+
+def _problems(frame: pl.DataFrame, bad: pl.Series | None, messages: Mapping[str, pl.Expr]) -> list[pl.Series]:
     """The `error_fields` and `error` columns: messages are built for the bad rows only (few, slow to format)."""
     import polars as pl
 
-    fields = pl.Series(ERROR_FIELDS, [None] * len(bad), dtype=pl.String)
-    errors = pl.Series(ERROR, [None] * len(bad), dtype=pl.String)
-    if not bad.any():
+    fields = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(ERROR_FIELDS)
+    errors = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(ERROR)
+    if bad is None:
         return [fields, errors]
     rows = bad.arg_true()
     found = frame.filter(bad).select(
@@ -238,7 +270,6 @@ def _problems(frame: pl.DataFrame, bad: pl.Series, messages: Mapping[str, pl.Exp
     return [fields.scatter(rows, found[ERROR_FIELDS]), errors.scatter(rows, found[ERROR])]
 
 
-BAD = "\0bad"  # internal column: whether a row has a bad cell
 KNOWN = "\0known:"  # internal column: whether any cell of a domain collection is given
 
 
@@ -255,16 +286,19 @@ def _decide(ruleset: Ruleset, ok: pl.Expr) -> dict[str, pl.Expr]:
     required = [v for c, v in values if c.spec.role == "required"]
     eligible = pl.all_horizontal([v.fill_null(False) for v in deciding]) if deciding else pl.lit(True)
     refused = pl.any_horizontal([v.not_().fill_null(False) for v in required]) if required else pl.lit(False)
+    outcomes = _OUTCOMES()
     outcome = (
-        pl.when(eligible)
-        .then(pl.lit(Outcome.ELIGIBLE.value))
+        pl.when(ok.not_())
+        .then(pl.lit(None, outcomes))
+        .when(eligible)
+        .then(pl.lit(Outcome.ELIGIBLE.value, outcomes))
         .when(refused)
-        .then(pl.lit(Outcome.NOT_ELIGIBLE.value))
-        .otherwise(pl.lit(Outcome.UNDETERMINED.value))
+        .then(pl.lit(Outcome.NOT_ELIGIBLE.value, outcomes))
+        .otherwise(pl.lit(Outcome.UNDETERMINED.value, outcomes))
     )
     ids = [c.id for c, _ in values]
     return {
-        f"{ruleset.id}_outcome": pl.when(ok).then(outcome).cast(_OUTCOMES()),
+        f"{ruleset.id}_outcome": outcome,
         f"{ruleset.id}_failed": _id_lists(ids, [v.not_() for _, v in values], ok),
         f"{ruleset.id}_unknown": _id_lists(ids, [v.is_null() for _, v in values], ok),
     }
@@ -274,21 +308,36 @@ _MAX_TABLED = 12  # up to 2**12 combinations of criteria are tabled; more are li
 
 
 def _id_lists(ids: list[str], tests: list[pl.Expr], ok: pl.Expr) -> pl.Expr:
-    """Per row, the ids whose test is true (null where `ok` is not).
+    """Per row, the ids whose test is true (null where `ok` is not), as a list of an Enum of the ids.
 
     Building a list per row is slow in polars; with few criteria each row's set is a
     bit mask, and the lists are looked up in a table of every combination.
     """
     import polars as pl
 
+    dtype = pl.Enum(ids)
     if len(ids) > _MAX_TABLED:
-        listed = pl.concat_list([pl.when(t).then(pl.lit(i)) for i, t in zip(ids, tests, strict=True)]).list.drop_nulls()
+        listed = pl.concat_list([pl.when(t).then(pl.lit(i, dtype)) for i, t in zip(ids, tests, strict=True)]).list.drop_nulls()
         return pl.when(ok).then(listed)
     table = pl.Series(
-        [[i for bit, i in enumerate(ids) if mask >> bit & 1] for mask in range(1 << len(ids))], dtype=pl.List(pl.String)
+        [[i for bit, i in enumerate(ids) if mask >> bit & 1] for mask in range(1 << len(ids))], dtype=pl.List(dtype)
     )
-    mask = pl.sum_horizontal([t.fill_null(False).cast(pl.UInt32) * (1 << bit) for bit, t in enumerate(tests)])
+    mask = _sum([_flag(t, 1 << bit, pl.UInt32) for bit, t in enumerate(tests)], pl.UInt32)
     return pl.lit(table).gather(pl.when(ok).then(mask))
+
+
+def _flag(test: pl.Expr, weight: int, dtype: Any) -> pl.Expr:
+    """`weight` where a test is true, else 0 (unknown counts as not true); faster than casting a boolean."""
+    import polars as pl
+
+    return pl.when(test).then(pl.lit(weight, dtype)).otherwise(pl.lit(0, dtype))
+
+
+def _sum(terms: list[pl.Expr], dtype: Any) -> pl.Expr:
+    """The row-wise sum of non-null terms; `+` in a chain is faster here than `sum_horizontal`."""
+    import polars as pl
+
+    return functools.reduce(operator.add, terms) if terms else pl.lit(0, dtype)
 
 
 def _looks_like_domain(name: str, columns: Mapping[str, Column]) -> bool:
@@ -344,7 +393,7 @@ def _normalise(column: Column, dtype: pl.DataType | None) -> tuple[pl.Expr, pl.E
         if dtype == pl.Date:
             return raw, None
         day = text.str.to_date("%Y-%m-%d", strict=False) if is_text else pl.lit(None, pl.Date)
-        return day, _bad(raw, value, pl.format("expected a date (YYYY-MM-DD), got {}", _typed(raw, shown, is_text)))
+        return day, _bad(raw, day, pl.format("expected a date (YYYY-MM-DD), got {}", _typed(raw, shown, is_text)))
     raise ValueError(f"fact {column.fact!r} of type {kind!r} cannot be a registry column")
 
 
@@ -357,10 +406,28 @@ def _codes(column: Column, text: pl.Expr, shown: pl.Expr, is_text: bool) -> tupl
         message = pl.format("{} is not a status; use one of: " + ", ".join(allowed), shown)
     else:
         message = pl.format("{} is not one of: " + ", ".join(allowed), shown)
-    raw = pl.col(column.name)
-    known = text.is_in(allowed) if is_text else pl.lit(False)
-    value = pl.when(known).then(text).cast(pl.Enum(allowed))
-    return value, pl.when(raw.is_not_null() & known.not_().fill_null(True)).then(message)
+    value = _code_values(text, allowed) if is_text else pl.lit(None, pl.Enum(allowed))
+    return value, _bad(pl.col(column.name), value, message)
+
+
+_MAX_CHAINED = 16  # codes matched by a chain of equality tests; a longer list is cast
+
+
+def _code_values(text: pl.Expr, allowed: list[str]) -> pl.Expr:
+    """Text as an Enum of the allowed codes, null where it is none of them.
+
+    A chain of `==` on short strings is several times faster than casting to the Enum
+    (which hashes every cell); the cast, with `strict=False`, serves long lists.
+    """
+    import polars as pl
+
+    dtype = pl.Enum(allowed)
+    if len(allowed) > _MAX_CHAINED:
+        return text.cast(dtype, strict=False)
+    result: Any = pl
+    for code in allowed:
+        result = result.when(text == code).then(pl.lit(code, dtype))
+    return result.otherwise(pl.lit(None, dtype))  # type: ignore[no-any-return]
 
 
 def _numbers(
@@ -397,6 +464,10 @@ def _numbers(
         problem = problem.when(number > spec.max).then(
             pl.format(f"{{}} is above the largest allowed value {_num(spec.max)}", plain)
         )
+    if dtype.is_integer():  # whole and finite already: only the range to check, without floats
+        value = raw.cast(pl.Int64 if integral else pl.Float64, strict=False)
+        in_range = _in_range(raw, spec.min, spec.max)
+        return (value if in_range is None else pl.when(in_range).then(value)), problem
     valid = number.is_finite()
     if integral:
         valid = valid & (number == number.floor())
@@ -406,6 +477,12 @@ def _numbers(
         valid = valid & (number <= spec.max)
     value = pl.when(valid).then(number.cast(pl.Int64, strict=False) if integral else number)
     return value, problem
+
+
+def _in_range(value: pl.Expr, low: float | None, high: float | None) -> pl.Expr | None:
+    """Whether a value lies within the bounds given (None when there are none)."""
+    tests = ([value >= low] if low is not None else []) + ([value <= high] if high is not None else [])
+    return functools.reduce(operator.and_, tests) if tests else None
 
 
 def _bad(raw: pl.Expr, value: pl.Expr, message: pl.Expr) -> pl.Expr:
@@ -519,27 +596,38 @@ class _Compiler:
             if among is None or code in among
         ]
         static = _on_items_only(node.where)
-        tests = [self._by_status(node.where, item) if static else self.expr(node.where, item) for item in items]
-        if node.kind == "every":
-            value = pl.all_horizontal(tests) if tests else pl.lit(True)
-        elif node.kind == "some":
-            value = pl.any_horizontal(tests) if tests else pl.lit(False)
+        if node.kind in ("every", "some"):
+            tests = [self._by_status(node.where, item) if static else self.expr(node.where, item) for item in items]
+            if node.kind == "every":
+                value = pl.all_horizontal(tests) if tests else pl.lit(True)
+            else:
+                value = pl.any_horizontal(tests) if tests else pl.lit(False)
         else:
             assert node.op is not None
             target = self.params[node.param].value if node.param is not None else node.operand
-            value = _count_compare(node.op, tests, target)
+            if static:  # count the items whose status makes the test true, and true or unknown
+                tables = [(item.status, self._status_table(node.where, item)) for item in items]
+                sure = [_among(status, [s for s, v in table.items() if v is True]) for status, table in tables]
+                maybe = [_among(status, [s for s, v in table.items() if v is not False]) for status, table in tables]
+            else:
+                tests = [self.expr(node.where, item) for item in items]
+                sure, maybe = tests, [t.fill_null(True) for t in tests]
+            value = _count_compare(node.op, sure, maybe, target)
         return pl.when(pl.col(f"{KNOWN}{node.collection}")).then(value)
+
+    def _status_table(self, where: Node, item: _Item) -> dict[str, bool | None]:
+        """A `where` that reads only the item, per status of the item, by the core's own `test`."""
+        index = item.vocabulary.codes.index(item.code)
+        return {
+            status: where.test({}, self.params, item.vocabulary.items({item.code: status})[index])
+            for status in item.vocabulary.statuses
+        }
 
     def _by_status(self, where: Node, item: _Item) -> pl.Expr:
         """A `where` that reads only the item, tabled per status by the core's own `test`."""
         import polars as pl
 
-        index = item.vocabulary.codes.index(item.code)
-        table = {
-            status: where.test({}, self.params, item.vocabulary.items({item.code: status})[index])
-            for status in item.vocabulary.statuses
-        }
-        return _tabled(item.status, table, pl.Boolean)
+        return _tabled(item.status, self._status_table(where, item), pl.Boolean)
 
 
 def _on_items_only(node: Node) -> bool:
@@ -568,20 +656,26 @@ def _tabled(key: pl.Expr, table: Mapping[str, Any], dtype: Any) -> pl.Expr:
     return result  # type: ignore[no-any-return]
 
 
-def _count_compare(op: str, tests: list[pl.Expr], target: int) -> pl.Expr:
-    """`_conditions._count_compare`, vectorised: the count lies in [sure, maybe]."""
+def _among(status: pl.Expr, codes: list[str]) -> pl.Expr:
+    """Whether a status is one of these codes."""
     import polars as pl
 
-    if not tests:
-        sure: pl.Expr = pl.lit(0)
-        maybe: pl.Expr = pl.lit(0)
-    else:
-        sure = pl.sum_horizontal([t.fill_null(False).cast(pl.Int32) for t in tests])
-        maybe = sure + pl.sum_horizontal([t.is_null().cast(pl.Int32) for t in tests])
+    if not codes:
+        return pl.lit(False)
+    return status == codes[0] if len(codes) == 1 else status.is_in(codes)
+
+
+def _count_compare(op: str, sure: list[pl.Expr], maybe: list[pl.Expr], target: int) -> pl.Expr:
+    """`_conditions._count_compare`, vectorised: the count lies in [sure, maybe], the numbers
+    of items whose test is true (`sure`) and true or unknown (`maybe`), one flag per item."""
+    import polars as pl
+
+    low_count = _sum([_flag(t, 1, pl.Int32) for t in sure], pl.Int32)
+    high_count = _sum([_flag(t, 1, pl.Int32) for t in maybe], pl.Int32)
     method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[op]
-    low: pl.Expr = getattr(sure, method)(target)
-    high: pl.Expr = getattr(maybe, method)(target)
+    low: pl.Expr = getattr(low_count, method)(target)
+    high: pl.Expr = getattr(high_count, method)(target)
     if op in ("eq", "ne"):
-        straddles = (sure <= target) & (pl.lit(target) <= maybe) & (sure != maybe)
+        straddles = (low_count <= target) & (pl.lit(target) <= high_count) & (low_count != high_count)
         return pl.when(straddles).then(None).when(low == high).then(low)
     return pl.when(low == high).then(low)

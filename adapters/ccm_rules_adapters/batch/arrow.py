@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -21,7 +22,6 @@ _ARROW_TYPES = {
     pl.String(): pa.string(),
     pl.Int64(): pa.int64(),
     pl.Date(): pa.date32(),
-    pl.List(pl.String()): pa.list_(pa.string()),
 }
 
 
@@ -38,13 +38,17 @@ def screener(
 
 
 def output_schema(screen: Screener) -> pa.Schema:
-    """The Arrow schema of every batch `screen_batches` yields."""
-    return pa.schema(
-        [
-            pa.field(name, pa.string() if isinstance(dtype, pl.Enum) else _ARROW_TYPES[dtype])
-            for name, dtype in screen.output_schema().items()
-        ]
-    )
+    """The Arrow schema of every batch `screen_batches` yields: Enums as plain strings, for any engine."""
+    return pa.schema([pa.field(name, _arrow_type(dtype)) for name, dtype in screen.output_schema().items()])
+
+
+def _arrow_type(dtype: Any) -> pa.DataType:
+    """The Arrow type of a polars output type."""
+    if isinstance(dtype, pl.Enum):
+        return pa.string()
+    if isinstance(dtype, pl.List):
+        return pa.list_(_arrow_type(dtype.inner))
+    return _ARROW_TYPES[dtype]
 
 
 def screen_batches(

@@ -1,9 +1,11 @@
 """`ccm-rules batch REGISTRY -o RESULTS`: screen every row of a registry (CSV or Parquet).
 
-Rows are read in record batches and screened by `ccm_rules_adapters.batch`; screened
-rows go to the results file, rows with a bad cell (or a malformed CSV line) to the
-errors file with their row number and field, and the batch goes on. Input rows =
-result rows + error rows, always. Exit 0 when every row was screened, 1 when some
+Rows are screened by `ccm_rules._columnar.Screener`, as by `ccm_rules_adapters.batch`:
+a Parquet registry in one streaming polars query (read, screen and write overlap),
+a CSV registry in record batches from pyarrow's reader (which reports malformed
+lines). Screened rows go to the results file, rows with a bad cell (or a malformed
+CSV line) to the errors file with their row number and field, and the batch goes
+on. Input rows = result rows + error rows, always. Exit 0 when every row was screened, 1 when some
 went to the errors file, 2 when the batch could not run (unreadable file, unknown
 column, unknown ruleset).
 """
@@ -16,11 +18,14 @@ import datetime
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccm_rules import InputFileError, Problem
 
-from ._common import EXIT_FINDINGS, EXIT_OK
+from ._common import EXIT_FINDINGS, EXIT_OK, load_pack
+
+if TYPE_CHECKING:
+    from ccm_rules._columnar import Screener
 
 DEFAULT_BATCH_ROWS = 262_144
 
@@ -57,56 +62,146 @@ def _date(text: str) -> datetime.date:
 
 
 def run(args: argparse.Namespace) -> int:
-    import polars as pl
-    from tqdm import tqdm
-
-    from ccm_rules._columnar import DEFAULT_RULESETS, ERROR, ERROR_FIELDS, ROW
-
-    from ..batch import screener
+    from ccm_rules._columnar import DEFAULT_RULESETS, Screener
 
     _check_suffix(args.registry, "registry", (".csv", ".parquet"))
     _check_suffix(args.output, "output", (".csv", ".parquet"))
     errors_path = args.errors or args.output.with_name(args.output.stem + ".errors.csv")
     _check_suffix(errors_path, "errors", (".csv", ".parquet"))
-    screen = screener(args.rules, tuple(args.ruleset or DEFAULT_RULESETS), args.as_of)
+    screen = Screener(load_pack(args), tuple(args.ruleset or DEFAULT_RULESETS), args.as_of)
     source = _Source(args.registry, args.batch_rows)
     screen.check_columns(source.names, ignore_extra=args.ignore_extra_columns, file=str(args.registry))
-    counts = {"rows": 0, "results": 0, "errors": 0}
-    quiet = args.quiet or not sys.stderr.isatty()
-    error_columns = [ROW, "case", ERROR_FIELDS, ERROR]
+    with _progress(source.total, args.quiet or not sys.stderr.isatty()) as bar:
+        if source.parquet:
+            rows, bad = _screen_parquet(source, screen, args.output, errors_path, bar)
+        else:
+            rows, bad = _screen_csv(source, screen, args.output, errors_path, bar)
+    if not args.quiet:
+        sys.stderr.write(f"{rows} rows: {rows - bad} screened → {args.output}, {bad} with errors → {errors_path}\n")
+    return EXIT_FINDINGS if bad else EXIT_OK
+
+
+ERROR_COLUMNS = ["row", "case", "error_fields", "error"]
+
+
+def _screen_parquet(source: _Source, screen: Screener, output: Path, errors_path: Path, bar: Any) -> tuple[int, int]:
+    """Screen a Parquet registry as one streaming polars query; (rows, rows with errors).
+
+    polars reads the file in morsels, screens them (`Screener.screen`, the same as
+    for Arrow batches), and writes results and errors as they come, in file order:
+    memory stays bounded, and reading, screening and writing overlap on all cores.
+    The three outputs share one scan and one screening (a common subplan).
+    """
+    import polars as pl
+
+    from ccm_rules._columnar import ERROR, ERROR_FIELDS, ROW
+
+    registry = pl.scan_parquet(source.path)
+    if ROW not in source.names:
+        registry = registry.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+    def step(frame: pl.DataFrame) -> pl.DataFrame:
+        out: pl.DataFrame = screen.screen(frame)
+        bar.update(frame.height)
+        return out
+
+    screened = registry.map_batches(step, schema=screen.output_schema(), streamable=True)
+    ok = pl.col(ERROR).is_null()
+    queries = [
+        _sink(screened.filter(ok).drop(ERROR_FIELDS, ERROR), output),
+        _sink(screened.filter(ok.not_()).select(ERROR_COLUMNS), errors_path),
+        screened.select(pl.len().alias("rows"), ok.not_().sum().alias("errors")),
+    ]
+    for path in (output, errors_path):
+        _writable(path)
+    try:
+        counts = pl.collect_all(queries, engine="streaming")[-1].row(0)
+    except (OSError, pl.exceptions.PolarsError) as err:
+        problem = Problem(f"cannot screen the registry: {err}", file=str(source.path), kind="io")
+        raise InputFileError("cannot read the registry or write the results", [problem]) from err
+    return int(counts[0]), int(counts[1])
+
+
+def _writable(path: Path) -> None:
+    """Create (or empty) an output file now, so that an unwritable path is named before any work."""
+    try:
+        path.open("wb").close()
+    except OSError as err:
+        raise InputFileError("cannot write the output", [Problem(f"cannot write: {err}", file=str(path), kind="io")]) from err
+
+
+# Results Parquet: zstd as polars writes it by default (a third of the size of lz4 or
+# snappy, at about the same speed here); statistics are the null counts only: min/max
+# of list and string columns cost as much as writing them and serve no reader here.
+_PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "statistics": {"min": False, "max": False, "distinct_count": False, "null_count": True}}
+
+
+def _sink(frame: Any, path: Path) -> Any:
+    """A lazy sink writing a frame to Parquet, or to CSV with reason-code lists joined by `;`."""
+    if path.suffix.lower() == ".parquet":
+        return frame.sink_parquet(path, lazy=True, **_PARQUET_OPTIONS)
+    return frame.with_columns(_csv_columns(frame.collect_schema())).sink_csv(path, lazy=True)
+
+
+def _csv_columns(schema: Any) -> list[Any]:
+    """Lists of reason codes as `;`-joined text, Enums as text: CSV has no other types."""
+    import polars as pl
+
+    lists = [name for name, dtype in schema.items() if isinstance(dtype, pl.List)]
+    enums = [name for name, dtype in schema.items() if isinstance(dtype, pl.Enum | pl.Categorical)]
+    return [pl.col(lists).cast(pl.List(pl.String)).list.join(";"), pl.col(enums).cast(pl.String)]
+
+
+def _screen_csv(source: _Source, screen: Screener, output: Path, errors_path: Path, bar: Any) -> tuple[int, int]:
+    """Screen a CSV registry batch by batch (pyarrow's reader reports malformed lines); (rows, rows with errors)."""
+    import polars as pl
+
+    from ccm_rules._columnar import ERROR, ERROR_FIELDS
+
+    rows = bad_rows = 0
     first_row = 1
-    with (
-        _Sink(args.output) as results,
-        _Sink(errors_path) as errors,
-        tqdm(total=source.total, unit="rows", unit_scale=True, disable=quiet, file=sys.stderr) as bar,
-    ):
+    with _Sink(output) as results, _Sink(errors_path) as errors:
         for frame in source.frames():
             out = screen.screen(frame, first_row)
             first_row += frame.height
-            bad = out.filter(pl.col(ERROR).is_not_null())
-            results.write(out.filter(pl.col(ERROR).is_null()).drop(ERROR_FIELDS, ERROR))
-            errors.write(bad.select(error_columns))
-            _count(counts, out.height, out.height - bad.height)
+            if out[ERROR].null_count() == out.height:  # no bad row: nothing to filter
+                bad = out.clear()
+                results.write(out.drop(ERROR_FIELDS, ERROR))
+            else:
+                bad = out.filter(pl.col(ERROR).is_not_null())
+                results.write(out.filter(pl.col(ERROR).is_null()).drop(ERROR_FIELDS, ERROR))
+            errors.write(bad.select(ERROR_COLUMNS))
+            rows, bad_rows = rows + out.height, bad_rows + bad.height
             bar.update(out.height)
         malformed = source.malformed()
         if malformed or errors.writer is None:
-            schema = {name: screen.output_schema()[name] for name in error_columns}
+            schema = {name: screen.output_schema()[name] for name in ERROR_COLUMNS}
             errors.write(pl.DataFrame(malformed, schema=schema))
-            _count(counts, len(malformed), 0)
+            rows, bad_rows = rows + len(malformed), bad_rows + len(malformed)
         if results.writer is None:
             results.write(pl.DataFrame(schema=screen.output_schema()).drop(ERROR_FIELDS, ERROR))
-    if not args.quiet:
-        sys.stderr.write(
-            f"{counts['rows']} rows: {counts['results']} screened → {args.output}, "
-            f"{counts['errors']} with errors → {errors_path}\n"
-        )
-    return EXIT_FINDINGS if counts["errors"] else EXIT_OK
+    return rows, bad_rows
 
 
-def _count(counts: dict[str, int], rows: int, screened: int) -> None:
-    counts["rows"] += rows
-    counts["results"] += screened
-    counts["errors"] += rows - screened
+class _NoBar:
+    """Stands in for the progress bar when it is off (and tqdm need not be imported)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _progress(total: int | None, quiet: bool) -> Any:
+    if quiet:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="rows", unit_scale=True, file=sys.stderr)
 
 
 def _check_suffix(path: Path, what: str, allowed: tuple[str, ...]) -> None:
@@ -116,38 +211,43 @@ def _check_suffix(path: Path, what: str, allowed: tuple[str, ...]) -> None:
 
 
 class _Source:
-    """A registry read as Arrow record batches: Parquet as stored, CSV as text (empty = unknown)."""
+    """A registry file: its column names and row count (Parquet), or CSV read in Arrow record batches as text (empty = unknown)."""
 
     def __init__(self, path: Path, batch_rows: int) -> None:
         self.path = path
         self.batch_rows = batch_rows
+        self.parquet = path.suffix.lower() == ".parquet"
         self._bad: list[dict[str, Any]] = []
         self._skipped: set[int] = set()
-        try:
-            if path.suffix.lower() == ".parquet":
-                import pyarrow.parquet as pq
-
-                self._parquet = pq.ParquetFile(path)
-                self.names: list[str] = self._parquet.schema_arrow.names
-                self.total: int | None = self._parquet.metadata.num_rows
-            else:
+        self.names: list[str] = []
+        self.total: int | None = None
+        if self.parquet:
+            self._parquet_metadata()
+        else:
+            try:
                 with path.open(newline="", encoding="utf-8") as handle:
                     self.names = next(csv.reader(handle), [])
-                self.total = None
-        except (OSError, UnicodeDecodeError, StopIteration, ValueError) as err:
-            raise _unreadable(path, err) from err
+            except (OSError, UnicodeDecodeError, ValueError) as err:
+                raise _unreadable(path, err) from err
         if not self.names:
             raise _unreadable(path, ValueError("no header line"))
 
+    def _parquet_metadata(self) -> None:
+        """Column names and row count from the file's footer (polars, so that pyarrow need not load)."""
+        import polars as pl
+
+        try:
+            self.names = list(pl.read_parquet_schema(self.path))
+            self.total = pl.scan_parquet(self.path).select(pl.len()).collect().item()
+        except (OSError, pl.exceptions.PolarsError) as err:
+            raise _unreadable(self.path, err) from err
+
     def frames(self) -> Iterator[Any]:
-        """The registry in polars frames of about `batch_rows` rows, in file order."""
+        """A CSV registry in polars frames of about `batch_rows` rows, in file order, with row numbers."""
         import polars as pl
         import pyarrow as pa
 
         try:
-            if self.path.suffix.lower() == ".parquet":
-                yield from pl.scan_parquet(self.path).collect_batches(chunk_size=self.batch_rows)
-                return
             next_row = 1
             for batch in self._csv_reader():
                 if "row" not in self.names:
@@ -213,14 +313,11 @@ class _Sink:
         return self
 
     def write(self, frame: Any) -> None:
-        import polars as pl
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
         if self.csv:
-            frame = frame.with_columns(
-                pl.col(pl.List(pl.String)).list.join(";"), pl.col(pl.Enum, pl.Categorical).cast(pl.String)
-            )
+            frame = frame.with_columns(_csv_columns(frame.schema))
         table = frame.to_arrow()
         try:
             if self.writer is None:
