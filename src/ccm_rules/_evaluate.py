@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _remember
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
@@ -24,23 +26,47 @@ def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | No
     on = as_of if as_of is not None else datetime.date.today()
     params = ruleset.params_at(on)
     evaluator: _Evaluator = ruleset.evaluator or _evaluator(ruleset)
-    results = [reader.result(ready, params) for reader in evaluator.readers]
-    criteria, outcome, questions = evaluator.conclude(results)
+    criteria, outcome, questions = evaluator.evaluate(ready, params)
     return Decision(ruleset.id, outcome, criteria, questions, ready, on, ruleset.pack_info)
+
+
+Concluded = tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]
 
 
 class _Evaluator:
     """A ruleset's criteria readers and the conclusions drawn from their results.
 
-    The outcome and open questions depend only on the criterion results, which are
-    shared frozen objects, so they are memoised on the results' identities.
+    Like each criterion, the whole conclusion (criteria, outcome, questions) is a function
+    of what the ruleset reads, so it is memoised on that reading; and the outcome and
+    questions, on the identities of the (shared, frozen) criterion results.
     """
 
     def __init__(self, ruleset: Ruleset) -> None:
-        self.readers = tuple(_Reader(criterion) for criterion in ruleset.criteria)
-        self.memo: dict[tuple[int, ...], tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]] = {}
+        readers = [_Reader(criterion) for criterion in ruleset.criteria]
+        self.names = tuple(dict.fromkeys(name for reader in readers for name in reader.names))
+        self.quantifiers = tuple({id(q): q for reader in readers for q in reader.quantifiers}.values())
+        for reader in readers:
+            reader.place(self.names, self.quantifiers)
+        self.readers = tuple(readers)
+        self.readings: dict[Any, tuple[Params, Concluded]] = {}
+        self.memo: dict[tuple[int, ...], Concluded] = {}
 
-    def conclude(self, results: list[CriterionResult]) -> tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]:
+    def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
+        """The criteria, outcome and questions for checked facts and the parameters in force."""
+        values = tuple(map(facts.get, self.names))
+        types = tuple(map(type, values))
+        readings = [q.reading(facts, params) for q in self.quantifiers]
+        key = (id(params), values, types, *readings)
+        found = self.readings.get(key)
+        if found is not None:
+            return found[1]
+        read = _Read(facts, params, values, types, readings)
+        concluded = self.conclude([reader.result(read) for reader in self.readers])
+        if NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
+            _remember(self.readings, key, (params, concluded))
+        return concluded
+
+    def conclude(self, results: list[CriterionResult]) -> Concluded:
         """The criteria as a tuple, the outcome, and the questions if undetermined."""
         key = tuple(map(id, results))
         found = self.memo.get(key)
@@ -63,6 +89,17 @@ def _evaluator(ruleset: Ruleset) -> _Evaluator:
     return evaluator
 
 
+@attrs.frozen
+class _Read:
+    """What a ruleset read from one decision's facts: scalar values and types, quantifier readings."""
+
+    facts: Mapping[str, Any]
+    params: Params
+    values: tuple[Any, ...]
+    types: tuple[type, ...]
+    readings: list[Any]
+
+
 class _Reader:
     """One criterion's evaluation, memoised on exactly what its trace depends on.
 
@@ -80,23 +117,26 @@ class _Reader:
         self.names = tuple(dict.fromkeys(names))
         self.memo: dict[Any, tuple[Params, CriterionResult]] = {}
 
-    def result(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
-        values = tuple(map(facts.get, self.names))
-        key = (id(params), values, tuple(map(type, values)))
-        readings = None
-        if self.quantifiers:
-            readings = tuple([quantifier.reading(facts, params) for quantifier in self.quantifiers])
-            key += readings
-        found = self.memo.get(key)
+    def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
+        """Where this criterion's facts and quantifiers sit in the ruleset's reading."""
+        self.name_at = tuple(names.index(name) for name in self.names)
+        self.quantifier_at = tuple(next(i for i, q in enumerate(quantifiers) if q is mine) for mine in self.quantifiers)
+
+    def result(self, read: _Read) -> CriterionResult:
+        """This criterion's result, from its part of the ruleset's reading."""
+        values = tuple(map(read.values.__getitem__, self.name_at))
+        types = tuple(map(read.types.__getitem__, self.name_at))
+        readings = tuple(map(read.readings.__getitem__, self.quantifier_at))
+        facts, params = read.facts, read.params
+        found = self.memo.get((id(params), values, types, *readings))
         if found is not None:
             return found[1]
-        if readings is not None:
-            if NOT_KEYED in readings:
-                return self._traced(facts, params)
-            for quantifier, reading in zip(self.quantifiers, readings, strict=True):
-                quantifier.keep_reading(facts, reading)
+        if NOT_KEYED in readings:
+            return self._traced(facts, params)
+        for quantifier, reading in zip(self.quantifiers, readings, strict=True):
+            quantifier.keep_reading(facts, reading)
         result = self._traced(facts, params)
-        _remember(self.memo, key, (params, result))  # the entry holds `params`, so `id(params)` stays its own
+        _remember(self.memo, (id(params), values, types, *readings), (params, result))  # holds `params`: its id stays its own
         return result
 
     def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
