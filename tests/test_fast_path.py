@@ -9,6 +9,8 @@ plain path: the full fact check, and every criterion traced over the vocabulary'
 from __future__ import annotations
 
 import datetime
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,3 +151,24 @@ def test_a_reading_is_not_reused_for_a_changed_mapping() -> None:
     changed.update(dict.fromkeys(VOCAB.codes, "no_need"))
     after = criterion.node.trace(ready, ruleset.params_at(ON))
     assert before[0] is True and after[0] is False
+
+
+def test_a_where_that_reads_a_fact_is_never_served_from_a_memo(tmp_path: Path) -> None:
+    """The memo keys hold the facts criteria read and the domains' statuses; a fact read
+    inside a quantifier's `where` is in neither, so such a ruleset must not be memoised."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    path = root / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("where: {field: need, eq: true}", "where: {all: [{field: need, eq: true}, {fact: referral_only, eq: false}]}")
+    text = text.replace("        - {fact: ongoing_coordination_needed, eq: true}\n        - {fact: referral_only, eq: false}\n",
+                        "        - {fact: ongoing_coordination_needed, eq: true}\n")
+    path.write_text(text, encoding="utf-8")
+    ruleset = RulePack.load(root).ruleset("eligibility")
+    facts = {"domains": dict.fromkeys(VOCAB.codes, "unmet_need"), "services_needed": 5, "chronic_condition": True,
+             "ongoing_coordination_needed": True}
+    first = decide(ruleset, {**facts, "referral_only": False}, ON)
+    second = decide(ruleset, {**facts, "referral_only": True}, ON)
+    assert first.outcome is Outcome.ELIGIBLE
+    assert second.criterion("E1").status is Status.NOT_MET
+    assert second.criteria == plain_results(ruleset, {**facts, "referral_only": True})

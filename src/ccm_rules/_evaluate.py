@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _remember
+from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _fields_only, _remember
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
 from ._pack import Criterion, Ruleset
@@ -48,6 +48,11 @@ class _Evaluator:
         for reader in readers:
             reader.place(self.names, self.quantifiers)
         self.readers = tuple(readers)
+        self.collections = tuple(
+            {q.collection: q.vocabulary.codes for q in self.quantifiers if q.vocabulary is not None}.items()
+        )
+        # a `where` that reads facts (not just item fields) reads more than the key holds
+        self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
         self.readings: dict[Any, tuple[Params, Concluded]] = {}
         self.memo: dict[tuple[int, ...], Concluded] = {}
 
@@ -55,14 +60,13 @@ class _Evaluator:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
         values = tuple(map(facts.get, self.names))
         types = tuple(map(type, values))
-        readings = [q.reading(facts, params) for q in self.quantifiers]
-        key = (id(params), values, types, *readings)
+        key = (id(params), values, types, *[_statuses(facts.get(name), codes) for name, codes in self.collections])
         found = self.readings.get(key)
         if found is not None:
             return found[1]
-        read = _Read(facts, params, values, types, readings)
+        read = _Read(facts, params, values, types, [q.reading(facts, params) for q in self.quantifiers])
         concluded = self.conclude([reader.result(read) for reader in self.readers])
-        if NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
+        if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
             _remember(self.readings, key, (params, concluded))
         return concluded
 
@@ -82,6 +86,15 @@ class _Evaluator:
         else:
             outcome, questions = Outcome.UNDETERMINED, _questions(results)
         return _remember(self.memo, key, (criteria, outcome, questions))  # type: ignore[no-any-return]
+
+
+def _statuses(given: Any, codes: tuple[str, ...]) -> Any:
+    """A collection fact as a key: its statuses in vocabulary order (None where not given)."""
+    if given is None:
+        return None
+    if type(given) is not dict:
+        return NOT_KEYED
+    return tuple(map(given.get, codes))
 
 
 def _evaluator(ruleset: Ruleset) -> _Evaluator:
