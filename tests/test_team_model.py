@@ -185,3 +185,21 @@ def test_cli_bad_input_exit_2_naming_the_field(tmp_path: Path, capsys: pytest.Ca
     assert f"{case}:2:" in err and "$.facts.concurrent_services" in err
     assert f"{case}:3:" in err and "unknown fact 'crisis_count'" in err
     assert main(["team-model", str(case), "--start", "01.02.2027"]) == 2
+
+
+def test_meeting_dates_count_from_the_case_files_cooperation_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cooperation_start` in the case file sets the cadence's start; `--start` still overrides it."""
+    source = (EXAMPLES / "team_model/active_external_team.yaml").read_text(encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text("cooperation_start: 2026-10-01\n" + source, encoding="utf-8")
+
+    def cadence(*extra: str) -> dict[str, Any]:
+        assert main(["team-model", str(case), "--format", "json", *extra]) in (0, 1)
+        return json.loads(capsys.readouterr().out)["recommendation"]["cadence"]  # type: ignore[no-any-return]
+
+    from_file = cadence()
+    assert from_file["start"] == "2026-10-01" and from_file["dates"][:2] == ["2026-10-15", "2026-10-29"]
+    assert cadence("--start", "2026-11-02")["start"] == "2026-11-02"
+    case.write_text("cooperation_start: 2026-13-01\n" + source, encoding="utf-8")
+    assert main(["team-model", str(case)]) == 2
+    assert "case.yaml:1" in capsys.readouterr().err

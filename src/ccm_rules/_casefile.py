@@ -11,7 +11,7 @@ import attrs
 from ._errors import FactsError, InputFileError, Problem
 from ._yaml import Located, YamlProblem, parse_yaml
 
-CASE_KEYS = ("ruleset", "case", "as_of", "facts", "expect", "note")
+CASE_KEYS = ("ruleset", "case", "as_of", "cooperation_start", "facts", "expect", "note")
 
 
 @attrs.frozen
@@ -24,6 +24,8 @@ class Case:
     code: str | None = None
     as_of: datetime.date | None = None
     expect: dict[str, Any] | None = None
+    cooperation_start: datetime.date | None = None
+    """When the cooperation with the client began: team meeting dates count from it."""
     fact_lines: dict[str, int] = attrs.Factory(dict)
 
 
@@ -57,9 +59,11 @@ def _case(located: Located) -> Case:
     facts = data.get("facts")
     if not isinstance(facts, dict):
         problems.append(Problem("'facts' must be a mapping of fact name to value", "$.facts", file, located.line(("facts",))))
+    for key in ("as_of", "cooperation_start"):
+        value = data.get(key)
+        if value is not None and (isinstance(value, datetime.datetime) or not isinstance(value, datetime.date)):
+            problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {value!r}", f"$.{key}", file, located.line((key,))))
     as_of = data.get("as_of")
-    if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
-        problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", file, located.line(("as_of",))))
     for key in ("ruleset", "case"):
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(Problem(f"{key!r} must be text", f"$.{key}", file, located.line((key,))))
@@ -73,6 +77,7 @@ def _case(located: Located) -> Case:
         code=data.get("case"),
         as_of=as_of,
         expect=data.get("expect"),
+        cooperation_start=data.get("cooperation_start"),
         fact_lines={str(k): located.line(("facts", k)) or 0 for k in facts},
     )
 

@@ -29,7 +29,7 @@ def register(commands: Any) -> None:
         "case conference, meeting cadence and caseload norm, each explained with its sources.",
     )
     parser.add_argument("case", type=Path, help="case file: YAML or JSON with a 'facts' mapping")
-    parser.add_argument("--start", type=_date, default=None, help="start of the cooperation, for the meeting dates (default: the case's as_of, else today)")
+    parser.add_argument("--start", type=_date, default=None, help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     check_lang(pack, args.lang)
     case = read_case(args.case)
     try:
-        rec = recommend_team_model(case.facts, as_of=case.as_of, start=args.start, pack=pack)
+        rec = recommend_team_model(case.facts, as_of=case.as_of, start=args.start or case.cooperation_start, pack=pack)
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain_team_model(rec, pack, args.lang)
