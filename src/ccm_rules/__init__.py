@@ -34,7 +34,7 @@ from ._errors import (
     RulePackError,
     UnknownLanguageError,
 )
-from ._evaluate import decide
+from ._evaluate import decide, open_questions
 from ._explain import CriterionExplanation, Explanation, explain, render_text
 from ._goals import Duration, Goal, GoalAssessment, assess_goal, read_goal_file
 from ._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, iter_events, read_events
@@ -115,6 +115,7 @@ __all__ = [
     "meeting_dates",
     "next_meeting",
     "next_review",
+    "open_questions",
     "parse_region",
     "read_events",
     "read_goal_file",

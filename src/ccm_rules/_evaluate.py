@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -84,7 +84,7 @@ class _Evaluator:
         elif any(r.role == "required" and r.status is Status.NOT_MET for r in deciding):
             outcome = Outcome.NOT_ELIGIBLE
         else:
-            outcome, questions = Outcome.UNDETERMINED, _questions(results)
+            outcome, questions = Outcome.UNDETERMINED, open_questions(results)
         return _remember(self.memo, key, (criteria, outcome, questions))  # type: ignore[no-any-return]
 
 
@@ -174,8 +174,11 @@ def _reads(node: Node, names: list[str], quantifiers: list[Quantifier]) -> None:
         raise TypeError(f"unknown condition node {type(node).__name__}")
 
 
-def _questions(results: list[CriterionResult]) -> tuple[Question, ...]:
+def open_questions(results: Sequence[CriterionResult]) -> tuple[Question, ...]:
     """The facts and items whose answers could still change an undetermined outcome.
+
+    `decide()` fills `Decision.questions` with this when the outcome is undetermined;
+    other areas call it on a subset of criteria (e.g. the readiness lessons still open).
 
     For an unknown criterion: the missing facts and unknown items below it. For a gate
     criterion that is not met (e.g. an assessment not holistic): the items that failed.

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._decision import PackInfo, Status
-from ._evaluate import _questions
+from ._evaluate import open_questions
 from ._explain import CriterionExplanation, _cite, _question, check_explainable, explain
 from ._pack import RulePack
 from ._readiness import FactorScore, ReadinessResult
@@ -146,7 +146,7 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
     questions = list(variant_expl.questions)
     lessons_ruleset = pack.ruleset(result.lessons_decision.ruleset)
     open_lessons = [c for c in result.lessons_decision.criteria if c.status is Status.UNKNOWN]
-    for question in _questions(open_lessons):
+    for question in open_questions(open_lessons):
         text = _question(question, lessons_ruleset, pack, lang)
         if text not in questions:
             questions.append(text)
