@@ -199,6 +199,16 @@ def test_a_mapping_file_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProblemsError) as err:
         load_care_team_mapping(bad)
     assert "colour" in str(err.value)
+    assert err.value.problems[0].line == text.count("\n") + 2  # the key's own line
+
+
+def test_a_mapping_file_with_a_duplicate_key_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = (DATA / "care_team.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "care_team.yaml"
+    bad.write_text(text + "on_behalf_of_types: [Organization]\n", encoding="utf-8")
+    with pytest.raises(ProblemsError) as err:
+        load_care_team_mapping(bad)
+    assert "duplicate key 'on_behalf_of_types'" in str(err.value) and err.value.problems[0].line == text.count("\n") + 1
 
 
 # ---------------------------------------------------------------- bad resources

@@ -18,11 +18,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-import yaml
-from cattrs.errors import ClassValidationError
 
-from ccm_rules import FactsError, InputFileError, Problem, RulePack
-from ccm_rules._convert import cattrs_problems, make_spec_converter
+from ccm_rules import FactsError, Problem, RulePack
 from ccm_rules._eligibility import default_pack
 from ccm_rules._team_model import (
     TeamModelExplanation,
@@ -33,9 +30,8 @@ from ccm_rules._team_model import (
     team_model_doc,
     team_rulesets,
 )
-from ccm_rules._yaml import format_path
 
-from ._mapping import DATA, FhirMapping, load_mapping
+from ._mapping import DATA, FhirMapping, load_data_file, load_mapping
 from ._resources import Entry, FhirVersion, dump, parse
 from ._social import social_domains
 
@@ -116,18 +112,7 @@ def load_care_team_mapping(path: Path | str | None = None) -> CareTeamMapping:
 
 @functools.cache
 def _load(file: str) -> CareTeamMapping:
-    try:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise InputFileError("cannot read the CareTeam mapping", [Problem(str(err), file=file, kind="io")]) from err
-    try:
-        mapping: CareTeamMapping = make_spec_converter().structure(data, CareTeamMapping)
-    except ClassValidationError as err:
-        raise InputFileError(
-            "the CareTeam mapping is not valid",
-            [Problem(message, format_path(path), file, kind="schema") for path, message in cattrs_problems(err)],
-        ) from err
-    return mapping
+    return load_data_file(file, CareTeamMapping, "CareTeam mapping")
 
 
 # ---------------------------------------------------------------- participants → facts

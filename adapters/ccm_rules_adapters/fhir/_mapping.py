@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
-import yaml
 from cattrs.errors import ClassValidationError
 
 from ccm_rules import InputFileError, Problem
 from ccm_rules._convert import cattrs_problems, make_spec_converter
-from ccm_rules._yaml import format_path
+from ccm_rules._yaml import YamlProblem, format_path, parse_yaml
+
+T = TypeVar("T")
 
 DATA = Path(__file__).parent / "data"
 
@@ -66,15 +68,24 @@ def load_mapping(path: Path | str | None = None) -> FhirMapping:
 
 @functools.cache
 def _load(file: str) -> FhirMapping:
+    return load_data_file(file, FhirMapping, "FHIR mapping")
+
+
+def load_data_file(file: str, cls: type[T], what: str) -> T:
+    """One of this adapter's data files, read strictly (duplicate keys refused) into `cls`.
+
+    Unknown or missing keys are refused with their path and line.
+    """
     try:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise InputFileError("cannot read the FHIR mapping", [Problem(str(err), file=file, kind="io")]) from err
+        located = parse_yaml(Path(file).read_text(encoding="utf-8"), file)
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError(f"cannot read the {what}", [Problem(f"cannot read file: {err}", file=file, kind="io")]) from err
+    except YamlProblem as err:
+        raise InputFileError(f"cannot read the {what}", [err.problem]) from err
     try:
-        mapping: FhirMapping = make_spec_converter().structure(data, FhirMapping)
+        return make_spec_converter().structure(located.data, cls)
     except ClassValidationError as err:
         raise InputFileError(
-            "the FHIR mapping is not valid",
-            [Problem(message, format_path(path), file, kind="schema") for path, message in cattrs_problems(err)],
+            f"the {what} is not valid",
+            [Problem(message, format_path(path), file, located.line(path), kind="schema") for path, message in cattrs_problems(err)],
         ) from err
-    return mapping
