@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._cadence import meeting_dates, next_meeting, phase_on, review_status
+from ccm_rules._cadence import add_months, interval, meeting_dates, next_meeting, phase_on, review_status
 
 ON = datetime.date(2027, 1, 1)
 
@@ -76,3 +77,14 @@ def test_phases_follow_in_order(params: dict[str, object], start: datetime.date,
     here = phase_on(start, start + datetime.timedelta(days=offset), params)
     later = phase_on(start, start + datetime.timedelta(days=offset + 30), params)
     assert order.index(later) >= order.index(here)
+
+
+@given(start=dates, held_after=st.none() | st.integers(min_value=0, max_value=2000))
+def test_next_meeting_is_the_phase_interval_after_the_last(params: dict[str, object], start: datetime.date, held_after: int | None) -> None:
+    """The cached month arithmetic gives dateutil's answer: last meeting + its phase's interval."""
+    last = None if held_after is None else start + datetime.timedelta(days=held_after)
+    since = last or start
+    assert next_meeting(start, last, params) == since + interval(phase_on(start, since, params), params)
+    months = params["meeting_middle_phase_until_months"]
+    assert isinstance(months, int)
+    assert add_months(since, months) == since + relativedelta(months=months)

@@ -148,3 +148,17 @@ def test_cli_bad_log_exits_2_naming_line_and_field(tmp_path: Path, capsys: pytes
     assert f"{log}:2: expected a date (YYYY-MM-DD), got str '04/01/2027' @ $.on" in err and "Traceback" not in err
     assert main(["monitor", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["python", "durable"])
+def test_a_bad_line_after_alerts_lists_every_problem_and_no_alerts(engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The log is read once, streaming into the engine: problems found late still refuse the whole log."""
+    if engine == "durable":
+        pytest.importorskip("durable.engine")
+    good = (EXAMPLES / "monitoring/icm_and_act.jsonl").read_text(encoding="utf-8").splitlines()
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join([*good, '{"event": "tick", "on": "1999-01-01"}', *good[:1], "not json"]) + "\n", encoding="utf-8")
+    assert main(["monitor", str(log), "--engine", engine]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # no alerts from a log that is not valid
+    assert f"log.jsonl:{len(good) + 1}" in err and f"log.jsonl:{len(good) + 2}" in err and f"log.jsonl:{len(good) + 3}" in err

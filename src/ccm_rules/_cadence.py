@@ -8,6 +8,7 @@ review reminders and case monitoring all compute the same dates.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -40,7 +41,7 @@ def phase_on(start: datetime.date, on: datetime.date, params: Mapping[str, Any])
     """The cadence phase a case that started on `start` is in on `on`."""
     if (on - start).days < params["meeting_initial_phase_days"]:
         return "initial"
-    if on < start + relativedelta(months=params["meeting_middle_phase_until_months"]):
+    if on < add_months(start, params["meeting_middle_phase_until_months"]):
         return "middle"
     return "late"
 
@@ -59,8 +60,21 @@ def next_meeting(start: datetime.date, last_held: datetime.date | None, params: 
     since = last_held or start
     if since < start:
         raise ValueError(f"last meeting {since} is before the start of the cooperation {start}")
-    due: datetime.date = since + interval(phase_on(start, since, params), params)
-    return due
+    phase = phase_on(start, since, params)
+    if phase == "initial":
+        return since + datetime.timedelta(days=params["meeting_interval_initial_days"])
+    return add_months(since, params[f"meeting_interval_{phase}_months"])
+
+
+@functools.lru_cache(maxsize=65_536)
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole calendar months (the 31st falls back to the month's last day).
+
+    Cached: monitoring asks this for the same few thousand dates again and again, and
+    dateutil's `relativedelta` costs microseconds per call.
+    """
+    result: datetime.date = day + relativedelta(months=months)
+    return result
 
 
 def meeting_dates(start: datetime.date, count: int, params: Mapping[str, Any]) -> tuple[datetime.date, ...]:

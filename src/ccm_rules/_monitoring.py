@@ -367,6 +367,24 @@ def iter_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<even
             yield event
 
 
+def stream_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<events>") -> tuple[Iterator[Event], EventReader]:
+    """Events of a log while it is read, for one pass in flat memory.
+
+    The iterator stops yielding at the first bad line but reads on to the end, so once it
+    is exhausted `reader.problems` lists every problem (as `read_events` does); a caller
+    discards what it computed from the events when there are any.
+    """
+    reader = EventReader(monitoring, file)
+
+    def events() -> Iterator[Event]:
+        for number, text in enumerate(lines, start=1):
+            event = reader.read(text, number)
+            if event is not None and not reader.problems:
+                yield event
+
+    return events(), reader
+
+
 # ---------------------------------------------------------------- alerts
 
 

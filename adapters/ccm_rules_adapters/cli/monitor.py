@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ccm_rules import InputFileError, Problem
-from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, read_events
+from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
 
 from ._common import EXIT_FINDINGS, EXIT_OK, add_output_options, check_lang, load_pack, print_json
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     pack = load_pack(args)
     check_lang(pack, args.lang)
     monitoring = Monitoring.from_pack(pack)
-    events = read_events(_lines(args.events), monitoring, str(args.events))
+    events, reader = stream_events(_lines(args.events), monitoring, str(args.events))
     if args.engine == "durable":
         from ccm_rules_adapters.events import DurableMonitor
 
@@ -45,23 +46,27 @@ def run(args: argparse.Namespace) -> int:
             alerts = engine.feed(events)
     else:
         alerts = PythonMonitor(monitoring).feed(events)
+    if reader.problems:  # every bad line, found in the same pass; the alerts are discarded
+        raise InputFileError("the event log is not valid", reader.problems)
     if args.format == "json":
         print_json(
             {
-                "events": len(events),
+                "events": reader.count,
                 "engine": args.engine,
                 "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash},
                 "alerts": [alert_record(a, monitoring, args.lang) for a in alerts],
             }
         )
     else:
-        print(_text(alerts, monitoring, args.lang, len(events), pack.info.content_hash))
+        print(_text(alerts, monitoring, args.lang, reader.count, pack.info.content_hash))
     return EXIT_FINDINGS if alerts else EXIT_OK
 
 
-def _lines(path: Path) -> list[str]:
+def _lines(path: Path) -> Iterator[str]:
+    """The log's lines as they are read (memory stays flat however long the log)."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        with path.open(encoding="utf-8") as log:
+            yield from log
     except (OSError, UnicodeDecodeError) as err:
         raise InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
 
