@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ccm_rules import RulePack, RulePackError, check_pack
+from ccm_rules_adapters.cli import main
 
 from .conftest import RULES
 
@@ -71,3 +72,21 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     other.write_text(other.read_text(encoding="utf-8").replace("  - id: LM2\n", "  - id: LM1\n", 1), encoding="utf-8")
     messages = " | ".join(p.message for p in check_pack(root))
     assert "unknown key 'weight'" in messages and "duplicate rule id 'LM1'" in messages
+
+
+# Faults only an area's own check of its documents sees (register_pack_check): before it,
+# `rules check` passed these packs and the fault showed only when the area was first used.
+AREA_FAULTS = [
+    ("dacts-item-missing", "dacts.yaml", "- id: H2\n  section: H\n", "- id: H1\n  section: H\n", "duplicate item id"),
+    ("team-model-ruleset", "team_model.yaml", "organisation_ruleset: team_external\n", "organisation_ruleset: team_externel\n", "no ruleset 'team_externel'"),
+    ("monitoring-norm", "monitoring.yaml", "    caseload_norm: icm_max_clients_per_worker\n", "    caseload_norm: icm_max_clients\n", "no parameter 'icm_max_clients'"),
+]
+
+
+@pytest.mark.parametrize(("name", "file", "old", "new", "message"), AREA_FAULTS, ids=[f[0] for f in AREA_FAULTS])
+def test_area_checks_run_in_rules_check(tmp_path: Path, name: str, file: str, old: str, new: str, message: str) -> None:
+    root = _broken_pack(tmp_path, file, old, new)
+    problems = [p for p in check_pack(root) if message in p.message]
+    assert problems, f"{name}: no problem mentioning {message!r} in {[p.message for p in check_pack(root)]}"
+    assert problems[0].file is not None and problems[0].file.endswith(file)
+    assert main(["rules", "check", str(root)]) == 1  # findings

@@ -22,7 +22,7 @@ from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem, RulePackError
 from ._explain import check_explainable
 from ._pack import Parameter, RulePack
-from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind
+from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
 from ._yaml import YamlProblem, parse_yaml
 
 
@@ -175,6 +175,9 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
     if problems:
         raise RulePackError("the DACTS scale is not valid", problems)
     return doc
+
+
+register_pack_check("dacts", dacts_scale)
 
 
 def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:

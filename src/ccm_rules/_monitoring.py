@@ -21,8 +21,8 @@ import attrs
 
 from ._cadence import next_meeting, phase_on, review_status
 from ._decision import PackInfo
-from ._errors import InputFileError, Problem
-from ._spec import Source, Texts, register_kind
+from ._errors import InputFileError, Problem, RulePackError
+from ._spec import Source, Texts, register_kind, register_pack_check
 
 if TYPE_CHECKING:
     from ._pack import RulePack
@@ -186,6 +186,18 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (requi
     "tick": (frozenset(), frozenset()),
 }
 
+
+
+def _check_monitoring(pack: RulePack) -> None:
+    """The monitoring rules against the pack: one file, its norms and checks (for `rules check`)."""
+    try:
+        Monitoring.from_pack(pack)
+    except (KeyError, ValueError) as err:
+        message = str(err.args[0]) if err.args else str(err)
+        raise RulePackError("the monitoring rules are not consistent with the rule pack", [Problem(message, file="monitoring.yaml", kind="monitoring")]) from err
+
+
+register_pack_check("monitoring", _check_monitoring)
 
 @attrs.frozen(slots=True)
 class Event:

@@ -16,9 +16,10 @@ import attrs
 from ._conditions import Node, Scope, compile_condition
 from ._convert import make_spec_converter, structure_spec
 from ._decision import PackInfo, ParamUse
-from ._errors import ParameterNotInForceError, Problem, RulePackError
+from ._errors import ParameterNotInForceError, Problem, ProblemsError, RulePackError
 from ._facts import FastFacts
 from ._spec import (
+    PACK_CHECKS,
     PROJECT_POLICY,
     CriterionSpec,
     PackSpec,
@@ -182,8 +183,21 @@ class RulePack:
 
 
 def check_pack(root: Path | str) -> list[Problem]:
-    """Every problem in a rule pack (errors and warnings), as `rules check` reports them."""
-    _, problems = _load(Path(root))
+    """Every problem in a rule pack (errors and warnings), as `rules check` reports them.
+
+    Once the pack loads, each area's own check of its documents runs too (see
+    `register_pack_check`), e.g. that the DACTS scale has its 28 items.
+    """
+    pack, problems = _load(Path(root))
+    if pack is None or any(p.severity == "error" for p in problems):
+        return problems
+    for kind, check in PACK_CHECKS.items():
+        if not pack.documents(kind):
+            continue
+        try:
+            check(pack)
+        except ProblemsError as err:
+            problems.extend(err.problems)
     return problems
 
 

@@ -7,6 +7,7 @@ keys, so a typo is an error, not a silently ignored line.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any, Literal, NewType
 
 import attrs
@@ -190,3 +191,17 @@ def register_kind(kind: str, cls: type) -> None:
     if known is not None and known is not cls:
         raise ValueError(f"rule-file kind {kind!r} is already registered to {known.__name__}")
     SPEC_KINDS[kind] = cls
+
+
+PACK_CHECKS: dict[str, Callable[[Any], object]] = {}
+"""Per rule-file kind, a check of its documents against the whole loaded pack."""
+
+
+def register_pack_check(kind: str, check: Callable[[Any], object]) -> None:
+    """Let a domain module check its documents against the loaded pack (e.g. 28 DACTS items).
+
+    `check(pack)` raises `RulePackError` listing every problem; `rules check` (`check_pack`)
+    runs it whenever the pack holds documents of `kind`, so a fault shows there and not
+    only when the area is first used.
+    """
+    PACK_CHECKS[kind] = check

@@ -24,7 +24,7 @@ from ._evaluate import decide
 from ._explain import Explanation, explain
 from ._facts import validate_facts
 from ._pack import RulePack, Ruleset
-from ._spec import FactSpec
+from ._spec import FactSpec, register_pack_check
 from ._team_spec import CaseloadNormSpec, ModelSpec, TeamModelDoc
 from ._truth import k_and
 
@@ -104,6 +104,9 @@ def team_model_doc(pack: RulePack) -> TeamModelDoc:
     if problems:
         raise RulePackError("the team model is not consistent with the rule pack", problems)
     return doc
+
+
+register_pack_check("team_model", team_model_doc)
 
 
 def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
