@@ -236,3 +236,25 @@ def test_cli_goal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
                      ' "subject": {"reference": "Patient/C-1"}}')
     assert main(["fhir", str(empty)]) == 2
     assert "@ Goal.description" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "where", "words"),
+    [
+        ("TOP:Foo", "Foo.resourceType", "unknown resourceType 'Foo'"),
+        (None, "Bundle.entry[1].resource.resourceType", "expected the resource's type as text, got None"),
+        ("Foo", "Bundle.entry[1].resource.resourceType", "unknown resourceType 'Foo'"),
+    ],
+)
+def test_an_unknown_resource_type_is_refused_naming_the_element(entry_type: str | None, where: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by mutating the CareTeam example: these gave a ValueError/TypeError traceback or named no element."""
+    if entry_type == "TOP:Foo":
+        data: dict[str, Any] = {"resourceType": "Foo"}
+    else:
+        data = json.loads((EXAMPLES / "fhir/careteam-external.R4B.json").read_text(encoding="utf-8"))
+        data["entry"][1]["resource"]["resourceType"] = entry_type
+    path = tmp_path / "resource.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["fhir", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert where in err and words in err

@@ -32,10 +32,12 @@ def parse(data: Any, version: FhirVersion, file: str | None = None, where: str =
     rtype = data["resourceType"]
     try:
         cls = model_class(rtype, version)
-    except KeyError:
+    except (KeyError, ValueError):  # fhir.resources raises ValueError for a type it does not know
         raise InputFileError("unknown FHIR resource type", [
             Problem(f"unknown resourceType {rtype!r} in FHIR {version}", f"{where or rtype}.resourceType", file)
         ]) from None
+    if rtype == "Bundle":
+        _check_entry_types(data, version, file, where or rtype)
     try:
         return cls.model_validate(dict(data))
     except ValueError as err:
@@ -45,6 +47,27 @@ def parse(data: Any, version: FhirVersion, file: str | None = None, where: str =
             for e in (errors() if callable(errors) else [])
         ] or [Problem(str(err), where or rtype, file, kind="fhir")]
         raise InputFileError(f"the {rtype} is not valid FHIR {version}", problems) from None
+
+
+def _check_entry_types(bundle: Mapping[str, Any], version: FhirVersion, file: str | None, where: str) -> None:
+    """Every entry's resourceType is a known one (the model library fails on others without naming the entry)."""
+    entries = bundle.get("entry")
+    problems = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if not isinstance(resource, Mapping):
+            continue
+        rtype = resource.get("resourceType")
+        path = f"{where}.entry[{index}].resource.resourceType"
+        if not isinstance(rtype, str):
+            problems.append(Problem(f"expected the resource's type as text, got {rtype!r}", path, file, kind="fhir"))
+            continue
+        try:
+            model_class(rtype, version)
+        except (KeyError, ValueError):
+            problems.append(Problem(f"unknown resourceType {rtype!r} in FHIR {version}", path, file, kind="fhir"))
+    if problems:
+        raise InputFileError("the Bundle is not valid FHIR", problems)
 
 
 def resources(data: Any, version: FhirVersion, file: str | None = None) -> list[Any]:
