@@ -196,10 +196,12 @@ def test_cli_bad_goal_file_exits_2_naming_the_field(tmp_path: Path, capsys: pyte
     [
         ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected bool, got str 'no'"),
         ("  description: 5\n", "$.goal.description", "expected str, got int 5"),
+        ("  description: Apply.\n  target_value: .nan\n", "$.goal.target_value", "expected a finite number, got nan"),
     ],
 )
 def test_goal_file_values_are_not_coerced(lines: str, field: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A quoted "no" must not read as agreed (cattrs' default bool("no") is True), nor 5 as a text."""
+    """A quoted "no" must not read as agreed (cattrs' default bool("no") is True), nor 5 as a text;
+    a NaN target would be printed as `NaN`, which is not JSON (found in review)."""
     bad = tmp_path / "g.yaml"
     bad.write_text("goal:\n" + lines, encoding="utf-8")
     assert main(["goal", str(bad)]) == 2

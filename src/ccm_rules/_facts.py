@@ -87,6 +87,8 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
             value = int(value)
         if isinstance(value, float) and not math.isfinite(value):
             raise _Bad(f"expected a finite number, got {value!r}")
+        if isinstance(value, float):
+            value += 0.0  # -0.0 becomes 0.0: equal values read the same in every trace
         if spec.min is not None and value < spec.min:
             raise _Bad(f"{value!r} is below the smallest allowed value {_num(spec.min)}")
         if spec.max is not None and value > spec.max:
@@ -182,8 +184,8 @@ def _fast_check(spec: FactSpec, vocabularies: Mapping[str, Vocabulary]) -> Any:
         return lambda v: v if v is True or v is False else _REFER
     if kind == "integer":
         return lambda v: v if type(v) is int and low <= v <= high else _REFER
-    if kind == "number":  # a float here is finite: inf and nan fail the range test
-        return lambda v: v if (type(v) is int or type(v) is float) and low <= v <= high else _REFER
+    if kind == "number":  # a float here is finite: inf and nan fail the range test; -0.0 + 0.0 is 0.0
+        return lambda v: v if type(v) is int and low <= v <= high else v + 0.0 if type(v) is float and low <= v <= high else _REFER
     if kind == "enum":
         allowed = frozenset(spec.values or ())
         return lambda v: v if type(v) is str and v in allowed else _REFER

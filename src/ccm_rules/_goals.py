@@ -16,6 +16,7 @@ A `Goal` mirrors FHIR Goal: `description` ← `Goal.description.text`, `measure`
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -103,6 +104,10 @@ def check_goal(goal: Goal, pack: RulePack, on: datetime.date, path: str = "$") -
         problems.append(Problem(f"due duration must be positive, got {goal.due_duration.value}", f"{path}.due_duration.value", kind="fact"))
     elif goal.due_duration is not None and _add(on, goal.due_duration) is None:
         problems.append(Problem(f"{goal.due_duration.value} {goal.due_duration.unit} from {on} runs past the last date a calendar holds (9999-12-31)", f"{path}.due_duration.value", kind="fact"))
+    for name in ("target_value", "target_low", "target_high"):
+        value = getattr(goal, name)
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(f"expected a finite number, got {value!r}", f"{path}.{name}", kind="fact"))
     if goal.target_low is not None and goal.target_high is not None and goal.target_low > goal.target_high:
         problems.append(Problem(f"target range low {goal.target_low} is above high {goal.target_high}", f"{path}.target_low", kind="fact"))
     return problems
