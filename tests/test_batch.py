@@ -186,3 +186,17 @@ def test_progress_bar_counts_every_row_on_a_terminal(tmp_path: Path, capsys: pyt
     assert main(["batch", str(registry), "-o", str(tmp_path / "r.parquet")]) == 0
     err = capsys.readouterr().err
     assert "100%" in err and "300/300" in err
+
+
+def test_a_csv_saved_by_excel_with_a_byte_order_mark_reads_like_one_without(tmp_path: Path) -> None:
+    """Excel writes UTF-8 CSV with a BOM; it was read as a column '\\ufeffcase' and refused (found in review)."""
+    plain = EXAMPLES / "batch/registry.csv"
+    marked = tmp_path / "registry.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    outputs = []
+    for source, name in ((plain, "plain"), (marked, "marked")):
+        out = tmp_path / f"{name}.parquet"
+        assert main(["batch", str(source), "-o", str(out), "--errors", str(tmp_path / f"{name}.csv"), "--as-of", "2026-01-01", "-q"]) == 1
+        outputs.append(pl.read_parquet(out))
+    assert outputs[0].equals(outputs[1])
+    assert (tmp_path / "plain.csv").read_text(encoding="utf-8") == (tmp_path / "marked.csv").read_text(encoding="utf-8")

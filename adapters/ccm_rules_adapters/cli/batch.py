@@ -225,7 +225,7 @@ class _Source:
             self._parquet_metadata()
         else:
             try:
-                with path.open(newline="", encoding="utf-8") as handle:
+                with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: Excel's byte-order mark
                     self.names = next(csv.reader(handle), [])
             except (OSError, UnicodeDecodeError, ValueError) as err:
                 raise _unreadable(path, err) from err
