@@ -37,6 +37,7 @@ from ._errors import (
 from ._evaluate import decide, open_questions
 from ._explain import CriterionExplanation, Explanation, explain, render_text
 from ._goals import Duration, Goal, GoalAssessment, assess_goal, read_goal_file
+from ._messages import format_text
 from ._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, iter_events, read_events
 from ._pack import ParameterSet, RulePack, Ruleset, check_pack, default_rules_dir
 from ._plan import Plan, PlanAssessment, assess_plan_document, next_review
@@ -111,6 +112,7 @@ __all__ = [
     "explain_dacts",
     "explain_readiness",
     "explain_team_model",
+    "format_text",
     "iter_events",
     "meeting_dates",
     "next_meeting",

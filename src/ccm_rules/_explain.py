@@ -10,6 +10,7 @@ import attrs
 
 from ._decision import Decision, PackInfo, Question, Status
 from ._errors import PackMismatchError, UnknownLanguageError
+from ._messages import format_text
 from ._pack import RulePack, Ruleset
 from ._vocabulary import Vocabulary
 
@@ -70,7 +71,7 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
                 status=result.status,
                 status_label=pack.text(f"status.{result.status.value}", lang),
                 role=result.role,
-                reason=template.format_map(values),
+                reason=format_text(template, lang, values),
                 source=_cite(spec.source.ref, spec.source.rationale),
             )
         )

@@ -22,6 +22,7 @@ import attrs
 from ._cadence import next_meeting, phase_on, review_status
 from ._decision import PackInfo
 from ._errors import InputFileError, Problem, RulePackError
+from ._messages import format_text
 from ._spec import Source, Texts, register_kind, register_pack_check
 
 if TYPE_CHECKING:
@@ -543,7 +544,7 @@ def alert_message(alert: Alert, monitoring: Monitoring, lang: str) -> str:
         elif key == "reasons":
             value = "; ".join(monitoring.reasons[r].label[lang] for r in value)
         values[key] = value
-    return spec.message[lang].format_map(values)
+    return format_text(spec.message[lang], lang, values)
 
 
 def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, Any]:

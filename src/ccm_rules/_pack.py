@@ -18,6 +18,7 @@ from ._convert import make_spec_converter, structure_spec
 from ._decision import PackInfo, ParamUse
 from ._errors import ParameterNotInForceError, Problem, ProblemsError, RulePackError
 from ._facts import FastFacts
+from ._messages import plain_text, plural_problems
 from ._spec import (
     PACK_CHECKS,
     PROJECT_POLICY,
@@ -383,6 +384,9 @@ def _check_translations(file: _File, languages: tuple[str, ...]) -> list[Problem
                 problems.append(
                     file.problem((*path, lang), f"language {lang!r} is not shipped by the pack ({', '.join(languages)})", rule_id, kind="translation")
                 )
+            elif "plural" in str(texts[lang]):
+                for message in plural_problems(str(texts[lang]), lang):
+                    problems.append(file.problem((*path, lang), message, rule_id, kind="text"))
     return problems
 
 
@@ -511,8 +515,8 @@ def _check_placeholders(file: _File, spec: RulesetSpec) -> list[Problem]:
         for key in ("title", "met", "not_met", "unknown"):
             for lang, text in getattr(criterion, key).items():
                 try:
-                    fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-                except ValueError as err:
+                    fields = [f for _, f, _, _ in string.Formatter().parse(plain_text(text)) if f is not None]
+                except ValueError as err:  # MessageError too: a plural form that cannot be read
                     problems.append(file.problem(("criteria", index, key, lang), f"bad placeholder: {err}", criterion.id, kind="text"))
                     continue
                 for field in fields:

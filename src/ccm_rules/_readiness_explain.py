@@ -14,6 +14,7 @@ import attrs
 from ._decision import PackInfo, Status
 from ._evaluate import open_questions
 from ._explain import CriterionExplanation, _cite, _question, check_explainable, explain
+from ._messages import format_text
 from ._pack import RulePack
 from ._readiness import FactorScore, ReadinessResult
 from ._readiness_region import factor_catalogue, rollout_plan, survey_instrument
@@ -151,7 +152,7 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         if text not in questions:
             questions.append(text)
     if unanswered:
-        questions.append(labels["question.unanswered_items"].format(count=unanswered))
+        questions.append(format_text(labels["question.unanswered_items"], lang, {"count": unanswered}))
     survey_title = survey_note = None
     subscales: tuple[SubscaleView, ...] = ()
     if result.survey is not None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ccm_rules import InputFileError, Problem
+from ccm_rules import InputFileError, Problem, format_text
 from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
 
 from ._common import EXIT_FINDINGS, EXIT_OK, add_output_options, check_lang, load_pack, print_json
@@ -80,6 +80,6 @@ def _text(alerts: list[Alert], monitoring: Monitoring, lang: str, events: int, c
         lines.append(f"    ({spec.source.ref}; line {alert.line})")
     if not alerts:
         lines.append(monitoring.text("monitor.none", lang))
-    lines.append(monitoring.text("monitor.summary", lang).format(events=events, alerts=len(alerts)))
+    lines.append(format_text(monitoring.text("monitor.summary", lang), lang, {"events": events, "alerts": len(alerts)}))
     lines.append(f"{monitoring.spec.id} · {content_hash}")
     return "\n".join(lines)

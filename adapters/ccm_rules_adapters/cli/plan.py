@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ccm_rules import RulePack
+from ccm_rules import RulePack, format_text
 from ccm_rules._cadence import ReviewStatus
 from ccm_rules._convert import make_converter
 from ccm_rules._plan import Plan, assess_plan_document, read_document
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             lines += ["", f"  {index}.", *goal_lines(goal, pack, args.lang, indent="    ")]
     if result.review is not None:
         on = result.decision.as_of.isoformat()
-        state = pack.text("plan.review.overdue", args.lang).format(days=result.review.days_overdue, on=on) if result.review.overdue else pack.text("plan.review.on_time", args.lang).format(on=on)
+        state = format_text(pack.text("plan.review.overdue", args.lang), args.lang, {"days": result.review.days_overdue, "on": on}) if result.review.overdue else pack.text("plan.review.on_time", args.lang).format(on=on)
         lines += ["", *review_lines(result.review, pack, args.lang), f"  {state}"]
     print("\n".join(lines))
     return EXIT_OK

@@ -6,6 +6,7 @@ import argparse
 import datetime
 from typing import Any
 
+from ccm_rules import format_text
 from ccm_rules._cadence import meeting_dates
 from ccm_rules._plan import CADENCE, next_review
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"phase": review.phase, "due": review.due.isoformat(), "overdue": review.overdue, "days_overdue": review.days_overdue, "on": on.isoformat(), "upcoming": [d.isoformat() for d in later]})
         return EXIT_OK
-    text = pack.text("plan.review.overdue" if review.overdue else "plan.review.on_time", args.lang).format(days=review.days_overdue, on=on.isoformat())
+    text = format_text(pack.text("plan.review.overdue" if review.overdue else "plan.review.on_time", args.lang), args.lang, {"days": review.days_overdue, "on": on.isoformat()})
     lines = [*review_lines(review, pack, args.lang), f"  {text}"]
     if later:
         lines.append(f"  {pack.text('plan.review.next_dates', args.lang)} " + ", ".join(d.isoformat() for d in later))
