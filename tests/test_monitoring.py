@@ -50,7 +50,7 @@ def test_thresholds_come_from_the_shared_norms(monitoring: Monitoring) -> None:
     )
 )
 def test_cached_review_dates_are_the_cadences(monitoring: Monitoring, cases: list[tuple[datetime.date, int]]) -> None:
-    """`review_due` caches the due date per (last review, phase); every answer must still be the cadence's own."""
+    """`review_due` (month arithmetic cached in `add_months`) answers as the cadence's own functions."""
     for start, offset in cases * 2:  # the second pass is answered from the cache
         last = None if offset < 0 else start + datetime.timedelta(days=offset)
         params = monitoring.params_at(last or start)

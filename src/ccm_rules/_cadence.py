@@ -46,24 +46,20 @@ def phase_on(start: datetime.date, on: datetime.date, params: Mapping[str, Any])
     return "late"
 
 
-def interval(phase: Phase, params: Mapping[str, Any]) -> relativedelta:
-    """The time between two meetings in a phase."""
-    if phase == "initial":
-        return relativedelta(days=params["meeting_interval_initial_days"])
-    if phase == "middle":
-        return relativedelta(months=params["meeting_interval_middle_months"])
-    return relativedelta(months=params["meeting_interval_late_months"])
-
-
 def next_meeting(start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]) -> datetime.date:
     """The date the next meeting is due: the last one held (or the start) plus the interval of its phase."""
+    return next_meeting_in_phase(start, last_held, params)[0]
+
+
+def next_meeting_in_phase(start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]) -> tuple[datetime.date, Phase]:
+    """The next meeting's due date and the phase of the cadence it was set in."""
     since = last_held or start
     if since < start:
         raise ValueError(f"last meeting {since} is before the start of the cooperation {start}")
     phase = phase_on(start, since, params)
     if phase == "initial":
-        return since + datetime.timedelta(days=params["meeting_interval_initial_days"])
-    return add_months(since, params[f"meeting_interval_{phase}_months"])
+        return since + datetime.timedelta(days=params["meeting_interval_initial_days"]), phase
+    return add_months(since, params[f"meeting_interval_{phase}_months"]), phase
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -98,7 +94,6 @@ def review_status(
     start: datetime.date, last_held: datetime.date | None, on: datetime.date, params: Mapping[str, Any]
 ) -> ReviewStatus:
     """Whether the next meeting after `last_held` is overdue on `on` (due on the day itself is not overdue)."""
-    since = last_held or start
-    due = next_meeting(start, last_held, params)
+    due, phase = next_meeting_in_phase(start, last_held, params)
     late = (on - due).days
-    return ReviewStatus(phase_on(start, since, params), due, late > 0, max(late, 0))
+    return ReviewStatus(phase, due, late > 0, max(late, 0))

@@ -141,7 +141,8 @@ class _Reader:
         types = tuple(map(read.types.__getitem__, self.name_at))
         readings = tuple(map(read.readings.__getitem__, self.quantifier_at))
         facts, params = read.facts, read.params
-        found = self.memo.get((id(params), values, types, *readings))
+        key = (id(params), values, types, *readings)
+        found = self.memo.get(key)
         if found is not None:
             return found[1]
         if NOT_KEYED in readings:
@@ -149,7 +150,7 @@ class _Reader:
         for quantifier, reading in zip(self.quantifiers, readings, strict=True):
             quantifier.keep_reading(facts, reading)
         result = self._traced(facts, params)
-        _remember(self.memo, (id(params), values, types, *readings), (params, result))  # holds `params`: its id stays its own
+        _remember(self.memo, key, (params, result))  # holds `params`: its id stays its own
         return result
 
     def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
-from ._cadence import next_meeting, phase_on, review_status
+from ._cadence import next_meeting_in_phase, review_status
 from ._decision import PackInfo
 from ._errors import InputFileError, Problem, RulePackError
 from ._messages import format_text
@@ -117,7 +117,6 @@ class Monitoring:
             if unknown:
                 raise ValueError(f"model {model.code!r}: unknown closure reason(s) {unknown}")
         self._params: dict[datetime.date, dict[str, Any]] = {}
-        self._due: dict[tuple[datetime.date, str], datetime.date] = {}
 
     @classmethod
     def from_pack(cls, pack: RulePack) -> Monitoring:
@@ -144,21 +143,8 @@ class Monitoring:
         return None if name is None else int(self.params_at(on)[name])
 
     def review_due(self, start: datetime.date, last_held: datetime.date | None) -> tuple[datetime.date, str]:
-        """When the next review is due and the cadence phase, with the cadence in force at the last review.
-
-        The due date depends on the case only through the phase, so it is cached per
-        (last review, phase): the many reviews held on one day share one date computation.
-        """
-        since = last_held or start
-        params = self.params_at(since)
-        phase = phase_on(start, since, params)
-        due = self._due.get((since, phase))
-        if due is None:
-            due = next_meeting(start, last_held, params)
-            if len(self._due) >= _CACHE_SIZE:
-                self._due.clear()
-            self._due[since, phase] = due
-        return due, phase
+        """When the next review is due and the cadence phase, with the cadence in force at the last review."""
+        return next_meeting_in_phase(start, last_held, self.params_at(last_held or start))
 
     def text(self, key: str, lang: str) -> str:
         return self.spec.texts[key][lang]
