@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from ._decision import FactUse, ItemResult, ParamUse, TraceNode
+from ._memo import Memo
 from ._spec import FactSpec, ParameterSpec
 from ._truth import TV, Truth, k_and, k_not, k_or
 from ._vocabulary import Vocabulary
@@ -50,22 +51,6 @@ Item = Mapping[str, Any]
 
 NOT_KEYED: Any = object()
 """`Quantifier.reading` for a collection whose trace cannot be memoised on its item values."""
-
-MEMO_SIZE = 2048
-"""Most trace nodes a compiled node keeps for reuse; the memo is emptied when full."""
-
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
-    """Keep `value` under `key` in a node's bounded memo and return it.
-
-    Trace nodes are frozen, so one evaluated node can stand in every decision that
-    reads the same values: this is what keeps a traced decision in the microseconds.
-    """
-    if len(memo) >= MEMO_SIZE:
-        memo.clear()
-    memo[key] = value
-    return value
-
 
 @attrs.frozen
 class ValueType:
@@ -126,22 +111,19 @@ class Junction(Node):
         self.op = op
         self.children = tuple(children)
         self.combine = k_and if op == "all" else k_or
-        self._memo: dict[tuple[int, ...], tuple[TV, TraceNode]] = {}
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         return self.combine(child.test(facts, params, item) for child in self.children)
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        pairs = [child.trace(facts, params) for child in self.children]
-        nodes = tuple(n for _, n in pairs)
-        key = tuple(map(id, nodes))  # the memoised node holds `nodes`, so these ids stay theirs
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        value = self.combine(tv for tv, _ in pairs)
-        result = (value, TraceNode(self.op, Truth.of(value), children=nodes))
-        _remember(self._memo, key, result)
-        return result
+        values: list[TV] = []
+        nodes: list[TraceNode] = []
+        for child in self.children:
+            value, node = child.trace(facts, params)
+            values.append(value)
+            nodes.append(node)
+        combined = self.combine(values)
+        return combined, TraceNode(self.op, Truth.of(combined), children=tuple(nodes))
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         conjunctive = (self.op == "all") == want
@@ -157,20 +139,14 @@ class Negation(Node):
 
     def __init__(self, child: Node) -> None:
         self.child = child
-        self._memo: dict[int, tuple[TV, TraceNode]] = {}
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         return k_not(self.child.test(facts, params, item))
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value, node = self.child.trace(facts, params)
-        found = self._memo.get(id(node))
-        if found is not None:
-            return found
         negated = k_not(value)
-        result = (negated, TraceNode("not", Truth.of(negated), children=(node,)))
-        _remember(self._memo, id(node), result)
-        return result
+        return negated, TraceNode("not", Truth.of(negated), children=(node,))
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         return self.child.can_be(not want, scope)
@@ -189,7 +165,7 @@ class Comparison(Node):
         self.operand = operand
         self.param = param
         self.vtype = vtype
-        self._memo: dict[tuple[Any, ...], tuple[TV, TraceNode, ParamUse | None]] = {}
+        self._memo = Memo()
 
     def _operand(self, params: Params) -> Any:
         return params[self.param].value if self.param is not None else self.operand
@@ -209,7 +185,7 @@ class Comparison(Node):
             return found[0], found[1]
         tv = None if value is None else self.fn(value, self._operand(params))
         node = TraceNode(self.op, Truth.of(tv), fact=FactUse(self.name, value), param=param, operand=self.operand)
-        _remember(self._memo, key, (tv, node, param))
+        self._memo.keep(key, (tv, node, param))  # holds `param`: its id stays its own
         return tv, node
 
     def can_be(self, want: bool, scope: Scope) -> bool:
@@ -257,7 +233,7 @@ class Quantifier(Node):
         self._codes: dict[int, _Columns] = {}
         self._last: tuple[Mapping[str, str], Any] | None = None
         self._default = itertools.repeat(vocabulary.spec.default_status if vocabulary is not None else "")
-        self._memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.trace_op = kind if op is None else f"count_{op}"
         self._given = FactUse(collection, "given")
         self._missing = FactUse(collection, None)
 
@@ -318,40 +294,38 @@ class Quantifier(Node):
         values = tuple({s: table[(c, s)][0] for s in self.vocabulary.statuses} for c in codes)
         results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
         entry = _Columns(codes, values, results, among_use)  # holds `among_use`, so its id stays its own
-        _remember(self._codes, id(among_use), entry)
+        if len(self._codes) >= 64:  # a new parameter object per date: keep the memo bounded
+            self._codes.clear()
+        self._codes[id(among_use)] = entry
         return entry
 
     def _fast_trace(self, statuses: Mapping[str, str], params: Params) -> tuple[TV, TraceNode] | None:
         """Trace over a `{code: status}` mapping by table look-ups; None if no table applies.
 
-        The trace depends only on each item's value, so it is memoised on those values
-        (the key `reading` computes; a reading just taken of these statuses is reused).
+        Each item's value and trace item come from the table; a reading just taken of
+        these statuses (see `keep_reading`) is reused rather than read again.
         """
         last, self._last = self._last, None
         if last is not None and last[0] is statuses:
-            key = last[1]
+            reading = last[1]
         else:
-            key = self.reading({self.collection: statuses}, params)
-            if key is NOT_KEYED:
+            reading = self.reading({self.collection: statuses}, params)
+            if reading is NOT_KEYED:
                 return None
-        found = self._memo.get(key)
-        if found is not None:
-            return found[0], found[1]
-        values = key[0]
-        columns = self._columns(params[self.among_param] if self.among_param is not None else None)
-        assert columns is not None  # the key was read from them
+        values = reading[0]
+        among_use = params[self.among_param] if self.among_param is not None else None
+        columns = self._codes.get(id(among_use)) or self._columns(among_use)
+        assert columns is not None  # the reading was taken from them
         name = self.param or self.among_param
-        param = params[name] if name is not None else None
         value = self._combine_values(values, params)
         node = TraceNode(
-            self.kind if self.op is None else f"count_{self.op}",
+            self.trace_op,
             Truth.of(value),
             fact=self._given,
-            param=param,
+            param=params[name] if name is not None else None,
             operand=self.operand,
             items=tuple(map(operator.getitem, columns.results, values)),
         )
-        _remember(self._memo, key, (value, node, param, columns))
         return value, node
 
     def reading(self, facts: Facts, params: Params) -> Any:
@@ -407,7 +381,7 @@ class Quantifier(Node):
             results = tuple(ItemResult(it["code"], Truth.of(tv)) for it, tv in zip(items, tvs, strict=True))
         param = self.param or self.among_param
         return value, TraceNode(
-            self.kind if self.op is None else f"count_{self.op}",
+            self.trace_op,
             Truth.of(value),
             fact=FactUse(self.collection, None if items is None else "given"),
             param=params[param] if param is not None else None,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import attrs
-
-from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _fields_only, _remember
+from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _fields_only
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
+from ._memo import Memo
 from ._pack import Criterion, Ruleset
 from ._truth import Truth
 
@@ -53,8 +53,8 @@ class _Evaluator:
         )
         # a `where` that reads facts (not just item fields) reads more than the key holds
         self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
-        self.readings: dict[Any, tuple[Params, Concluded]] = {}
-        self.memo: dict[tuple[int, ...], Concluded] = {}
+        self.readings = Memo()  # reading → (params, conclusion)
+        self.memo = Memo()  # criterion result ids → conclusion
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
@@ -64,10 +64,11 @@ class _Evaluator:
         found = self.readings.get(key)
         if found is not None:
             return found[1]
-        read = _Read(facts, params, values, types, [q.reading(facts, params) for q in self.quantifiers])
-        concluded = self.conclude([reader.result(read) for reader in self.readers])
+        # one flat reading: the parameters' identity, scalar values, their types, quantifier readings
+        read = (id(params), *values, *types, *[q.reading(facts, params) for q in self.quantifiers])
+        concluded = self.conclude([reader.result(read, facts, params) for reader in self.readers])
         if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
-            _remember(self.readings, key, (params, concluded))
+            self.readings.keep(key, (params, concluded))
         return concluded
 
     def conclude(self, results: list[CriterionResult]) -> Concluded:
@@ -77,15 +78,22 @@ class _Evaluator:
         if found is not None:
             return found
         criteria = tuple(results)  # the entry holds them, so their ids stay theirs
-        deciding = [r for r in criteria if r.role != "informative"]
-        questions: tuple[Question, ...] = ()
-        if all(r.status is Status.MET for r in deciding):
-            outcome = Outcome.ELIGIBLE
-        elif any(r.role == "required" and r.status is Status.NOT_MET for r in deciding):
-            outcome = Outcome.NOT_ELIGIBLE
-        else:
-            outcome, questions = Outcome.UNDETERMINED, open_questions(results)
-        return _remember(self.memo, key, (criteria, outcome, questions))  # type: ignore[no-any-return]
+        outcome = _outcome(criteria)
+        questions = open_questions(criteria) if outcome is Outcome.UNDETERMINED else ()
+        return self.memo.keep(key, (criteria, outcome, questions))  # type: ignore[no-any-return]
+
+
+def _outcome(results: Sequence[CriterionResult]) -> Outcome:
+    """Eligible when every deciding criterion is met; not eligible when a required one is not."""
+    outcome = Outcome.ELIGIBLE
+    for result in results:
+        status, role = result.status, result.role
+        if status is Status.MET or role == "informative":
+            continue
+        if status is Status.NOT_MET and role == "required":
+            return Outcome.NOT_ELIGIBLE
+        outcome = Outcome.UNDETERMINED
+    return outcome
 
 
 def _statuses(given: Any, codes: tuple[str, ...]) -> Any:
@@ -100,17 +108,6 @@ def _statuses(given: Any, codes: tuple[str, ...]) -> Any:
 def _evaluator(ruleset: Ruleset) -> _Evaluator:
     evaluator = ruleset.evaluator = _Evaluator(ruleset)
     return evaluator
-
-
-@attrs.frozen
-class _Read:
-    """What a ruleset read from one decision's facts: scalar values and types, quantifier readings."""
-
-    facts: Mapping[str, Any]
-    params: Params
-    values: tuple[Any, ...]
-    types: tuple[type, ...]
-    readings: list[Any]
 
 
 class _Reader:
@@ -128,29 +125,31 @@ class _Reader:
         self.quantifiers: list[Quantifier] = []
         _reads(criterion.node, names, self.quantifiers)
         self.names = tuple(dict.fromkeys(names))
-        self.memo: dict[Any, tuple[Params, CriterionResult]] = {}
+        self.memo = Memo()  # reading → (params, result)
 
     def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
-        """Where this criterion's facts and quantifiers sit in the ruleset's reading."""
-        self.name_at = tuple(names.index(name) for name in self.names)
-        self.quantifier_at = tuple(next(i for i, q in enumerate(quantifiers) if q is mine) for mine in self.quantifiers)
+        """Where this criterion's part sits in the ruleset's flat reading (see `_Evaluator.evaluate`)."""
+        values_at = [1 + names.index(name) for name in self.names]
+        types_at = [at + len(names) for at in values_at]
+        self.readings_at = tuple(
+            1 + 2 * len(names) + next(i for i, q in enumerate(quantifiers) if q is mine) for mine in self.quantifiers
+        )
+        self.key_of = operator.itemgetter(0, *values_at, *types_at, *self.readings_at)
 
-    def result(self, read: _Read) -> CriterionResult:
-        """This criterion's result, from its part of the ruleset's reading."""
-        values = tuple(map(read.values.__getitem__, self.name_at))
-        types = tuple(map(read.types.__getitem__, self.name_at))
-        readings = tuple(map(read.readings.__getitem__, self.quantifier_at))
-        facts, params = read.facts, read.params
-        key = (id(params), values, types, *readings)
+    def result(self, read: tuple[Any, ...], facts: Mapping[str, Any], params: Params) -> CriterionResult:
+        """This criterion's result, from its part of the ruleset's flat reading."""
+        key = self.key_of(read)
         found = self.memo.get(key)
         if found is not None:
             return found[1]
-        if NOT_KEYED in readings:
-            return self._traced(facts, params)
-        for quantifier, reading in zip(self.quantifiers, readings, strict=True):
-            quantifier.keep_reading(facts, reading)
+        if self.readings_at:
+            readings = [read[at] for at in self.readings_at]
+            if NOT_KEYED in readings:
+                return self._traced(facts, params)
+            for quantifier, reading in zip(self.quantifiers, readings, strict=True):
+                quantifier.keep_reading(facts, reading)
         result = self._traced(facts, params)
-        _remember(self.memo, key, (params, result))  # holds `params`: its id stays its own
+        self.memo.keep(key, (params, result))  # holds `params`: its id stays its own
         return result
 
     def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
@@ -183,48 +182,56 @@ def open_questions(results: Sequence[CriterionResult]) -> tuple[Question, ...]:
 
     For an unknown criterion: the missing facts and unknown items below it. For a gate
     criterion that is not met (e.g. an assessment not holistic): the items that failed.
+    Gates come first; a question asked by several criteria is asked once, naming them all.
     """
-    found: dict[tuple[str, str], list[str]] = {}
-    order: list[tuple[str, str, str | None]] = []
+    criteria: dict[_Ask, list[str]] = {}
+    for result in sorted(results, key=lambda r: r.role != "gate"):
+        for ask in _asks(result):
+            criteria.setdefault(ask, []).append(result.id)
+    return tuple(
+        Question(kind, key, tuple(dict.fromkeys(ids)), collection) for (kind, key, collection), ids in criteria.items()
+    )
 
-    def add(kind: str, key: str, collection: str | None, rule_id: str) -> None:
-        ident = (kind, key if collection is None else f"{collection}.{key}")
-        if ident not in found:
-            found[ident] = []
-            order.append((kind, key, collection))
-        if rule_id not in found[ident]:
-            found[ident].append(rule_id)
 
-    def walk(node: TraceNode, want: Truth, rule_id: str) -> None:
+_Ask = tuple[str, str, "str | None"]
+_ASKED = Memo()  # result id → (result, asks)
+
+
+def _asks(result: CriterionResult) -> tuple[_Ask, ...]:
+    """What one criterion result leaves to ask, in trace order: (kind, key, collection).
+
+    A function of the (frozen, shared) result, so it is memoised on its identity.
+    """
+    found = _ASKED.get(id(result))
+    if found is not None:
+        return found[1]
+    asks: dict[_Ask, None] = {}
+
+    def walk(node: TraceNode, want: Truth) -> None:
         if node.value is not want:
             return
         if node.items or node.op in ("every", "some") or node.op.startswith("count_"):
+            collection = node.fact.name if node.fact else None
             if node.fact is not None and node.fact.value is None:
-                add("fact", node.fact.name, None, rule_id)
+                asks[("fact", node.fact.name, None)] = None
             for item in node.items:
                 if item.value is want or item.value is Truth.UNKNOWN:
-                    add("item", item.key, node.fact.name if node.fact else None, rule_id)
+                    asks[("item", item.key, collection)] = None
             return
         if node.fact is not None:
             if node.fact.value is None:
-                add("fact", node.fact.name, None, rule_id)
+                asks[("fact", node.fact.name, None)] = None
             return
         child_want = want if node.op != "not" else _flip(want)
         for child in node.children:
-            walk(child, child_want, rule_id)
+            walk(child, child_want)
 
-    gates_first = sorted(results, key=lambda r: r.role != "gate")
-    for result in gates_first:
-        if result.role == "informative":
-            continue
+    if result.role != "informative":
         if result.status is Status.UNKNOWN:
-            walk(result.trace, Truth.UNKNOWN, result.id)
+            walk(result.trace, Truth.UNKNOWN)
         elif result.status is Status.NOT_MET and result.role == "gate":
-            walk(result.trace, Truth.FALSE, result.id)
-    return tuple(
-        Question(kind, key, tuple(found[(kind, key if coll is None else f"{coll}.{key}")]), coll)
-        for kind, key, coll in order
-    )
+            walk(result.trace, Truth.FALSE)
+    return _ASKED.keep(id(result), (result, tuple(asks)))[1]  # type: ignore[no-any-return]
 
 
 def _flip(want: Truth) -> Truth:

@@ -1,0 +1,66 @@
+"""The trace memo keeps what comes back and nothing else, within its bound."""
+
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ccm_rules import RulePack, decide
+from ccm_rules._memo import Memo
+
+from .conftest import RULES
+
+ON = datetime.date(2027, 1, 1)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers()), max_size=300), st.integers(1, 16))
+def test_a_memo_returns_only_what_was_kept_and_stays_bounded(steps: list[tuple[int, int]], size: int) -> None:
+    memo = Memo(size)
+    kept: dict[int, int] = {}
+    misses: dict[int, int] = {}
+    for key, value in steps:
+        found = memo.get(key)
+        if found is not None:
+            assert found == kept[key]
+            continue
+        misses[key] = misses.get(key, 0) + 1
+        assert memo.keep(key, value) == value
+        if key in memo._entries:
+            kept[key] = value
+            assert misses[key] >= 2  # never kept on its first miss
+        assert len(memo) <= size
+
+
+def test_a_key_is_kept_on_its_second_miss() -> None:
+    memo = Memo(4)
+    memo.keep(("a", 1), "first")
+    assert memo.get(("a", 1)) is None
+    memo.keep(("a", 1), "second")
+    assert memo.get(("a", 1)) == "second"
+    memo.clear()
+    assert memo.get(("a", 1)) is None and len(memo) == 0
+
+
+def test_records_seen_once_leave_the_memos_empty_and_repeated_ones_are_served_from_them() -> None:
+    """New records must not fill the memos (the garbage collector would scan every entry);
+    a record decided again is answered from them, the same frozen objects."""
+    ruleset = RulePack.load(RULES).ruleset("eligibility")
+    codes = ruleset.vocabularies["life_domains"].codes
+    records = [
+        {"domains": {code: ("unmet_need" if (i >> n) & 1 else "no_need") for n, code in enumerate(codes)}, "services_needed": i % 7}
+        for i in range(300)
+    ]
+    for facts in records:
+        decide(ruleset, facts, ON)
+    evaluator = ruleset.evaluator
+    assert evaluator is not None
+    assert len(evaluator.readings) == 0
+    assert len(evaluator.readers[0].memo) == 0  # E1 reads the domains: every reading new
+
+    repeated = {**records[1], "chronic_condition": True}  # not decided yet
+    first, second, third = (decide(ruleset, repeated, ON) for _ in range(3))
+    assert first == second == third
+    assert third.criteria is second.criteria  # the second miss kept it; the third is a look-up
+    assert first.criteria is not second.criteria
