@@ -165,7 +165,7 @@ class Comparison(Node):
         self.operand = operand
         self.param = param
         self.vtype = vtype
-        self._memo = Memo()
+        self._memo: Memo[tuple[Any, ...], tuple[TV, TraceNode, ParamUse | None]] = Memo()
 
     def _operand(self, params: Params) -> Any:
         return params[self.param].value if self.param is not None else self.operand

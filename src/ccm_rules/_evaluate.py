@@ -53,8 +53,8 @@ class _Evaluator:
         )
         # a `where` that reads facts (not just item fields) reads more than the key holds
         self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
-        self.readings = Memo()  # reading → (params, conclusion)
-        self.memo = Memo()  # criterion result ids → conclusion
+        self.readings: Memo[Any, tuple[Params, Concluded]] = Memo()  # the entry holds `params`
+        self.memo: Memo[tuple[int, ...], Concluded] = Memo()  # keyed on criterion results' ids
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
@@ -80,7 +80,7 @@ class _Evaluator:
         criteria = tuple(results)  # the entry holds them, so their ids stay theirs
         outcome = _outcome(criteria)
         questions = open_questions(criteria) if outcome is Outcome.UNDETERMINED else ()
-        return self.memo.keep(key, (criteria, outcome, questions))  # type: ignore[no-any-return]
+        return self.memo.keep(key, (criteria, outcome, questions))
 
 
 def _outcome(results: Sequence[CriterionResult]) -> Outcome:
@@ -125,7 +125,7 @@ class _Reader:
         self.quantifiers: list[Quantifier] = []
         _reads(criterion.node, names, self.quantifiers)
         self.names = tuple(dict.fromkeys(names))
-        self.memo = Memo()  # reading → (params, result)
+        self.memo: Memo[Any, tuple[Params, CriterionResult]] = Memo()  # the entry holds `params`
 
     def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
         """Where this criterion's part sits in the ruleset's flat reading (see `_Evaluator.evaluate`)."""
@@ -194,7 +194,7 @@ def open_questions(results: Sequence[CriterionResult]) -> tuple[Question, ...]:
 
 
 _Ask = tuple[str, str, "str | None"]
-_ASKED = Memo()  # result id → (result, asks)
+_ASKED: Memo[int, tuple[CriterionResult, tuple[_Ask, ...]]] = Memo()  # the entry holds the result
 
 
 def _asks(result: CriterionResult) -> tuple[_Ask, ...]:
@@ -231,7 +231,7 @@ def _asks(result: CriterionResult) -> tuple[_Ask, ...]:
             walk(result.trace, Truth.UNKNOWN)
         elif result.status is Status.NOT_MET and result.role == "gate":
             walk(result.trace, Truth.FALSE)
-    return _ASKED.keep(id(result), (result, tuple(asks)))[1]  # type: ignore[no-any-return]
+    return _ASKED.keep(id(result), (result, tuple(asks)))[1]
 
 
 def _flip(want: Truth) -> Truth:

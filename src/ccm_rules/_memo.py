@@ -10,13 +10,17 @@ first miss only notes its hash in a set of integers, which the collector does no
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 MEMO_SIZE = 2048
 """Most entries a memo keeps; it is emptied when full."""
 
 
-class Memo:
+class Memo(Generic[K, V]):
     """A dict memo with a doorkeeper: `get` looks up, `keep` stores a value on its key's second miss.
 
     Which keys are kept never changes a result, only how fast it comes: a value kept
@@ -27,11 +31,11 @@ class Memo:
 
     def __init__(self, size: int = MEMO_SIZE) -> None:
         self.size = size
-        self._entries: dict[Any, Any] = {}
+        self._entries: dict[K, V] = {}
         self._seen: set[int] = set()
-        self.get = self._entries.get
+        self.get: Callable[[K], V | None] = self._entries.get
 
-    def keep(self, key: Any, value: Any) -> Any:
+    def keep(self, key: K, value: V) -> V:
         """Store `value` under `key` if the key was missed before; return `value` either way."""
         digest = hash(key)
         seen = self._seen
