@@ -34,11 +34,10 @@ Concluded = tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]
 
 
 class _Evaluator:
-    """A ruleset's criteria readers and the conclusions drawn from their results.
+    """A ruleset's criteria readers and the conclusion drawn from their results.
 
     Like each criterion, the whole conclusion (criteria, outcome, questions) is a function
-    of what the ruleset reads, so it is memoised on that reading; and the outcome and
-    questions, on the identities of the (shared, frozen) criterion results.
+    of what the ruleset reads, so it is memoised on that reading.
     """
 
     def __init__(self, ruleset: Ruleset) -> None:
@@ -48,13 +47,13 @@ class _Evaluator:
         for reader in readers:
             reader.place(self.names, self.quantifiers)
         self.readers = tuple(readers)
+        self.gates_first = tuple(sorted(range(len(readers)), key=lambda i: readers[i].role != "gate"))
         self.collections = tuple(
             {q.collection: q.vocabulary.codes for q in self.quantifiers if q.vocabulary is not None}.items()
         )
         # a `where` that reads facts (not just item fields) reads more than the key holds
         self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
         self.readings: Memo[Any, tuple[Params, Concluded]] = Memo()  # the entry holds `params`
-        self.memo: Memo[tuple[int, ...], Concluded] = Memo()  # keyed on criterion results' ids
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
@@ -66,21 +65,18 @@ class _Evaluator:
             return found[1]
         # one flat reading: the parameters' identity, scalar values, their types, quantifier readings
         read = (id(params), *values, *types, *[q.reading(facts, params) for q in self.quantifiers])
-        concluded = self.conclude([reader.result(read, facts, params) for reader in self.readers])
+        criteria = tuple([reader.result(read, facts, params) for reader in self.readers])
+        outcome = _outcome(criteria)
+        questions = self.questions(read, criteria) if outcome is Outcome.UNDETERMINED else ()
+        concluded = (criteria, outcome, questions)
         if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
             self.readings.keep(key, (params, concluded))
         return concluded
 
-    def conclude(self, results: list[CriterionResult]) -> Concluded:
-        """The criteria as a tuple, the outcome, and the questions if undetermined."""
-        key = tuple(map(id, results))
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        criteria = tuple(results)  # the entry holds them, so their ids stay theirs
-        outcome = _outcome(criteria)
-        questions = open_questions(criteria) if outcome is Outcome.UNDETERMINED else ()
-        return self.memo.keep(key, (criteria, outcome, questions))
+    def questions(self, read: tuple[Any, ...], criteria: tuple[CriterionResult, ...]) -> tuple[Question, ...]:
+        """`open_questions(criteria)`, with each criterion's part memoised on its reading."""
+        readers = self.readers
+        return _merge([(criteria[i].id, readers[i].asks(read, criteria[i])) for i in self.gates_first])
 
 
 def _outcome(results: Sequence[CriterionResult]) -> Outcome:
@@ -126,6 +122,7 @@ class _Reader:
         _reads(criterion.node, names, self.quantifiers)
         self.names = tuple(dict.fromkeys(names))
         self.memo: Memo[Any, tuple[Params, CriterionResult]] = Memo()  # the entry holds `params`
+        self.asked: Memo[Any, tuple[_Ask, ...]] = Memo()  # keyed like `memo`; ids in keys are held there
 
     def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
         """Where this criterion's part sits in the ruleset's flat reading (see `_Evaluator.evaluate`)."""
@@ -151,6 +148,18 @@ class _Reader:
         result = self._traced(facts, params)
         self.memo.keep(key, (params, result))  # holds `params`: its id stays its own
         return result
+
+    def asks(self, read: tuple[Any, ...], result: CriterionResult) -> tuple[_Ask, ...]:
+        """What `result` (this criterion's result for `read`) leaves to ask; see `open_questions`."""
+        if result.status is Status.MET or self.role == "informative":
+            return ()
+        if any(read[at] is NOT_KEYED for at in self.readings_at):
+            return _asks(result)
+        key = self.key_of(read)
+        found = self.asked.get(key)
+        if found is not None:
+            return found
+        return self.asked.keep(key, _asks(result))
 
     def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
         criterion = self.criterion
@@ -184,54 +193,55 @@ def open_questions(results: Sequence[CriterionResult]) -> tuple[Question, ...]:
     criterion that is not met (e.g. an assessment not holistic): the items that failed.
     Gates come first; a question asked by several criteria is asked once, naming them all.
     """
+    return _merge([(result.id, _asks(result)) for result in sorted(results, key=lambda r: r.role != "gate")])
+
+
+_Ask = tuple[str, str, "str | None"]
+"""One thing to ask: (kind, key, collection)."""
+
+
+def _merge(asked: list[tuple[str, tuple[_Ask, ...]]]) -> tuple[Question, ...]:
+    """Questions in the order first asked, each naming every criterion that asks it."""
     criteria: dict[_Ask, list[str]] = {}
-    for result in sorted(results, key=lambda r: r.role != "gate"):
-        for ask in _asks(result):
-            criteria.setdefault(ask, []).append(result.id)
+    for rule_id, asks in asked:
+        for ask in asks:
+            criteria.setdefault(ask, []).append(rule_id)
     return tuple(
         Question(kind, key, tuple(dict.fromkeys(ids)), collection) for (kind, key, collection), ids in criteria.items()
     )
 
 
-_Ask = tuple[str, str, "str | None"]
-_ASKED: Memo[int, tuple[CriterionResult, tuple[_Ask, ...]]] = Memo()  # the entry holds the result
-
-
 def _asks(result: CriterionResult) -> tuple[_Ask, ...]:
-    """What one criterion result leaves to ask, in trace order: (kind, key, collection).
-
-    A function of the (frozen, shared) result, so it is memoised on its identity.
-    """
-    found = _ASKED.get(id(result))
-    if found is not None:
-        return found[1]
+    """What one criterion result leaves to ask, in trace order (no memo: see `_Reader.asks`)."""
     asks: dict[_Ask, None] = {}
-
-    def walk(node: TraceNode, want: Truth) -> None:
-        if node.value is not want:
-            return
-        if node.items or node.op in ("every", "some") or node.op.startswith("count_"):
-            collection = node.fact.name if node.fact else None
-            if node.fact is not None and node.fact.value is None:
-                asks[("fact", node.fact.name, None)] = None
-            for item in node.items:
-                if item.value is want or item.value is Truth.UNKNOWN:
-                    asks[("item", item.key, collection)] = None
-            return
-        if node.fact is not None:
-            if node.fact.value is None:
-                asks[("fact", node.fact.name, None)] = None
-            return
-        child_want = want if node.op != "not" else _flip(want)
-        for child in node.children:
-            walk(child, child_want)
-
     if result.role != "informative":
         if result.status is Status.UNKNOWN:
-            walk(result.trace, Truth.UNKNOWN)
+            _walk(result.trace, Truth.UNKNOWN, asks)
         elif result.status is Status.NOT_MET and result.role == "gate":
-            walk(result.trace, Truth.FALSE)
-    return _ASKED.keep(id(result), (result, tuple(asks)))[1]
+            _walk(result.trace, Truth.FALSE, asks)
+    return tuple(asks)
+
+
+def _walk(node: TraceNode, want: Truth, asks: dict[_Ask, None]) -> None:
+    """Collect into `asks` what below `node` made it `want` (a plain function: a nested
+    recursive one would be a reference cycle left to the garbage collector on every call)."""
+    if node.value is not want:
+        return
+    if node.items or node.op in ("every", "some") or node.op.startswith("count_"):
+        collection = node.fact.name if node.fact else None
+        if node.fact is not None and node.fact.value is None:
+            asks[("fact", node.fact.name, None)] = None
+        for item in node.items:
+            if item.value is want or item.value is Truth.UNKNOWN:
+                asks[("item", item.key, collection)] = None
+        return
+    if node.fact is not None:
+        if node.fact.value is None:
+            asks[("fact", node.fact.name, None)] = None
+        return
+    child_want = want if node.op != "not" else _flip(want)
+    for child in node.children:
+        _walk(child, child_want, asks)
 
 
 def _flip(want: Truth) -> Truth:
