@@ -418,11 +418,11 @@ def _fields_only(node: Node) -> bool:
 
 def _count_compare(op: str, sure: int, maybe: int, target: int) -> TV:
     """Compare a count known to lie in [sure, maybe] with a target, three-valued."""
-    fn = COMPARISONS[op]
-    outcomes = {fn(sure, target), fn(maybe, target)}
     if op in ("eq", "ne") and sure <= target <= maybe and sure != maybe:
-        outcomes = {True, False}
-    return outcomes.pop() if len(outcomes) == 1 else None
+        return None  # the count may or may not equal the target
+    fn = COMPARISONS[op]
+    low, high = fn(sure, target), fn(maybe, target)
+    return low if low == high else None
 
 
 def _comparison_possible(node: Comparison, operand: Any, want: bool) -> bool:

@@ -67,16 +67,18 @@ class _Evaluator:
         read = (id(params), *values, *types, *[q.reading(facts, params) for q in self.quantifiers])
         criteria = tuple([reader.result(read, facts, params) for reader in self.readers])
         outcome = _outcome(criteria)
-        questions = self.questions(read, criteria) if outcome is Outcome.UNDETERMINED else ()
+        questions = self.questions(read, criteria, params) if outcome is Outcome.UNDETERMINED else ()
         concluded = (criteria, outcome, questions)
         if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
             self.readings.keep(key, (params, concluded))
         return concluded
 
-    def questions(self, read: tuple[Any, ...], criteria: tuple[CriterionResult, ...]) -> tuple[Question, ...]:
+    def questions(
+        self, read: tuple[Any, ...], criteria: tuple[CriterionResult, ...], params: Params
+    ) -> tuple[Question, ...]:
         """`open_questions(criteria)`, with each criterion's part memoised on its reading."""
         readers = self.readers
-        return _merge([(criteria[i].id, readers[i].asks(read, criteria[i])) for i in self.gates_first])
+        return _merge([(criteria[i].id, readers[i].asks(read, criteria[i], params)) for i in self.gates_first])
 
 
 def _outcome(results: Sequence[CriterionResult]) -> Outcome:
@@ -122,7 +124,7 @@ class _Reader:
         _reads(criterion.node, names, self.quantifiers)
         self.names = tuple(dict.fromkeys(names))
         self.memo: Memo[Any, tuple[Params, CriterionResult]] = Memo()  # the entry holds `params`
-        self.asked: Memo[Any, tuple[_Ask, ...]] = Memo()  # keyed like `memo`; ids in keys are held there
+        self.asked: Memo[Any, tuple[Params, tuple[_Ask, ...]]] = Memo()  # keyed like `memo`, holds `params` too
 
     def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
         """Where this criterion's part sits in the ruleset's flat reading (see `_Evaluator.evaluate`)."""
@@ -149,7 +151,7 @@ class _Reader:
         self.memo.keep(key, (params, result))  # holds `params`: its id stays its own
         return result
 
-    def asks(self, read: tuple[Any, ...], result: CriterionResult) -> tuple[_Ask, ...]:
+    def asks(self, read: tuple[Any, ...], result: CriterionResult, params: Params) -> tuple[_Ask, ...]:
         """What `result` (this criterion's result for `read`) leaves to ask; see `open_questions`."""
         if result.status is Status.MET or self.role == "informative":
             return ()
@@ -158,8 +160,10 @@ class _Reader:
         key = self.key_of(read)
         found = self.asked.get(key)
         if found is not None:
-            return found
-        return self.asked.keep(key, _asks(result))
+            return found[1]
+        # the entry holds `params` (found in review: the result memo, which also holds it, is
+        # emptied on its own schedule, so a dead `params`'s id could come back for another date)
+        return self.asked.keep(key, (params, _asks(result)))[1]
 
     def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
         criterion = self.criterion
