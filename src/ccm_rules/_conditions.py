@@ -201,6 +201,10 @@ class _Columns:
     values: tuple[dict[str, TV], ...]
     results: tuple[dict[TV, ItemResult], ...]
     among_use: ParamUse | None
+    pick: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+    """From every code's status in vocabulary order (None if not given), the statuses in scope."""
+    defaulted: tuple[dict[str | None, TV], ...]
+    """`values`, with None (not given) read as the vocabulary's default status."""
 
 
 class Quantifier(Node):
@@ -293,7 +297,10 @@ class Quantifier(Node):
         codes = tuple(c for c in self.vocabulary.codes if among is None or c in among)
         values = tuple({s: table[(c, s)][0] for s in self.vocabulary.statuses} for c in codes)
         results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
-        entry = _Columns(codes, values, results, among_use)  # holds `among_use`, so its id stays its own
+        default = self.vocabulary.spec.default_status
+        defaulted = tuple({**by_status, None: by_status[default]} for by_status in values)
+        entry = _Columns(codes, values, results, among_use, _picker(self.vocabulary.codes, codes), defaulted)
+        # the entry holds `among_use`, so its id stays its own
         if len(self._codes) >= 64:  # a new parameter object per date: keep the memo bounded
             self._codes.clear()
         self._codes[id(among_use)] = entry
@@ -349,6 +356,23 @@ class Quantifier(Node):
         statuses = map(given.get, columns.codes, self._default)
         return (tuple(map(operator.getitem, columns.values, statuses)), id(param), id(among_use))
 
+    def reading_of(self, statuses: Any, params: Params) -> Any:
+        """`reading`, from the collection's statuses in vocabulary order as `decide()` keys them.
+
+        `statuses` is None when the collection is not given, `NOT_KEYED` when it is not a
+        checked mapping, else every code's status (None where not given).
+        """
+        if statuses is None or statuses is NOT_KEYED:
+            return statuses
+        among_param = self.among_param
+        among_use = params[among_param] if among_param is not None else None
+        columns = self._codes.get(id(among_use)) or self._columns(among_use)
+        if columns is None:
+            return NOT_KEYED
+        name = self.param or among_param
+        param = params[name] if name is not None else None
+        return (tuple(map(operator.getitem, columns.defaulted, columns.pick(statuses))), id(param), id(among_use))
+
     def keep_reading(self, facts: Facts, reading: Any) -> None:
         """Keep a reading for the `trace` that follows at once on the same facts (it is used once)."""
         if reading is not None:
@@ -403,6 +427,16 @@ class Quantifier(Node):
         targets = scope.param_values(self.param) if self.param is not None else [self.operand]
         fn = COMPARISONS[self.op]
         return any(fn(c, t) == want for t in targets for c in range(low, high + 1))
+
+
+def _picker(everything: tuple[str, ...], chosen: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A function taking, from values in the order of `everything`, those of `chosen` (a tuple)."""
+    if chosen == everything:
+        return lambda values: values
+    if len(chosen) == 1:
+        at = everything.index(chosen[0])
+        return lambda values: (values[at],)
+    return operator.itemgetter(*map(everything.index, chosen))
 
 
 def _fields_only(node: Node) -> bool:

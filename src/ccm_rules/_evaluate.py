@@ -53,18 +53,23 @@ class _Evaluator:
         )
         # a `where` that reads facts (not just item fields) reads more than the key holds
         self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
+        collections = [name for name, _ in self.collections]
+        self.statuses_at = tuple(
+            (q, collections.index(q.collection)) for q in self.quantifiers if q.collection in collections
+        )
         self.readings: Memo[Any, tuple[Params, Concluded]] = Memo()  # the entry holds `params`
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
         values = tuple(map(facts.get, self.names))
         types = tuple(map(type, values))
-        key = (id(params), values, types, *[_statuses(facts.get(name), codes) for name, codes in self.collections])
+        statuses = [_statuses(facts.get(name), codes) for name, codes in self.collections]
+        key = (id(params), values, types, *statuses)
         found = self.readings.get(key)
         if found is not None:
             return found[1]
         # one flat reading: the parameters' identity, scalar values, their types, quantifier readings
-        read = (id(params), *values, *types, *[q.reading(facts, params) for q in self.quantifiers])
+        read = (id(params), *values, *types, *self.read_quantifiers(facts, params, statuses))
         criteria = tuple([reader.result(read, facts, params) for reader in self.readers])
         outcome = _outcome(criteria)
         questions = self.questions(read, criteria, params) if outcome is Outcome.UNDETERMINED else ()
@@ -72,6 +77,12 @@ class _Evaluator:
         if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
             self.readings.keep(key, (params, concluded))
         return concluded
+
+    def read_quantifiers(self, facts: Mapping[str, Any], params: Params, statuses: list[Any]) -> list[Any]:
+        """Each quantifier's reading, from the statuses already taken for the key where it can."""
+        if not self.keyed:
+            return [q.reading(facts, params) for q in self.quantifiers]
+        return [q.reading_of(statuses[at], params) for q, at in self.statuses_at]
 
     def questions(
         self, read: tuple[Any, ...], criteria: tuple[CriterionResult, ...], params: Params
@@ -210,9 +221,21 @@ def _merge(asked: list[tuple[str, tuple[_Ask, ...]]]) -> tuple[Question, ...]:
     for rule_id, asks in asked:
         for ask in asks:
             criteria.setdefault(ask, []).append(rule_id)
-    return tuple(
-        Question(kind, key, tuple(dict.fromkeys(ids)), collection) for (kind, key, collection), ids in criteria.items()
-    )
+    return tuple([_question(ask, tuple(dict.fromkeys(ids))) for ask, ids in criteria.items()])
+
+
+_QUESTIONS: dict[tuple[_Ask, tuple[str, ...]], Question] = {}
+
+
+def _question(ask: _Ask, criteria: tuple[str, ...]) -> Question:
+    """The frozen `Question`, made once: a pack asks few distinct ones, and each costs a microsecond."""
+    found = _QUESTIONS.get((ask, criteria))
+    if found is None:
+        if len(_QUESTIONS) >= 4096:
+            _QUESTIONS.clear()
+        kind, key, collection = ask
+        found = _QUESTIONS[(ask, criteria)] = Question(kind, key, criteria, collection)
+    return found
 
 
 def _asks(result: CriterionResult) -> tuple[_Ask, ...]:
