@@ -99,6 +99,10 @@ class Node:
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         raise NotImplementedError
 
+    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        """`trace`, with each quantifier's reading already taken (`read[quantifier.read_at]`)."""
+        return self.trace(facts, params)
+
     def can_be(self, want: bool, scope: Scope) -> bool:
         """Whether some facts could make this node `want` (used to find dead rules)."""
         raise NotImplementedError
@@ -125,6 +129,16 @@ class Junction(Node):
         combined = self.combine(values)
         return combined, TraceNode(self.op, Truth.of(combined), children=tuple(nodes))
 
+    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        values: list[TV] = []
+        nodes: list[TraceNode] = []
+        for child in self.children:
+            value, node = child.trace_read(read, facts, params)
+            values.append(value)
+            nodes.append(node)
+        combined = self.combine(values)
+        return combined, TraceNode(self.op, Truth.of(combined), children=tuple(nodes))
+
     def can_be(self, want: bool, scope: Scope) -> bool:
         conjunctive = (self.op == "all") == want
         if not conjunctive:
@@ -145,6 +159,11 @@ class Negation(Node):
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value, node = self.child.trace(facts, params)
+        negated = k_not(value)
+        return negated, TraceNode("not", Truth.of(negated), children=(node,))
+
+    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        value, node = self.child.trace_read(read, facts, params)
         negated = k_not(value)
         return negated, TraceNode("not", Truth.of(negated), children=(node,))
 
@@ -235,7 +254,8 @@ class Quantifier(Node):
         self.vocabulary = vocabulary
         self._table: dict[tuple[str, str], tuple[TV, ItemResult]] | None = None
         self._codes: dict[int, _Columns] = {}
-        self._last: tuple[Mapping[str, str], Any] | None = None
+        self.read_at: int | None = None
+        """Where a ruleset's evaluator puts this quantifier's reading in its flat reading."""
         self._default = itertools.repeat(vocabulary.spec.default_status if vocabulary is not None else "")
         self.trace_op = kind if op is None else f"count_{op}"
         self._given = FactUse(collection, "given")
@@ -306,19 +326,8 @@ class Quantifier(Node):
         self._codes[id(among_use)] = entry
         return entry
 
-    def _fast_trace(self, statuses: Mapping[str, str], params: Params) -> tuple[TV, TraceNode] | None:
-        """Trace over a `{code: status}` mapping by table look-ups; None if no table applies.
-
-        Each item's value and trace item come from the table; a reading just taken of
-        these statuses (see `keep_reading`) is reused rather than read again.
-        """
-        last, self._last = self._last, None
-        if last is not None and last[0] is statuses:
-            reading = last[1]
-        else:
-            reading = self.reading({self.collection: statuses}, params)
-            if reading is NOT_KEYED:
-                return None
+    def _trace_reading(self, reading: Any, params: Params) -> tuple[TV, TraceNode]:
+        """Trace from a `reading` of a checked mapping, by table look-ups."""
         values = reading[0]
         among_use = params[self.among_param] if self.among_param is not None else None
         columns = self._codes.get(id(among_use)) or self._columns(among_use)
@@ -334,6 +343,12 @@ class Quantifier(Node):
             items=tuple(map(operator.getitem, columns.results, values)),
         )
         return value, node
+
+    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        reading = read[self.read_at] if self.read_at is not None else None
+        if reading is None or reading is NOT_KEYED:
+            return self.trace(facts, params)
+        return self._trace_reading(reading, params)
 
     def reading(self, facts: Facts, params: Params) -> Any:
         """All this quantifier's trace depends on: its item values and parameters.
@@ -373,11 +388,6 @@ class Quantifier(Node):
         param = params[name] if name is not None else None
         return (tuple(map(operator.getitem, columns.defaulted, columns.pick(statuses))), id(param), id(among_use))
 
-    def keep_reading(self, facts: Facts, reading: Any) -> None:
-        """Keep a reading for the `trace` that follows at once on the same facts (it is used once)."""
-        if reading is not None:
-            self._last = (facts[self.collection], reading)
-
     def _combine_values(self, values: tuple[TV, ...], params: Params) -> TV:
         """`_combine` for a tuple of item values, counted in C."""
         if self.kind == "every":
@@ -391,10 +401,10 @@ class Quantifier(Node):
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         given = facts.get(self.collection)
-        if type(given) is dict or isinstance(given, Mapping):
-            fast = self._fast_trace(given, params)
-            if fast is not None:
-                return fast
+        if type(given) is dict:  # a checked mapping: by table, if `where` reads only item fields
+            reading = self.reading(facts, params)
+            if reading is not NOT_KEYED:
+                return self._trace_reading(reading, params)
         items = self._items(facts, params)
         if items is None:
             value: TV = None

@@ -46,6 +46,8 @@ class _Evaluator:
         self.quantifiers = tuple({id(q): q for reader in readers for q in reader.quantifiers}.values())
         for reader in readers:
             reader.place(self.names, self.quantifiers)
+        for at, quantifier in enumerate(self.quantifiers):
+            quantifier.read_at = 1 + 2 * len(self.names) + at  # see the flat reading in `evaluate`
         self.readers = tuple(readers)
         self.gates_first = tuple(sorted(range(len(readers)), key=lambda i: readers[i].role != "gate"))
         self.collections = tuple(
@@ -152,13 +154,10 @@ class _Reader:
         found = self.memo.get(key)
         if found is not None:
             return found[1]
-        if self.readings_at:
-            readings = [read[at] for at in self.readings_at]
-            if NOT_KEYED in readings:
-                return self._traced(facts, params)
-            for quantifier, reading in zip(self.quantifiers, readings, strict=True):
-                quantifier.keep_reading(facts, reading)
-        result = self._traced(facts, params)
+        if any(read[at] is NOT_KEYED for at in self.readings_at):
+            return self._traced(facts, params)
+        value, trace = self.criterion.node.trace_read(read, facts, params)
+        result = CriterionResult(self.criterion.id, Status.of(value), self.role, trace)
         self.memo.keep(key, (params, result))  # holds `params`: its id stays its own
         return result
 
