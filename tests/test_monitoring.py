@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ccm_rules import InputFileError, RulePack
 from ccm_rules._cadence import next_meeting, phase_on
-from ccm_rules._monitoring import Monitoring, PythonMonitor, alert_message, read_events
+from ccm_rules._monitoring import EventReader, Monitoring, PythonMonitor, alert_message, read_events
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES
@@ -162,3 +162,35 @@ def test_a_bad_line_after_alerts_lists_every_problem_and_no_alerts(engine: str, 
     out, err = capsys.readouterr()
     assert out == ""  # no alerts from a log that is not valid
     assert f"log.jsonl:{len(good) + 1}" in err and f"log.jsonl:{len(good) + 2}" in err and f"log.jsonl:{len(good) + 3}" in err
+
+
+json_value = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 40) | st.sampled_from(["2027-01-04", "2027-02-30", "2027-W01-1", "C1", "icm", "", " "]),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    max_leaves=4,
+)
+event_line = st.fixed_dictionaries(
+    {"event": st.sampled_from(["opened", "review_held", "goal_due", "closed", "caseload", "tick", "nope", 3])},
+    optional=dict.fromkeys(("on", "case", "model", "goal", "due", "reason", "worker", "clients", "achieved", "x"), json_value),
+).map(json.dumps)
+any_line = event_line | st.text(max_size=12) | st.sampled_from(["", "\n", "  \t\n", "[]", "null", "{"])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(any_line, max_size=8))
+def test_the_reader_reads_or_reports_every_line_and_never_raises(monitoring: Monitoring, lines: list[str]) -> None:
+    """The event parser as a specification: each line is an event, blank, or reported with its
+    line number; a reported line yields no event; blank lines are never reported."""
+    reader = EventReader(monitoring, "log.jsonl")
+    for number, text in enumerate(lines, start=1):
+        before = len(reader.problems)
+        event = reader.read(text, number)
+        reported = reader.problems[before:]
+        assert all(p.line == number and p.file == "log.jsonl" for p in reported)
+        if not text.strip():
+            assert event is None and not reported
+        elif event is None:
+            assert reported
+        else:
+            assert not reported and event.line == number and event.kind == json.loads(text)["event"]
+            assert event.on == datetime.date.fromisoformat(json.loads(text)["on"])  # 3.11 also reads 2027-W01-1

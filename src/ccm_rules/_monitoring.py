@@ -13,6 +13,7 @@ Time is an event: time-based alerts (review overdue, goal past due) are checked 
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -172,6 +173,9 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (requi
     "caseload": (frozenset({"worker", "model", "clients"}), frozenset()),
     "tick": (frozenset(), frozenset()),
 }
+_KEYS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {  # kind → (keys allowed, keys needed in order)
+    kind: (required | optional | {"event", "on"}, ("on", *sorted(required))) for kind, (required, optional) in _FIELDS.items()
+}
 
 
 
@@ -230,10 +234,10 @@ class EventReader:
 
     def read(self, text: str, line: int) -> Event | None:
         """The event on this line, or None (blank line, or a problem was recorded)."""
-        if not text.strip():
+        if not text or text.isspace():
             return None
         try:
-            raw = json.loads(text)
+            raw = _decode(text)
         except json.JSONDecodeError as err:
             self._bad(line, "$", f"not valid JSON: {err.msg} (column {err.colno})")
             return None
@@ -247,12 +251,14 @@ class EventReader:
             return None
         required, optional = fields
         kind = cast("EventKind", kind)
+        allowed, needed = _KEYS[kind]
         before = len(self.problems)
-        for key in raw:
-            if key not in required and key not in optional and key not in ("event", "on"):
-                allowed = ", ".join(["event", "on", *sorted(required | optional)])
-                self._bad(line, f"$.{key}", f"unknown key {key!r} for event {kind!r}; allowed keys: {allowed}")
-        for key in ("on", *sorted(required)):
+        if not allowed.issuperset(raw):
+            for key in raw:
+                if key not in allowed:
+                    names = ", ".join(["event", "on", *sorted(required | optional)])
+                    self._bad(line, f"$.{key}", f"unknown key {key!r} for event {kind!r}; allowed keys: {names}")
+        for key in needed:
             if raw.get(key) is None:
                 self._bad(line, f"$.{key}", f"event {kind!r} needs {key!r}")
         if len(self.problems) > before:
@@ -333,13 +339,22 @@ class EventReader:
         return False
 
 
+_decode = json.JSONDecoder().decode  # `json.loads` without its per-call argument handling
+
+
 def _date(value: Any) -> datetime.date | None:
     if isinstance(value, str) and len(value) == 10:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
+        return _iso_date(value)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(text: str) -> datetime.date | None:
+    """A YYYY-MM-DD date, or None; a log repeats each day's date many times, so it is cached."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _show(value: Any) -> str:
