@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import random
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -193,3 +196,37 @@ def test_core_imports_without_polars() -> None:
     code = "import sys, ccm_rules; ccm_rules.assess_eligibility({}); print(sorted(m for m in sys.modules if m.startswith(('polars', 'pyarrow', 'ccm_rules._columnar'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> None:
+    """`count … in: [...]` is decided only when every possible count agrees, in both engines
+    (found in review: the core looked at the ends of the range, the columnar path had no `in`)."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    path = root / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "          gte: {param: min_domains_with_need}" in text
+    path.write_text(text.replace("          gte: {param: min_domains_with_need}", "          in: [2, 3, 5]"), encoding="utf-8")
+    pack = RulePack.load(root)
+    screener = Screener(pack, ("eligibility",), ON)
+    ruleset = screener.rulesets[0]
+    columns = registry_columns(screener.rulesets)
+    rnd = random.Random(5)
+    domains = [name for name, column in columns.items() if column.code is not None]
+    rows = []
+    for _ in range(400):  # 0–6 domains with a need, 0–2 unknown (not assessed or missing), the rest none
+        picked = rnd.sample(domains, 8)
+        need, unknown = rnd.randrange(0, 7), rnd.choice([0, 0, 1, 2])
+        row: dict[str, Any] = dict.fromkeys(columns, None) | dict.fromkeys(domains, "no_need") | {"services_needed": 4}
+        row |= {name: rnd.choice(["met_need", "unmet_need"]) for name in picked[:need]}
+        row |= {name: rnd.choice([None, "not_assessed"]) for name in picked[need:need + unknown]}
+        rows.append(row)
+    schema = {name: DTYPES[c.spec.type] for name, c in columns.items()}
+    out = screener.screen(pl.DataFrame(rows, schema=schema))
+    seen = set()
+    for row, got in zip(rows, out.iter_rows(named=True), strict=True):
+        decision = decide(ruleset, row_facts(row, ruleset), ON)
+        assert got["eligibility_outcome"] == decision.outcome.value
+        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
+        seen.add(decision.criterion("E1").status.value)
+    assert seen == {"met", "not_met", "unknown"}

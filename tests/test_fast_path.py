@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, decide, open_questions
-from ccm_rules._conditions import Node
+from ccm_rules._conditions import COMPARISONS, Node, _count_compare
 from ccm_rules._decision import CriterionResult, Outcome, Status
 from ccm_rules._facts import FastFacts, validate_facts
 from ccm_rules._pack import Ruleset
@@ -159,8 +159,9 @@ def test_memoised_decisions_equal_the_plain_path(ruleset_id: str, data: st.DataO
         assert decision.questions == questions
 
 
-def test_a_reading_is_not_reused_for_a_changed_mapping() -> None:
-    """A kept quantifier reading is dropped at once, so a mapping changed later is read anew."""
+def test_a_changed_mapping_is_read_anew() -> None:
+    """A quantifier traced outside `decide()` reads its mapping when it is traced, so a mapping
+    changed since is read anew (no reading is kept on the node)."""
     ruleset = PACK.ruleset("eligibility")
     domains = dict.fromkeys(VOCAB.codes, "unmet_need")
     facts = {"domains": domains, "services_needed": 5}
@@ -234,3 +235,38 @@ def test_equal_values_of_other_types_get_their_own_trace() -> None:
         assert f"FactUse(name='expected_duration_months', value={value!r})" in repr(decision.criterion("E3").trace)
         assert ruleset.evaluator is not None
         ruleset.evaluator.readings.clear()  # so the next decision reaches the criteria's memos
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    op=st.sampled_from(sorted(COMPARISONS)),
+    sure=st.integers(0, 6),
+    unknown=st.integers(0, 6),
+    number=st.integers(-1, 13),
+    numbers=st.lists(st.integers(-1, 13), max_size=4).map(tuple),
+)
+def test_a_count_is_decided_only_when_every_possible_count_agrees(
+    op: str, sure: int, unknown: int, number: int, numbers: tuple[int, ...]
+) -> None:
+    """The rule reference's semantics of `count`, for every comparison (found in review: `in`
+    looked only at the ends of the range, so a count of 0 or 2 'in [0, 2]' was met with 1 possible)."""
+    target = numbers if op in ("in", "not_in") else number
+    answers = {COMPARISONS[op](count, target) for count in range(sure, sure + unknown + 1)}
+    expected = answers.pop() if len(answers) == 1 else None
+    assert _count_compare(op, sure, sure + unknown, target) is expected
+
+
+def test_an_empty_among_reads_no_items(tmp_path: Path) -> None:
+    """`among: []` leaves no items: every is true, as on the plain path (found in review: the
+    reading's picker was built with no index and raised)."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    path = root / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8").replace("among: {param: holistic_domains}", "among: []")
+    path.write_text(text, encoding="utf-8")
+    ruleset = RulePack.load(root).ruleset("eligibility")
+    facts = {"domains": dict.fromkeys(VOCAB.codes[:3], "unmet_need"), "services_needed": 4}
+    for _ in range(3):
+        decision = decide(ruleset, facts, ON)
+        assert decision.criterion("E2").status is Status.MET
+        assert decision.criteria == plain_results(ruleset, facts)

@@ -194,3 +194,25 @@ def test_the_reader_reads_or_reports_every_line_and_never_raises(monitoring: Mon
         else:
             assert not reported and event.line == number and event.kind == json.loads(text)["event"]
             assert event.on == datetime.date.fromisoformat(json.loads(text)["on"])  # 3.11 also reads 2027-W01-1
+
+
+def test_unhashable_codes_and_a_stray_byte_order_mark_are_reported(monitoring: Monitoring) -> None:
+    """Found in review: a list as model or reason raised TypeError; a BOM inside a log was
+    reported as 'Expecting value' instead of naming the mark."""
+    lines = [
+        ev(event="opened", on="2027-01-04", case="C1", model=["icm"]),
+        ev(event="opened", on="2027-01-04", case="C2", model="icm"),
+        ev(event="closed", on="2027-01-05", case="C2", reason={"why": "x"}),
+        "\ufeff" + ev(event="tick", on="2027-01-06"),
+    ]
+    with pytest.raises(InputFileError) as info:
+        read_events(lines, monitoring, "log.jsonl")
+    assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.model"), (3, "$.reason"), (4, "$")]
+    assert "Unexpected UTF-8 BOM" in str(info.value)
+
+
+def test_cli_reads_a_log_that_starts_with_a_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "events.jsonl"
+    log.write_text(ev(event="opened", on="2027-01-04", case="C1", model="icm") + "\n" + ev(event="tick", on="2027-01-05") + "\n", encoding="utf-8-sig")
+    assert main(["monitor", str(log), "--engine", "python"]) == 0
+    assert "Traceback" not in capsys.readouterr().err

@@ -665,13 +665,22 @@ def _among(status: pl.Expr, codes: list[str]) -> pl.Expr:
     return status == codes[0] if len(codes) == 1 else status.is_in(codes)
 
 
-def _count_compare(op: str, sure: list[pl.Expr], maybe: list[pl.Expr], target: int) -> pl.Expr:
+def _count_compare(op: str, sure: list[pl.Expr], maybe: list[pl.Expr], target: Any) -> pl.Expr:
     """`_conditions._count_compare`, vectorised: the count lies in [sure, maybe], the numbers
     of items whose test is true (`sure`) and true or unknown (`maybe`), one flag per item."""
     import polars as pl
 
     low_count = _sum([_flag(t, 1, pl.Int32) for t in sure], pl.Int32)
     high_count = _sum([_flag(t, 1, pl.Int32) for t in maybe], pl.Int32)
+    if op in ("in", "not_in"):  # not monotone: decided only if every count in the range agrees
+        counts = range(len(maybe) + 1)
+        possible = {count: (low_count <= count) & (pl.lit(count) <= high_count) for count in counts}
+        inside = [possible[count] for count in counts if count in target]
+        outside = [possible[count] for count in counts if count not in target]
+        any_inside = pl.any_horizontal(inside) if inside else pl.lit(False)
+        any_outside = pl.any_horizontal(outside) if outside else pl.lit(False)
+        member = pl.when(~any_outside).then(True).when(~any_inside).then(False)
+        return member if op == "in" else member.not_()
     method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[op]
     low: pl.Expr = getattr(low_count, method)(target)
     high: pl.Expr = getattr(high_count, method)(target)

@@ -443,6 +443,8 @@ def _picker(everything: tuple[str, ...], chosen: tuple[str, ...]) -> Callable[[t
     """A function taking, from values in the order of `everything`, those of `chosen` (a tuple)."""
     if chosen == everything:
         return lambda values: values
+    if not chosen:  # an empty `among` (found in review: itemgetter() takes at least one index)
+        return lambda values: ()
     if len(chosen) == 1:
         at = everything.index(chosen[0])
         return lambda values: (values[at],)
@@ -460,11 +462,15 @@ def _fields_only(node: Node) -> bool:
     return False
 
 
-def _count_compare(op: str, sure: int, maybe: int, target: int) -> TV:
-    """Compare a count known to lie in [sure, maybe] with a target, three-valued."""
+def _count_compare(op: str, sure: int, maybe: int, target: Any) -> TV:
+    """Compare a count known to lie in [sure, maybe] with a target, three-valued: decided
+    only when every count in the range gives the same answer."""
+    fn = COMPARISONS[op]
+    if op in MEMBERSHIP:  # not monotone: look at every count in the range (found in review)
+        answers = {fn(count, target) for count in range(sure, maybe + 1)}
+        return answers.pop() if len(answers) == 1 else None
     if op in ("eq", "ne") and sure <= target <= maybe and sure != maybe:
         return None  # the count may or may not equal the target
-    fn = COMPARISONS[op]
     low, high = fn(sure, target), fn(maybe, target)
     return low if low == high else None
 

@@ -47,7 +47,10 @@ class _Evaluator:
         for reader in readers:
             reader.place(self.names, self.quantifiers)
         for at, quantifier in enumerate(self.quantifiers):
-            quantifier.read_at = 1 + 2 * len(self.names) + at  # see the flat reading in `evaluate`
+            read_at = 1 + 2 * len(self.names) + at  # see the flat reading in `evaluate`
+            if quantifier.read_at not in (None, read_at):  # a node is compiled for one ruleset
+                raise RuntimeError(f"condition node shared between rulesets ({quantifier.collection})")
+            quantifier.read_at = read_at
         self.readers = tuple(readers)
         self.gates_first = tuple(sorted(range(len(readers)), key=lambda i: readers[i].role != "gate"))
         self.collections = tuple(

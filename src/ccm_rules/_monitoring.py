@@ -236,6 +236,9 @@ class EventReader:
         """The event on this line, or None (blank line, or a problem was recorded)."""
         if not text or text.isspace():
             return None
+        if text.startswith("\ufeff"):  # `json.loads` says so; the bare decoder would say "Expecting value"
+            self._bad(line, "$", "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) (column 1)")
+            return None
         try:
             raw = _decode(text)
         except json.JSONDecodeError as err:
@@ -292,11 +295,11 @@ class EventReader:
                     ok = self._bad(line, f"$.{key}", f"expected a non-empty pseudonymous code, got {_show(value)}")
                 out[key] = value
             elif key == "model":
-                if value not in self.monitoring.models:
+                if not isinstance(value, str) or value not in self.monitoring.models:
                     ok = self._bad(line, "$.model", f"unknown model {_show(value)}; models: {', '.join(self.monitoring.models)}")
                 out[key] = value
             elif key == "reason":
-                if value is not None and value not in self.monitoring.reasons:
+                if value is not None and (not isinstance(value, str) or value not in self.monitoring.reasons):
                     known = ", ".join(self.monitoring.reasons)
                     ok = self._bad(line, "$.reason", f"unknown closure reason {_show(value)}; reasons: {known}")
                 out[key] = value

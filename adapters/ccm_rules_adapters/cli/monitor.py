@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 def _lines(path: Path) -> Iterator[str]:
     """The log's lines as they are read (memory stays flat however long the log)."""
     try:
-        with path.open(encoding="utf-8") as log:
+        with path.open(encoding="utf-8-sig") as log:  # a byte-order mark (as some Windows tools write) is not a line's text
             yield from log
     except (OSError, UnicodeDecodeError) as err:
         raise InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
