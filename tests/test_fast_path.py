@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, decide, open_questions
@@ -91,10 +91,10 @@ def forget(node: Node) -> None:
             forget(getattr(node, attr))
 
 
-def plain_results(ruleset: Ruleset, facts: dict[str, Any]) -> tuple[CriterionResult, ...]:
+def plain_results(ruleset: Ruleset, facts: dict[str, Any], on: datetime.date = ON) -> tuple[CriterionResult, ...]:
     """Every criterion traced over items, without tables or memos."""
     _, items = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=True)
-    params = ruleset.params_at(ON)
+    params = ruleset.params_at(on)
     results = []
     for criterion in ruleset.criteria:
         forget(criterion.node)
@@ -270,3 +270,72 @@ def test_an_empty_among_reads_no_items(tmp_path: Path) -> None:
         decision = decide(ruleset, facts, ON)
         assert decision.criterion("E2").status is Status.MET
         assert decision.criteria == plain_results(ruleset, facts)
+
+
+VARIED_CONDITIONS = [  # quantifiers the shipped pack does not have, as extra criteria beside E2
+    "      count: domains\n      among: [housing, work]\n      where: {field: need, eq: true}\n      gte: 1\n",
+    "      some: domains\n      among: [leisure]\n      where: {field: status, eq: unmet_need}\n",
+    "      every: domains\n      among: {param: holistic_domains}\n      where: {not: {field: need, eq: false}}\n",
+    "      count: domains\n      among: {param: holistic_domains}\n      where: {field: assessed, eq: false}\n      lte: {param: min_domains_with_need}\n",
+    "      all:\n        - some: domains\n          where: {any: [{field: need, eq: true}, {field: group, eq: health}]}\n"
+    "        - not: {every: domains, among: [work, leisure, housing], where: {field: status, in: [no_need, met_need]}}\n",
+    "      count: domains\n      where: {field: need, eq: true}\n      in: [1, 3]\n",
+]
+VARIED_DATES = [datetime.date(2027, 1, 1), datetime.date(2027, 8, 1), datetime.date(2028, 3, 1)]
+
+
+@pytest.fixture(scope="module", params=["not_assessed", "no_need"])
+def varied(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
+    """The eligibility ruleset with more quantifiers: literal, single-code and dated `among`
+    (holistic_domains changes twice), negated and nested `where`s, `count … in`, and another
+    default status (contributed by the second review, which checked `reading_of` with it)."""
+    root = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(RULES, root)
+    vocabulary = root / "vocabulary" / "life_domains.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "default_status: not_assessed", f"default_status: {request.param}"), encoding="utf-8")
+    path = root / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    dated = "        from: 2019-01-01\n        source: {ref: project policy, rationale: \"The seed names work"
+    assert text.count(dated) == 1
+    text = text.replace(dated, "        from: 2019-01-01\n        until: 2027-06-30\n" + dated.split("\n", 1)[1])
+    values = "      - value: [physical_health, mental_health, housing, daily_living, finances, work, social_relationships, leisure]\n"
+    later = ("      - value: [housing, work]\n        from: 2027-07-01\n        until: 2027-12-31\n        source: {ref: t, rationale: t}\n"
+             "      - value: [leisure]\n        from: 2028-01-01\n        source: {ref: t, rationale: t}\n")
+    end_of_values = text.index("\n", text.index("rationale:", text.index(values))) + 1
+    text = text[:end_of_values] + later + text[end_of_values:]
+    start, end = text.index("  - id: E2\n"), text.index("  - id: E3\n")
+    block = text[start:end]
+    condition = "      every: domains\n      among: {param: holistic_domains}\n      where: {field: assessed, eq: true}\n"
+    roles = ["required", "gate", "informative"]
+    extra = "".join(
+        block.replace("  - id: E2\n", f"  - id: X{k}\n").replace("    role: gate\n", f"    role: {roles[k % 3]}\n")
+        .replace(condition, varied).replace("{holistic_domains}", "x")
+        for k, varied in enumerate(VARIED_CONDITIONS)
+    )
+    path.write_text(text[:end] + extra + text[end:], encoding="utf-8")
+    ruleset = RulePack.load(root).ruleset("eligibility")
+    assert [v.value for v in ruleset.parameters["holistic_domains"].spec.values][1:] == [["housing", "work"], ["leisure"]]
+    return ruleset
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    domains=st.none() | st.dictionaries(st.sampled_from(VOCAB.codes), st.sampled_from(VOCAB.statuses)),
+    services=st.none() | st.integers(0, 6),
+    chronic=st.none() | st.booleans(),
+    on=st.sampled_from(VARIED_DATES),
+)
+def test_varied_quantifiers_equal_the_plain_path(
+    varied: Ruleset, domains: dict[str, str] | None, services: int | None, chronic: bool | None, on: datetime.date
+) -> None:
+    facts = {k: v for k, v in {"domains": domains, "services_needed": services, "chronic_condition": chronic}.items() if v is not None}
+    expected = plain_results(varied, facts, on)
+    outcome = plain_outcome(expected)
+    questions = open_questions(expected) if outcome is Outcome.UNDETERMINED else ()
+    for time in range(4):
+        if time == 3 and varied.evaluator is not None:
+            varied.evaluator.readings.clear()
+        decision = decide(varied, facts, on)
+        assert repr(decision.criteria) == repr(expected)
+        assert decision.outcome is outcome and decision.questions == questions
