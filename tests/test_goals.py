@@ -223,3 +223,11 @@ def test_a_deadline_past_the_calendar_is_refused_at_its_line(lines: str, tmp_pat
     assert main(["goal", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "$.goal.due_duration.value" in err and "runs past the last date" in err and f"g.yaml:{lines.count(chr(10)) + 1}" in err
+
+
+@pytest.mark.parametrize("text", ["Client will apply by March.", "Client will apply within 3 weeks."])
+def test_a_deadline_past_the_calendars_end_is_not_a_traceback(text: str, pack: RulePack) -> None:
+    """Found in review: 'by March' from 9999-06-01 (year 10000) and '3 weeks' from 9999-12-25 raised."""
+    for start in (datetime.date(9999, 6, 1), datetime.date(9999, 12, 25)):
+        result = assess_goal(Goal(description=text), as_of=start, pack=pack)
+        assert result.decision.outcome.value in ("eligible", "not_eligible", "undetermined")

@@ -193,7 +193,7 @@ def test_the_reader_reads_or_reports_every_line_and_never_raises(monitoring: Mon
             assert reported
         else:
             assert not reported and event.line == number and event.kind == json.loads(text)["event"]
-            assert event.on == datetime.date.fromisoformat(json.loads(text)["on"])  # 3.11 also reads 2027-W01-1
+            assert event.on.isoformat() == json.loads(text)["on"]  # only YYYY-MM-DD (3.11 would also read 2027-W01-1)
 
 
 def test_unhashable_codes_and_a_stray_byte_order_mark_are_reported(monitoring: Monitoring) -> None:
@@ -216,3 +216,12 @@ def test_cli_reads_a_log_that_starts_with_a_byte_order_mark(tmp_path: Path, caps
     log.write_text(ev(event="opened", on="2027-01-04", case="C1", model="icm") + "\n" + ev(event="tick", on="2027-01-05") + "\n", encoding="utf-8-sig")
     assert main(["monitor", str(log), "--engine", "python"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_event_dates_are_strict_and_end_a_year_before_the_calendar(monitoring: Monitoring) -> None:
+    """Found in review: 2027-W01-1 was read as 2027-01-04, and an event in 9999 gave a traceback."""
+    lines = [ev(event="tick", on="2027-W01-1"), ev(event="tick", on="20270104xx"), ev(event="tick", on="9999-12-25")]
+    with pytest.raises(InputFileError) as info:
+        read_events(lines, monitoring, "log.jsonl")
+    assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.on"), (2, "$.on"), (3, "$.on")]
+    assert "too late" in info.value.problems[2].message

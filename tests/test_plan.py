@@ -112,3 +112,35 @@ def test_cli_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["review", "--start", "2027-01-04", "--last", "2026-01-01"]) == 2
     assert "last review" in capsys.readouterr().err
     assert main(["plan", str(tmp_path / "missing.yaml")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        ("plan:\n  goals: Apply\n", "$.plan.goals", "expected a list, got str 'Apply'"),  # was five one-letter goals
+        ("plan:\n  people: abc\n", "$.plan.people", "expected a list"),
+        ("case: {a: 1}\nplan:\n  goals: [x]\n", "$.case", "'case' must be a pseudonymous case code"),  # was a traceback
+        ("lang: 5\nplan:\n  goals: [x]\n", "$.lang", "'lang' must be a language code"),
+    ],
+)
+def test_wrongly_shaped_plan_fields_are_named(tmp_path: Path, text: str, path: str, message: str) -> None:
+    """Found in review: cattrs read a string as a list of its letters; `case` was not checked."""
+    bad = tmp_path / "p.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        read_document(bad, "plan", Plan)
+    [problem] = err.value.problems
+    assert problem.path == path and message in problem.message and problem.line is not None
+
+
+def test_review_dates_at_the_calendars_end_are_named_not_a_traceback(tmp_path: Path, pack: RulePack, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "p.yaml"
+    plan.write_text("plan:\n  start_date: 9999-12-20\n  goals: ['Client will apply for housing benefit by 31 December 9999.']\n", encoding="utf-8")
+    with pytest.raises(FactsError) as err:
+        assess_plan_document(read_document(plan, "plan", Plan), pack=pack)
+    [problem] = err.value.problems
+    assert problem.path == "$.plan.start_date" and problem.line == 2 and "after 9999-12-31" in problem.message
+    assert main(["review", "--start", "9999-12-25", "--on", "9999-12-26"]) == 2
+    assert "after 9999-12-31" in capsys.readouterr().err
+    assert main(["review", "--start", "9999-09-25", "--on", "9999-09-26", "--upcoming", "20", "--format", "json"]) == 0
+    assert "9999-12-18" in capsys.readouterr().out  # the upcoming dates stop at the calendar's end

@@ -56,10 +56,13 @@ def next_meeting_in_phase(start: datetime.date, last_held: datetime.date | None,
     since = last_held or start
     if since < start:
         raise ValueError(f"last meeting {since} is before the start of the cooperation {start}")
-    phase = phase_on(start, since, params)
-    if phase == "initial":
-        return since + datetime.timedelta(days=params["meeting_interval_initial_days"]), phase
-    return add_months(since, params[f"meeting_interval_{phase}_months"]), phase
+    try:
+        phase = phase_on(start, since, params)
+        if phase == "initial":
+            return since + datetime.timedelta(days=params["meeting_interval_initial_days"]), phase
+        return add_months(since, params[f"meeting_interval_{phase}_months"]), phase
+    except (OverflowError, ValueError) as err:  # found in review: a traceback for dates in 9999
+        raise ValueError(f"the next meeting after {since} would fall after {datetime.date.max}") from err
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -74,7 +77,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def meeting_dates(start: datetime.date, count: int, params: Mapping[str, Any]) -> tuple[datetime.date, ...]:
-    """The next `count` meeting dates after `start`, if every meeting is held when due.
+    """The next `count` meeting dates after `start`, if every meeting is held when due
+    (fewer if the calendar ends first, on 9999-12-31).
 
     >>> p = {"meeting_interval_initial_days": 14, "meeting_initial_phase_days": 84,
     ...      "meeting_interval_middle_months": 1, "meeting_middle_phase_until_months": 12,
@@ -85,7 +89,10 @@ def meeting_dates(start: datetime.date, count: int, params: Mapping[str, Any]) -
     dates: list[datetime.date] = []
     last: datetime.date | None = None
     for _ in range(count):
-        last = next_meeting(start, last, params)
+        try:
+            last = next_meeting(start, last, params)
+        except ValueError:  # past the calendar's end
+            break
         dates.append(last)
     return tuple(dates)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.cols import is_mutable_sequence, list_structure_factory
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -56,10 +57,25 @@ def _structure_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
     return cls(value)
 
 
+def _lists_only(kind: Any, conv: cattrs.BaseConverter) -> Any:
+    """A list hook that refuses a string or a mapping: cattrs would read the string "Apply"
+    as five one-letter items (found in review: `goals: "Apply"` became five goals)."""
+    inner = list_structure_factory(kind, conv)
+
+    def structure(value: Any, type_: Any) -> Any:
+        if isinstance(value, (str, bytes, dict)):
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            raise ValueError(f"expected a list, got {type(value).__name__} {shown}")
+        return inner(value, type_)
+
+    return structure
+
+
 def make_spec_converter() -> cattrs.Converter:
     """A converter for rule files: unknown keys refused, scalars not coerced."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_structure_hook_factory(is_mutable_sequence, _lists_only)
     for kind in (str, int, float, bool):
         conv.register_structure_hook(kind, _strict_scalar(kind))
     for cls, renames in RENAMES.items():
@@ -79,6 +95,7 @@ def make_converter() -> cattrs.Converter:
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_structure_hook_factory(is_mutable_sequence, _lists_only)
     for kind in (str, int, float, bool):
         conv.register_structure_hook(kind, _strict_scalar(kind, whole_floats=True))
     conv.register_structure_hook(enum.StrEnum, _structure_enum)  # before `str` in a StrEnum's MRO

@@ -244,9 +244,21 @@ def read_goal_file(path: Path | str) -> GoalFile:
     as_of = data.get("as_of")
     if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
         problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", str(path), located.line(("as_of",))))
+    problems += file_code_problems(data, located, str(path))
     if problems or goal is None:
         raise InputFileError("the goal file is not valid", problems)
     return GoalFile(goal, str(path), data.get("case"), as_of, data.get("expect"), located)
+
+
+def file_code_problems(data: dict[str, Any], located: Located, file: str) -> list[Problem]:
+    """A file's `case` must be a pseudonymous code and its `lang` a language code, both text
+    (found in review: `case: {a: 1}` reached the output, and a traceback in the text report)."""
+    problems = []
+    for name, what in (("case", "a pseudonymous case code"), ("lang", "a language code such as en")):
+        value = data.get(name)
+        if name in data and (not isinstance(value, str) or not value.strip()):
+            problems.append(Problem(f"{name!r} must be {what} (text), got {type(value).__name__} {value!r}", f"$.{name}", file, located.line((name,))))
+    return problems
 
 
 def locate_goal_errors(err: FactsError, file: str, located: Located | None = None, prefix: tuple[str | int, ...] = ("goal",)) -> FactsError:

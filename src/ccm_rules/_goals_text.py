@@ -225,9 +225,19 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _next_month_end(month: int, start: datetime.date) -> datetime.date:
+def _next_month_end(month: int, start: datetime.date) -> datetime.date | None:
     end = _month_end(start.year, month)
-    return end if end >= start else _month_end(start.year + 1, month)
+    if end >= start:
+        return end
+    return _month_end(start.year + 1, month) if start.year < datetime.MAXYEAR else None  # no year 10000
+
+
+def _after(start: datetime.date, unit: str, count: int) -> datetime.date | None:
+    """`start` plus a duration, or None past 9999-12-31 (a deadline stated but not computable)."""
+    try:
+        return start + span(unit, count)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _lexicon_deadlines(folded: str, lexicon: LexiconLanguage, start: datetime.date) -> list[tuple[str, tuple[int, int], datetime.date | None]]:
@@ -258,7 +268,7 @@ def _lexicon_deadlines(folded: str, lexicon: LexiconLanguage, start: datetime.da
             count = int(m["n"]) if m["n"].isdigit() else numbers.get(m["n"], 0)
             unit_name = _unit(m["u"], unit_of)
             if count > 0 and unit_name is not None:
-                add("duration", m, start + span(unit_name, count))
+                add("duration", m, _after(start, unit_name, count))
 
     month_of = {w: n for n, words in lexicon.months.items() for w in words}
     month = "(?P<m>" + alternation(list(month_of)) + ")"

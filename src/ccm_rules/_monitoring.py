@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -289,6 +290,8 @@ class EventReader:
                 parsed = _date(value)
                 if parsed is None:
                     ok = self._bad(line, f"$.{key}", f"expected a date (YYYY-MM-DD), got {_show(value)}")
+                elif key == "on" and parsed > _LATEST:  # found in review: a traceback from the cadence
+                    ok = self._bad(line, "$.on", f"{parsed} is too late: the review cadence would run past the calendar's end (events up to {_LATEST})")
                 out[key] = parsed
             elif key in ("case", "goal", "worker"):
                 if not isinstance(value, str) or not value.strip():
@@ -345,6 +348,11 @@ class EventReader:
 _decode = json.JSONDecoder().decode  # `json.loads` without its per-call argument handling
 
 
+_LATEST = datetime.date(9998, 12, 31)
+"""The last event date read: a year left for the review cadence before 9999-12-31."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def _date(value: Any) -> datetime.date | None:
     if isinstance(value, str) and len(value) == 10:
         return _iso_date(value)
@@ -353,7 +361,12 @@ def _date(value: Any) -> datetime.date | None:
 
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> datetime.date | None:
-    """A YYYY-MM-DD date, or None; a log repeats each day's date many times, so it is cached."""
+    """A YYYY-MM-DD date, or None; a log repeats each day's date many times, so it is cached.
+
+    Only that form: Python 3.11 also reads ISO week dates such as 2027-W01-1 (found in review).
+    """
+    if _ISO_DATE.fullmatch(text) is None:
+        return None
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:

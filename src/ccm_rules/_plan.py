@@ -22,7 +22,7 @@ from ._convert import cattrs_problems, make_converter
 from ._decision import Decision, Outcome
 from ._errors import FactsError, InputFileError, Problem
 from ._evaluate import decide
-from ._goals import LIMITS, GoalAssessment, assess_goal, structure_goal
+from ._goals import LIMITS, GoalAssessment, assess_goal, file_code_problems, structure_goal
 from ._pack import RulePack
 from ._yaml import Located, YamlProblem, format_path, parse_yaml
 
@@ -156,6 +156,7 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
         value = data.get(name)
         if value is not None and (isinstance(value, datetime.datetime) or not isinstance(value, datetime.date)):
             problems.append(Problem(f"{name!r} must be a date (YYYY-MM-DD), got {value!r}", f"$.{name}", str(path), located.line((name,))))
+    problems += file_code_problems(data, located, str(path))
     body = None
     try:
         body = make_converter().structure(data[key], cls)
@@ -239,7 +240,10 @@ def next_review(start: datetime.date, last: datetime.date | None, on: datetime.d
     """The review due after `last` (or `start`) by the team cadence of `rules/norms.yaml`, and if it is overdue on `on`."""
     if last is not None and last < start:
         raise FactsError("the review dates are not valid", [Problem(f"last review {last} is before the start {start}", "$.last_review", kind="fact")])
-    return review_status(start, last, on, pack.parameter_set(CADENCE).values_at(on))
+    try:
+        return review_status(start, last, on, pack.parameter_set(CADENCE).values_at(on))
+    except ValueError as err:  # the next review would fall after 9999-12-31 (found in review: a traceback)
+        raise FactsError("the review dates are not valid", [Problem(str(err), "$.last_review" if last else "$.start_date", kind="fact")]) from err
 
 
 def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> PlanAssessment:
@@ -251,4 +255,12 @@ def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, p
     on = as_of or doc.as_of or plan.start_date or datetime.date.today()
     goals = assess_goals(plan.goals, doc, ("plan", "goals"), plan.start_date or on, pack)
     decision = decide(pack.ruleset(RULESET), plan_facts(plan, goals), on)
-    return PlanAssessment(decision, goals, plan_review(plan, on, pack))
+    try:
+        review = plan_review(plan, on, pack)
+    except FactsError as err:  # point the review dates' problems into the file
+        located = doc.located
+        raise FactsError(str(err.args[0]), [
+            attrs.evolve(p, path="$.plan" + p.path.removeprefix("$"), file=located.file, line=located.line(("plan", p.path.removeprefix("$."))))
+            for p in err.problems
+        ]) from err
+    return PlanAssessment(decision, goals, review)
