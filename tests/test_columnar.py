@@ -230,3 +230,56 @@ def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> Non
         assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
         seen.add(decision.criterion("E1").status.value)
     assert seen == {"met", "not_met", "unknown"}
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> RulePack:
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    path = root / "eligibility.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return RulePack.load(root)
+
+
+E4 = "        - {fact: ongoing_coordination_needed, eq: true}\n        - {fact: referral_only, eq: false}\n"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "        - {fact: expected_duration_months, in: [12, 12.5]}\n",  # found in review: no common type
+        "        - {fact: expected_duration_months, in: [12]}\n",  # found in review: Int64 list, Float64 column
+        "        - {fact: expected_duration_months, not_in: [6, 24.5]}\n",
+        # found in review: a `where` comparing a field with a parameter raised KeyError in both engines
+        "        - some: domains\n          where: {field: code, in: {param: holistic_domains}}\n",
+    ],
+)
+def test_operands_of_other_shapes_agree_with_the_core(tmp_path: Path, condition: str) -> None:
+    pack = _variant(tmp_path, E4, condition)
+    screener = Screener(pack, ("eligibility",), ON)
+    ruleset = screener.rulesets[0]
+    columns = registry_columns(screener.rulesets)
+    rows = [
+        dict.fromkeys(columns) | {"expected_duration_months": months, "domains.housing": status}
+        for months in (None, 6.0, 12.0, 12.5, 24.5, 36.0)
+        for status in (None, "unmet_need")
+    ]
+    out = screener.screen(pl.DataFrame(rows, schema={name: DTYPES[c.spec.type] for name, c in columns.items()}))
+    for row, got in zip(rows, out.iter_rows(named=True), strict=True):
+        decision = decide(ruleset, row_facts(row, ruleset), ON)
+        assert got["eligibility_outcome"] == decision.outcome.value, row
+        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
+        assert sorted(got["eligibility_failed"]) == sorted(c.id for c in decision.criteria if c.status.value == "not_met")
+
+
+def test_a_whole_number_past_64_bits_is_a_row_error_not_an_unknown(tmp_path: Path) -> None:
+    """Found in review: with no `max`, 1e19 was cast to null and read as not given."""
+    pack = _variant(tmp_path, "    type: integer\n    min: 0\n    max: 50\n", "    type: integer\n    min: 0\n")
+    screener = Screener(pack, ("eligibility",), ON)
+    columns = registry_columns(screener.rulesets)
+    frame = pl.DataFrame([dict.fromkeys(columns) | {"services_needed": "1e19"}, dict.fromkeys(columns) | {"services_needed": "7"}],
+                         schema=dict.fromkeys(columns, pl.String))
+    out = screener.screen(frame)
+    assert out[ERROR].to_list()[0] == "services_needed: 1e19 is too large for a registry's whole-number column (at most 9223372036854775807)"
+    assert out[ERROR].to_list()[1] is None

@@ -28,3 +28,20 @@ def test_good_domains_come_back_in_vocabulary_order(pack: RulePack) -> None:
     assert ready["domains"] == vocabulary.items(given["domains"])
     _, as_mapping = validate_facts({"domains": {"work": "no_need"}}, ruleset.spec.facts, ruleset.vocabularies, items=False)
     assert as_mapping["domains"] == {"work": "no_need"}
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "message"),
+    [
+        ("services_needed", 10**5000, "an integer of about 5001 digits is above the largest allowed value 50"),  # was a traceback
+        ("services_needed", float("inf"), "expected a finite number, got inf"),  # said "a whole number"
+        ("services_needed", float("nan"), "expected a finite number, got nan"),
+    ],
+    ids=["5001-digits", "inf", "nan"],
+)
+def test_numbers_too_long_to_print_or_not_finite_are_named(pack: RulePack, fact: str, value: object, message: str) -> None:
+    """Found in review."""
+    ruleset = pack.ruleset("eligibility")
+    with pytest.raises(FactsError) as err:
+        validate_facts({fact: value}, ruleset.spec.facts, ruleset.vocabularies)
+    assert [p.message for p in err.value.problems] == [message]

@@ -90,3 +90,19 @@ def test_area_checks_run_in_rules_check(tmp_path: Path, name: str, file: str, ol
     assert problems, f"{name}: no problem mentioning {message!r} in {[p.message for p in check_pack(root)]}"
     assert problems[0].file is not None and problems[0].file.endswith(file)
     assert main(["rules", "check", str(root)]) == 1  # findings
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        # found in review: a step of 1e-9 vanished next to 1e8, so "more than 1e8 months" looked impossible
+        "    condition:\n      all:\n        - {fact: expected_duration_months, gt: 500.5}\n        - {fact: expected_duration_months, lt: 500.50000000001}\n",
+        "    condition:\n      all:\n        - {fact: expected_duration_months, gt: 0}\n        - {fact: expected_duration_months, lt: 1.0e-10}\n",
+        # found in review: a count over `among: {param}` was bounded by the whole vocabulary's size
+        "    condition:\n      count: domains\n      among: {param: holistic_domains}\n      where: {field: status, in: [no_need, met_need, unmet_need, not_assessed]}\n      eq: 8\n",
+    ],
+)
+def test_conditions_that_can_be_met_are_not_called_dead(tmp_path: Path, condition: str) -> None:
+    root = _broken_pack(tmp_path, "eligibility.yaml", E1_CONDITION, condition)
+    problems = check_pack(root)
+    assert not [p for p in problems if p.severity == "error"], problems

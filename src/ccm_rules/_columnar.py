@@ -464,6 +464,10 @@ def _numbers(
         problem = problem.when(number > spec.max).then(
             pl.format(f"{{}} is above the largest allowed value {_num(spec.max)}", plain)
         )
+    if integral:  # found in review: past Int64 the cast below gave null, an unknown without a word
+        problem = problem.when(number.abs() >= 2.0**63).then(
+            pl.format("{} is too large for a registry's whole-number column (at most 9223372036854775807)", plain)
+        )
     if dtype.is_integer():  # whole and finite already: only the range to check, without floats
         value = raw.cast(pl.Int64 if integral else pl.Float64, strict=False)
         in_range = _in_range(raw, spec.min, spec.max)
@@ -562,7 +566,15 @@ class _Compiler:
         operand = self.params[node.param].value if node.param is not None else node.operand
         value = self._field(node.name, item) if node.is_field and item is not None else pl.col(node.name)
         if node.op in ("in", "not_in"):
-            member = value.is_in(list(operand))
+            # the operand typed as the column: [12, 12.5] on a number fact would not build as one type
+            # (found in review), and [12] would be Int64 against a Float64 column
+            kind = node.vtype.kind
+            if kind == "number":
+                member = value.is_in(pl.Series([float(v) for v in operand], dtype=pl.Float64).implode())
+            elif kind == "integer":
+                member = value.is_in(pl.Series(list(operand), dtype=pl.Int64).implode())
+            else:
+                member = value.is_in(list(operand))
             return member if node.op == "in" else member.not_()
         method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[node.op]
         result: pl.Expr = getattr(value, method)(pl.lit(operand))
@@ -636,7 +648,7 @@ def _on_items_only(node: Node) -> bool:
         return all(_on_items_only(child) for child in node.children)
     if isinstance(node, Negation):
         return _on_items_only(node.child)
-    return isinstance(node, Comparison) and node.is_field
+    return isinstance(node, Comparison) and node.is_field and node.param is None  # a parameter is not the item
 
 
 def _tabled(key: pl.Expr, table: Mapping[str, Any], dtype: Any) -> pl.Expr:

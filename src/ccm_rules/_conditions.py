@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -424,9 +425,15 @@ class Quantifier(Node):
         )
 
     def can_be(self, want: bool, scope: Scope) -> bool:
-        size = self.size if self.among is None else len(self.among)
+        if self.among_param is not None:  # each value in force (found in review: the whole vocabulary's size)
+            sizes = {len(set(v)) for v in scope.param_values(self.among_param)}
+        else:
+            sizes = {self.size if self.among is None else len(self.among)}
         inner_true = self.where.can_be(True, scope)
         inner_false = self.where.can_be(False, scope)
+        return any(self._size_can_be(want, size, inner_true, inner_false, scope) for size in sizes)
+
+    def _size_can_be(self, want: bool, size: int, inner_true: bool, inner_false: bool, scope: Scope) -> bool:
         if self.kind == "every":
             return (inner_true or size == 0) if want else (inner_false and size > 0)
         if self.kind == "some":
@@ -452,9 +459,13 @@ def _picker(everything: tuple[str, ...], chosen: tuple[str, ...]) -> Callable[[t
 
 
 def _fields_only(node: Node) -> bool:
-    """Whether a `where` condition reads only the item's fields (so its value per item can be tabled)."""
+    """Whether a `where` condition reads only the item's fields (so its value per item can be tabled).
+
+    A field compared with a parameter reads the parameters too (found in review: the table,
+    built without parameters, raised KeyError).
+    """
     if isinstance(node, Comparison):
-        return node.is_field
+        return node.is_field and node.param is None
     if isinstance(node, Junction):
         return all(_fields_only(child) for child in node.children)
     if isinstance(node, Negation):
@@ -497,16 +508,18 @@ def _interval_possible(
     constraints: list[tuple[str, Any, bool]], low: float, high: float, integral: bool
 ) -> bool:
     """Whether one value in [low, high] meets every (op, operand, want) at once."""
-    candidates = {low, high}
+    candidates: set[float] = {low, high}
     for _, operand, _ in constraints:
         if isinstance(operand, (int, float)) and not isinstance(operand, bool):
-            step = 1 if integral else 1e-9
-            candidates.update({operand, operand - step, operand + step})
+            if integral:  # the whole numbers around it (a fixed step missed 3 between 2.5 and 3.5)
+                candidates.update({math.floor(operand) - 1, math.floor(operand), math.ceil(operand), math.ceil(operand) + 1})
+            else:  # the nearest floats: a step of 1e-9 vanished next to 1e8 (found in review)
+                candidates.update({operand, math.nextafter(operand, -math.inf), math.nextafter(operand, math.inf)})
         elif isinstance(operand, (list, tuple, frozenset)):
-            candidates.update(x for x in operand if isinstance(x, (int, float)))
-    finite = [c for c in candidates if c != float("inf") and c != float("-inf")]
-    if not finite:
-        finite = [0]
+            candidates.update(x for x in operand if isinstance(x, (int, float)) and not isinstance(x, bool))
+    finite = sorted(c for c in candidates if math.isfinite(c)) or [0]
+    if not integral:  # and a value strictly between any two of them
+        finite += [a + (b - a) / 2 for a, b in itertools.pairwise(finite)]
     for candidate in finite:
         if not low <= candidate <= high or (integral and candidate != int(candidate)):
             continue

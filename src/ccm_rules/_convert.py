@@ -20,6 +20,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._dates import iso_date
 from ._errors import Problem
 from ._spec import RENAMES, SPEC_KINDS
 from ._yaml import Path_, format_path
@@ -32,7 +33,7 @@ def _structure_date(value: Any, _: type) -> datetime.date:
         return value
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            return iso_date(value)
         except ValueError as err:
             raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from err
     raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")

@@ -8,6 +8,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ._dates import iso_date
 from ._errors import FactsError, Problem
 from ._spec import FactSpec
 from ._vocabulary import Vocabulary
@@ -81,18 +82,18 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _Bad(f"expected a{'n integer' if kind == 'integer' else ' number'}, got {_show(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _Bad(f"expected a finite number, got {value!r}")
         if kind == "integer" and isinstance(value, float):
             if not value.is_integer():
                 raise _Bad(f"expected a whole number, got {value!r}")
             value = int(value)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise _Bad(f"expected a finite number, got {value!r}")
         if isinstance(value, float):
             value += 0.0  # -0.0 becomes 0.0: equal values read the same in every trace
         if spec.min is not None and value < spec.min:
-            raise _Bad(f"{value!r} is below the smallest allowed value {_num(spec.min)}")
+            raise _Bad(f"{_repr(value)} is below the smallest allowed value {_num(spec.min)}")
         if spec.max is not None and value > spec.max:
-            raise _Bad(f"{value!r} is above the largest allowed value {_num(spec.max)}")
+            raise _Bad(f"{_repr(value)} is above the largest allowed value {_num(spec.max)}")
         return value
     if kind == "enum":
         allowed = spec.values or []
@@ -108,7 +109,7 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
             return value
         if isinstance(value, str):
             try:
-                return datetime.date.fromisoformat(value)
+                return iso_date(value)
             except ValueError:
                 raise _Bad(f"expected a date (YYYY-MM-DD), got {value!r}") from None
         raise _Bad(f"expected a date (YYYY-MM-DD), got {_show(value)}")
@@ -134,7 +135,14 @@ def _check_domains(value: Any, vocabulary: Vocabulary) -> dict[str, str]:
 
 
 def _show(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {_repr(value)}"
+
+
+def _repr(value: Any) -> str:
+    """`repr`, except for an integer too long to print (Python refuses past 4,300 digits)."""
+    if type(value) is int and value.bit_length() > 1024:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    return repr(value)
 
 
 def _num(value: float) -> str:

@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
 from ._cadence import next_meeting_in_phase, review_status
+from ._dates import iso_date
 from ._decision import PackInfo
 from ._errors import InputFileError, Problem, RulePackError
 from ._messages import format_text
@@ -350,7 +350,6 @@ _decode = json.JSONDecoder().decode  # `json.loads` without its per-call argumen
 
 _LATEST = datetime.date(9998, 12, 31)
 """The last event date read: a year left for the review cadence before 9999-12-31."""
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -365,10 +364,8 @@ def _iso_date(text: str) -> datetime.date | None:
 
     Only that form: Python 3.11 also reads ISO week dates such as 2027-W01-1 (found in review).
     """
-    if _ISO_DATE.fullmatch(text) is None:
-        return None
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         return None
 

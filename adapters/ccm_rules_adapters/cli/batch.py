@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccm_rules import InputFileError, Problem
+from ccm_rules._dates import iso_date
 
 from ._common import EXIT_FINDINGS, EXIT_OK, load_pack
 
@@ -56,7 +57,7 @@ def register(commands: Any) -> None:
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None
 

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from ccm_rules import FactsError, InputFileError, Problem, render_text
+from ccm_rules._dates import iso_date
 
 from ._common import EXIT_BAD_INPUT, EXIT_OK, add_output_options, check_lang, load_pack, print_json
 
@@ -120,6 +121,6 @@ def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None

@@ -6,12 +6,12 @@ Also holds the text rendering shared by the `plan` and `conference` commands.
 from __future__ import annotations
 
 import argparse
-import datetime
 from pathlib import Path
 from typing import Any
 
 from ccm_rules import Decision, FactsError, RulePack, explain
 from ccm_rules._convert import make_converter
+from ccm_rules._dates import iso_date
 from ccm_rules._goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("goal", help="the goal text, or a path to a YAML/JSON goal file")
     parser.add_argument("--goal-lang", default=None, help="language of the goal text (default: the output language)")
-    parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)")
+    parser.add_argument("--as-of", type=iso_date, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ccm_rules import format_text
 from ccm_rules._cadence import meeting_dates
+from ccm_rules._dates import iso_date
 from ccm_rules._plan import CADENCE, next_review
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
@@ -20,7 +21,7 @@ def register(commands: Any) -> None:
         help="next review date by the team cadence (every 14 days, then monthly, then quarterly)",
         description="When the next team review is due and whether it is overdue (rules/norms.yaml, seed 003).",
     )
-    date = datetime.date.fromisoformat
+    date = iso_date
     parser.add_argument("--start", type=date, required=True, help="start of the cooperation (YYYY-MM-DD)")
     parser.add_argument("--last", type=date, default=None, help="date of the last review held (default: none yet)")
     parser.add_argument("--on", type=date, default=None, help="the day to check (default: today)")

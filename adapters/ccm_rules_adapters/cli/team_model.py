@@ -9,6 +9,7 @@ from typing import Any
 
 from ccm_rules import FactsError
 from ccm_rules._casefile import locate_fact_errors, read_case
+from ccm_rules._dates import iso_date
 from ccm_rules._team_model import explain_team_model, recommend_team_model, render_team_model_text
 
 from ._common import add_output_options, check_lang, load_pack, print_case_result
@@ -16,7 +17,7 @@ from ._common import add_output_options, check_lang, load_pack, print_case_resul
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None
 
