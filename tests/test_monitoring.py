@@ -225,3 +225,12 @@ def test_event_dates_are_strict_and_end_a_year_before_the_calendar(monitoring: M
         read_events(lines, monitoring, "log.jsonl")
     assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.on"), (2, "$.on"), (3, "$.on")]
     assert "too late" in info.value.problems[2].message
+
+
+def test_an_event_before_the_norms_are_in_force_is_named_at_its_line(monitoring: Monitoring) -> None:
+    """Found in review: the engines failed with no line number, each naming another parameter."""
+    lines = [ev(event="opened", on="2018-06-01", case="C1", model="icm"), ev(event="tick", on="2018-06-02")]
+    with pytest.raises(InputFileError) as info:
+        read_events(lines, monitoring, "log.jsonl")
+    assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.on"), (2, "$.on")]
+    assert "have no values in force on 2018-06-01" in info.value.problems[0].message

@@ -23,7 +23,7 @@ import attrs
 from ._cadence import next_meeting_in_phase, review_status
 from ._dates import iso_date
 from ._decision import PackInfo
-from ._errors import InputFileError, Problem, RulePackError
+from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
 from ._messages import format_text
 from ._spec import Source, Texts, register_kind, register_pack_check
 
@@ -292,6 +292,8 @@ class EventReader:
                     ok = self._bad(line, f"$.{key}", f"expected a date (YYYY-MM-DD), got {_show(value)}")
                 elif key == "on" and parsed > _LATEST:  # found in review: a traceback from the cadence
                     ok = self._bad(line, "$.on", f"{parsed} is too late: the review cadence would run past the calendar's end (events up to {_LATEST})")
+                elif key == "on" and not self._in_force(parsed):  # found in review: an error without its line
+                    ok = self._bad(line, "$.on", f"the monitoring norms (parameter set {self.monitoring.spec.norms!r}) have no values in force on {parsed}")
                 out[key] = parsed
             elif key in ("case", "goal", "worker"):
                 if not isinstance(value, str) or not value.strip():
@@ -315,6 +317,14 @@ class EventReader:
                     ok = self._bad(line, "$.achieved", f"expected true or false, got {_show(value)}")
                 out[key] = value
         return out if ok else None
+
+    def _in_force(self, on: datetime.date) -> bool:
+        """Whether every norm the rules read has a value on `on`."""
+        try:
+            self.monitoring.params_at(on)
+        except ParameterNotInForceError:
+            return False
+        return True
 
     def _sequence(self, kind: str, values: dict[str, Any], line: int) -> bool:
         if kind not in _CASE_EVENTS:
