@@ -13,7 +13,6 @@ boolean; the YAML reader of the CLI is lenient there): the OpenAPI schema of eac
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -48,6 +47,7 @@ from ccm_rules import (
 from ccm_rules._conference import Conference, ConferenceAssessment, FamilyConference
 from ccm_rules._convert import cattrs_problems, make_spec_converter
 from ccm_rules._dacts import DactsExplanation, dacts_scale
+from ccm_rules._dates import iso_date
 from ccm_rules._goals import Goal
 from ccm_rules._plan import Document, Plan
 from ccm_rules._readiness_region import factor_catalogue
@@ -161,14 +161,11 @@ def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Proble
     ]
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _iso_date(value: Any, _: type) -> datetime.date:
     """A JSON date: text `YYYY-MM-DD` that is a real day (not `20270101`, not `2027-W01-1`)."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            return iso_date(value)
         except ValueError:
             pass
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_show(value)}")

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from ccm_rules import FactsError, Problem, RulePack
+from ccm_rules._dates import iso_date
 from ccm_rules._facts import validate_facts
 
 from ._services import DecisionService
 
 ENVELOPE_KEYS = ("facts", "as_of", "case")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @attrs.frozen
@@ -59,9 +58,9 @@ def check_request(raw: Any, service: DecisionService, pack: RulePack) -> Decisio
 def _as_of(value: Any, problems: list[Problem]) -> datetime.date | None:
     if value is None:
         return None
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            return iso_date(value)
         except ValueError:
             pass
     problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {_kind(value)}", "$.as_of"))
