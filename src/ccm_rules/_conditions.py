@@ -218,13 +218,12 @@ class _Columns:
     """A quantifier's codes in scope, with each code's item value and trace item per status."""
 
     codes: tuple[str, ...]
-    values: tuple[dict[str, TV], ...]
+    values: tuple[dict[str | None, TV], ...]
+    """Per code, its item value for each status, and for None (not given: the default status)."""
     results: tuple[dict[TV, ItemResult], ...]
     among_use: ParamUse | None
     pick: Callable[[tuple[Any, ...]], tuple[Any, ...]]
     """From every code's status in vocabulary order (None if not given), the statuses in scope."""
-    defaulted: tuple[dict[str | None, TV], ...]
-    """`values`, with None (not given) read as the vocabulary's default status."""
 
 
 class Quantifier(Node):
@@ -257,7 +256,6 @@ class Quantifier(Node):
         self._codes: dict[int, _Columns] = {}
         self.read_at: int | None = None
         """Where a ruleset's evaluator puts this quantifier's reading in its flat reading."""
-        self._default = itertools.repeat(vocabulary.spec.default_status if vocabulary is not None else "")
         self.trace_op = kind if op is None else f"count_{op}"
         self._given = FactUse(collection, "given")
         self._missing = FactUse(collection, None)
@@ -316,11 +314,11 @@ class Quantifier(Node):
         assert self.vocabulary is not None
         among = self.among if among_use is None else frozenset(among_use.value)
         codes = tuple(c for c in self.vocabulary.codes if among is None or c in among)
-        values = tuple({s: table[(c, s)][0] for s in self.vocabulary.statuses} for c in codes)
-        results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
+        statuses = (*self.vocabulary.statuses, None)
         default = self.vocabulary.spec.default_status
-        defaulted = tuple({**by_status, None: by_status[default]} for by_status in values)
-        entry = _Columns(codes, values, results, among_use, _picker(self.vocabulary.codes, codes), defaulted)
+        values = tuple({s: table[(c, default if s is None else s)][0] for s in statuses} for c in codes)
+        results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
+        entry = _Columns(codes, values, results, among_use, _picker(self.vocabulary.codes, codes))
         # the entry holds `among_use`, so its id stays its own
         if len(self._codes) >= 64:  # a new parameter object per date: keep the memo bounded
             self._codes.clear()
@@ -330,8 +328,7 @@ class Quantifier(Node):
     def _trace_reading(self, reading: Any, params: Params) -> tuple[TV, TraceNode]:
         """Trace from a `reading` of a checked mapping, by table look-ups."""
         values = reading[0]
-        among_use = params[self.among_param] if self.among_param is not None else None
-        columns = self._codes.get(id(among_use)) or self._columns(among_use)
+        columns = self._columns_in_force(params)
         assert columns is not None  # the reading was taken from them
         name = self.param or self.among_param
         value = self._combine_values(values, params)
@@ -360,17 +357,9 @@ class Quantifier(Node):
         given = facts.get(self.collection)
         if given is None:
             return None
-        if type(given) is not dict:
+        if type(given) is not dict or self.vocabulary is None:
             return NOT_KEYED
-        among_param = self.among_param
-        among_use = params[among_param] if among_param is not None else None
-        columns = self._codes.get(id(among_use)) or self._columns(among_use)
-        if columns is None:
-            return NOT_KEYED
-        name = self.param or among_param
-        param = params[name] if name is not None else None
-        statuses = map(given.get, columns.codes, self._default)
-        return (tuple(map(operator.getitem, columns.values, statuses)), id(param), id(among_use))
+        return self.reading_of(tuple(map(given.get, self.vocabulary.codes)), params)
 
     def reading_of(self, statuses: Any, params: Params) -> Any:
         """`reading`, from the collection's statuses in vocabulary order as `decide()` keys them.
@@ -380,14 +369,18 @@ class Quantifier(Node):
         """
         if statuses is None or statuses is NOT_KEYED:
             return statuses
-        among_param = self.among_param
-        among_use = params[among_param] if among_param is not None else None
-        columns = self._codes.get(id(among_use)) or self._columns(among_use)
+        columns = self._columns_in_force(params)
         if columns is None:
             return NOT_KEYED
-        name = self.param or among_param
+        name = self.param or self.among_param
         param = params[name] if name is not None else None
-        return (tuple(map(operator.getitem, columns.defaulted, columns.pick(statuses))), id(param), id(among_use))
+        values = tuple(map(operator.getitem, columns.values, columns.pick(statuses)))
+        return (values, id(param), id(columns.among_use))
+
+    def _columns_in_force(self, params: Params) -> _Columns | None:
+        """The columns for the `among` in force (`_columns`, looked up first)."""
+        among_use = params[self.among_param] if self.among_param is not None else None
+        return self._codes.get(id(among_use)) or self._columns(among_use)
 
     def _combine_values(self, values: tuple[TV, ...], params: Params) -> TV:
         """`_combine` for a tuple of item values, counted in C."""
