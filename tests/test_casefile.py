@@ -36,13 +36,14 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
         ("facts: {}\nfacts: {}\n", 2, "duplicate key 'facts'"),
         ("facts: 3\n", 1, "'facts' must be a mapping"),
         ("facts: &x [*x]\n", None, "an alias refers to itself"),
-        ("[" * 5000 + "]" * 5000, None, "nested too deeply"),
+        # PyYAML >= 6.0.3 stops at its own depth limit (with a line); older ones hit RecursionError (none).
+        ("[" * 5000 + "]" * 5000, "any", "nested too deeply"),
     ],
 )
-def test_bad_case_files_name_line_and_field(text: str, line: int | None, needle: str) -> None:
+def test_bad_case_files_name_line_and_field(text: str, line: int | str | None, needle: str) -> None:
     with pytest.raises(InputFileError) as caught:
         parse_case(text, "case.yaml")
-    assert any(p.line == line and needle in p.message for p in caught.value.problems), caught.value.problems
+    assert any((line == "any" or p.line == line) and needle in p.message for p in caught.value.problems), caught.value.problems
 
 
 def test_as_of_is_read_as_a_date() -> None:

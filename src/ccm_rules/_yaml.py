@@ -96,6 +96,8 @@ def parse_yaml(text: str, file: str) -> Located:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (err.context, err.problem) if part)
+        if "maximum nesting depth" in message:  # PyYAML >= 6.0.3 bounds nesting itself
+            message = "nested too deeply"
         raise YamlProblem(Problem(f"malformed YAML: {message}", file=file, line=line, kind="yaml")) from err
     except yaml.YAMLError as err:
         raise YamlProblem(Problem(f"malformed YAML: {err}", file=file, kind="yaml")) from err
