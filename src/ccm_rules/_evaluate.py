@@ -22,7 +22,7 @@ def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | No
     """
     ready = ruleset.fast_facts.check(facts)
     if ready is None:  # something to convert or report: the full check says what
-        ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)[1]
+        ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False, elsewhere=ruleset.elsewhere)[1]
     on = as_of if as_of is not None else datetime.date.today()
     params = ruleset.params_at(on)
     evaluator: _Evaluator = ruleset.evaluator or _evaluator(ruleset)

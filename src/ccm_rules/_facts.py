@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ._dates import iso_date
@@ -23,10 +23,14 @@ def validate_facts(
     lines: Mapping[str, int] | None = None,
     prefix: str = "$",
     items: bool = True,
+    elsewhere: Collection[str] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check raw facts; return (facts as given, normalised; facts ready to evaluate).
 
     `None` or an absent key means *unknown*. Raises `FactsError` with every problem.
+    Facts named in `elsewhere` (those another area of the pack declares) are passed
+    over, so that one case file can carry a person's facts for every decision; a name
+    that no area declares is refused, with the nearest known name as a hint.
     A domain-statuses fact is ready as the vocabulary's items, or with `items=False`
     as the checked `{code: status}` mapping (what `decide()` evaluates fastest).
     """
@@ -43,7 +47,9 @@ def validate_facts(
     for name, value in raw.items():
         spec = specs.get(name) if isinstance(name, str) else None
         if spec is None:
-            close = difflib.get_close_matches(str(name), list(specs), n=1)
+            if isinstance(name, str) and name in elsewhere:
+                continue
+            close = difflib.get_close_matches(str(name), [*specs, *elsewhere], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known facts: {', '.join(sorted(specs))}"
             problem(str(name), f"unknown fact {name!r}{hint}")
             continue
@@ -162,8 +168,9 @@ class FastFacts:
     from one place and this is only ever a shortcut (a property test holds them equal).
     """
 
-    def __init__(self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary]) -> None:
+    def __init__(self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary], elsewhere: Collection[str] = ()) -> None:
         self._checks = {name: _fast_check(spec, vocabularies) for name, spec in specs.items()}
+        self._elsewhere = frozenset(elsewhere) - frozenset(specs)
 
     def check(self, raw: Any) -> dict[str, Any] | None:
         if type(raw) is not dict:
@@ -172,7 +179,9 @@ class FastFacts:
         ready: dict[str, Any] = {}
         for name, value in raw.items():
             check = checks.get(name)
-            if check is None:  # an unknown fact, even when None, is an error
+            if check is None:  # another area's fact is passed over; an unknown one, even when None, is an error
+                if name in self._elsewhere:
+                    continue
                 return None
             if value is None:
                 continue

@@ -93,10 +93,17 @@ class Ruleset:
         self.parameters = {name: Parameter(name, p) for name, p in spec.parameters.items()}
         self.pack_info = pack
         self._params_by_date: dict[datetime.date, dict[str, ParamUse]] = {}
+        self.elsewhere: frozenset[str] = frozenset()
+        """Facts that other rulesets of the pack declare and this one does not: `decide()` passes them over."""
         self.fast_facts = FastFacts(spec.facts, vocabularies)
         """The shortcut fact check `decide()` tries before the full one."""
         self.evaluator: Any = None
         """What `decide()` keeps between decisions: criteria readers and memos (built on first use)."""
+
+    def join_pack(self, pack_facts: frozenset[str]) -> None:
+        """Learn the facts the whole pack declares (called once, while the pack is loaded)."""
+        self.elsewhere = pack_facts - frozenset(self.spec.facts)
+        self.fast_facts = FastFacts(self.spec.facts, self.vocabularies, self.elsewhere)
 
     def params_at(self, on: datetime.date) -> dict[str, ParamUse]:
         """Every parameter's value in force on `on` (cached per date)."""
@@ -151,6 +158,11 @@ class RulePack:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(self.spec.languages)
+
+    @property
+    def fact_names(self) -> frozenset[str]:
+        """Every fact some ruleset of the pack declares: what one case file may carry."""
+        return frozenset(name for ruleset in self.rulesets.values() for name in ruleset.spec.facts)
 
     def ruleset(self, ruleset_id: str) -> Ruleset:
         try:
@@ -323,7 +335,10 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             documents.setdefault(file.spec.kind, []).append(file.spec)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets), problems
+    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets)
+    for ruleset in rulesets.values():
+        ruleset.join_pack(pack.fact_names)
+    return pack, problems
 
 
 _PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")

@@ -177,7 +177,8 @@ def recommend_team_model(
     rulesets = team_rulesets(doc, pack)
     raw = facts_mapping(facts)
     vocabularies = {k: v for r in rulesets for k, v in r.vocabularies.items()}
-    given, _ = validate_facts(raw, team_fact_specs(rulesets), vocabularies)
+    specs = team_fact_specs(rulesets)
+    given, _ = validate_facts(raw, specs, vocabularies, elsewhere=pack.fact_names - specs.keys())
     on = as_of if as_of is not None else datetime.date.today()
     decisions = {r.id: decide(r, {k: v for k, v in raw.items() if k in r.spec.facts}, on) for r in rulesets}
 

@@ -46,7 +46,8 @@ def check_request(raw: Any, service: DecisionService, pack: RulePack) -> Decisio
         problems.append(Problem(f"'facts' must be an object of fact name to value, got {_kind(facts)}", "$.facts"))
     else:
         try:
-            validate_facts(facts, service.facts(pack), service.vocabularies(pack), prefix="$.facts")
+            specs = service.facts(pack)
+            validate_facts(facts, specs, service.vocabularies(pack), prefix="$.facts", elsewhere=pack.fact_names - specs.keys())
         except FactsError as err:
             problems.extend(err.problems)
     if problems:
