@@ -493,7 +493,11 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
         meaning = ""
     flags = {f.name: f.question[lang] for f in doc.flags}
     by_figure = {i.figure: i for i in doc.items}
-    missing = tuple(flags[m] if m in flags else f"{by_figure[m].id} {by_figure[m].question[lang]}" for m in result.missing)
+    fill_in = t["question.fill_in"][lang]
+    missing = tuple(
+        fill_in.format(question=flags[m] if m in flags else f"{by_figure[m].id} {by_figure[m].question[lang]}", fact=f"figures.{m}")
+        for m in result.missing
+    )
     improve = tuple(_improve_text(specs[i], result.item(i), pack, lang) for i in result.improve)
     return DactsExplanation(
         lang=lang,

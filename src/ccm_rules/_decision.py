@@ -96,6 +96,11 @@ class Question:
     criteria: tuple[str, ...]
     collection: str | None = None
 
+    @property
+    def fact(self) -> str:
+        """The fact to fill in, as a case file spells it: `referral_only`, or `domains.housing` for an item."""
+        return self.key if self.collection is None else f"{self.collection}.{self.key}"
+
 
 @attrs.frozen
 class CriterionResult:

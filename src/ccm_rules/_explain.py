@@ -127,13 +127,16 @@ def _show(value: Any, lang: str, vocabulary: Vocabulary | None = None) -> str:
     return str(value)
 
 
-def _question(question: Question, ruleset: Ruleset, pack: RulePack, lang: str) -> str:
+def _question(question: Question, ruleset: Ruleset, pack: RulePack, lang: str, fact: str | None = None) -> str:
+    """The question in `lang`, naming the fact to fill in (`fact`, default: as a case file spells it)."""
     if question.kind == "fact":
-        return ruleset.spec.facts[question.key].question[lang]
-    assert question.collection is not None
-    spec = ruleset.spec.facts[question.collection]
-    vocabulary = ruleset.vocabularies[spec.vocabulary or ""]
-    return pack.text("question.assess_domain", lang).format(domain=vocabulary.label(question.key, lang))
+        text = ruleset.spec.facts[question.key].question[lang]
+    else:
+        assert question.collection is not None
+        spec = ruleset.spec.facts[question.collection]
+        vocabulary = ruleset.vocabularies[spec.vocabulary or ""]
+        text = pack.text("question.assess_domain", lang).format(domain=vocabulary.label(question.key, lang))
+    return pack.text("question.fill_in", lang).format(question=text, fact=fact or question.fact)
 
 
 def render_text(explanation: Explanation, pack: RulePack) -> str:

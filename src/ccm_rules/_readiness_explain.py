@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._decision import PackInfo, Status
+from ._decision import PackInfo, Question, Status
 from ._evaluate import open_questions
 from ._explain import CriterionExplanation, _cite, _question, check_explainable, explain
 from ._messages import format_text
@@ -144,11 +144,20 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
     variant_spec = next(v for v in plan.variants if v.id == result.variant)
     factors = tuple(_factor(specs[s.factor], s, pack, lang, fmt, labels) for s in result.factors)
     unanswered = sum(s.unknown for s in result.factors)
-    questions = list(variant_expl.questions)
+    starting = {q.field for q in plan.starting_situation}
+
+    def region_field(question: Question) -> str:
+        """Where a region file holds the fact: under starting_situation, under lessons, or `host`."""
+        if question.fact == "host":
+            return "host"
+        return f"{'starting_situation' if question.fact in starting else 'lessons'}.{question.fact}"
+
+    variant_ruleset = pack.ruleset(result.variant_decision.ruleset)
+    questions = [_question(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions]
     lessons_ruleset = pack.ruleset(result.lessons_decision.ruleset)
     open_lessons = [c for c in result.lessons_decision.criteria if c.status is Status.UNKNOWN]
     for question in open_questions(open_lessons):
-        text = _question(question, lessons_ruleset, pack, lang)
+        text = _question(question, lessons_ruleset, pack, lang, region_field(question))
         if text not in questions:
             questions.append(text)
     if unanswered:

@@ -21,7 +21,7 @@ from ._decision import Decision, Outcome, PackInfo, ParamUse, Question, Status
 from ._eligibility import default_pack, facts_mapping
 from ._errors import Problem, RulePackError
 from ._evaluate import decide
-from ._explain import Explanation, explain
+from ._explain import Explanation, _question, explain
 from ._facts import validate_facts
 from ._pack import RulePack, Ruleset
 from ._spec import FactSpec, register_pack_check
@@ -330,15 +330,10 @@ def explain_team_model(rec: TeamModelRecommendation, pack: RulePack, lang: str =
 
 
 def _question_text(question: Question, rec: TeamModelRecommendation, pack: RulePack, lang: str) -> str:
-    for decision in rec.decisions:
-        ruleset = pack.ruleset(decision.ruleset)
-        if question.kind == "fact" and question.key in ruleset.spec.facts:
-            return ruleset.spec.facts[question.key].question[lang]
-        if question.kind == "item" and question.collection in ruleset.spec.facts:
-            spec = ruleset.spec.facts[question.collection]
-            vocabulary = ruleset.vocabularies[spec.vocabulary or ""]
-            return pack.text("question.assess_domain", lang).format(domain=vocabulary.label(question.key, lang))
-    return question.key
+    """The question in `lang`, from the first of the recommendation's rulesets that declares its fact."""
+    declared = question.key if question.collection is None else question.collection
+    ruleset = next(r for r in (pack.ruleset(d.ruleset) for d in rec.decisions) if declared in r.spec.facts)
+    return _question(question, ruleset, pack, lang)
 
 
 def _num(value: Any) -> str:
