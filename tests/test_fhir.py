@@ -205,7 +205,7 @@ def test_cli_without_the_fhir_extra(monkeypatch: pytest.MonkeyPatch, capsys: pyt
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name.startswith("fhir") else real(name, *a))
-    assert main(["fhir", "x.json"]) == 2
+    assert main(["fhir", "x.json"]) == 3  # exit 3: the environment (a missing extra)
     assert "pip install 'ccm-rules[fhir]'" in capsys.readouterr().err
 
 

@@ -250,7 +250,7 @@ def test_serve_without_the_http_extra_says_which_extra(monkeypatch: pytest.Monke
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "litestar" else real(name, *a))
-    assert main(["serve", "--port", "1"]) == 2
+    assert main(["serve", "--port", "1"]) == 3  # exit 3: the environment (a missing extra)
     err = capsys.readouterr().err
     assert "pip install 'ccm-rules[http]'" in err and "litestar" in err
 

@@ -191,7 +191,7 @@ def test_without_durable_rules_monitor_says_why(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(EngineUnavailableError, match="ccm-rules\\[events\\]"):
         DurableMonitor(monitoring)
     log = str(EXAMPLES / "monitoring/icm_and_act.jsonl")
-    assert main(["monitor", log]) == 2
+    assert main(["monitor", log]) == 3  # exit 3: the environment (the engine cannot load)
     err = capsys.readouterr().err
     assert "needs durable-rules" in err and "--engine python" in err and "Traceback" not in err
     assert main(["monitor", log, "--engine", "python"]) == 1  # the rest still works

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from ._dates import date_field_message
 from ._errors import FactsError, InputFileError, Problem
 from ._yaml import Located, YamlProblem, parse_yaml
 
@@ -61,8 +62,8 @@ def _case(located: Located) -> Case:
         problems.append(Problem("'facts' must be a mapping of fact name to value", "$.facts", file, located.line(("facts",))))
     for key in ("as_of", "cooperation_start"):
         value = data.get(key)
-        if value is not None and (isinstance(value, datetime.datetime) or not isinstance(value, datetime.date)):
-            problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {value!r}", f"$.{key}", file, located.line((key,))))
+        if (message := date_field_message(value)) is not None:
+            problems.append(Problem(message, f"$.{key}", file, located.line((key,))))
     as_of = data.get("as_of")
     for key in ("ruleset", "case"):
         if data.get(key) is not None and not isinstance(data[key], str):

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ._dates import date_field_message
 from ._decision import PackInfo, ParamUse, Status
 from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem
@@ -232,8 +233,8 @@ def read_team(path: Path | str) -> TeamFile:
         if key not in data:
             problems.append(Problem(f"required key {key!r} is missing", f"$.{key}", file, 1))
     as_of = data.get("as_of")
-    if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
-        problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", file, located.line(("as_of",))))
+    if (message := date_field_message(as_of)) is not None:
+        problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if problems:
         raise InputFileError("the team file is not valid", problems)
     lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(data["workers"] or []) if isinstance(w, dict) for k in w}

@@ -20,23 +20,19 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._dates import iso_date
+from ._dates import date_field_message, date_message, iso_date
 from ._errors import Problem
 from ._spec import RENAMES, SPEC_KINDS
 from ._yaml import Path_, format_path
 
 
 def _structure_date(value: Any, _: type) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time {value!r}")
-    if isinstance(value, datetime.date):
-        return value
     if isinstance(value, str):
-        try:
-            return iso_date(value)
-        except ValueError as err:
-            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from err
-    raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+        return iso_date(value)
+    if (message := date_field_message(value)) is not None or value is None:
+        raise ValueError(message or date_message(value))
+    assert isinstance(value, datetime.date)
+    return value
 
 
 def _strict_scalar(kind: type, whole_floats: bool = False) -> Any:

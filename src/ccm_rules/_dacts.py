@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._dates import date_field_message
 from ._decision import PackInfo, ParamUse
 from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem, RulePackError
@@ -412,8 +413,8 @@ def read_program(path: Path | str) -> Program:
     if not isinstance(figures, dict):
         problems.append(Problem("'figures' must be a mapping of figure name to value", "$.figures", file, located.line(("figures",))))
     as_of = data.get("as_of")
-    if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
-        problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", file, located.line(("as_of",))))
+    if (message := date_field_message(as_of)) is not None:
+        problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if data.get("program") is not None and not isinstance(data["program"], str):
         problems.append(Problem("'program' must be text (a pseudonymous code)", "$.program", file, located.line(("program",))))
     if problems:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ._dates import iso_date
+from ._dates import date_field_message, iso_date
 from ._errors import FactsError, Problem
 from ._spec import FactSpec
 from ._vocabulary import Vocabulary
@@ -109,16 +109,14 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
             raise _Bad(f"{_show(value)} is not one of: {', '.join(allowed)}{hint}")
         return value
     if kind == "date":
-        if isinstance(value, datetime.datetime):
-            raise _Bad(f"expected a date (YYYY-MM-DD), got a date and time {value.isoformat()}")
-        if isinstance(value, datetime.date):
-            return value
         if isinstance(value, str):
             try:
                 return iso_date(value)
-            except ValueError:
-                raise _Bad(f"expected a date (YYYY-MM-DD), got {value!r}") from None
-        raise _Bad(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+            except ValueError as err:
+                raise _Bad(str(err)) from None
+        if (message := date_field_message(value)) is not None:
+            raise _Bad(message)
+        return value
     assert kind == "domain_statuses" and spec.vocabulary is not None
     return _check_domains(value, vocabularies[spec.vocabulary])
 

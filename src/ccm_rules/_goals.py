@@ -25,6 +25,7 @@ import attrs
 import cattrs
 
 from ._convert import cattrs_problems, make_converter
+from ._dates import date_field_message
 from ._decision import Decision
 from ._errors import FactsError, InputFileError, Problem, UnknownLanguageError
 from ._evaluate import decide
@@ -242,8 +243,8 @@ def read_goal_file(path: Path | str) -> GoalFile:
     goal, found = structure_goal(data["goal"], located, ("goal",))
     problems += found
     as_of = data.get("as_of")
-    if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
-        problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}", "$.as_of", str(path), located.line(("as_of",))))
+    if (message := date_field_message(as_of)) is not None:
+        problems.append(Problem(message, "$.as_of", str(path), located.line(("as_of",))))
     problems += file_code_problems(data, located, str(path))
     if problems or goal is None:
         raise InputFileError("the goal file is not valid", problems)

@@ -13,6 +13,7 @@ Time is an event: time-based alerts (review overdue, goal past due) are checked 
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -251,7 +252,7 @@ class EventReader:
         kind = raw.get("event")
         fields = _FIELDS.get(kind) if isinstance(kind, str) else None
         if fields is None:
-            self._bad(line, "$.event", f"unknown event {kind!r}; events: {', '.join(_FIELDS)}")
+            self._bad(line, "$.event", _unknown_event(kind, raw))
             return None
         required, optional = fields
         kind = cast("EventKind", kind)
@@ -579,3 +580,18 @@ def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, A
     record.update({k: v for k, v in (("case", alert.case), ("worker", alert.worker), ("goal", alert.goal)) if v is not None})
     record.update(title=spec.title[lang], message=alert_message(alert, monitoring, lang), source=spec.source.ref, values=values)
     return record
+
+
+def _unknown_event(kind: Any, raw: dict[str, Any]) -> str:
+    """Why a line is no known event: a misspelt or missing 'event' key, or an unknown kind."""
+    events = ", ".join(_FIELDS)
+    if "event" not in raw:
+        close = difflib.get_close_matches("event", [str(k) for k in raw], n=1, cutoff=0.6)
+        if close:
+            return f"unknown key {close[0]!r}: did you mean 'event'? Every line needs 'event', one of: {events}"
+        return f"the line has no 'event' key; every line needs one, one of: {events}"
+    if not isinstance(kind, str):
+        return f"'event' must be text, one of: {events}"
+    close = difflib.get_close_matches(kind, list(_FIELDS), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown event {kind!r}{hint}; events: {events}"

@@ -19,7 +19,9 @@ import cattrs
 
 from ._cadence import ReviewStatus, review_status
 from ._convert import cattrs_problems, make_converter
+from ._dates import date_field_message
 from ._decision import Decision, Outcome
+from ._deprecation import moved_to_keywords
 from ._errors import FactsError, InputFileError, Problem
 from ._evaluate import decide
 from ._goals import LIMITS, GoalAssessment, assess_goal, file_code_problems, structure_goal
@@ -154,8 +156,8 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
     ]
     for name in ("as_of",):
         value = data.get(name)
-        if value is not None and (isinstance(value, datetime.datetime) or not isinstance(value, datetime.date)):
-            problems.append(Problem(f"{name!r} must be a date (YYYY-MM-DD), got {value!r}", f"$.{name}", str(path), located.line((name,))))
+        if (message := date_field_message(value)) is not None:
+            problems.append(Problem(message, f"$.{name}", str(path), located.line((name,))))
     problems += file_code_problems(data, located, str(path))
     body = None
     try:
@@ -233,11 +235,27 @@ def plan_review(plan: Plan, on: datetime.date, pack: RulePack) -> ReviewStatus |
     """When the plan's next team review is due under the team cadence, if the plan has a start date."""
     if plan.start_date is None:
         return None
-    return next_review(plan.start_date, plan.last_review, on, pack)
+    return next_review(plan.start_date, plan.last_review, as_of=on, pack=pack)
 
 
-def next_review(start: datetime.date, last: datetime.date | None, on: datetime.date, pack: RulePack) -> ReviewStatus:
-    """The review due after `last` (or `start`) by the team cadence of `rules/norms.yaml`, and if it is overdue on `on`."""
+@moved_to_keywords("as_of", "pack")
+def next_review(start: datetime.date, last: datetime.date | None = None, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ReviewStatus:
+    """The review due after `last` (or `start`) by the team cadence of `rules/norms.yaml`, and if it is overdue on `as_of` (default: today).
+
+    `pack` defaults to the shipped pack. (`next_review(start, last, on, pack)` by position
+    still works, with a DeprecationWarning.)
+
+    >>> import datetime
+    >>> from ccm_rules import next_review
+    >>> r = next_review(datetime.date(2027, 1, 4), datetime.date(2027, 5, 3), as_of=datetime.date(2027, 6, 10))
+    >>> r.due.isoformat(), r.overdue, r.days_overdue, r.phase
+    ('2027-06-03', True, 7, 'middle')
+    """
+    if pack is None:
+        from ._eligibility import default_pack
+
+        pack = default_pack()
+    on = as_of or datetime.date.today()
     if last is not None and last < start:
         raise FactsError("the review dates are not valid", [Problem(f"last review {last} is before the start {start}", "$.last_review", kind="fact")])
     try:

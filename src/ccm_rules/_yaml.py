@@ -1,7 +1,14 @@
-"""Strict YAML reading: duplicate keys refused, and every node's line kept for messages."""
+"""Strict YAML and JSON reading: duplicate keys refused, and every node's line kept for messages.
+
+A file named `*.json` is read as JSON (a trailing comma or a comment is an error there,
+though YAML would take it); every other file as YAML.
+"""
 
 from __future__ import annotations
 
+import datetime
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +69,15 @@ def _refuse_duplicates(loader: _StrictConstructor, node: yaml.MappingNode, deep:
 
 
 def _checked_timestamp(loader: _StrictConstructor, node: yaml.ScalarNode) -> Any:
-    """A YAML date or time that does not exist (month 13, 30 February) is an error at its line."""
+    """A YAML date or time that does not exist (month 13, 30 February) is kept as its text.
+
+    The reader that expects a date there then refuses it at its own path and line, in the
+    one wording of `_dates.date_message` ("… got '2026-02-30': there is no such day").
+    """
     try:
         return loader.construct_yaml_timestamp(node)
-    except ValueError as err:
-        raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid date: {err}", node.start_mark) from err
+    except ValueError:
+        return node.value
 
 
 # The stubs type constructors as taking a Loader; a bare constructor is all they use.
@@ -88,7 +99,9 @@ def _collect_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Non
 
 
 def parse_yaml(text: str, file: str) -> Located:
-    """Parse one YAML document strictly; raise `YamlProblem` with file and line on failure."""
+    """Parse one YAML document (JSON if `file` ends in .json) strictly; raise `YamlProblem` with file and line on failure."""
+    if file.lower().endswith(".json"):
+        return _parse_json(text, file)
     try:
         node = yaml.compose(text, Loader=_Composer)
         data = _StrictConstructor().construct_document(node) if node is not None else None
@@ -110,6 +123,76 @@ def parse_yaml(text: str, file: str) -> Located:
         except RecursionError as err:
             raise YamlProblem(Problem("malformed YAML: nested too deeply or an alias refers to itself", file=file, kind="yaml")) from err
     return Located(data, lines, file)
+
+
+_JSON_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object: duplicate keys refused; a text that is exactly a real YYYY-MM-DD day read as a date.
+
+    JSON has no dates, so a date is written as text; YAML reads the same value, unquoted,
+    as a date. A day that does not exist (2026-02-30) stays text, for its reader to name.
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonDuplicate(key)
+        out[key] = _json_value(value)
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, str) and _JSON_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    return value
+
+
+class _JsonDuplicate(ValueError):  # noqa: N818 - internal carrier
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _parse_json(text: str, file: str) -> Located:
+    """Parse a JSON document strictly, with the lines of its keys and items (from the YAML composer)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as err:
+        hint = ": a comma before a closing bracket is not allowed in JSON" if text[: err.pos].rstrip().endswith(",") else ""
+        raise YamlProblem(Problem(f"malformed JSON: {err.msg} (column {err.colno}){hint}", file=file, line=err.lineno, kind="json")) from err
+    except _JsonDuplicate as err:
+        line = _line_of_key(text, err.key)
+        raise YamlProblem(Problem(f"duplicate key {err.key!r}", file=file, line=line, kind="json")) from err
+    except RecursionError as err:
+        raise YamlProblem(Problem("malformed JSON: nested too deeply", file=file, kind="json")) from err
+    except ValueError as err:  # NaN, Infinity, an integer past Python's digit limit
+        raise YamlProblem(Problem(f"malformed JSON: {err}", file=file, kind="json")) from err
+    data = _json_value(data)
+    lines: dict[Path_, int] = {}
+    try:
+        node = yaml.compose(text, Loader=_Composer)
+        if node is not None:
+            _collect_lines(node, (), lines)
+    except (yaml.YAMLError, RecursionError):
+        lines = {(): 1}  # valid JSON the YAML composer cannot read: problems point at the file
+    return Located(data, lines, file)
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    """The line where `key` is written as an object key the second time (for a duplicate)."""
+    found = list(re.finditer(re.escape(json.dumps(key)) + r"\s*:", text))
+    at = found[1] if len(found) > 1 else (found[0] if found else None)
+    return text.count("\n", 0, at.start()) + 1 if at is not None else None
 
 
 def read_yaml(path: Path) -> Located:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime
+import importlib.util
 import json
 import sys
 from collections.abc import Callable
@@ -11,10 +13,66 @@ from typing import Any
 
 import ccm_rules
 from ccm_rules import CcmRulesError, ProblemsError, RulePack
+from ccm_rules._dates import iso_date
 
+# The one table of exit codes every command uses (docs/exit-codes.md):
 EXIT_OK = 0
+"""Done: the decision or check was made and found nothing to act on."""
 EXIT_FINDINGS = 1
+"""Done, and the result found a problem: over a norm, alerts, rows with errors, a pack that fails its check."""
 EXIT_BAD_INPUT = 2
+"""Bad input or usage: nothing was decided; the message names the field, file and line."""
+EXIT_ENVIRONMENT = 3
+"""The environment stopped the command: a missing extra, a port in use, an engine that cannot load."""
+
+EXTRAS = {"http": "the HTTP service", "fhir": "the FHIR adapter", "batch": "batch screening", "events": "the durable-rules engine"}
+
+
+class CommandError(Exception):
+    """A failure a command reports in one line, with its exit code (never a traceback)."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        self.message = message
+        self.code = code
+        super().__init__(message, code)
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Stop with exit 3 and the install command when an optional extra's modules are missing."""
+    missing = [m for m in modules if importlib.util.find_spec(m.split(".")[0]) is None or importlib.util.find_spec(m) is None]
+    if missing:
+        raise CommandError(
+            f"{EXTRAS.get(extra, extra)} needs the '{extra}' extra (missing: {', '.join(missing)}): pip install 'ccm-rules[{extra}]'",
+            EXIT_ENVIRONMENT,
+        )
+
+
+def date_arg(text: str) -> datetime.date:
+    """An argparse type for a YYYY-MM-DD option, worded as every other date error."""
+    try:
+        return iso_date(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def count_arg(text: str) -> int:
+    """An argparse type for a count: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return value
+
+
+def write_output(path: Path, text: str, option: str = "--output") -> None:
+    """Write a command's output file; a folder that does not exist or cannot be written is bad input."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        reason = "its folder does not exist" if isinstance(err, FileNotFoundError) else (err.strerror or str(err)).lower()
+        raise CommandError(f"{option} {path}: cannot write the file: {reason}") from err
 
 LANGUAGES = ("en", "cs", "hu", "de")
 
@@ -29,6 +87,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_pack(args: argparse.Namespace) -> RulePack:
+    if args.rules is not None and not args.rules.is_dir():
+        raise CommandError(f"--rules {args.rules}: no such rule pack folder")
     if args.rules is None:
         from ccm_rules._eligibility import default_pack
 
@@ -48,10 +108,7 @@ def print_json(data: Any) -> None:
 def print_case_result(args: argparse.Namespace, case_code: str | None, key: str, result: Any, explanation: Any, render: Callable[[], str]) -> int:
     """Print one case's result: JSON (`case`, `key`, `explanation`) or the rendered text under the case code."""
     if args.format == "json":
-        from ccm_rules._convert import make_converter
-
-        conv = make_converter()
-        print_json({"case": case_code, key: conv.unstructure(result), "explanation": conv.unstructure(explanation)})
+        print_json({"case": case_code, key: ccm_rules.to_json_data(result), "explanation": ccm_rules.to_json_data(explanation)})
     else:
         header = f"{case_code}\n" if case_code else ""
         print(header + render())
@@ -59,9 +116,12 @@ def print_case_result(args: argparse.Namespace, case_code: str | None, key: str,
 
 
 def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
-    """Run a command; turn every expected error into a clear message and exit code 2."""
+    """Run a command; turn every expected error into a clear message and its exit code."""
     try:
         return handler(args)
+    except CommandError as err:
+        sys.stderr.write(f"error: {err.message}\n")
+        return err.code
     except ProblemsError as err:
         sys.stderr.write(f"error: {err}\n")
         return EXIT_BAD_INPUT

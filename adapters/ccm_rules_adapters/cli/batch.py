@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccm_rules import InputFileError, Problem
-from ccm_rules._dates import iso_date
 
-from ._common import EXIT_FINDINGS, EXIT_OK, load_pack
+from ._common import EXIT_FINDINGS, EXIT_OK, date_arg, load_pack, require_extra
 
 if TYPE_CHECKING:
     from ccm_rules._columnar import Screener
@@ -47,7 +45,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--ruleset", action="append", default=None, help="ruleset to apply; repeat for several (default: eligibility and labour_market)"
     )
-    parser.add_argument("--as-of", type=_date, default=None, help="decide with the parameters in force on this date (default: today)")
+    parser.add_argument("--as-of", type=date_arg, default=None, help="decide with the parameters in force on this date (default: today)")
     parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
     parser.add_argument("--ignore-extra-columns", action="store_true", help="skip columns no ruleset reads instead of refusing them")
     parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS, help=argparse.SUPPRESS)
@@ -55,14 +53,9 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return iso_date(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None
-
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("batch", "polars", "pyarrow")
     from ccm_rules._columnar import DEFAULT_RULESETS, Screener
 
     _check_suffix(args.registry, "registry", (".csv", ".parquet"))

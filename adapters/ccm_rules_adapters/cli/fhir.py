@@ -4,21 +4,23 @@ Goals, or a CareTeam for the team model)."""
 from __future__ import annotations
 
 import argparse
-import datetime
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ccm_rules import FactsError, InputFileError, Problem, render_text
-from ccm_rules._dates import iso_date
 
-from ._common import EXIT_BAD_INPUT, EXIT_OK, add_output_options, check_lang, load_pack, print_json
-
-FHIR_EXTRA = "the FHIR adapter needs the 'fhir' extra: pip install 'ccm-rules[fhir]'"
+from ._common import (
+    EXIT_OK,
+    add_output_options,
+    check_lang,
+    date_arg,
+    load_pack,
+    print_json,
+    require_extra,
+)
 
 
 def register(commands: Any) -> None:
@@ -34,15 +36,13 @@ def register(commands: Any) -> None:
     parser.add_argument("resource", type=Path, help="FHIR JSON file")
     parser.add_argument("--fhir-version", choices=("R4B", "R5"), default="R4B", help="FHIR version (default: R4B, as R4)")
     parser.add_argument("--ruleset", default=None, help="ruleset (default: from the QuestionnaireResponse, else eligibility)")
-    parser.add_argument("--as-of", type=_date, default=None, help="decide as on this date (YYYY-MM-DD; default: today)")
+    parser.add_argument("--as-of", type=date_arg, default=None, help="decide as on this date (YYYY-MM-DD; default: today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if importlib.util.find_spec("fhir") is None or importlib.util.find_spec("fhir.resources") is None:
-        sys.stderr.write(f"error: {FHIR_EXTRA}\n")
-        return EXIT_BAD_INPUT
+    require_extra("fhir", "fhir.resources")
     from ccm_rules_adapters.fhir import assess_resources, entries
 
     pack = load_pack(args)
@@ -118,9 +118,3 @@ def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
     print("\n".join(lines))
     return EXIT_OK
 
-
-def _date(text: str) -> datetime.date:
-    try:
-        return iso_date(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None

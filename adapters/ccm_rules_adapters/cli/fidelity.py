@@ -11,7 +11,7 @@ from ccm_rules import FactsError
 from ccm_rules._convert import make_converter
 from ccm_rules._dacts import explain_dacts, locate_figure_errors, read_program, render_dacts_text, score_dacts
 
-from ._common import EXIT_OK, LANGUAGES, check_lang, load_pack, print_json
+from ._common import EXIT_OK, LANGUAGES, check_lang, load_pack, print_json, write_output
 
 
 def register(commands: Any) -> None:
@@ -62,5 +62,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        args.output.write_text(text, encoding="utf-8")
+        write_output(args.output, text)
     return EXIT_OK

@@ -11,10 +11,9 @@ from typing import Any
 
 from ccm_rules import Decision, FactsError, RulePack, explain
 from ccm_rules._convert import make_converter
-from ccm_rules._dates import iso_date
 from ccm_rules._goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
-from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+from ._common import EXIT_OK, CommandError, add_output_options, check_lang, date_arg, load_pack, print_json
 
 
 def register(commands: Any) -> None:
@@ -25,7 +24,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("goal", help="the goal text, or a path to a YAML/JSON goal file")
     parser.add_argument("--goal-lang", default=None, help="language of the goal text (default: the output language)")
-    parser.add_argument("--as-of", type=iso_date, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)")
+    parser.add_argument("--as-of", type=date_arg, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -35,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     check_lang(pack, args.lang)
     path = Path(args.goal)
     code = None
-    if path.suffix in (".yaml", ".yml", ".json") and path.exists():
+    if looks_like_a_path(args.goal) and not path.is_file():
+        raise CommandError(f"no goal file {args.goal!r}: give a goal file that exists, or the goal's text in quotes")
+    if looks_like_a_path(args.goal):
         file = read_goal_file(path)
         code = file.code
         try:
@@ -49,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         print((f"{code}\n" if code else "") + "\n".join(goal_lines(assessment, pack, args.lang)))
     return EXIT_OK
+
+
+def looks_like_a_path(text: str) -> bool:
+    """A goal argument is a file when it ends in .yaml, .yml or .json or holds a path separator."""
+    return Path(text).suffix.lower() in (".yaml", ".yml", ".json") or "/" in text or "\\" in text
 
 
 def goal_json(a: GoalAssessment, pack: RulePack, lang: str) -> dict[str, Any]:

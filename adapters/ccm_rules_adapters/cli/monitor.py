@@ -10,7 +10,16 @@ from typing import Any
 from ccm_rules import InputFileError, Problem, format_text
 from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
 
-from ._common import EXIT_FINDINGS, EXIT_OK, add_output_options, check_lang, load_pack, print_json
+from ._common import (
+    EXIT_ENVIRONMENT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CommandError,
+    add_output_options,
+    check_lang,
+    load_pack,
+    print_json,
+)
 
 
 def register(commands: Any) -> None:
@@ -20,7 +29,7 @@ def register(commands: Any) -> None:
         description=(
             "Read case events (one JSON object per line: opened, review_held, goal_due, closed, caseload, "
             "tick, ...), replay them through the monitoring rules and print every alert. Time-based alerts "
-            "are checked at 'tick' events. Exit 0: no alerts; 1: alerts; 2: bad input or engine unavailable."
+            "are checked at 'tick' events. Exit 0: no alerts; 1: alerts; 2: bad input; 3: engine unavailable."
         ),
     )
     parser.add_argument("events", type=Path, help="event log: JSON Lines, one event per line")
@@ -40,9 +49,13 @@ def run(args: argparse.Namespace) -> int:
     monitoring = Monitoring.from_pack(pack)
     events, reader = stream_events(_lines(args.events), monitoring, str(args.events))
     if args.engine == "durable":
-        from ccm_rules_adapters.events import DurableMonitor
+        from ccm_rules_adapters.events import DurableMonitor, EngineUnavailableError
 
-        with DurableMonitor(monitoring) as engine:
+        try:
+            engine = DurableMonitor(monitoring)
+        except EngineUnavailableError as err:
+            raise CommandError(str(err), EXIT_ENVIRONMENT) from err
+        with engine:
             alerts = engine.feed(events)
     else:
         alerts = PythonMonitor(monitoring).feed(events)

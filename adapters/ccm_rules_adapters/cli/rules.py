@@ -9,7 +9,7 @@ from typing import Any
 
 from ccm_rules import check_pack, default_rules_dir
 
-from ._common import EXIT_FINDINGS, EXIT_OK, print_json
+from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, print_json
 
 
 def register(commands: Any) -> None:
@@ -24,6 +24,8 @@ def register(commands: Any) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     root = args.directory or default_rules_dir()
+    if not root.is_dir():
+        raise CommandError(f"{root}: no such rule pack folder")
     problems = check_pack(root)
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import errno
 import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_BAD_INPUT, EXIT_OK
+from ._common import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, CommandError, require_extra
 
-HTTP_EXTRA = "the HTTP service needs the 'http' extra: pip install 'ccm-rules[http]'"
 TOKEN_ENV = "CCM_RULES_TOKEN"  # noqa: S105 - the name of the variable, not a secret
 
 
@@ -34,13 +34,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    missing = [m for m in ("litestar", "uvicorn") if importlib.util.find_spec(m) is None]
-    if missing:
-        sys.stderr.write(f"error: {HTTP_EXTRA} (missing: {', '.join(missing)})\n")
-        return EXIT_BAD_INPUT
+    require_extra("http", "litestar", "uvicorn")
     if not 0 < args.port < 65536 or args.workers < 1 or (args.max_body is not None and args.max_body < 1):
         sys.stderr.write("error: --port must be 1-65535, --workers and --max-body positive\n")
         return EXIT_BAD_INPUT
+    _check_port_free(args.host, args.port)
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if token is None and not _is_loopback(args.host):
         sys.stderr.write(f"warning: serving on {args.host} without a bearer token; set ${TOKEN_ENV}\n")
@@ -65,6 +63,23 @@ def run(args: argparse.Namespace) -> int:
         server_header=False,
     )
     return EXIT_OK
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Exit 3 with a plain message when the address is taken, before any worker starts."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise CommandError(f"--host {host}: cannot use this address: {err.strerror or err}") from err
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise CommandError(f"port {port} on {host} is already in use: stop the other server or choose another --port", EXIT_ENVIRONMENT) from err
+            raise CommandError(f"cannot listen on {host}:{port}: {(err.strerror or str(err)).lower()}", EXIT_ENVIRONMENT) from err
 
 
 def _is_loopback(host: str) -> bool:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 from pathlib import Path
 from typing import Any
 
 from ccm_rules import FactsError
 from ccm_rules._casefile import locate_fact_errors, read_case
-from ccm_rules._dates import iso_date
 from ccm_rules._team_model import explain_team_model, recommend_team_model, render_team_model_text
 
-from ._common import add_output_options, check_lang, load_pack, print_case_result
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return iso_date(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date (YYYY-MM-DD), got {text!r}") from None
+from ._common import add_output_options, check_lang, date_arg, load_pack, print_case_result
 
 
 def register(commands: Any) -> None:
@@ -30,7 +21,7 @@ def register(commands: Any) -> None:
         "case conference, meeting cadence and caseload norm, each explained with its sources.",
     )
     parser.add_argument("case", type=Path, help="case file: YAML or JSON with a 'facts' mapping")
-    parser.add_argument("--start", type=_date, default=None, help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)")
+    parser.add_argument("--start", type=date_arg, default=None, help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)")
     add_output_options(parser)
     parser.set_defaults(handler=run)
 

@@ -164,10 +164,7 @@ def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Proble
 def _iso_date(value: Any, _: type) -> datetime.date:
     """A JSON date: text `YYYY-MM-DD` that is a real day (not `20270101`, not `2027-W01-1`)."""
     if isinstance(value, str):
-        try:
-            return iso_date(value)
-        except ValueError:
-            pass
+        return iso_date(value)
     raise ValueError(f"expected a date (YYYY-MM-DD), got {_show(value)}")
 
 
@@ -177,8 +174,8 @@ def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime
         return None
     try:
         return _iso_date(value, datetime.date)
-    except ValueError:
-        problems.append(Problem(f"{key!r} must be a date (YYYY-MM-DD), got {_show(value)}", f"$.{key}", kind="fact"))
+    except ValueError as err:
+        problems.append(Problem(str(err), f"$.{key}", kind="fact"))
         return None
 
 
@@ -293,10 +290,10 @@ def _readiness(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ReadinessRe
     as_of = _date(raw, "as_of", problems)  # JSON has no date type: checked here, passed on
     body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key not in ("as_of", "expect")}
     # the core's own reader checks the rest (YAML text: JSON keys are text, ORIC item numbers are not)
-    region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack), problems)
+    region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack=pack), problems)
     _refuse("region", problems)
     assert region is not None
-    result = assess_readiness(region, pack, as_of)
+    result = assess_readiness(region, pack=pack, as_of=as_of)
     return ReadinessResponse(result, explain_readiness(result, pack, lang), region.name)
 
 

@@ -62,9 +62,10 @@ def _as_of(value: Any, problems: list[Problem]) -> datetime.date | None:
     if isinstance(value, str):
         try:
             return iso_date(value)
-        except ValueError:
-            pass
-    problems.append(Problem(f"'as_of' must be a date (YYYY-MM-DD), got {_kind(value)}", "$.as_of"))
+        except ValueError as err:
+            problems.append(Problem(str(err), "$.as_of"))
+            return None
+    problems.append(Problem(f"expected a date (YYYY-MM-DD), got {_kind(value)}", "$.as_of"))
     return None
 
 
