@@ -104,7 +104,7 @@ def test_readiness(client: Any, pack: RulePack) -> None:
     r = client.post("/v1/readiness", json=doc, headers={"Accept-Language": "cs"})
     assert r.status_code == 200, r.text
     text = (EXAMPLES / "readiness" / "running_pilot.yaml").read_text(encoding="utf-8")
-    expected = assess_readiness(parse_region(text, "running_pilot.yaml", pack), pack)
+    expected = assess_readiness(parse_region(text, "running_pilot.yaml", pack=pack), pack=pack)
     assert r.json()["result"] == plain(expected)
     assert r.json()["case"] == doc["region"] and r.json()["explanation"]["as_of"] == doc["as_of"]
 

@@ -63,14 +63,14 @@ def test_undocumented_process_facts_are_unknown_not_false(tmp_path: Path, pack: 
 
 def test_review_follows_the_team_cadence(pack: RulePack) -> None:
     start = datetime.date(2027, 1, 4)
-    first = next_review(start, None, datetime.date(2027, 1, 10), pack)
+    first = next_review(start, None, as_of=datetime.date(2027, 1, 10), pack=pack)
     assert (first.due, first.overdue, first.phase) == (datetime.date(2027, 1, 18), False, "initial")
-    middle = next_review(start, datetime.date(2027, 5, 3), datetime.date(2027, 6, 10), pack)
+    middle = next_review(start, datetime.date(2027, 5, 3), as_of=datetime.date(2027, 6, 10), pack=pack)
     assert (middle.due, middle.overdue, middle.days_overdue, middle.phase) == (datetime.date(2027, 6, 3), True, 7, "middle")
-    late = next_review(start, datetime.date(2028, 2, 1), datetime.date(2028, 2, 2), pack)
+    late = next_review(start, datetime.date(2028, 2, 1), as_of=datetime.date(2028, 2, 2), pack=pack)
     assert (late.due, late.phase) == (datetime.date(2028, 5, 1), "late")
     with pytest.raises(FactsError):
-        next_review(start, datetime.date(2026, 1, 1), start, pack)
+        next_review(start, datetime.date(2026, 1, 1), as_of=start, pack=pack)
 
 
 def test_bad_plan_file_names_file_line_and_field(tmp_path: Path) -> None:

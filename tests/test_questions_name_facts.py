@@ -61,7 +61,7 @@ def test_team_model_questions_name_case_file_facts(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_readiness_questions_name_region_file_fields(lang: str) -> None:
     path = EXAMPLES / "readiness/new_to_ccm.yaml"
-    view = explain_readiness(assess_readiness(read_region(path, PACK), PACK), PACK, lang)
+    view = explain_readiness(assess_readiness(read_region(path, pack=PACK), pack=PACK), PACK, lang)
     facts = named_facts(view.questions[:-1])  # the last one sends the planner to the unanswered Pioneer items
     assert "host" in facts and "lessons.complete_method" in facts
     sections = {"starting_situation", "lessons"}

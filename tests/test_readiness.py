@@ -25,7 +25,7 @@ SEED = "000_5ffae0410bee8b00.txt"
 
 
 def assess(path: Path, pack: RulePack) -> ReadinessResult:
-    return assess_readiness(read_region(path, pack), pack)
+    return assess_readiness(read_region(path, pack=pack), pack=pack)
 
 
 # ------------------------------------------------------------------ catalogue as data
@@ -80,10 +80,10 @@ def test_the_three_shipped_regions_exist() -> None:
 
 @pytest.mark.parametrize("path", REGIONS, ids=lambda p: p.stem)
 def test_region_scenario(path: Path, pack: RulePack) -> None:
-    region = read_region(path, pack)
+    region = read_region(path, pack=pack)
     expect = region.expect
     assert expect is not None, f"{path} has no 'expect'"
-    result = assess_readiness(region, pack)
+    result = assess_readiness(region, pack=pack)
     assert result.variant == expect["variant"]
     assert result.variant_determined is expect["variant_determined"]
     assert {c.id: c.status.value for c in result.variant_decision.criteria} == expect["variant_criteria"]
@@ -117,7 +117,7 @@ def test_hospital_host_violates_structural_independence(pack: RulePack) -> None:
 
 def test_unanswered_items_are_unknown_not_no(pack: RulePack) -> None:
     text = "region: X\npioneer: {F1.P2: yes}\n"
-    result = assess_readiness(parse_region(text, "x.yaml", pack), pack)
+    result = assess_readiness(parse_region(text, "x.yaml", pack=pack), pack=pack)
     f1 = result.factor("F1")
     assert (f1.yes, f1.no, f1.unknown) == (1, 0, f1.items - 1)
     assert f1.share == pytest.approx(1 / f1.items) and f1.share_max == 1.0
@@ -154,7 +154,7 @@ def test_bad_region_file_names_every_field_and_line(pack: RulePack, tmp_path: Pa
         "colour: blue\n"
     )
     with pytest.raises(InputFileError) as info:
-        read_region(path, pack)
+        read_region(path, pack=pack)
     found = {(p.path, p.line) for p in info.value.problems}
     assert found == {
         ("$.starting_situation.prior_ccm_experience", 3),
@@ -176,10 +176,10 @@ def test_bad_region_file_names_every_field_and_line(pack: RulePack, tmp_path: Pa
 
 def test_yaml_errors_and_non_mapping(pack: RulePack) -> None:
     with pytest.raises(InputFileError) as info:
-        parse_region("pioneer: {F1.P2: yes, F1.P2: no}\n", "dup.yaml", pack)
+        parse_region("pioneer: {F1.P2: yes, F1.P2: no}\n", "dup.yaml", pack=pack)
     assert info.value.problems[0].line == 1 and "duplicate key" in info.value.problems[0].message
     with pytest.raises(InputFileError):
-        parse_region("- a list\n", "list.yaml", pack)
+        parse_region("- a list\n", "list.yaml", pack=pack)
 
 
 # ------------------------------------------------------------------ CLI and report
@@ -267,7 +267,7 @@ def test_explaining_with_another_pack_is_refused(pack: RulePack) -> None:
 
     from ccm_rules import PackMismatchError
 
-    result = assess_readiness(read_region(EXAMPLES / "readiness/new_to_ccm.yaml", pack), pack)
+    result = assess_readiness(read_region(EXAMPLES / "readiness/new_to_ccm.yaml", pack=pack), pack=pack)
     foreign = attrs.evolve(result, pack=attrs.evolve(result.pack, content_hash="sha256:" + "0" * 64))
     with pytest.raises(PackMismatchError, match="not by the loaded pack"):
         explain_readiness(foreign, pack, "en")

@@ -43,7 +43,7 @@ def region(p: dict[str, str], r: dict[str, str], s: dict[str, str], host: str | 
 @SETTINGS
 @given(pioneer, risks, starting)
 def test_scores_stay_in_range(p: dict[str, str], r: dict[str, str], s: dict[str, str]) -> None:
-    result = assess_readiness(region(p, r, s), PACK)
+    result = assess_readiness(region(p, r, s), pack=PACK)
     for f in result.factors:
         assert 0.0 <= f.share <= f.share_max <= 1.0
         assert 0.0 <= f.in_place <= f.items
@@ -62,8 +62,8 @@ def test_answering_an_unknown_item_never_lowers_items_in_place(p: dict[str, str]
         return
     item = data.draw(st.sampled_from(unknown))
     answer = data.draw(answers)
-    before = assess_readiness(region(p, {}, {}), PACK)
-    after = assess_readiness(region({**p, item: answer}, {}, {}), PACK)
+    before = assess_readiness(region(p, {}, {}), pack=PACK)
+    after = assess_readiness(region({**p, item: answer}, {}, {}), pack=PACK)
     assert after.overall.in_place >= before.overall.in_place
     assert after.overall.unknown == before.overall.unknown - 1
     assert before.overall.share <= after.overall.share <= after.overall.share_max <= before.overall.share_max
@@ -75,8 +75,8 @@ def test_answering_an_unknown_item_never_lowers_items_in_place(p: dict[str, str]
 @SETTINGS
 @given(pioneer, risks, starting, hosts)
 def test_variant_choice_is_deterministic(p: dict[str, str], r: dict[str, str], s: dict[str, str], host: str | None) -> None:
-    first = assess_readiness(region(p, r, s, host), PACK)
-    again = assess_readiness(region(dict(reversed(list(p.items()))), r, dict(reversed(list(s.items()))), host), PACK)
+    first = assess_readiness(region(p, r, s, host), pack=PACK)
+    again = assess_readiness(region(dict(reversed(list(p.items()))), r, dict(reversed(list(s.items()))), host), pack=PACK)
     assert first == again
     experience, sensitise = s.get("prior_ccm_experience"), s.get("sensitisation_needed")
     if experience == "no" or sensitise == "yes":

@@ -37,10 +37,11 @@ from ._errors import (
 from ._evaluate import decide, open_questions
 from ._explain import CriterionExplanation, Explanation, explain, render_text
 from ._goals import Duration, Goal, GoalAssessment, assess_goal, read_goal_file
+from ._json import from_json_data, to_json, to_json_data
 from ._messages import format_text
 from ._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, iter_events, read_events
 from ._pack import ParameterSet, RulePack, Ruleset, check_pack, default_rules_dir
-from ._plan import Plan, PlanAssessment, assess_plan_document, next_review
+from ._plan import Document, Plan, PlanAssessment, assess_plan_document, next_review, read_document
 from ._readiness import FactorScore, ReadinessResult, assess_readiness
 from ._readiness_explain import ReadinessExplanation, explain_readiness, render_readiness_text
 from ._readiness_region import Region, parse_region, read_region
@@ -56,6 +57,7 @@ __all__ = [
     "CriterionExplanation",
     "CriterionResult",
     "Decision",
+    "Document",
     "Duration",
     "EligibilityFacts",
     "Event",
@@ -113,12 +115,14 @@ __all__ = [
     "explain_readiness",
     "explain_team_model",
     "format_text",
+    "from_json_data",
     "iter_events",
     "meeting_dates",
     "next_meeting",
     "next_review",
     "open_questions",
     "parse_region",
+    "read_document",
     "read_events",
     "read_goal_file",
     "read_region",
@@ -129,4 +133,6 @@ __all__ = [
     "render_text",
     "review_status",
     "score_dacts",
+    "to_json",
+    "to_json_data",
 ]

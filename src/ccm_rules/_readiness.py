@@ -18,6 +18,7 @@ from typing import Any, Literal
 import attrs
 
 from ._decision import Decision, Outcome, PackInfo, ParamUse
+from ._deprecation import moved_to_keywords
 from ._evaluate import decide
 from ._pack import RulePack
 from ._readiness_region import (
@@ -130,8 +131,26 @@ class ReadinessResult:
         raise KeyError(f"no key factor {factor_id!r}")
 
 
-def assess_readiness(region: Region, pack: RulePack, as_of: datetime.date | None = None) -> ReadinessResult:
-    """Assess one region: variant, factor scores, overall readiness, phases, lessons, survey."""
+@moved_to_keywords("pack", "as_of")
+def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ReadinessResult:
+    """Assess one region: variant, factor scores, overall readiness, phases, lessons, survey.
+
+    `as_of` defaults to the region's own `as_of`, else today; `pack` to the shipped pack.
+    (`assess_readiness(region, pack, as_of)` by position still works, with a DeprecationWarning.)
+
+    >>> import datetime
+    >>> from ccm_rules import Region, assess_readiness
+    >>> region = Region.from_mapping({"starting_situation": {"prior_ccm_experience": "no"}, "host": "local_hospital"})
+    >>> result = assess_readiness(region, as_of=datetime.date(2027, 1, 4))
+    >>> result.variant, result.variant_determined, result.overall.level
+    ('maximum', True, 'undetermined')
+    >>> result.lessons_decision.criterion("SL4H").status.value
+    'not_met'
+    """
+    if pack is None:
+        from ._eligibility import default_pack
+
+        pack = default_pack()
     on = as_of or region.as_of or datetime.date.today()
     params = pack.parameter_set(PARAMETER_SET).params_at(on)
     values = {name: use.value for name, use in params.items()}

@@ -1,5 +1,6 @@
 """Region files: one region's starting situation, Pioneer answers, risks, host, success-lesson
-conditions and an optional ORIC survey, as YAML.
+conditions and an optional ORIC survey, as YAML (`read_region`, `parse_region`) or as a
+mapping of the same shape (`Region.from_mapping`); both go through one check.
 
 Every answer is `yes`, `partly`, `no` or `unknown` (YAML `yes`/`no` read as booleans are
 accepted). An unanswered item is *unknown*, never *no*. Every problem names the field and
@@ -15,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ._deprecation import moved_to_keywords
 from ._errors import InputFileError, Problem
 from ._pack import RulePack
 from ._readiness_spec import FactorCatalogueSpec, RolloutPlanSpec, SurveyInstrumentSpec
@@ -44,6 +46,26 @@ class Region:
     survey: tuple[dict[int, int], ...] | None = None
     expect: dict[str, Any] | None = None
 
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, pack: RulePack | None = None, file: str = "<mapping>") -> Region:
+        """A region from plain data shaped like a region file (what `yaml.safe_load` gives), checked as a file is.
+
+        `read_region` and `parse_region` read a file through this same check. Raises
+        `InputFileError` listing every problem by its field path (`$.pioneer.F1.P2`) and
+        `file`; a mapping has no lines. Dates are `datetime.date`s, ORIC item numbers ints.
+
+        >>> from ccm_rules import Region
+        >>> region = Region.from_mapping({"region": "R-1", "host": "authority", "pioneer": {"F1.P1": True, "F1.P2": "unknown"}})
+        >>> region.name, region.host, region.pioneer
+        ('R-1', 'authority', {'F1.P1': 'yes'})
+        >>> Region.from_mapping({"host": "hospital"}, file="request")
+        Traceback (most recent call last):
+        ...
+        ccm_rules._errors.InputFileError: the region is not valid (1 problem(s)):
+          - request: 'hospital' is not an answer here; use one of: ... @ $.host
+        """
+        return _checked(Located(_plain(data), {}, file), _pack_or_default(pack), from_text=False)
+
 
 def factor_catalogue(pack: RulePack) -> FactorCatalogueSpec:
     """The pack's key-factor catalogue (exactly one `readiness_factors` file)."""
@@ -67,27 +89,57 @@ def _one(pack: RulePack, kind: str) -> Any:
     return docs[0]
 
 
-def read_region(path: Path | str, pack: RulePack) -> Region:
-    """Read and check a region file against the pack; raise `InputFileError` listing every problem."""
+@moved_to_keywords("pack")
+def read_region(path: Path | str, *, pack: RulePack | None = None) -> Region:
+    """Read and check a region file against the pack (default: the shipped one); raise `InputFileError` listing every problem.
+
+    (`read_region(path, pack)` by position still works, with a DeprecationWarning.)
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputFileError("cannot read the region file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
-    return parse_region(text, str(path), pack)
+    return parse_region(text, str(path), pack=pack)
 
 
-def parse_region(text: str, file: str, pack: RulePack) -> Region:
-    """Parse a region document (YAML) and check it against the pack."""
+@moved_to_keywords("pack")
+def parse_region(text: str, file: str = "<region>", *, pack: RulePack | None = None) -> Region:
+    """Parse a region document (YAML or JSON text) and check it as `Region.from_mapping` does, with lines.
+
+    (`parse_region(text, file, pack)` by position still works, with a DeprecationWarning.)
+    """
     try:
         located = parse_yaml(text, file)
     except YamlProblem as err:
         raise InputFileError("cannot read the region file", [err.problem]) from err
-    reader = _Reader(located, pack)
+    return _checked(located, _pack_or_default(pack), from_text=True)
+
+
+def _checked(located: Located, pack: RulePack, *, from_text: bool) -> Region:
+    """The one check of a region document, from a file (with lines) or a mapping (without)."""
+    reader = _Reader(located, pack, from_text=from_text)
     region = reader.region()
     if reader.problems:
-        raise InputFileError("the region file is not valid", reader.problems)
+        raise InputFileError("the region file is not valid" if from_text else "the region is not valid", reader.problems)
     return region
+
+
+def _pack_or_default(pack: RulePack | None) -> RulePack:
+    if pack is not None:
+        return pack
+    from ._eligibility import default_pack
+
+    return default_pack()
+
+
+def _plain(value: Any) -> Any:
+    """Any mapping as a dict and a tuple as a list, all the way down: what a YAML file would give."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def answer_options(pack: RulePack, ruleset: str, fact: str) -> tuple[str, ...]:
@@ -99,8 +151,9 @@ def answer_options(pack: RulePack, ruleset: str, fact: str) -> tuple[str, ...]:
 class _Reader:
     """Walks a region document, collecting every problem with its path and line."""
 
-    def __init__(self, located: Located, pack: RulePack) -> None:
+    def __init__(self, located: Located, pack: RulePack, *, from_text: bool = True) -> None:
         self.located = located
+        self.from_text = from_text
         self.pack = pack
         self.problems: list[Problem] = []
         self.catalogue = factor_catalogue(pack)
@@ -112,7 +165,7 @@ class _Reader:
     def region(self) -> Region:
         data = self.located.data
         if not isinstance(data, dict):
-            self.problems.append(Problem("a region file must be a mapping (see docs/readiness.md)", "$", self.located.file, 1))
+            self.problems.append(Problem("a region file must be a mapping (see docs/readiness.md)", "$", self.located.file, 1 if self.from_text else None))
             return Region(self.located.file)
         for key in data:
             if key not in REGION_KEYS:

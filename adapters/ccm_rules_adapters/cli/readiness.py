@@ -34,8 +34,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     pack = load_pack(args)
     check_lang(pack, args.lang)
-    region = read_region(args.region, pack)
-    result = assess_readiness(region, pack)
+    region = read_region(args.region, pack=pack)
+    result = assess_readiness(region, pack=pack)
     view = explain_readiness(result, pack, args.lang)
     if args.report is not None:
         from ccm_rules_adapters.html.readiness import render_report
