@@ -1,0 +1,296 @@
+"""The docs say what the code does: every example in README.md and docs/*.md is run.
+
+Conventions of the Markdown (so a page stays checkable):
+
+- A ```python block runs, in page order, in one namespace per page, with the repository
+  root as the working directory; it must not raise. When a ```text block follows it
+  (nothing but blank lines between), the block's printed output must be that text.
+- A ```pycon block (or a ```python block whose first line starts with `>>>`) is a doctest.
+- A ```console block holds commands `$ ccm-rules ARGS` (or `$ .venv/bin/ccm-rules ARGS`),
+  each followed by its output as a terminal shows it (stdout and stderr). `; echo $?` after
+  the command prints its exit code; without it the command must exit 0. The commands run in
+  a scratch folder where `examples/` and `rules/` are the repository's, through the same
+  `main()` the `ccm-rules` script calls.
+- In any expected output `...` stands for any text (doctest's ELLIPSIS): write the pack's
+  content hash as `sha256:...`, so that an edit to a rule file does not break the docs,
+  while any hash, version or text written out must be the current one. Trailing spaces
+  are ignored.
+- `<!-- docs-test: skip -->` on the line before a block: a sketch that is not run (say why).
+  `<!-- docs-test: file NAME -->` before a ```yaml/```json block: the console commands of
+  that page find it as NAME.
+
+Besides: no page imports or calls a private `ccm_rules._…` module (the public namespace is
+the API); no page runs `ccm-rules` with output shown anywhere but a checked block; every
+page cited exists; no path of one machine is written into an example; and the intake
+tutorial, whose reader installed into `.venv`, runs `.venv/bin/ccm-rules`. The modules'
+own docstring examples (`>>>`) are run here too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import importlib
+import io
+import os
+import re
+import shlex
+import subprocess
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
+PAGE_IDS = [str(p.relative_to(ROOT)) for p in PAGES]
+FLAGS = doctest.ELLIPSIS
+FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,})(?P<info>[^`]*)$")
+MARKER = re.compile(r"^\s*<!--\s*docs-test:\s*(?P<what>skip|file)\b\s*(?P<arg>[^>]*?)\s*-->\s*$")
+SHELL = ("sh", "shell", "bash", "console", "")
+OUTPUT = ("text", "json", "")  # a block that shows output (a ```console block is checked on its own)
+COMMAND = re.compile(r"^(?:\$ )?(?P<prog>(?:\.venv/bin/)?ccm-rules)(?:\s|$)")
+ENTRY = "import sys; from ccm_rules_adapters.cli import main; sys.argv[0] = 'ccm-rules'; sys.exit(main())"
+
+
+@attrs.frozen
+class Block:
+    page: Path
+    line: int  # 1-based line of the opening fence
+    lang: str
+    text: str
+    marker: tuple[str, str] | None  # ("skip", reason) or ("file", name)
+    next_lang: str | None  # the language of the block right after this one (blank lines only between)
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def blocks(page: Path) -> list[Block]:
+    """Every fenced block of a page, with its marker and the language of the block right after it."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    found: list[tuple[int, int, str, str, tuple[str, str] | None]] = []  # start, end, lang, text, marker
+    i = 0
+    while i < len(lines):
+        opening = FENCE.match(lines[i])
+        if opening is None:
+            i += 1
+            continue
+        indent, fence = len(opening["indent"]), opening["fence"]
+        end = i + 1
+        while end < len(lines) and not (lines[end].strip().startswith(fence) and lines[end].strip().strip("`") == ""):
+            end += 1
+        body = [line[indent:] if line[:indent].strip() == "" else line for line in lines[i + 1 : end]]
+        previous = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+        mark = MARKER.match(previous)
+        lang = opening["info"].strip().split(" ")[0] if opening["info"].strip() else ""
+        found.append((i, end, lang, "\n".join(body) + "\n", (mark["what"], mark["arg"]) if mark else None))
+        i = end + 1
+    out = []
+    for n, (start, end, lang, text, marker) in enumerate(found):
+        following = found[n + 1] if n + 1 < len(found) else None
+        adjacent = following is not None and all(not line.strip() for line in lines[end + 1 : following[0]])
+        out.append(Block(page, start + 1, lang, text, marker, following[2] if following and adjacent else None))
+    return out
+
+
+def checked(want: str, got: str) -> str | None:
+    """None if `got` is `want` (with `...` wildcards, trailing spaces ignored); else a diff."""
+    want, got = (_rstrip_lines(t) for t in (want, got))
+    checker = doctest.OutputChecker()
+    if checker.check_output(want, got, FLAGS):
+        return None
+    return checker.output_difference(doctest.Example("", want), got, FLAGS | doctest.REPORT_UDIFF)
+
+
+def _rstrip_lines(text: str) -> str:
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def is_doctest(block: Block) -> bool:
+    return block.lang == "pycon" or (block.lang == "python" and block.text.lstrip().startswith(">>>"))
+
+
+# ------------------------------------------------------------------ (a) Python examples
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_python_examples_run_and_print_what_the_page_shows(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    found = blocks(page)
+    namespace: dict[str, object] = {"__name__": f"docs:{page.name}"}
+    for n, block in enumerate(found):
+        if block.lang not in ("python", "pycon") or (block.marker and block.marker[0] == "skip"):
+            continue
+        if is_doctest(block):
+            test = doctest.DocTestParser().get_doctest(block.text, namespace, block.where, str(page), block.line)
+            report = io.StringIO()
+            runner = doctest.DocTestRunner(optionflags=FLAGS)
+            runner.run(test, out=report.write, clear_globs=False)
+            assert runner.failures == 0, f"{block.where}: the doctest fails\n{report.getvalue()}"
+            continue
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                exec(compile(block.text, block.where, "exec"), namespace)
+        except Exception:
+            pytest.fail(f"{block.where}: the example raises\n{traceback.format_exc()}")
+        if block.next_lang == "text":
+            diff = checked(found[n + 1].text, printed.getvalue())
+            assert diff is None, f"{block.where}: the output shown at {found[n + 1].where} is not what it prints\n{diff}"
+
+
+# ------------------------------------------------------------------ (b) command-line examples
+
+
+def console_commands(block: Block) -> Iterator[tuple[str, str]]:
+    """(command line, expected output) pairs of a console block."""
+    command: str | None = None
+    expected: list[str] = []
+    for line in block.text.splitlines():
+        if line.startswith("$ "):
+            if command is not None:
+                yield command, "".join(f"{e}\n" for e in expected)
+            command, expected = line[2:], []
+        elif command is None:
+            pytest.fail(f"{block.where}: a console block starts with a `$ ` command line")
+        else:
+            expected.append(line)
+    if command is not None:
+        yield command, "".join(f"{e}\n" for e in expected)
+
+
+def run_command(command: str, where: str, cwd: Path) -> str:
+    echo = command.endswith("; echo $?")
+    words = shlex.split(command.removesuffix("; echo $?"))
+    if not words or COMMAND.match(words[0]) is None or not all(re.fullmatch(r"[^;|&<>`$]*", w) for w in words):
+        pytest.fail(f"{where}: a console example runs `ccm-rules ARGS` (optionally `; echo $?`), not {command!r}")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, *words[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, check=False
+    )
+    output = done.stdout.decode("utf-8")
+    if echo:
+        return output + f"{done.returncode}\n"
+    assert done.returncode == 0, f"{where}: `{command}` exits {done.returncode} (add `; echo $?` to show it)\n{output}"
+    return output
+
+
+PAGES_WITH_CONSOLE = [p for p in PAGES if any(b.lang == "console" for b in blocks(p))]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_CONSOLE, ids=[str(p.relative_to(ROOT)) for p in PAGES_WITH_CONSOLE])
+def test_console_examples_print_what_the_page_shows(page: Path, tmp_path: Path) -> None:
+    for folder in ("examples", "rules"):
+        (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    for block in blocks(page):
+        if block.marker and block.marker[0] == "file":
+            (tmp_path / block.marker[1]).write_text(block.text, encoding="utf-8")
+        if block.lang != "console" or (block.marker and block.marker[0] == "skip"):
+            continue
+        for command, expected in console_commands(block):
+            diff = checked(expected, run_command(command, block.where, tmp_path))
+            assert diff is None, f"{block.where}: `{command}` does not print what the page shows\n{diff}"
+
+
+def test_the_console_convention_is_checked_itself(tmp_path: Path) -> None:
+    """A stale output fails; `...` is the only wildcard; the exit code is compared."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    (tmp_path / "rules").symlink_to(ROOT / "rules", target_is_directory=True)
+    out = run_command("ccm-rules eligibility examples/eligibility/simple_referral.yaml --lang fr; echo $?", "test", tmp_path)
+    assert checked("error: unknown language 'fr'; available: ...\n2\n", out) is None
+    assert checked("error: unknown language 'fr'; available: ...\n0\n", out) is not None
+    assert checked("Rule pack: ccm-core 0.1.0 (sha256:...)\n", "Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n") is None
+    assert checked("Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n", "Rule pack: ccm-core 0.1.0 (sha256:0123456789ab)\n") is not None
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_no_command_output_is_shown_unchecked(page: Path) -> None:
+    """Output of `ccm-rules` is shown only in checked console blocks."""
+    for block in blocks(page):
+        commands = [line for line in block.text.splitlines() if COMMAND.match(line.strip())]
+        if block.lang in SHELL and block.lang != "console" and commands and block.next_lang in OUTPUT:
+            pytest.fail(f"{block.where}: `{commands[0].strip()}` is followed by its output; show both in a ```console block (`$ ` prompt) so it is checked")
+        if block.lang in ("text", "json", "") and any(line.startswith("$ ") for line in commands):
+            pytest.fail(f"{block.where}: a command with its output in a ```{block.lang or 'plain'} block; use ```console so it is checked")
+
+
+# ------------------------------------------------------------------ (c) the public API only, and true references
+
+PRIVATE_IMPORT = re.compile(r"\bfrom\s+ccm_rules\._\w+|\bimport\s+ccm_rules\._\w+|\bccm_rules\._\w+(?:\.\w+)*\(")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_pages_use_only_the_public_namespace(page: Path) -> None:
+    """A page may say in which private module something is implemented; it never imports or calls one."""
+    text = page.read_text(encoding="utf-8")
+    found = [(text.count("\n", 0, m.start()) + 1, m.group()) for m in PRIVATE_IMPORT.finditer(text)]
+    assert not found, f"{page.relative_to(ROOT)} uses private modules (line, use): {found}; use `ccm_rules.…`"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_cited_pages_exist(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    missing = sorted(
+        name
+        for name in set(re.findall(r"[\w./-]*\b[\w-]+\.md\b", text))
+        if not any((base / name).exists() for base in (page.parent, ROOT, ROOT / "docs"))
+    )
+    assert not missing, f"{page.relative_to(ROOT)} cites pages that are not in the repository: {missing}"
+
+
+MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|home|Users|root|mnt|opt|srv)/[\w.-]+")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_examples_hold_no_path_of_one_machine(page: Path) -> None:
+    for block in blocks(page):
+        found = MACHINE_PATH.findall(block.text)
+        assert not found, f"{block.where}: {found} exists on one machine only; use a relative path or ccm_rules.default_rules_dir()"
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/tutorial-intake.md"])
+def test_pages_that_install_into_the_venv_run_its_script(name: str) -> None:
+    for block in blocks(ROOT / name):
+        if block.lang in SHELL:
+            for line in block.text.splitlines():
+                match = COMMAND.match(line.strip())
+                assert match is None or match["prog"] == ".venv/bin/ccm-rules", f"{block.where}: `{line.strip()}`: write .venv/bin/ccm-rules (the install step puts it there)"
+
+
+# ------------------------------------------------------------------ the modules' own examples
+
+
+def modules_with_examples() -> list[str]:
+    names = []
+    for package in ("ccm_rules", "ccm_rules_adapters"):
+        base = Path(importlib.import_module(package).__file__ or "").parent
+        for path in sorted(base.rglob("*.py")):
+            if ">>>" in path.read_text(encoding="utf-8"):
+                parts = path.relative_to(base.parent).with_suffix("").parts
+                names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+MODULES = modules_with_examples()
+
+
+def test_module_examples_are_found() -> None:
+    assert {"ccm_rules._eligibility", "ccm_rules._json"} <= set(MODULES)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    module = importlib.import_module(name)
+    report = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    tests = doctest.DocTestFinder().find(module, name)
+    for test in tests:
+        runner.run(test, out=report.write)
+    assert sum(len(t.examples) for t in tests) > 0
+    assert runner.failures == 0, report.getvalue()
