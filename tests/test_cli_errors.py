@@ -48,7 +48,7 @@ def test_batch_without_its_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "polars" else real(name, *a))
     code, err = run(["batch", str(EXAMPLES / "batch/registry.csv"), "-o", str(tmp_path / "out.parquet")], capsys)
     assert code == EXIT_ENVIRONMENT
-    assert "needs the 'batch' extra (missing: polars): pip install 'ccm-rules[batch]'" in err
+    assert "needs the 'batch' extra (missing: polars" in err and "pip install 'ccm-rules[batch]'" in err
 
 
 @pytest.mark.parametrize("goal", ["nope.yaml", "nope.JSON", "goals/nope", "nope.yml"])

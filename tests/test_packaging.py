@@ -34,6 +34,12 @@ def test_wheel_holds_every_rule_file_unchanged(wheel: Path) -> None:
         names = set(zf.namelist())
     assert shipped and packed == shipped
     assert {"ccm_rules/py.typed", "ccm_rules_adapters/cli/__init__.py"} <= names
+    licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert licenses, "the MIT licence text is not in the wheel"
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.read(licenses[0]).decode().startswith("MIT License")
+        metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        assert "License-Expression: MIT" in zf.read(metadata).decode()
 
 
 @pytest.mark.slow
@@ -50,3 +56,23 @@ def test_wheel_installed_package_uses_its_own_rules(wheel: Path, tmp_path: Path)
     module_file, rules_dir, *answer = result.stdout.splitlines()
     assert module_file.startswith(str(target)) and rules_dir.startswith(str(target))
     assert "Braucht die Person Case Management?: NICHT INDIZIERT" in answer
+
+
+UNBOUNDED = {
+    "attrs": "attrs keeps old behaviour behind its versioned `attrs` namespace",
+    "pyarrow": "a major release every few months; only its CSV reader and Parquet writer are used, checked by the newest-versions CI job",
+    "ccm-rules": "the project's own extras",
+}
+
+
+def test_dependencies_have_upper_bounds() -> None:
+    """Every dependency of the core and of the user-facing extras is bounded, or says why not."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    requirements = [*project["dependencies"], *(r for name in ("http", "fhir", "batch", "test-core") for r in extras[name])]
+    for requirement in requirements:
+        name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
+        assert "<" in requirement.split(";")[0] or name in UNBOUNDED, f"{requirement!r} has no upper bound"

@@ -17,7 +17,7 @@ from ccm_rules._readiness_region import factor_catalogue, parse_region, read_reg
 from ccm_rules_adapters.cli import main
 from ccm_rules_adapters.html.readiness import render_report
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, SEEDS, SEEDS_MISSING
 
 REGIONS = sorted((EXAMPLES / "readiness").glob("*.yaml"))
 LANGS = ("en", "cs", "hu", "de")
@@ -43,9 +43,9 @@ def test_catalogue_has_nine_factors_with_seeded_items(pack: RulePack) -> None:
 
 def test_hungarian_item_texts_are_the_seed_text(pack: RulePack) -> None:
     """Every Pioneer/Attention item's Hungarian text is found (word by word) at its seed lines."""
-    seed_file = Path(__file__).resolve().parents[2] / "shared" / "seeds" / SEED
+    seed_file = SEEDS / SEED
     if not seed_file.exists():
-        pytest.skip("seed texts are not in this checkout")
+        pytest.skip(SEEDS_MISSING)
     seed = seed_file.read_text(encoding="utf-8").splitlines()
     for factor in factor_catalogue(pack).factors:
         for item in (*factor.pioneer, *factor.attention):

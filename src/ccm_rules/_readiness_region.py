@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ._dates import date_field_message
 from ._deprecation import moved_to_keywords
 from ._errors import InputFileError, Problem
 from ._pack import RulePack
@@ -174,8 +175,8 @@ class _Reader:
         if name is not None and not isinstance(name, str):
             self.problem(("region",), f"'region' must be text (a region name or code), got {name!r}")
         as_of = data.get("as_of")
-        if as_of is not None and (isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date)):
-            self.problem(("as_of",), f"'as_of' must be a date (YYYY-MM-DD), got {as_of!r}")
+        if (message := date_field_message(as_of)) is not None:
+            self.problem(("as_of",), message)
         starting, points = self.starting(data.get("starting_situation"))
         expect = data.get("expect")
         if expect is not None and not isinstance(expect, dict):

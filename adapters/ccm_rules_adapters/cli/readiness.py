@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules._convert import make_converter
-from ccm_rules._errors import InputFileError, Problem
 from ccm_rules._readiness import assess_readiness
 from ccm_rules._readiness_explain import explain_readiness, render_readiness_text
 from ccm_rules._readiness_region import read_region
 
-from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
+from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json, write_output
 
 
 def register(commands: Any) -> None:
@@ -40,10 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report is not None:
         from ccm_rules_adapters.html.readiness import render_report
 
-        try:
-            args.report.write_text(render_report(view), encoding="utf-8")
-        except OSError as err:
-            raise InputFileError("cannot write the report", [Problem(f"cannot write file: {err}", "--report", str(args.report), kind="io")]) from err
+        write_output(args.report, render_report(view), "--report")
     if args.format == "json":
         conv = make_converter()
         print_json({"region": region.name, "result": conv.unstructure(result), "explanation": conv.unstructure(view)})
