@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import attrs
-from litestar import Litestar, Request, Response, get, post
+from litestar import Litestar, Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
@@ -25,6 +25,7 @@ from ccm_rules._eligibility import default_pack
 
 from . import _cds
 from ._auth import bearer_guard
+from ._docs import DOCS_PATH, assets_router, docs_router, render_plugins
 from ._document_schemas import DocumentBody, DocumentSchemaPlugin
 from ._documents import DocumentService, document_services, json_numbers
 from ._lang import negotiate
@@ -58,12 +59,13 @@ def create_app(
     models = {request_model(row): row for row in rows}
     documents = document_services(pack) if services is None else ()
 
-    handlers: list[HTTPRouteHandler] = [
+    handlers: list[HTTPRouteHandler | Router] = [
         _health(pack),
         _catalogue([*rows, *documents], guards, security),
         *(_decision_handler(row, model, pack, guards, security, errors) for model, row in models.items()),
         *(_document_handler(row, pack, guards, security, errors) for row in documents),
         *_cds.handlers(pack, guards, security, errors),
+        assets_router(),  # the /schema pages' scripts and styles: nothing is loaded from a CDN
     ]
     schemes: dict[str, SecurityScheme | Reference] | None = (
         {"bearer": SecurityScheme(type="http", scheme="bearer")} if token else None
@@ -80,7 +82,9 @@ def create_app(
             description="Explained, three-valued CCM decisions (eligibility, labour-market CM, …) "
             f"with rule pack {pack.info.id} {pack.info.version}.",
             components=components,
-            path="/schema",
+            path=DOCS_PATH,
+            openapi_router=docs_router(),  # the pages load only this server's files (_docs.py)
+            render_plugins=render_plugins(),
         ),
         state=State({"pack": pack}),
         logging_config=None,
