@@ -212,3 +212,44 @@ def test_to_json_data_is_what_the_cli_prints(pack: RulePack, capsys: pytest.Capt
     decision = ccm_rules.from_json_data(printed["decision"], ccm_rules.Decision)
     assert printed["decision"] == ccm_rules.to_json_data(decision)
     assert printed["explanation"] == ccm_rules.to_json_data(ccm_rules.explain(decision, pack, "en"))
+
+
+# ------------------------------------------------------------------ renderers: one shape
+
+
+RENDERERS = ("render_text", "render_team_model_text", "render_dacts_text", "render_readiness_text")
+
+
+def explanations(pack: RulePack) -> dict[str, Any]:
+    """An explanation for each renderer, in Czech."""
+    on = datetime.date(2027, 1, 4)
+    decision = ccm_rules.assess_eligibility({"referral_only": True, "ongoing_coordination_needed": False}, as_of=on, pack=pack)
+    rec = ccm_rules.recommend_team_model({"concurrent_services": 3, "domains": {}}, as_of=on, pack=pack)
+    fidelity = ccm_rules.score_dacts({"clients_per_staff": 9}, as_of=on, pack=pack)
+    readiness = ccm_rules.assess_readiness(ccm_rules.read_region(PILOT, pack=pack), as_of=on, pack=pack)
+    return {
+        "render_text": ccm_rules.explain(decision, pack, "cs"),
+        "render_team_model_text": ccm_rules.explain_team_model(rec, pack, "cs"),
+        "render_dacts_text": ccm_rules.explain_dacts(fidelity, pack, "cs"),
+        "render_readiness_text": ccm_rules.explain_readiness(readiness, pack, "cs"),
+    }
+
+
+@pytest.mark.parametrize("name", RENDERERS)
+def test_every_renderer_takes_the_explanation_and_pack_as_an_optional_keyword(name: str) -> None:
+    parameters = list(inspect.signature(getattr(ccm_rules, name)).parameters.values())
+    assert [p.kind for p in parameters] == [inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY], name
+    keyword_only_optional(getattr(ccm_rules, name), "pack")
+
+
+def test_renderers_default_to_the_shipped_pack_and_warn_on_a_positional_pack(pack: RulePack) -> None:
+    for name, explanation in explanations(pack).items():
+        render = getattr(ccm_rules, name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            text = render(explanation, pack=pack)
+            assert render(explanation) == text, name
+        if name == "render_readiness_text":
+            continue  # it never took a pack by position
+        with pytest.warns(DeprecationWarning, match=rf"{name}\(\): passing pack by position is deprecated; write pack="):
+            assert render(explanation, pack) == text, name

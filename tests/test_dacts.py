@@ -64,7 +64,7 @@ def test_example(path: Path, pack: RulePack) -> None:
     for item_id, score in expect.get("scores", {}).items():
         assert result.item(item_id).score == score, item_id
     for lang in pack.languages:
-        text = render_dacts_text(explain_dacts(result, pack, lang), pack)
+        text = render_dacts_text(explain_dacts(result, pack, lang), pack=pack)
         assert "{" not in text and "H1" in text and "S10" in text
 
 

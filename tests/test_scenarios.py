@@ -33,7 +33,7 @@ def test_scenario(path: Path, pack: RulePack) -> None:
         assert [q.key for q in decision.questions] == case.expect["questions"]
     for lang in ("en", "cs", "hu", "de"):
         explanation = explain(decision, pack, lang)
-        text = render_text(explanation, pack)
+        text = render_text(explanation, pack=pack)
         assert pack.text(f"outcome.{decision.outcome.value}", lang).upper() in text
         for criterion in explanation.criteria:
             assert criterion.title in text

@@ -21,6 +21,7 @@ from ._dates import date_field_message
 from ._decision import PackInfo, ParamUse, Status
 from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem
+from ._explain import cite, unknown_value
 from ._pack import RulePack
 from ._team_model import caseload_norm, norm_parameters, team_model_doc
 from ._team_spec import CaseloadNormSpec
@@ -262,11 +263,11 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
         return t[key][lang]
 
     values = {u.name: _num(u.value) for u in result.params}
-    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {spec.text[lang].format_map(values)}", f"  {label('label.source')}: {spec.source.ref}", ""]
+    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {spec.text[lang].format_map(values)}", f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}", ""]
     checks = (*result.workers, result.team) if result.scope == "worker" else (result.team,)
     for c in checks:
         subject = label("caseload.team") if c.subject == "team" else c.subject
-        lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + label("caseload.load").format(clients=_num(c.clients) if c.clients is not None else "?", fte=_num(c.fte) if c.fte is not None else "?", per_fte=f"{c.clients_per_fte:.1f}" if c.clients_per_fte is not None else "?"))
+        lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + _load_text(c, t, lang))
         if c.status is Status.NOT_MET:
             lines.append("      " + label("caseload.over").format(over=_num(round(c.over_by, 2)), extra=_num(c.extra_fte_rounded)))
         if c.below_minimum:
@@ -278,6 +279,18 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
     lines += ["", f"{label('caseload.overall')}: {label('caseload.status.' + result.status.value)}"]
     lines.append(f"{label('label.as_of')}: {result.as_of.isoformat()}   {label('label.pack')}: {result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})")
     return "\n".join(lines)
+
+
+def _load_text(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """`24 clients on 1 FTE (24.0 per FTE)`, or which of the two is not known."""
+    if c.clients is None and c.fte is None:
+        return texts["caseload.load_unknown"][lang]
+    if c.clients is None:
+        return texts["caseload.clients_unknown"][lang].format(fte=_num(c.fte))
+    if c.fte is None:
+        return texts["caseload.fte_unknown"][lang].format(clients=_num(c.clients))
+    per_fte = f"{c.clients_per_fte:.1f}" if c.clients_per_fte is not None else unknown_value(texts, lang)
+    return texts["caseload.load"][lang].format(clients=_num(c.clients), fte=_num(c.fte), per_fte=per_fte)
 
 
 def _num(value: Any) -> str:

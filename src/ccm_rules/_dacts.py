@@ -19,9 +19,10 @@ import attrs
 
 from ._dates import date_field_message
 from ._decision import PackInfo, ParamUse
+from ._deprecation import moved_to_keywords
 from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem, RulePackError
-from ._explain import check_explainable
+from ._explain import check_explainable, cite, shipped_pack_if_none, source_ref, unknown_value
 from ._pack import Parameter, RulePack
 from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
 from ._yaml import YamlProblem, parse_yaml
@@ -450,6 +451,7 @@ class ItemExplanation:
     anchor: str
     verified: str
     source: str
+    source_title: str
 
 
 @attrs.frozen
@@ -466,6 +468,7 @@ class DactsExplanation:
     improve: tuple[str, ...]
     missing: tuple[str, ...]
     sources: tuple[str, ...]
+    source_titles: tuple[str, ...]
     as_of: datetime.date
     pack: str
 
@@ -479,9 +482,9 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
     items = []
     for s in result.items:
         spec = specs[s.id]
-        value = _value_text(s.value, spec, lang)
+        value = _value_text(s.value, spec, lang, unknown_value(t, lang))
         anchor = spec.anchors[s.score - 1][lang] if s.score is not None else t["dacts.score_range"][lang].format(low=s.low, high=s.high)
-        items.append(ItemExplanation(s.id, s.section, spec.title[lang], s.figure, value, s.score, s.low, s.high, anchor, spec.verified, _cite(spec.source)))
+        items.append(ItemExplanation(s.id, s.section, spec.title[lang], s.figure, value, s.score, s.low, s.high, anchor, spec.verified, source_ref(spec.source), cite(spec.source, t, lang)))
     sections = tuple(
         (sec.code, sec.title[lang], _mean_text(r.mean, r.low, r.high))
         for sec, r in zip(doc.sections, result.sections, strict=True)
@@ -500,6 +503,7 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
         for m in result.missing
     )
     improve = tuple(_improve_text(specs[i], result.item(i), pack, lang) for i in result.improve)
+    sources = (doc.source, *(bands[b].source for b in bands), doc.improve_source)
     return DactsExplanation(
         lang=lang,
         title=doc.title[lang],
@@ -510,7 +514,8 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
         band_meaning=meaning,
         improve=improve,
         missing=missing,
-        sources=(doc.source.ref, *(_cite(bands[b].source) for b in bands), _cite(doc.improve_source)),
+        sources=tuple(source_ref(s) for s in sources),
+        source_titles=tuple(cite(s, t, lang) for s in sources),
         as_of=result.as_of,
         pack=f"{result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})",
     )
@@ -523,17 +528,13 @@ def _improve_text(spec: DactsItem, score: ItemScore, pack: RulePack, lang: str) 
     return f"{spec.id} {spec.title[lang]}: {score.score} → {score.score + 1} — {step}"
 
 
-def _value_text(value: float | None, spec: DactsItem, lang: str) -> str:
+def _value_text(value: float | None, spec: DactsItem, lang: str, unknown: str) -> str:
     if value is None:
-        return "—"
+        return unknown
     if spec.scoring == "rating":
         return f"{_show(value)} / 5"
     unit = spec.unit[lang]
     return f"{_show(value)}{'' if unit == '%' else ' '}{unit}"
-
-
-def _cite(source: Source) -> str:
-    return f"{source.ref} — {source.rationale}" if source.rationale else source.ref
 
 
 def _show(value: Any) -> str:
@@ -546,8 +547,10 @@ def _mean_text(mean: float | None, low: float, high: float) -> str:
     return f"{mean:.2f}" if mean is not None else f"{low:.2f}–{high:.2f}"
 
 
-def render_dacts_text(ex: DactsExplanation, pack: RulePack) -> str:
-    """A plain-text DACTS report, as the CLI prints it."""
+@moved_to_keywords("pack")
+def render_dacts_text(ex: DactsExplanation, *, pack: RulePack | None = None) -> str:
+    """A plain-text DACTS report, as the CLI prints it (the arguments of every renderer: see `render_text`)."""
+    pack = shipped_pack_if_none(pack)
     lang = ex.lang
 
     def label(key: str) -> str:
@@ -568,6 +571,6 @@ def render_dacts_text(ex: DactsExplanation, pack: RulePack) -> str:
     if ex.missing:
         lines += ["", label("heading.questions")]
         lines += [f"  - {q}" for q in ex.missing]
-    lines += ["", f"{label('label.source')}: " + "; ".join(ex.sources)]
+    lines += ["", f"{label('label.source')}: " + "; ".join(dict.fromkeys(ex.source_titles))]
     lines.append(f"{label('label.as_of')}: {ex.as_of.isoformat()}   {label('label.pack')}: {ex.pack}")
     return "\n".join(lines)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from ._decision import Decision, PackInfo, Question, Status
+from ._deprecation import moved_to_keywords
 from ._errors import PackMismatchError, UnknownLanguageError
 from ._messages import format_text
 from ._pack import RulePack, Ruleset
+from ._spec import PROJECT_POLICY, Source
 from ._vocabulary import Vocabulary
 
 
@@ -26,6 +29,9 @@ class CriterionExplanation:
     role: str
     reason: str
     source: str
+    """The rule's source as the rule file writes it (a seed by its file name), with its rationale."""
+    source_title: str
+    """The same source as a reader sees it in `lang`: a seed by its title and section (see `cite`)."""
 
 
 @attrs.frozen
@@ -59,7 +65,7 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
     """Explain `decision` in `lang` with the pack that made it (checked by content hash)."""
     check_explainable(decision.pack, pack, lang)
     ruleset = pack.ruleset(decision.ruleset)
-    values = _values(decision, ruleset, lang)
+    values = _values(decision, ruleset, lang, pack.texts)
     criteria = []
     for result in decision.criteria:
         spec = next(c.spec for c in ruleset.criteria if c.id == result.id)
@@ -72,7 +78,8 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
                 status_label=pack.text(f"status.{result.status.value}", lang),
                 role=result.role,
                 reason=format_text(template, lang, values),
-                source=_cite(spec.source.ref, spec.source.rationale),
+                source=source_ref(spec.source),
+                source_title=cite(spec.source, pack.texts, lang),
             )
         )
     return Explanation(
@@ -89,17 +96,81 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
     )
 
 
-def _cite(ref: str, rationale: str | None) -> str:
-    return f"{ref} — {rationale}" if rationale else ref
+RATIONALE_LANG = "en"
+"""The language a source's rationale is written in: other languages' answers leave it out."""
+
+_SEED_PART = re.compile(r"(?P<file>\d{3}_[0-9a-f]{16}\.txt)(?: (?P<sections>§.*))?")
+_LINES = re.compile(r" \((?P<word>lines?) (?P<n>\d+(?:\s*[-–]\s*\d+)?)\)$")
+
+
+def source_ref(source: Source) -> str:
+    """A source as the rule file writes it (`<seed file> §<section>` …), with its rationale: what JSON carries."""
+    return f"{source.ref} — {source.rationale}" if source.rationale else source.ref
+
+
+def cite(source: Source | str, texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """A source as a reader sees it in `lang` — the one way every answer shows a citation.
+
+    A seed is shown by its title and section instead of its file name, the title, section
+    labels and line numbers as the pack's `source.*` texts (rules/sources.yaml) give them in
+    `lang`; "project policy" is translated; a published reference is shown as written. The
+    rationale (written in English only) follows in English answers. A reference the pack has
+    no title for is shown as written.
+
+    >>> from ccm_rules import default_pack
+    >>> texts = default_pack().texts
+    >>> cite("001_bb7494a8907fa6f9.txt §2", texts, "cs")
+    'Kdy má a kdy nemá smysl uvažovat o case managementu? §2'
+    >>> cite("002_d392965ea9d1d7b7.txt §staffing (line 210); 004_510c44708344b2e6.txt §ACT (line 123)", texts, "de")
+    'Fallmanager (Leistungsbeschreibung) §Personal (Zeile 210); Case Management (Vorlesungsfolien) §ACT (Zeile 123)'
+    >>> cite(Source("project policy", rationale="Kept equal to select_below_share."), texts, "en")
+    'project policy — Kept equal to select_below_share.'
+    >>> cite(Source("project policy", rationale="Kept equal to select_below_share."), texts, "hu")
+    'projektszabály'
+    """
+    ref, rationale = (source, None) if isinstance(source, str) else (source.ref, source.rationale)
+    text = "; ".join(_cite_part(part, texts, lang) for part in ref.split("; "))
+    return f"{text} — {rationale}" if rationale and lang == RATIONALE_LANG else text
+
+
+def _cite_part(part: str, texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    def text(key: str, default: str) -> str:
+        return texts.get(key, {}).get(lang, default)
+
+    seed = _SEED_PART.fullmatch(part)
+    if seed is None:
+        return text("source.project_policy", part) if part.lower() == PROJECT_POLICY else part
+    title = text(f"source.{seed['file']}", seed["file"])
+    if not seed["sections"]:
+        return title
+    sections = []
+    for section in seed["sections"].removeprefix("§").split(", §"):
+        lines = _LINES.search(section)
+        label = section[: lines.start()] if lines else section
+        shown = text(f"source.section.{label}", label)
+        if lines:
+            n = re.sub(r"\s*[-–]\s*", "–", lines["n"])
+            shown += " (" + text(f"source.{lines['word']}", f"{lines['word']} {{n}}").format(n=n) + ")"
+        sections.append(f"§{shown}")
+    return f"{title} {', '.join(sections)}"
+
+
+def unknown_value(texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """How an answer in `lang` shows a value that is not known ("not known", "neznámo", …)."""
+    return texts.get("value.unknown", {}).get(lang, "not known")
 
 
 class _Values(dict[str, str]):
+    def __init__(self, unknown: str) -> None:
+        super().__init__()
+        self.unknown = unknown
+
     def __missing__(self, key: str) -> str:
-        return "?"
+        return self.unknown
 
 
-def _values(decision: Decision, ruleset: Ruleset, lang: str) -> Mapping[str, str]:
-    values = _Values()
+def _values(decision: Decision, ruleset: Ruleset, lang: str, texts: Mapping[str, Mapping[str, str]]) -> Mapping[str, str]:
+    values = _Values(unknown_value(texts, lang))
     for name, spec in ruleset.spec.facts.items():
         if name in decision.facts:
             value = decision.facts[name]
@@ -139,8 +210,24 @@ def _question(question: Question, ruleset: Ruleset, pack: RulePack, lang: str, f
     return pack.text("question.fill_in", lang).format(question=text, fact=fact or question.fact)
 
 
-def render_text(explanation: Explanation, pack: RulePack) -> str:
-    """A plain-text report of an explanation, as the CLI prints it."""
+def shipped_pack_if_none(pack: RulePack | None) -> RulePack:
+    """`pack`, or the shipped pack when None (what every renderer's `pack=None` means)."""
+    if pack is not None:
+        return pack
+    from ._eligibility import default_pack
+
+    return default_pack()
+
+
+@moved_to_keywords("pack")
+def render_text(explanation: Explanation, *, pack: RulePack | None = None) -> str:
+    """A plain-text report of an explanation, as the CLI prints it.
+
+    Every renderer takes the same arguments — the explanation, and `pack` (the one that
+    made it, for its labels) as an optional keyword that defaults to the shipped pack:
+    `render_text`, `render_team_model_text`, `render_dacts_text`, `render_readiness_text`.
+    """
+    pack = shipped_pack_if_none(pack)
     lang = explanation.lang
     lines = [
         f"{explanation.title}: {explanation.outcome_label.upper()}",
@@ -148,10 +235,7 @@ def render_text(explanation: Explanation, pack: RulePack) -> str:
         "",
         pack.text("heading.criteria", lang),
     ]
-    for c in explanation.criteria:
-        lines.append(f"  [{c.status_label}] {c.id} {c.title}")
-        lines.append(f"      {c.reason}")
-        lines.append(f"      {pack.text('label.source', lang)}: {c.source}")
+    lines += criterion_lines(explanation.criteria, pack, lang)
     if explanation.questions:
         lines += ["", pack.text("heading.questions", lang)]
         lines += [f"  - {q}" for q in explanation.questions]
@@ -161,3 +245,13 @@ def render_text(explanation: Explanation, pack: RulePack) -> str:
         f"{pack.text('label.pack', lang)}: {explanation.pack}",
     ]
     return "\n".join(lines)
+
+
+def criterion_lines(criteria: tuple[CriterionExplanation, ...], pack: RulePack, lang: str, indent: str = "") -> list[str]:
+    """Each criterion as text: `[status] id title`, its reason, and its source as the reader sees it."""
+    lines = []
+    for c in criteria:
+        lines.append(f"{indent}  [{c.status_label}] {c.id} {c.title}")
+        lines.append(f"{indent}      {c.reason}")
+        lines.append(f"{indent}      {pack.text('label.source', lang)}: {c.source_title}")
+    return lines

@@ -25,6 +25,7 @@ from ._cadence import next_meeting_in_phase, review_status
 from ._dates import iso_date
 from ._decision import PackInfo
 from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
+from ._explain import cite
 from ._messages import format_text
 from ._spec import Source, Texts, register_kind, register_pack_check
 
@@ -98,9 +99,11 @@ class Monitoring:
     parameter, closure reason or check), naming what is wrong.
     """
 
-    def __init__(self, spec: MonitoringSpec, norms: Any, pack: PackInfo) -> None:
+    def __init__(self, spec: MonitoringSpec, norms: Any, pack: PackInfo, texts: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.spec = spec
         self.pack = pack
+        self.pack_texts: Mapping[str, Mapping[str, str]] = texts or {}
+        """The pack's shared texts (how a source reads: `cite`); empty: sources are shown as written."""
         self._norms = norms
         self.models: dict[str, ModelSpec] = {m.code: m for m in spec.models}
         self.reasons: dict[str, ClosureReasonSpec] = {r.code: r for r in spec.closure_reasons}
@@ -128,7 +131,7 @@ class Monitoring:
         if len(specs) != 1:
             raise KeyError(f"pack {pack.info.id} needs exactly one rule file of kind 'monitoring'; found {len(specs)}")
         spec: MonitoringSpec = specs[0]
-        return cls(spec, pack.parameter_set(spec.norms), pack.info)
+        return cls(spec, pack.parameter_set(spec.norms), pack.info, pack.texts)
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The `team_norms` values in force on `on` (cached per date)."""
@@ -151,6 +154,10 @@ class Monitoring:
 
     def text(self, key: str, lang: str) -> str:
         return self.spec.texts[key][lang]
+
+    def source_title(self, alert: AlertSpec, lang: str) -> str:
+        """The alert rule's source as a reader sees it in `lang` (see `cite`)."""
+        return cite(alert.source.ref, self.pack_texts, lang)
 
 
 # ---------------------------------------------------------------- events
@@ -578,7 +585,13 @@ def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, A
     values = {k: (v.isoformat() if isinstance(v, datetime.date) else list(v) if isinstance(v, tuple) else v) for k, v in alert.values.items()}
     record: dict[str, Any] = {"rule": alert.rule, "check": alert.check, "on": alert.on.isoformat(), "line": alert.line}
     record.update({k: v for k, v in (("case", alert.case), ("worker", alert.worker), ("goal", alert.goal)) if v is not None})
-    record.update(title=spec.title[lang], message=alert_message(alert, monitoring, lang), source=spec.source.ref, values=values)
+    record.update(
+        title=spec.title[lang],
+        message=alert_message(alert, monitoring, lang),
+        source=spec.source.ref,
+        source_title=monitoring.source_title(spec, lang),
+        values=values,
+    )
     return record
 
 

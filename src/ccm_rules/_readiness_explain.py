@@ -13,7 +13,7 @@ import attrs
 
 from ._decision import PackInfo, Question, Status
 from ._evaluate import open_questions
-from ._explain import CriterionExplanation, _cite, _question, check_explainable, explain
+from ._explain import CriterionExplanation, _question, check_explainable, cite, explain, source_ref
 from ._messages import format_text
 from ._pack import RulePack
 from ._readiness import FactorScore, ReadinessResult
@@ -31,6 +31,7 @@ class ItemView:
     text: str
     answer: str
     source: str
+    source_title: str
 
 
 @attrs.frozen
@@ -53,6 +54,7 @@ class FactorView:
     unknown_items: tuple[ItemView, ...]
     experience: tuple[str, ...]
     source: str
+    source_title: str
 
 
 @attrs.frozen
@@ -65,6 +67,7 @@ class PhaseView:
     all_phases: bool
     factors: tuple[tuple[str, str, str], ...]
     source: str
+    source_title: str
 
 
 @attrs.frozen
@@ -78,6 +81,7 @@ class LessonView:
     status_label: str
     findings: tuple[CriterionExplanation, ...]
     source: str
+    source_title: str
 
 
 @attrs.frozen
@@ -206,7 +210,8 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
                 p.text[lang],
                 p.order is None,
                 tuple((f, specs[f].short_title[lang], fmt.percent(result.factor(f).share)) for f in p.emphasis),
-                _cite(p.source.ref, p.source.rationale),
+                source_ref(p.source),
+                cite(p.source, pack.texts, lang),
             )
             for p in sorted(plan.phases, key=lambda p: (p.order is None, p.order or 0))
         ),
@@ -239,8 +244,8 @@ def _answer(value: str | None, labels: Mapping[str, str]) -> str:
     return labels[f"answer.{value or 'unknown'}"]
 
 
-def _item(item: FactorItemSpec, answer: str, labels: Mapping[str, str], lang: str) -> ItemView:
-    return ItemView(item.id, item.text[lang], _answer(answer, labels), item.source.ref)
+def _item(item: FactorItemSpec, answer: str, labels: Mapping[str, str], lang: str, pack: RulePack) -> ItemView:
+    return ItemView(item.id, item.text[lang], _answer(answer, labels), item.source.ref, cite(item.source, pack.texts, lang))
 
 
 def _factor(
@@ -268,13 +273,14 @@ def _factor(
         selected=score.selected,
         reasons=tuple(plan.selection[r].label[lang] for r in score.reasons),
         risks_present=tuple(
-            _item(attention[i], "partly" if i in score.risks_partly else "yes", labels, lang) for i in score.risks_present
+            _item(attention[i], "partly" if i in score.risks_partly else "yes", labels, lang, pack) for i in score.risks_present
         ),
-        risks_unknown=tuple(_item(attention[i], "unknown", labels, lang) for i in score.risks_unknown),
-        open_items=tuple(_item(pioneer[i], "partly" if i in score.partly_items else "no", labels, lang) for i in score.open_items),
-        unknown_items=tuple(_item(pioneer[i], "unknown", labels, lang) for i in score.unknown_items),
+        risks_unknown=tuple(_item(attention[i], "unknown", labels, lang, pack) for i in score.risks_unknown),
+        open_items=tuple(_item(pioneer[i], "partly" if i in score.partly_items else "no", labels, lang, pack) for i in score.open_items),
+        unknown_items=tuple(_item(pioneer[i], "unknown", labels, lang, pack) for i in score.unknown_items),
         experience=tuple(i.text[lang] for i in spec.experience),
         source=spec.source.ref,
+        source_title=cite(spec.source, pack.texts, lang),
     )
 
 
@@ -310,12 +316,17 @@ def _lesson(lesson: LessonSpec, criteria: tuple[CriterionExplanation, ...], pack
         status,
         pack.text(f"status.{status.value}", lang),
         findings,
-        _cite(lesson.source.ref, lesson.source.rationale),
+        source_ref(lesson.source),
+        cite(lesson.source, pack.texts, lang),
     )
 
 
-def render_readiness_text(view: ReadinessExplanation) -> str:
-    """A plain-text report, as the CLI prints it."""
+def render_readiness_text(view: ReadinessExplanation, *, pack: RulePack | None = None) -> str:
+    """A plain-text report, as the CLI prints it.
+
+    Takes the arguments every renderer takes (see `render_text`); a readiness explanation
+    carries its own labels (`view.labels`), so `pack` changes nothing here.
+    """
     lb = view.labels
     lines = [f"{view.title}: {view.region or ''}".rstrip(": "), f"{lb['label.assessed_as_of']}: {view.as_of}", ""]
     provisional = "" if view.variant_determined else f" ({lb['label.provisional']})"

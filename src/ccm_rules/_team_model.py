@@ -18,10 +18,11 @@ import attrs
 
 from ._cadence import PARAMETERS, meeting_dates
 from ._decision import Decision, Outcome, PackInfo, ParamUse, Question, Status
+from ._deprecation import moved_to_keywords
 from ._eligibility import default_pack, facts_mapping
 from ._errors import Problem, RulePackError
 from ._evaluate import decide
-from ._explain import Explanation, _question, explain
+from ._explain import Explanation, _question, cite, criterion_lines, explain, shipped_pack_if_none
 from ._facts import validate_facts
 from ._pack import RulePack, Ruleset
 from ._spec import FactSpec, register_pack_check
@@ -131,6 +132,11 @@ def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
     for ruleset in (doc.organisation_ruleset, doc.conference_ruleset):
         if ruleset not in pack.rulesets:
             bad("$", f"no ruleset {ruleset!r}")
+    rulesets = dict.fromkeys([*(r for m in doc.models for r in m.requires), doc.organisation_ruleset, doc.conference_ruleset])
+    for ruleset in rulesets:
+        for outcome in Outcome:
+            if f"team.verdict.{ruleset}.{outcome.value}" not in pack.texts:
+                bad("$", f"no text 'team.verdict.{ruleset}.{outcome.value}' (what the answer says when ruleset {ruleset!r} is {outcome.value})")
     for index, norm in enumerate(doc.caseload_norms):
         for name in (norm.max_clients, norm.min_clients, norm.max_hours_per_client_week):
             if name is not None and norms is not None and name not in norms.parameters:
@@ -280,9 +286,14 @@ class TeamModelExplanation:
     cadence: str | None
     meeting_dates: tuple[datetime.date, ...]
     caseload_norm: str
+    caseload_norm_source: str | None
+    """The caseload norm's source as the rule file writes it (None: the sources set no norm for this model)."""
     parts: tuple[Explanation, ...]
+    verdicts: tuple[str, ...]
+    """One line per part, what it found: "ACT is indicated", "ACT is not indicated", "ACT: not known yet"."""
     questions: tuple[str, ...]
     sources: tuple[str, ...]
+    source_titles: tuple[str, ...]
     as_of: datetime.date
     pack: str
 
@@ -304,8 +315,9 @@ def explain_team_model(rec: TeamModelRecommendation, pack: RulePack, lang: str =
         lm = caseload_norm(doc, "labour_market")
         norm_text = t["team.caseload.none"][lang].format(labour_market=lm.text[lang].format_map(norms) if lm else "—")
     else:
-        norm_text = f"{norm.label[lang]}: {norm.text[lang].format_map(norms)} ({norm.source.ref})"
+        norm_text = f"{norm.label[lang]}: {norm.text[lang].format_map(norms)} ({cite(norm.source.ref, t, lang)})"
     questions = tuple(dict.fromkeys(_question_text(q, rec, pack, lang) for q in rec.questions))
+    sources = (model.source, doc.key_worker.source, *((doc.cadence.source,) if rec.cadence.applies else ()))
     return TeamModelExplanation(
         lang=lang,
         title=doc.title[lang],
@@ -321,9 +333,12 @@ def explain_team_model(rec: TeamModelRecommendation, pack: RulePack, lang: str =
         cadence=doc.cadence.text[lang].format_map(norms) if rec.cadence.applies else None,
         meeting_dates=rec.cadence.dates,
         caseload_norm=norm_text,
+        caseload_norm_source=norm.source.ref if norm is not None else None,
         parts=parts,
+        verdicts=tuple(t[f"team.verdict.{d.ruleset}.{d.outcome.value}"][lang] for d in rec.decisions),
         questions=questions,
-        sources=(model.source.ref, doc.key_worker.source.ref, *((doc.cadence.source.ref,) if rec.cadence.applies else ())),
+        sources=tuple(s.ref for s in sources),
+        source_titles=tuple(cite(s.ref, t, lang) for s in sources),
         as_of=rec.as_of,
         pack=f"{rec.pack.id} {rec.pack.version} ({rec.pack.content_hash[:19]})",
     )
@@ -342,8 +357,10 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def render_team_model_text(ex: TeamModelExplanation, pack: RulePack) -> str:
-    """A plain-text report of a team-model explanation, as the CLI prints it."""
+@moved_to_keywords("pack")
+def render_team_model_text(ex: TeamModelExplanation, *, pack: RulePack | None = None) -> str:
+    """A plain-text report of a team-model explanation, as the CLI prints it (the arguments of every renderer: see `render_text`)."""
+    pack = shipped_pack_if_none(pack)
     lang = ex.lang
     t = pack.texts
 
@@ -365,18 +382,15 @@ def render_team_model_text(ex: TeamModelExplanation, pack: RulePack) -> str:
         lines.append(f"  {ex.cadence}")
         lines.append(f"  {label('team.next_meetings')}: {', '.join(d.isoformat() for d in ex.meeting_dates)}")
     lines.append(f"{label('team.heading.caseload')}: {ex.caseload_norm}")
-    for part in ex.parts:
-        lines += ["", f"{part.title} — {part.outcome_label}", f"  {part.headline}"]
-        for c in part.criteria:
-            lines.append(f"  [{c.status_label}] {c.id} {c.title}")
-            lines.append(f"      {c.reason}")
-            lines.append(f"      {label('label.source')}: {c.source}")
+    for part, verdict in zip(ex.parts, ex.verdicts, strict=True):
+        lines += ["", verdict, f"  {part.headline}"]
+        lines += criterion_lines(part.criteria, pack, lang)
     if ex.questions:
         lines += ["", label("heading.questions")]
         lines += [f"  - {q}" for q in ex.questions]
     lines += [
         "",
-        f"{label('label.source')}: {'; '.join(ex.sources)}",
+        f"{label('label.source')}: {'; '.join(ex.source_titles)}",
         f"{label('label.as_of')}: {ex.as_of.isoformat()}   {label('label.pack')}: {ex.pack}",
     ]
     return "\n".join(lines)

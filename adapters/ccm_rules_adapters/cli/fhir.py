@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(assessment.bundle())
         return EXIT_OK
-    lines = [render_text(assessment.explanation, pack)]
+    lines = [render_text(assessment.explanation, pack=pack)]
     if assessment.notes:
         lines += ["", *[f"note: {n}" for n in assessment.notes]]
     print("\n".join(lines))
@@ -92,7 +92,7 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
     if args.format == "json":
         print_json({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": o} for _, o in results]})
     else:
-        print("\n\n".join(render_text(explain(a.decision, pack, args.lang), pack) for a, _ in results))
+        print("\n\n".join(render_text(explain(a.decision, pack, args.lang), pack=pack) for a, _ in results))
     return EXIT_OK
 
 
@@ -109,7 +109,7 @@ def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
     if args.format == "json":
         print_json(assessment.bundle())
         return EXIT_OK
-    lines = render_team_model_text(assessment.explanation, pack).split("\n")
+    lines = render_team_model_text(assessment.explanation, pack=pack).split("\n")
     heading = f"{pack.texts['team.heading.key_worker'][args.lang]}: "
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith(heading)), len(lines))
     lines[at:at] = [f"  {line}" for line in key_worker_lines(assessment.explanation, assessment.key_workers, pack)]

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
         text = render_dacts_html(explanation, result, pack, program.code)
     else:
-        text = (f"{program.code}\n" if program.code else "") + render_dacts_text(explanation, pack) + "\n"
+        text = (f"{program.code}\n" if program.code else "") + render_dacts_text(explanation, pack=pack) + "\n"
     if args.output is None:
         sys.stdout.write(text)
     else:

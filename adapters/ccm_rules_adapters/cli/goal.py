@@ -11,6 +11,7 @@ from typing import Any
 
 from ccm_rules import Decision, FactsError, RulePack, explain
 from ccm_rules._convert import make_converter
+from ccm_rules._explain import criterion_lines
 from ccm_rules._goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
 from ._common import EXIT_OK, CommandError, add_output_options, check_lang, date_arg, load_pack, print_json
@@ -73,10 +74,7 @@ def decision_lines(decision: Decision, pack: RulePack, lang: str, indent: str = 
     """Headline, each criterion with status, reason and source, and the questions still open."""
     e = explain(decision, pack, lang)
     lines = [f"{indent}{e.title}", f"{indent}{e.headline}", ""]
-    for c in e.criteria:
-        lines.append(f"{indent}  [{c.status_label}] {c.id} {c.title}")
-        lines.append(f"{indent}      {c.reason}")
-        lines.append(f"{indent}      {pack.text('label.source', lang)}: {c.source}")
+    lines += criterion_lines(e.criteria, pack, lang, indent)
     if e.questions:
         lines += ["", f"{indent}{pack.text('goals.heading.questions', lang)}"]
         lines += [f"{indent}  - {q}" for q in e.questions]

@@ -90,7 +90,8 @@ def _text(alerts: list[Alert], monitoring: Monitoring, lang: str, events: int, c
         spec = monitoring.alerts[alert.check]
         lines.append(f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}")
         lines.append(f"    {alert_message(alert, monitoring, lang)}")
-        lines.append(f"    ({spec.source.ref}; line {alert.line})")
+        where = monitoring.text("monitor.line", lang).format(line=alert.line)
+        lines.append(f"    ({monitoring.source_title(spec, lang)}; {where})")
     if not alerts:
         lines.append(monitoring.text("monitor.none", lang))
     lines.append(format_text(monitoring.text("monitor.summary", lang), lang, {"events": events, "alerts": len(alerts)}))

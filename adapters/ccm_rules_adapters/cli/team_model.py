@@ -35,4 +35,4 @@ def run(args: argparse.Namespace) -> int:
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain_team_model(rec, pack, args.lang)
-    return print_case_result(args, case.code, "recommendation", rec, explanation, lambda: render_team_model_text(explanation, pack))
+    return print_case_result(args, case.code, "recommendation", rec, explanation, lambda: render_team_model_text(explanation, pack=pack))

@@ -465,6 +465,6 @@ def team_model_outcome(ex: TeamModelExplanation, workers: Sequence[KeyWorker], p
     issues.append(info(f"{t['team.heading.conference'][ex.lang]}: {ex.conference}"))
     issues.append(info(f"{t['team.heading.meetings'][ex.lang]}: {ex.meetings}" + (f" {ex.cadence}" if ex.cadence else "")))
     issues.append(info(f"{t['team.heading.caseload'][ex.lang]}: {ex.caseload_norm}"))
-    issues += [info(f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source})") for part in ex.parts for c in part.criteria]
+    issues += [info(f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source_title})") for part in ex.parts for c in part.criteria]
     issues += [info(q, "incomplete") for q in ex.questions]
     return dump(parse({"resourceType": "OperationOutcome", "issue": issues}, version))

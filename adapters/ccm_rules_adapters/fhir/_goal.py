@@ -61,7 +61,7 @@ def goal_outcome(resource: Any, lang: str, version: FhirVersion, as_of: datetime
     for criterion in explanation.criteria:
         severity, code = _SEVERITY[criterion.status]
         issue: dict[str, Any] = {"severity": severity, "code": code, "expression": ["Goal.description"],
-                       "diagnostics": f"[{criterion.status_label}] {criterion.id} {criterion.title}: {criterion.reason} ({criterion.source})"}
+                       "diagnostics": f"[{criterion.status_label}] {criterion.id} {criterion.title}: {criterion.reason} ({criterion.source_title})"}
         issues.append(issue)
     return assessment, dump(parse({"resourceType": "OperationOutcome", "issue": issues}, version))
 

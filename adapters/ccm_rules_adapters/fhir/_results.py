@@ -34,7 +34,7 @@ def decision_outcome(explanation: Explanation, version: FhirVersion) -> dict[str
                f"{explanation.outcome_label}. {explanation.headline}"}]
     issues += [
         {"severity": "information", "code": "informational",
-         "diagnostics": f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source})"}
+         "diagnostics": f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source_title})"}
         for c in explanation.criteria
     ]
     issues += [{"severity": "information", "code": "incomplete", "diagnostics": q} for q in explanation.questions]
@@ -53,7 +53,7 @@ def referral_drafts(
     concept = {"coding": [{"system": mapping.referral.code_system, "code": mapping.referral.code,
                            "display": mapping.referral.display}], "text": explanation.title}
     note = [{"text": f"{explanation.headline} ({explanation.pack}, {explanation.as_of.isoformat()})"}]
-    note += [{"text": f"{c.id} {c.title}: {c.reason} — {c.source}"} for c in explanation.criteria]
+    note += [{"text": f"{c.id} {c.title}: {c.reason} — {c.source_title}"} for c in explanation.criteria]
     request: dict[str, Any] = {
         "resourceType": "ServiceRequest", "status": "draft", "intent": "proposal",
         "code": concept if version == "R4B" else {"concept": concept}, "subject": {"reference": subject}, "note": note,

@@ -71,8 +71,10 @@ class Bar:
     high: float | None = None
 
 
-def bar_chart(bars: Sequence[Bar], *, maximum: float, title: str, ticks: Sequence[float], threshold: float | None = None, height: int = 260) -> str:
-    """A vertical bar chart as inline SVG (no scripts, no fonts fetched)."""
+def bar_chart(
+    bars: Sequence[Bar], *, maximum: float, title: str, ticks: Sequence[float], threshold: float | None = None, height: int = 260, unknown: str = "not known"
+) -> str:
+    """A vertical bar chart as inline SVG (no scripts, no fonts fetched); `unknown` names a value not known yet, in the page's language."""
     width_per_bar, left, bottom, top = 32, 40, 40, 28
     width = left + width_per_bar * len(bars) + 16
     plot_h = height - bottom - top
@@ -94,8 +96,9 @@ def bar_chart(bars: Sequence[Bar], *, maximum: float, title: str, ticks: Sequenc
             parts.append(f'<rect x="{x}" y="{y(bar.value):.1f}" width="{w}" height="{y(0) - y(bar.value):.1f}" fill="{esc(bar.colour)}"><title>{esc(bar.label)}: {esc(f"{bar.value:g}")}</title></rect>')
             parts.append(f'<text x="{x + w / 2}" y="{y(bar.value) - 3:.1f}" font-size="10" text-anchor="middle">{esc(f"{bar.value:g}")}</text>')
         elif bar.low is not None and bar.high is not None:
-            parts.append(f'<rect x="{x}" y="{y(bar.high):.1f}" width="{w}" height="{y(bar.low) - y(bar.high):.1f}" fill="none" stroke="#9aa3b2" stroke-dasharray="3 2"><title>{esc(bar.label)}: ?</title></rect>')
-            parts.append(f'<text x="{x + w / 2}" y="{y(bar.high) - 3:.1f}" font-size="10" text-anchor="middle">?</text>')
+            span = f"{bar.low:g}–{bar.high:g}"
+            parts.append(f'<rect x="{x}" y="{y(bar.high):.1f}" width="{w}" height="{y(bar.low) - y(bar.high):.1f}" fill="none" stroke="#9aa3b2" stroke-dasharray="3 2"><title>{esc(bar.label)}: {esc(unknown)} ({esc(span)})</title></rect>')
+            parts.append(f'<text x="{x + w / 2}" y="{y(bar.high) - 3:.1f}" font-size="10" text-anchor="middle">{esc(span)}</text>')
         parts.append(f'<text x="{x + w / 2}" y="{height - bottom + 14}" font-size="10" text-anchor="middle">{esc(bar.label)}</text>')
     parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#1d2430"/>')
     parts.append("</svg>")

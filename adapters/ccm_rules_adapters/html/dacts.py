@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ccm_rules import RulePack
 from ccm_rules._dacts import DactsExplanation, FidelityResult
+from ccm_rules._explain import unknown_value
 
 from ._page import Bar, bar_chart, esc, page, table
 
@@ -22,7 +23,7 @@ def render_dacts_html(ex: DactsExplanation, result: FidelityResult, pack: RulePa
 
     bars = [Bar(i.id, i.score, SCORE_COLOURS.get(i.score or 0, "#9aa3b2"), i.low, i.high) for i in ex.items]
     threshold = next((float(p.value) for p in result.band_params), None)
-    chart = bar_chart(bars, maximum=5, ticks=(1, 2, 3, 4, 5), title=label("dacts.heading.chart"), threshold=threshold)
+    chart = bar_chart(bars, maximum=5, ticks=(1, 2, 3, 4, 5), title=label("dacts.heading.chart"), threshold=threshold, unknown=unknown_value(t, lang))
     sections = table((label("dacts.heading.sections"), ""), [(f"{code} {title}", mean) for code, title, mean in ex.sections], numeric=(1,))
     rows = []
     for item in ex.items:
@@ -36,7 +37,7 @@ def render_dacts_html(ex: DactsExplanation, result: FidelityResult, pack: RulePa
     )
     improve = "".join(f"<li>{esc(text)}</li>" for text in ex.improve)
     missing = "".join(f"<li>{esc(text)}</li>" for text in ex.missing)
-    sources = "".join(f"<li>{esc(s)}</li>" for s in ex.sources)
+    sources = "".join(f"<li>{esc(s)}</li>" for s in dict.fromkeys(ex.source_titles))
     band = f'{esc(ex.band)}{" — " + esc(ex.band_meaning) if ex.band_meaning else ""}'
     body = f"""
 <h1>{esc(ex.title)}</h1>

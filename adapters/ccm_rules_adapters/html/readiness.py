@@ -170,7 +170,7 @@ def _phases(view: ReadinessExplanation) -> str:
         factors = _list(f"{_e(fid)} {_e(name)} ({_e(share)})" for fid, name, share in phase.factors)
         block = (
             f"<h3>{_e(phase.title)}</h3><div class=\"small\">{_e(lb['label.phase_factors'])}</div>{factors}"
-            f"<div>{_e(phase.text)}</div><div class=\"src\">{_e(phase.source)}</div>"
+            f"<div>{_e(phase.text)}</div><div class=\"src\">{_e(phase.source_title)}</div>"
         )
         if phase.all_phases:
             bands.append(f'<div class="band">{block}</div>')
@@ -182,13 +182,13 @@ def _phases(view: ReadinessExplanation) -> str:
 def _lesson(lesson: LessonView) -> str:
     findings = _list(
         f"{_status_badge(c.status, c.status_label)} <b>{_e(c.id)}</b> {_e(c.title)}: {_e(c.reason)}"
-        f'<div class="src">{_e(c.source)}</div>'
+        f'<div class="src">{_e(c.source_title)}</div>'
         for c in lesson.findings
     )
     return (
         f'<div class="lesson s-{lesson.status.value}"><h3>{_status_badge(lesson.status, lesson.status_label)} '
         f"{_e(lesson.id)} {_e(lesson.title)}</h3><div class=\"small\">{_e(lesson.text)}</div>{findings}"
-        f'<div class="src">{_e(lesson.source)}</div></div>'
+        f'<div class="src">{_e(lesson.source_title)}</div></div>'
     )
 
 
@@ -199,7 +199,7 @@ def _starting(view: ReadinessExplanation) -> str:
     rows.append(f"<tr><td>{_e(lb['label.connection_points'])}</td><td>{_e(points)}</td></tr>")
     criteria = _list(
         f"{_status_badge(c.status, c.status_label)} <b>{_e(c.id)}</b> {_e(c.title)}: {_e(c.reason)}"
-        f'<div class="src">{_e(c.source)}</div>'
+        f'<div class="src">{_e(c.source_title)}</div>'
         for c in view.variant_criteria
     )
     return (
@@ -217,7 +217,7 @@ def _survey(view: ReadinessExplanation) -> str:
 def _items(label: str, items: tuple[ItemView, ...], css: str = "") -> str:
     if not items:
         return ""
-    entries = _list(f'{_e(i.id)} {_e(i.text)} <span class="src">({_e(i.answer)}; {_e(i.source)})</span>' for i in items)
+    entries = _list(f'{_e(i.id)} {_e(i.text)} <span class="src">({_e(i.answer)}; {_e(i.source_title)})</span>' for i in items)
     return f'<div class="small {css}">{_e(label)}</div>{entries}'
 
 
@@ -231,7 +231,7 @@ def _factor_detail(f: FactorView, view: ReadinessExplanation) -> str:
         + _items(lb["label.unknown_items"], f.unknown_items)
         + _items(lb["label.risks_unknown"], f.risks_unknown)
         + (f'<div class="small">{_e(lb["label.experience"])}</div>' + _list(_e(t) for t in f.experience) if f.experience else "")
-        + f'<div class="src">{_e(f.source)}</div></div>'
+        + f'<div class="src">{_e(f.source_title)}</div></div>'
     )
 
 
