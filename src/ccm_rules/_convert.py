@@ -29,10 +29,9 @@ from ._yaml import Path_, format_path
 def _structure_date(value: Any, _: type) -> datetime.date:
     if isinstance(value, str):
         return iso_date(value)
-    if (message := date_field_message(value)) is not None or value is None:
-        raise ValueError(message or date_message(value))
-    assert isinstance(value, datetime.date)
-    return value
+    if value is None or date_field_message(value) is not None:
+        raise ValueError(date_message(value))
+    return value  # type: ignore[no-any-return]
 
 
 def _strict_scalar(kind: type, whole_floats: bool = False) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import importlib.resources
 import re
@@ -159,7 +160,7 @@ class RulePack:
     def languages(self) -> tuple[str, ...]:
         return tuple(self.spec.languages)
 
-    @property
+    @functools.cached_property
     def fact_names(self) -> frozenset[str]:
         """Every fact some ruleset of the pack declares: what one case file may carry."""
         return frozenset(name for ruleset in self.rulesets.values() for name in ruleset.spec.facts)
