@@ -30,6 +30,9 @@ SEEDS_MISSING = (
 
 _HTTP = ("http", ("litestar", "uvicorn", "msgspec", "httpx"))
 _BATCH = ("batch", ("polars", "pyarrow"))
+_FHIR = ("fhir", ("fhir.resources",))
+ADAPTER_EXTRAS = (_HTTP, _BATCH, _FHIR, ("dask", ("dask", "dask.dataframe")), ("spark", ("pyspark",)))
+"""The adapters' extras and the modules each brings (for a test that imports an adapter module)."""
 EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_batch.py": (_BATCH,),
     "test_columnar.py": (_BATCH,),
@@ -41,8 +44,8 @@ EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_http_documents.py": (_HTTP, ("test", ("jsonschema_rs",))),
     "test_cds_hooks.py": (_HTTP, ("test", ("jsonschema_rs",))),
     "test_schemathesis.py": (_HTTP, ("test", ("schemathesis",))),
-    "test_fhir.py": (("fhir", ("fhir.resources",)), _HTTP),
-    "test_fhir_careteam.py": (("fhir", ("fhir.resources",)),),
+    "test_fhir.py": (_FHIR, _HTTP),
+    "test_fhir_careteam.py": (_FHIR,),
     "test_monitoring_durable.py": (("events", ("durable_rules_engine",)),),
     "test_packaging.py": (("test", ("build", "hatchling")),),
 }

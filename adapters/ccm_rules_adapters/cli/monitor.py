@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ccm_rules import InputFileError, Problem, format_text
 from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
@@ -76,12 +76,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lines(path: Path) -> Iterator[str]:
-    """The log's lines as they are read (memory stays flat however long the log)."""
+    """The log's lines as they are read (memory stays flat however long the log).
+
+    The file is opened here, before any engine is started, so that a missing log is bad
+    input (exit 2) whichever engine was asked for.
+    """
     try:
-        with path.open(encoding="utf-8-sig") as log:  # a byte-order mark (as some Windows tools write) is not a line's text
+        log = path.open(encoding="utf-8-sig")  # a byte-order mark (as some Windows tools write) is not a line's text
+    except OSError as err:
+        raise _unreadable(path, err) from err
+    return _read(log, path)
+
+
+def _read(log: TextIO, path: Path) -> Iterator[str]:
+    with log:
+        try:
             yield from log
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        except (OSError, UnicodeDecodeError) as err:
+            raise _unreadable(path, err) from err
+
+
+def _unreadable(path: Path, err: Exception) -> InputFileError:
+    return InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")])
 
 
 def _text(alerts: list[Alert], monitoring: Monitoring, lang: str, events: int, content_hash: str) -> str:
