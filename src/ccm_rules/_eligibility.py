@@ -43,6 +43,7 @@ class LabourMarketFacts:
     cannot_manage_labour_market_role: bool | None = None
     can_become_capable: bool | None = None
     individual_plan: str | None = None
+    individual_plan_records_steps: bool | None = None
     entry_route: str | None = None
     low_education: bool | None = None
     completed_grades: int | None = None
