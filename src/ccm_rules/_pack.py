@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ._citations import Citation, nearest_id
 from ._conditions import Node, Scope, compile_condition
 from ._convert import make_spec_converter, structure_spec
 from ._decision import PackInfo, ParamUse
@@ -146,6 +147,7 @@ class RulePack:
         root: Path,
         documents: Mapping[str, list[Any]] | None = None,
         parameter_sets: Mapping[str, ParameterSet] | None = None,
+        citations: Iterable[Citation] = (),
     ) -> None:
         self.spec = spec
         self.parameter_sets = dict(parameter_sets or {})
@@ -155,6 +157,8 @@ class RulePack:
         self.texts = dict(texts)
         self.info = info
         self.root = root
+        self.citations: tuple[Citation, ...] = tuple(citations)
+        """Every `source` in the pack's files, with file, line, path and rule id (see `citation_drift`)."""
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -329,14 +333,16 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             rulesets[spec.id] = ruleset
 
     documents: dict[str, list[Any]] = {}
+    citations: list[Citation] = []
     core = (PackSpec, RulesetSpec, VocabularySpec, TextsSpec, ParameterSetSpec)
     for file in files:
         problems.extend(_check_sources(file))
+        citations.extend(_citations(file))
         if not isinstance(file.spec, core):
             documents.setdefault(file.spec.kind, []).append(file.spec)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets)
+    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets, citations)
     for ruleset in rulesets.values():
         ruleset.join_pack(pack.fact_names)
     return pack, problems
@@ -437,6 +443,15 @@ def _check_sources(file: _File) -> list[Problem]:
         problem
         for path, source in _walk_sources(file.spec, ())
         for problem in _check_source(file, source, path, _raw_rule_id(file.located.data, path))
+    ]
+
+
+def _citations(file: _File) -> list[Citation]:
+    """Every `Source` anywhere in a file, with the file (relative to the pack), line, path and rule id."""
+    name = file.located.file
+    return [
+        Citation(source, name, file.located.line(path), format_path(path), nearest_id(file.located.data, path))
+        for path, source in _walk_sources(file.spec, ())
     ]
 
 
