@@ -66,7 +66,7 @@ def test_shipped_logs_give_the_expected_alerts(monitoring: Monitoring, log: Path
 
 
 def test_review_due_day_is_not_overdue_and_alerts_once(monitoring: Monitoring) -> None:
-    log = [ev(event="opened", on="2027-01-04", case="C1", model="icm")]
+    log = [ev(event="opened", on="2027-01-04", case="C1", model="icm", cadence="team")]
     assert replay(monitoring, [*log, ev(event="tick", on="2027-01-18")]) == []
     ticks = [ev(event="tick", on=f"2027-01-{d}") for d in (19, 20, 25)]
     assert replay(monitoring, log + ticks) == [("M1", "2027-01-19", "C1")]

@@ -32,7 +32,9 @@ def monitoring(pack: RulePack) -> Monitoring:
 
 
 def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.date = datetime.date(2027, 1, 4)) -> Iterator[Event]:
-    """A valid random event log: cases opened, reviewed, goals set and evaluated, closures, caseloads, ticks."""
+    """A valid random event log: cases opened (some agreeing the team's cadence), plans agreed (with an
+    evaluation date, an interval or the cadence), reviews held (some setting the next), goals set and
+    evaluated, contacts with hours, closures, caseloads, ticks."""
     rnd = random.Random(seed)
     models, reasons = list(monitoring.models), [None, *monitoring.reasons]
     day, next_case = start, 0
@@ -46,7 +48,7 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
             next_case += 1
             kind, case = "opened", f"C{next_case % 7}x{next_case}"
             open_cases[case] = rnd.choice(models)
-            fields = {"case": case, "model": open_cases[case]}
+            fields = {"case": case, "model": open_cases[case]} | ({"cadence": "team"} if rnd.random() < 0.5 else {})
         elif roll < 0.35:
             kind = "tick"
         elif roll < 0.45:
@@ -56,8 +58,13 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
             case = rnd.choice(sorted(open_cases))
             open_goals = sorted(g for c, g in goals if c == case)
             pick = rnd.random()
-            if pick < 0.3:
+            if pick < 0.1:
+                kind = "contact"
+                fields = {"hours": rnd.choice([0, 0.25, 0.5, 1, 1.5, 2, 2.5])}
+            elif pick < 0.3:
                 kind = "review_held"
+                if rnd.random() < 0.3:
+                    fields = {"next_review": (day + datetime.timedelta(days=rnd.randrange(0, 40))).isoformat()}
             elif pick < 0.5:
                 kind = "goal_due"
                 goal = rnd.choice(["G1", "G2", "G3"])
@@ -70,6 +77,14 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
                 fields = {"goal": goal} | ({"achieved": rnd.random() < 0.5} if kind == "goal_evaluated" else {})
             elif pick < 0.8:
                 kind = rnd.choice(["assessed", "plan_agreed", "hospitalised"])
+                if kind == "plan_agreed":
+                    agreed = rnd.random()
+                    if agreed < 0.25:
+                        fields = {"review_on": (day + datetime.timedelta(days=rnd.randrange(0, 60))).isoformat()}
+                    elif agreed < 0.5:
+                        fields = {"interval_days": rnd.choice([7, 14, 30])}
+                    elif agreed < 0.65:
+                        fields = {"cadence": "team"}
             else:
                 kind = "closed"
                 del open_cases[case]
@@ -78,8 +93,8 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
                 reason = rnd.choice(reasons)
                 fields = {"reason": reason} if reason else {}
             fields["case"] = case
-        due = fields.pop("due", None)
-        yield Event(kind, day, seq, seq, due=datetime.date.fromisoformat(due) if isinstance(due, str) else None, **fields)  # type: ignore[arg-type]
+        dates = {k: datetime.date.fromisoformat(v) for k in ("due", "review_on", "next_review") if isinstance(v := fields.pop(k, None), str)}
+        yield Event(kind, day, seq, seq, **dates, **fields)  # type: ignore[arg-type]
 
 
 def replay(monitor: DurableMonitor, events: list[Event], chunk: int) -> list[Alert]:
@@ -114,7 +129,10 @@ def _mutated(rule: str, old: str, new: str) -> Callable[[Monitoring], dict[str, 
     return compile_mutated
 
 
-@pytest.mark.parametrize(("rule", "old", "new"), [("M1", "$gt", "$gte"), ("M2", "$gt", "$lt"), ("M3", "$gt", "$gte"), ("M4", '"act"', '"icm"')])
+@pytest.mark.parametrize(
+    ("rule", "old", "new"),
+    [("M1", "$gt", "$gte"), ("M2", "$gt", "$lt"), ("M3", "$gt", "$gte"), ("M4", '"act"', '"icm"'), ("M6", '"$gt"', '"$gte"'), ("M6", '"labour_market"', '"icm"')],
+)
 def test_the_engine_decides_a_mutated_rule_changes_the_alerts(
     monitoring: Monitoring, monkeypatch: pytest.MonkeyPatch, rule: str, old: str, new: str
 ) -> None:
@@ -132,7 +150,7 @@ def test_case_codes_whose_engine_ids_would_collide(monitoring: Monitoring) -> No
     """durable-rules identifies a fact by a 32-bit FNV-1a hash of its id; "r:C-0667786" and "r:C-1526240" share one."""
     assert fnv1a_32("r:C-0667786") == fnv1a_32("r:C-1526240")
     day = datetime.date(2027, 1, 4)
-    log = [Event("opened", day, 1, 1, case="C-0667786", model="icm"), Event("opened", day, 2, 2, case="C-1526240", model="icm")]
+    log = [Event("opened", day, 1, 1, case="C-0667786", model="icm", cadence="team"), Event("opened", day, 2, 2, case="C-1526240", model="icm", cadence="team")]
     log.append(Event("tick", day + datetime.timedelta(days=15), 3, 3))
     with DurableMonitor(monitoring) as engine:
         assert [(a.rule, a.case) for a in engine.feed(log)] == [("M1", "C-0667786"), ("M1", "C-1526240")]
@@ -158,7 +176,7 @@ def test_the_engine_hashes_ids_as_assumed_and_the_pool_avoids_collisions() -> No
 
 def test_ten_thousand_open_cases_in_one_session(monitoring: Monitoring) -> None:
     day = datetime.date(2027, 1, 4)
-    opened = [Event("opened", day, n, n, case=f"C{n}", model="icm") for n in range(1, 12_001)]
+    opened = [Event("opened", day, n, n, case=f"C{n}", model="icm", cadence="team") for n in range(1, 12_001)]
     early = Event("tick", day + datetime.timedelta(days=1), 12_001, 12_001)
     tick = Event("tick", day + datetime.timedelta(days=15), 12_002, 12_002)
     with DurableMonitor(monitoring) as engine:
@@ -173,7 +191,7 @@ def test_ten_thousand_open_cases_in_one_session(monitoring: Monitoring) -> None:
 
 def test_compiled_rules_follow_the_rule_data(monitoring: Monitoring) -> None:
     rules = compile_ruleset(monitoring)
-    assert sorted(rules) == ["M1", "M2", "M3", "M4", "M5.icm"]
+    assert sorted(rules) == ["M1", "M2", "M3", "M4", "M5.icm", "M6"]
     # a join's date test sits after the bucket equality, alone in an $or (see _compile.py)
     assert rules["M1"]["all"][1]["tk"]["$and"][1:] == [{"b": {"k": "b"}}, {"$or": [{"$gt": {"on": {"k": "due"}}}]}]
     icm = rules["M5.icm"]["all"][0]["m"]["$and"]

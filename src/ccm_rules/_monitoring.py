@@ -2,9 +2,17 @@
 
 The alert rules are data in `rules/monitoring.yaml` (kind `monitoring`): which care models
 exist, which of them never end or end only for listed reasons, which `team_norms`
-parameter is each model's caseload norm, and the alerts' texts and sources. The review
-cadence is the shared `_cadence` module. `PythonMonitor` is the plain-Python oracle of the
-rules; the durable-rules engine in `ccm_rules_adapters.events` must give the same alerts.
+parameters are each model's caseload norm and weekly hours limit, and the alerts' texts and
+sources. `PythonMonitor` is the plain-Python oracle of the rules; the durable-rules engine
+in `ccm_rules_adapters.events` must give the same alerts.
+
+A review is overdue only against what was agreed for that case (`_cadence.ReviewAgreement`):
+the plan's evaluation date (`plan_agreed` with `review_on`), the date set at a review
+(`review_held` with `next_review`), the individual plan's interval (`plan_agreed` with
+`interval_days`, 002 §10) or the team's meeting cadence (`cadence: team` on `opened` or
+`plan_agreed`: 003's 14 days → monthly → quarterly, a default the case may override). A case
+that agreed none has no review due. Hours for each client are checked per calendar week
+(`contact` events, `_hours`), as the caseload check does.
 
 Time is an event: time-based alerts (review overdue, goal past due) are checked only at a
 `tick` event, as of its date, so a replay is deterministic.
@@ -16,16 +24,18 @@ import datetime
 import difflib
 import functools
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
-from ._cadence import next_meeting_in_phase, review_status
+from ._cadence import CADENCES, MAX_INTERVAL_DAYS, AgreedDue, ReviewAgreement, next_meeting_in_phase
 from ._dates import iso_date
 from ._decision import PackInfo
 from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
 from ._explain import cite
+from ._hours import WeekTally, crossed, exact
 from ._messages import format_text
 from ._spec import Source, Texts, register_kind, register_pack_check
 
@@ -33,7 +43,7 @@ if TYPE_CHECKING:
     from ._pack import RulePack
 
 Ending = Literal["never", "with_reason", "any"]
-Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason"]
+Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason", "hours_above_limit"]
 CHECKS: tuple[str, ...] = Check.__args__  # type: ignore[attr-defined]
 _CACHE_SIZE = 8192  # dates (or date, phase pairs) kept per cache; cleared when full
 
@@ -43,7 +53,7 @@ _CACHE_SIZE = 8192  # dates (or date, phase pairs) kept per cache; cleared when 
 
 @attrs.frozen
 class ModelSpec:
-    """A care model: its caseload norm (a `team_norms` parameter) and how its cases may end."""
+    """A care model: its caseload norm and weekly hours limit (`team_norms` parameters) and how its cases may end."""
 
     code: str
     label: Texts
@@ -51,6 +61,7 @@ class ModelSpec:
     source: Source
     caseload_norm: str | None = None
     closure_reasons: list[str] = attrs.Factory(list)
+    hours_norm: str | None = None
 
 
 @attrs.frozen
@@ -117,8 +128,9 @@ class Monitoring:
             raise ValueError(f"no monitoring alert runs the check(s) {missing}")
         self.order: dict[str, int] = {alert.id: index for index, alert in enumerate(spec.alerts)}
         for model in spec.models:
-            if model.caseload_norm is not None and model.caseload_norm not in norms.parameters:
-                raise ValueError(f"model {model.code!r}: no parameter {model.caseload_norm!r} in {spec.norms!r}")
+            for name in (model.caseload_norm, model.hours_norm):
+                if name is not None and name not in norms.parameters:
+                    raise ValueError(f"model {model.code!r}: no parameter {name!r} in {spec.norms!r}")
             unknown = [r for r in model.closure_reasons if r not in self.reasons]
             if unknown:
                 raise ValueError(f"model {model.code!r}: unknown closure reason(s) {unknown}")
@@ -148,8 +160,20 @@ class Monitoring:
         name = self.models[model].caseload_norm
         return None if name is None else int(self.params_at(on)[name])
 
+    def hours_limit(self, model: str, on: datetime.date) -> int | float | None:
+        """The most hours a week for each client under `model` on `on`, or None if the model sets none."""
+        name = self.models[model].hours_norm
+        return None if name is None else cast("int | float", self.params_at(on)[name])
+
+    def agreed_review(self, agreement: ReviewAgreement) -> AgreedDue | None:
+        """The review a case has agreed (None: none agreed), the team cadence read as in force at its last review."""
+        return agreement.due(self.params_at)
+
     def review_due(self, start: datetime.date, last_held: datetime.date | None) -> tuple[datetime.date, str]:
-        """When the next review is due and the cadence phase, with the cadence in force at the last review."""
+        """When the next review is due by the team's cadence from `start`, and the cadence phase.
+
+        Only for a case that agreed the team's cadence (see `agreed_review`); kept for callers of 0.1.
+        """
         return next_meeting_in_phase(start, last_held, self.params_at(last_held or start))
 
     def text(self, key: str, lang: str) -> str:
@@ -164,16 +188,17 @@ class Monitoring:
 
 EventKind = Literal[
     "opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated",
-    "hospitalised", "closed", "caseload", "tick",
+    "hospitalised", "closed", "caseload", "contact", "tick",
 ]
 _CASE_EVENTS = frozenset(
-    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed"}
+    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed", "contact"}
 )
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (required, optional) beyond event/on
-    "opened": (frozenset({"case", "model"}), frozenset()),
+    "opened": (frozenset({"case", "model"}), frozenset({"cadence"})),
     "assessed": (frozenset({"case"}), frozenset()),
-    "plan_agreed": (frozenset({"case"}), frozenset()),
-    "review_held": (frozenset({"case"}), frozenset()),
+    "plan_agreed": (frozenset({"case"}), frozenset({"review_on", "interval_days", "cadence"})),
+    "review_held": (frozenset({"case"}), frozenset({"next_review"})),
+    "contact": (frozenset({"case", "hours"}), frozenset()),
     "goal_due": (frozenset({"case", "goal", "due"}), frozenset()),
     "goal_achieved": (frozenset({"case", "goal"}), frozenset()),
     "goal_evaluated": (frozenset({"case", "goal", "achieved"}), frozenset()),
@@ -203,11 +228,14 @@ register_pack_check("monitoring", _check_monitoring)
 class Event:
     """One case event (or a `tick`: time passes to `on`); `line` is where it stands in the log.
 
-    Kinds: opened (a case starts under a care `model`), assessed, plan_agreed, review_held
-    (a team meeting reviewed the case), goal_due (a plan goal with a `due` date),
+    Kinds: opened (a case starts under a care `model`, optionally agreeing a `cadence`),
+    assessed, plan_agreed (optionally with the plan's evaluation date `review_on`, its
+    review interval `interval_days`, or a `cadence`), review_held (the case was reviewed,
+    optionally setting the `next_review`), goal_due (a plan goal with a `due` date),
     goal_achieved, goal_evaluated (`achieved` true or false), hospitalised (the client
     was admitted to hospital), closed (with an optional `reason`), caseload (a `worker`'s
-    number of `clients` under a `model` changed) and tick.
+    number of `clients` under a `model` changed), contact (`hours` spent with the client
+    of `case`) and tick.
     """
 
     kind: EventKind
@@ -222,6 +250,11 @@ class Event:
     reason: str | None = None
     worker: str | None = None
     clients: int | None = None
+    cadence: str | None = None
+    review_on: datetime.date | None = None
+    interval_days: int | None = None
+    next_review: datetime.date | None = None
+    hours: float | None = None
 
 
 class EventReader:
@@ -294,7 +327,7 @@ class EventReader:
         for key, value in raw.items():
             if key == "event":
                 continue
-            if key in ("on", "due"):
+            if key in ("on", "due", "review_on", "next_review"):
                 parsed = _date(value)
                 if parsed is None:
                     ok = self._bad(line, f"$.{key}", f"expected a date (YYYY-MM-DD), got {_show(value)}")
@@ -324,6 +357,23 @@ class EventReader:
                 if not isinstance(value, bool):
                     ok = self._bad(line, "$.achieved", f"expected true or false, got {_show(value)}")
                 out[key] = value
+            elif key == "cadence":
+                if not isinstance(value, str) or value not in CADENCES:
+                    ok = self._bad(line, "$.cadence", f"unknown cadence {_show(value)}; cadences: {', '.join(CADENCES)} (or give the plan's interval_days or review_on)")
+                out[key] = value
+            elif key == "interval_days":
+                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INTERVAL_DAYS:
+                    ok = self._bad(line, "$.interval_days", f"expected a whole number of days from 1 to {MAX_INTERVAL_DAYS}, got {_show(value)}")
+                out[key] = value
+            elif key == "hours":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_HOURS_PER_WEEK:
+                    ok = self._bad(line, "$.hours", f"expected a number of hours from 0 to {MAX_HOURS_PER_WEEK}, got {_show(value)}")
+                out[key] = value
+        if ok:
+            for key in ("review_on", "next_review"):  # agreed for a day to come, not for the past
+                agreed = out.get(key)
+                if agreed is not None and agreed < out["on"]:
+                    ok = self._bad(line, f"$.{key}", f"{key} {agreed} is before the event's day {out['on']}")
         return out if ok else None
 
     def _in_force(self, on: datetime.date) -> bool:
@@ -365,6 +415,9 @@ class EventReader:
 
 _decode = json.JSONDecoder().decode  # `json.loads` without its per-call argument handling
 
+
+MAX_HOURS_PER_WEEK = 168
+"""A contact cannot last longer than a week has hours."""
 
 _LATEST = datetime.date(9998, 12, 31)
 """The last event date read: a year left for the review cadence before 9999-12-31."""
@@ -476,12 +529,51 @@ def closing_alerts(monitoring: Monitoring, event: Event, model: str) -> list[Ale
     return [Alert(rule, check, event.on, event.seq, event.line, case=event.case, values=values)]
 
 
+def review_values(agreed: AgreedDue, on: datetime.date) -> dict[str, Any]:
+    """What a review-overdue alert on `on` reports: due date, days overdue, basis (and phase or interval)."""
+    values: dict[str, Any] = {"due": agreed.due, "days_overdue": (on - agreed.due).days, "basis": agreed.basis}
+    if agreed.phase is not None:
+        values["phase"] = agreed.phase
+    if agreed.interval_days is not None:
+        values["interval_days"] = agreed.interval_days
+    return values
+
+
+def agree(agreement: ReviewAgreement, event: Event) -> bool:
+    """Fold what `event` agrees about the case's reviews into `agreement`; whether it agreed anything.
+
+    One reading for both engines: `opened`/`plan_agreed` with `cadence` (the team's
+    cadence from that day), `plan_agreed` with `interval_days` (the plan's interval) or
+    `review_on` (the plan's evaluation date), and every `review_held` (with its
+    `next_review`, if set).
+    """
+    kind = event.kind
+    if kind == "review_held":
+        agreement.held(event.on, event.next_review)
+        return True
+    if kind not in ("opened", "plan_agreed"):
+        return False
+    if event.cadence is not None:
+        agreement.agree_cadence(event.on)
+    if event.interval_days is not None:
+        agreement.agree_interval(event.on, event.interval_days)
+    if event.review_on is not None:
+        agreement.agree_date(event.review_on, "plan_evaluation")
+    return event.cadence is not None or event.interval_days is not None or event.review_on is not None
+
+
+def hours_values(model: str, week: datetime.date, total: Any, limit: int | float) -> dict[str, Any]:
+    """What an hours alert reports: the model, the week's Monday, its hours and the limit."""
+    return {"model": model, "week": week, "hours": float(total), "limit": limit}
+
+
 @attrs.define
 class _Case:
     model: str
     opened: datetime.date
-    last_review: datetime.date | None = None
+    review: ReviewAgreement = attrs.Factory(ReviewAgreement)
     alerted_due: datetime.date | None = None
+    week: WeekTally = attrs.Factory(WeekTally)
     goals: dict[str, list[Any]] = attrs.Factory(dict)  # goal → [due, alerted]
 
 
@@ -519,11 +611,25 @@ class PythonMonitor:
         assert event.case is not None
         if kind == "opened":
             assert event.model is not None
-            self.cases[event.case] = _Case(event.model, event.on)
+            self.cases[event.case] = opened = _Case(event.model, event.on)
+            agree(opened.review, event)
             return []
         case = self.cases[event.case]
-        if kind == "review_held":
-            case.last_review = event.on
+        if kind in ("review_held", "plan_agreed"):
+            if agree(case.review, event):
+                case.alerted_due = None  # a new agreement re-arms the alert
+        elif kind == "contact":
+            assert event.hours is not None
+            limit = m.hours_limit(case.model, event.on)
+            if limit is None:
+                return []
+            before, after = case.week.add(event.on, event.hours)
+            if not crossed(before, after, limit):
+                return []
+            assert case.week.week is not None
+            values = hours_values(case.model, case.week.week, after, limit)
+            rule = m.alerts["hours_above_limit"].id
+            return [Alert(rule, "hours_above_limit", event.on, event.seq, event.line, case=event.case, values=values)]
         elif kind == "goal_due":
             assert event.goal is not None
             case.goals[event.goal] = [event.due, False]
@@ -540,12 +646,10 @@ class PythonMonitor:
         alerts = []
         for code in sorted(self.cases):
             case = self.cases[code]
-            since = case.last_review or case.opened
-            status = review_status(case.opened, case.last_review, event.on, m.params_at(since))
-            if status.overdue and case.alerted_due != status.due:
-                case.alerted_due = status.due
-                values = {"due": status.due, "days_overdue": status.days_overdue, "phase": status.phase}
-                alerts.append(Alert(review, "review_overdue", event.on, event.seq, event.line, case=code, values=values))
+            agreed = m.agreed_review(case.review)
+            if agreed is not None and event.on > agreed.due and case.alerted_due != agreed.due:
+                case.alerted_due = agreed.due
+                alerts.append(Alert(review, "review_overdue", event.on, event.seq, event.line, case=code, values=review_values(agreed, event.on)))
             for goal in sorted(case.goals):
                 state = case.goals[goal]
                 late = (event.on - state[0]).days
@@ -575,8 +679,18 @@ def alert_message(alert: Alert, monitoring: Monitoring, lang: str) -> str:
             value = monitoring.reasons[value].label[lang] if value else monitoring.text("monitor.no_reason", lang)
         elif key == "reasons":
             value = "; ".join(monitoring.reasons[r].label[lang] for r in value)
+        elif key in ("hours", "limit"):
+            value = _number(value)
         values[key] = value
+    if "basis" in values:  # where the review date came from, with its phase or interval
+        values["basis"] = format_text(monitoring.text(f"monitor.basis.{values['basis']}", lang), lang, values)
     return format_text(spec.message[lang], lang, values)
+
+
+def _number(value: float | int) -> str:
+    """`2.5`, `2` (not `2.0`): hours as a reader writes them."""
+    number = exact(value)
+    return str(number.numerator) if number.denominator == 1 else f"{float(number):g}"
 
 
 def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, Any]:

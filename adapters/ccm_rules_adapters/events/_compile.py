@@ -15,7 +15,10 @@ Each alert check of `rules/monitoring.yaml` becomes one or more durable-rules ru
   that never end; models that end only for listed reasons, with the reason absent or
   not among them);
 - the caseload check matches a `caseload` event whose `clients` exceed the `norm` the
-  adapter attaches (the model's `team_norms` value in force on the event's day).
+  adapter attaches (the model's `team_norms` value in force on the event's day);
+- the hours check matches a `contact` event of a model with an hours limit whose week's
+  total `after` it exceeds the `limit` while the total `before` it did not (so each
+  client-week over the limit alerts once, at the contact that takes it over).
 
 Dates travel as day numbers (`date.toordinal()`), so the engine compares integers.
 """
@@ -49,6 +52,11 @@ def compile_ruleset(monitoring: Monitoring) -> Definition:
     if with_norm:
         rules[alerts["caseload_above_norm"].id] = {
             "all": [{"m": {"$and": [{"t": "caseload"}, _one_of("model", with_norm), {"$gt": {"clients": {"$m": "norm"}}}]}}]
+        }
+    with_hours = [m.code for m in monitoring.models.values() if m.hours_norm is not None]
+    if with_hours:
+        rules[alerts["hours_above_limit"].id] = {
+            "all": [{"m": {"$and": [{"t": "contact"}, _one_of("model", with_hours), {"$lte": {"before": {"$m": "limit"}}}, {"$gt": {"after": {"$m": "limit"}}}]}}]
         }
     never = [m.code for m in monitoring.models.values() if m.ending == "never"]
     if never:

@@ -48,8 +48,9 @@ Where the time goes, and what this adapter does about it (figures in docs/monito
 - the facts the engine holds are small (`id`, `t`, `due`, `b`): what an alert reports
   besides the due date (case, goal, cadence phase) is kept on the Python side by id.
 
-The folding of events into per-case dates (next review by the shared cadence, goal due
-dates) is Python; the alert conditions are decided by the engine.
+The folding of events into per-case dates (the review each case agreed, read by the
+shared `ReviewAgreement`; goal due dates) and into each case's hours in the current week
+(the shared `WeekTally`) is Python; the alert conditions are decided by the engine.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from ccm_rules import CcmRulesError
-from ccm_rules._monitoring import Alert, Event, Monitoring, alert_order
+from ccm_rules._cadence import ReviewAgreement
+from ccm_rules._hours import WeekTally
+from ccm_rules._monitoring import Alert, Event, Monitoring, agree, alert_order, hours_values, review_values
 
 from ._compile import compile_ruleset
 
@@ -134,16 +137,18 @@ class _Fact(NamedTuple):
     case: str
     goal: str | None
     due: int  # day number (date.toordinal())
-    phase: str | None  # cadence phase (reviews)
+    agreed: Any = None  # the review agreed (`AgreedDue`), for reviews
 
 
 class _Case:
-    __slots__ = ("goals", "model", "opened")
+    __slots__ = ("goals", "model", "opened", "review", "week")
 
     def __init__(self, model: str, opened: datetime.date) -> None:
         self.model = model
         self.opened = opened
         self.goals: set[str] = set()
+        self.review = ReviewAgreement()
+        self.week = WeekTally()
 
 
 class DurableMonitor:
@@ -168,6 +173,7 @@ class DurableMonitor:
         self._stale: list[str] = []  # engine ids of facts replaced, ended or alerted: retract at the next flush
         self._events: list[dict[str, Any]] = []
         self._by_id: dict[str, Event] = {}  # engine id of a posted event → the event
+        self._values: dict[str, dict[str, Any]] = {}  # engine id of a posted contact → what its alert reports
         self._alerts: list[Alert] = []
         self._checks = {spec.id: check for check, spec in monitoring.alerts.items()}
         self._reasons = {model: tuple(spec.closure_reasons) for model, spec in monitoring.models.items()}
@@ -215,16 +221,27 @@ class DurableMonitor:
 
     def _handle_event(self, event: Event) -> None:
         kind = event.kind
-        if kind == "review_held":
+        if kind == "review_held" or kind == "plan_agreed":
             code = event.case
             assert code is not None
-            self._set_review(code, self._cases[code].opened, event.on)
+            if agree(self._cases[code].review, event):
+                self._set_review(code)
+        elif kind == "contact":
+            code = event.case
+            assert code is not None and event.hours is not None
+            case = self._cases[code]
+            limit = self.monitoring.hours_limit(case.model, event.on)
+            if limit is not None:  # the engine decides whether this contact takes the week over the limit
+                before, after = case.week.add(event.on, event.hours)
+                assert case.week.week is not None
+                contact = {"sid": SID, "t": "contact", "model": case.model, "before": float(before), "after": float(after), "limit": limit}
+                self._values[self._post(contact, event)] = hours_values(case.model, case.week.week, after, limit)
         elif kind == "goal_due":
             code, goal, due = event.case, event.goal, event.due
             assert code is not None and goal is not None and due is not None
             self._cases[code].goals.add(goal)
             key = f"g:{code}\x1f{goal}"
-            self._set(_Fact(key, "goal", code, goal, due.toordinal(), None))
+            self._set(_Fact(key, "goal", code, goal, due.toordinal()))
         elif kind == "goal_achieved" or kind == "goal_evaluated":
             code = event.case
             assert code is not None and event.goal is not None
@@ -243,7 +260,8 @@ class DurableMonitor:
             code = event.case
             assert code is not None and event.model is not None
             self._cases[code] = _Case(event.model, event.on)
-            self._set_review(code, event.on, None)
+            if agree(self._cases[code].review, event):
+                self._set_review(code)
         elif kind == "closed":
             code = event.case
             assert code is not None
@@ -255,12 +273,16 @@ class DurableMonitor:
             if event.reason is not None:
                 message["reason"] = event.reason
             self._post(message, event)
-        # assessed, plan_agreed, hospitalised: no alert rule reads them
+        # assessed, hospitalised, a plan_agreed that agrees nothing about reviews: no alert rule reads them
 
-    def _set_review(self, code: str, opened: datetime.date, last: datetime.date | None) -> None:
-        due, phase = self.monitoring.review_due(opened, last)
+    def _set_review(self, code: str) -> None:
+        """The case's review fact after its agreement changed (none: nothing agreed, nothing can be overdue)."""
         key = f"r:{code}"
-        self._set(_Fact(key, "review", code, None, due.toordinal(), phase))
+        agreed = self.monitoring.agreed_review(self._cases[code].review)
+        if agreed is None:
+            self._drop(key)
+        else:
+            self._set(_Fact(key, "review", code, None, agreed.due.toordinal(), agreed))
 
     def _set(self, fact: _Fact) -> None:
         """`fact` replaces the case's fact of the same key; it waits for its bucket outside the engine."""
@@ -287,12 +309,14 @@ class DurableMonitor:
         if not keys:
             del self._parked[bucket]
 
-    def _post(self, message: dict[str, Any], event: Event) -> None:
-        eid = message["id"] = self._ids.take()
+    def _post(self, message: dict[str, Any], event: Event) -> str:
+        eid: str = self._ids.take()
+        message["id"] = eid
         self._events.append(message)
         self._by_id[eid] = event
         if len(self._events) >= BATCH:
             self._flush_events()
+        return eid
 
     # ------------------------------------------------------------ engine calls
 
@@ -310,6 +334,7 @@ class DurableMonitor:
         self._drain(None)
         self._ids.give_back(self._by_id)  # every posted event is consumed or was never stored
         self._by_id.clear()
+        self._values.clear()
 
     def _retract_stale(self) -> None:
         if not self._stale:
@@ -379,9 +404,7 @@ class DurableMonitor:
                 assert tick is not None
                 fact = self._held[(bound["k"] if check == "review_overdue" else bound["g"])["id"]]
                 due = datetime.date.fromordinal(fact.due)
-                values: dict[str, Any] = {"due": due, "days_overdue": (tick.on - due).days}
-                if fact.phase is not None:
-                    values["phase"] = fact.phase
+                values: dict[str, Any] = review_values(fact.agreed, tick.on) if fact.agreed is not None else {"due": due, "days_overdue": (tick.on - due).days}
                 self._drop(fact.key)  # alerted once: the fact leaves the engine
                 self._alerts.append(Alert(rule_id, check, tick.on, tick.seq, tick.line, case=fact.case, goal=fact.goal, values=values))
                 continue
@@ -390,6 +413,8 @@ class DurableMonitor:
             if check == "caseload_above_norm":
                 values = {"model": message["model"], "clients": message["clients"], "norm": message["norm"]}
                 self._alerts.append(Alert(rule_id, check, event.on, event.seq, event.line, worker=event.worker, values=values))
+            elif check == "hours_above_limit":
+                self._alerts.append(Alert(rule_id, check, event.on, event.seq, event.line, case=event.case, values=self._values[message["id"]]))
             else:
                 values = {"model": message["model"], "reason": message.get("reason")}
                 if check == "closure_without_reason":
