@@ -25,7 +25,7 @@ jsonschema_rs = pytest.importorskip("jsonschema_rs")
 EXAMPLES = {
     "caseload": [("caseload", n) for n in ("act_team_within", "icm_over", "labour_market_over")],
     "fidelity-dacts": [("dacts", n) for n in ("high_fidelity", "low_fidelity", "moderate_fidelity", "partly_measured")],
-    "readiness": [("readiness", n) for n in ("hospital_host", "new_to_ccm", "running_pilot")],
+    "readiness": [("readiness", n) for n in ("hospital_host", "new_to_ccm", "running_pilot", "other_provider_host")],
     "goal": [("goals", n) for n in ("duration_de", "structured_smart", "vague_free_text_hu")],
     "plan": [("plans", n) for n in ("complete_plan", "incomplete_plan_cs")],
     "conference": [("conferences", n) for n in ("case_conference_ok", "case_conference_short")],

@@ -1,11 +1,14 @@
 """Regional rollout readiness (seed 000): rollout variant, a score per key factor, overall
-readiness, the phase plan, findings from the five success lessons and ORIC means.
+readiness, the phase plan, findings from the five success lessons, whether case management
+is set up as a system in the region (seed 001 row 5) and ORIC means.
 
-The variant and the lesson findings are rulesets decided by `decide()` (three-valued, with
-traces and questions); the factor scores count Pioneer answers, keeping unknowns apart as a
-range, so an unanswered item is never counted as *no*. Every threshold is a dated parameter
-of the pack's `readiness` parameter set. The result is language-neutral; see
-`_readiness_explain` for the texts.
+The variant, the phase plan's sensitisation step, the lesson findings and the system check
+are rulesets decided by `decide()` (three-valued, with traces and questions); the factor
+scores count Pioneer answers, keeping unknowns apart as a range, so an unanswered item is
+never counted as *no*. First CCM experience decides the variant; the need to sensitise the
+people involved shapes the phase plan, not the variant (DOMAIN.md §6). Every threshold is a
+dated parameter of the pack's `readiness` parameter set. The result is language-neutral;
+see `_readiness_explain` for the texts.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from ._evaluate import decide
 from ._pack import RulePack
 from ._readiness_region import (
     LESSONS_RULESET,
+    PHASES_RULESET,
+    SYSTEM_RULESET,
     VARIANT_RULESET,
     Region,
     factor_catalogue,
@@ -80,10 +85,15 @@ class OverallReadiness:
 
 @attrs.frozen
 class PhaseFocus:
-    """One phase of the plan and the factors it emphasises."""
+    """One phase of the plan and the factors it emphasises.
+
+    `provisional` marks a step kept until a question is answered (the sensitisation step
+    when it is not yet known whether the people involved must first be sensitised).
+    """
 
     phase: str
     factors: tuple[str, ...]
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -123,6 +133,10 @@ class ReadinessResult:
     survey: SurveyResult | None
     parameters: tuple[ParamUse, ...]
     pack: PackInfo
+    phases_decision: Decision | None = None
+    """Must the phase plan open with sensitisation (ruleset readiness_phases)? None if the pack has no such ruleset."""
+    system_decision: Decision | None = None
+    """Is case management set up as a system in the region (ruleset readiness_system, seed 001 row 5)?"""
 
     def factor(self, factor_id: str) -> FactorScore:
         for score in self.factors:
@@ -146,6 +160,8 @@ def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack
     ('maximum', True, 'undetermined')
     >>> result.lessons_decision.criterion("SL4H").status.value
     'not_met'
+    >>> [p.phase for p in result.phases][:2]  # sensitisation not yet known: the step is kept
+    ['sensitisation', 'initial']
     """
     if pack is None:
         from ._eligibility import default_pack
@@ -154,15 +170,23 @@ def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack
     on = as_of or region.as_of or datetime.date.today()
     params = pack.parameter_set(PARAMETER_SET).params_at(on)
     values = {name: use.value for name, use in params.items()}
-    variant_decision = decide(pack.ruleset(VARIANT_RULESET), variant_facts(region, pack), on)
+    variant_decision = decide(pack.ruleset(VARIANT_RULESET), ruleset_facts(region.starting, pack, VARIANT_RULESET), on)
     lessons_decision = decide(pack.ruleset(LESSONS_RULESET), lesson_facts(region, pack), on)
+    phases_decision = _decide_if_shipped(pack, PHASES_RULESET, region.starting, on)
+    system_decision = _decide_if_shipped(pack, SYSTEM_RULESET, region.system, on)
     variant, determined = choose_variant(variant_decision, pack)
     plan = rollout_plan(pack)
     all_phases = {f for phase in plan.phases if phase.order is None for f in phase.emphasis}
+    sensitise = sensitisation_step(phases_decision)
+    step = plan.sensitisation if sensitise is not None else None
+    sensitised = (set(step.emphasis) if step is not None else set(), sensitise)
     factors = tuple(
-        score_factor(spec, region, values, variant, all_phases) for spec in factor_catalogue(pack).factors
+        score_factor(spec, region, values, variant, all_phases, sensitised) for spec in factor_catalogue(pack).factors
     )
     ordered = sorted(plan.phases, key=lambda p: (p.order is None, p.order or 0))
+    phases = tuple(PhaseFocus(p.id, tuple(p.emphasis)) for p in ordered)
+    if step is not None:
+        phases = (PhaseFocus(step.id, tuple(step.emphasis), provisional=sensitise == "unknown"), *phases)
     return ReadinessResult(
         region=region.name,
         as_of=on,
@@ -172,18 +196,43 @@ def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack
         lessons_decision=lessons_decision,
         factors=factors,
         overall=overall_readiness(factors, values),
-        phases=tuple(PhaseFocus(p.id, tuple(p.emphasis)) for p in ordered),
+        phases=phases,
         connection_points=region.connection_points,
         survey=survey_means(region.survey, pack) if region.survey is not None else None,
         parameters=tuple(params[name] for name in sorted(params)),
         pack=pack.info,
+        phases_decision=phases_decision,
+        system_decision=system_decision,
     )
+
+
+def ruleset_facts(answers: Mapping[str, str], pack: RulePack, ruleset: str) -> dict[str, str]:
+    """The answers a ruleset declares, sorted (unknowns are already left out of a region's answers)."""
+    declared = pack.ruleset(ruleset).spec.facts
+    return {k: v for k, v in sorted(answers.items()) if k in declared}
 
 
 def variant_facts(region: Region, pack: RulePack) -> dict[str, str]:
     """The starting-situation answers the variant ruleset declares (unknowns left out)."""
-    declared = pack.ruleset(VARIANT_RULESET).spec.facts
-    return {k: v for k, v in sorted(region.starting.items()) if k in declared}
+    return ruleset_facts(region.starting, pack, VARIANT_RULESET)
+
+
+def _decide_if_shipped(pack: RulePack, ruleset: str, answers: Mapping[str, str], on: datetime.date) -> Decision | None:
+    """Decide a readiness ruleset the pack may not have (a pack written before it): None then."""
+    if ruleset not in pack.rulesets:
+        return None
+    return decide(pack.ruleset(ruleset), ruleset_facts(answers, pack, ruleset), on)
+
+
+def sensitisation_step(decision: Decision | None) -> Literal["needed", "unknown"] | None:
+    """Whether the phase plan opens with sensitisation: needed, kept until answered (unknown), or not (None).
+
+    Unknown is not no: while it is not known whether the people involved must first be
+    sensitised, the step stays in the plan, marked provisional.
+    """
+    if decision is None or decision.outcome is Outcome.ELIGIBLE:
+        return None
+    return "needed" if decision.outcome is Outcome.NOT_ELIGIBLE else "unknown"
 
 
 def lesson_facts(region: Region, pack: RulePack) -> dict[str, str]:
@@ -206,7 +255,12 @@ def choose_variant(decision: Decision, pack: RulePack) -> tuple[Variant, bool]:
 
 
 def score_factor(
-    spec: FactorSpec, region: Region, params: Mapping[str, Any], variant: Variant, all_phases: set[str]
+    spec: FactorSpec,
+    region: Region,
+    params: Mapping[str, Any],
+    variant: Variant,
+    all_phases: set[str],
+    sensitised: tuple[set[str], Literal["needed", "unknown"] | None] = (set(), None),
 ) -> FactorScore:
     """Count a factor's Pioneer answers and decide whether the planned variant selects it."""
     ids = [item.id for item in spec.pioneer if not item.lead_in]
@@ -218,7 +272,7 @@ def score_factor(
     share_max = (in_place + counts["unknown"]) / total if total else 0.0
     risks = {item.id: region.risks.get(item.id, "unknown") for item in spec.attention}
     present = tuple(i for i, a in risks.items() if a in ("yes", "partly"))
-    reasons = selection_reasons(spec.id, share, share_max, present, params, variant, all_phases)
+    reasons = selection_reasons(spec.id, share, share_max, present, params, variant, all_phases, sensitised)
     return FactorScore(
         factor=spec.id,
         items=total,
@@ -249,14 +303,22 @@ def selection_reasons(
     params: Mapping[str, Any],
     variant: Variant,
     all_phases: set[str],
+    sensitised: tuple[set[str], Literal["needed", "unknown"] | None] = (set(), None),
 ) -> tuple[str, ...]:
-    """Why the planned variant considers a factor (project policy, see plan.yaml `selection`)."""
+    """Why the planned variant considers a factor (project policy, see plan.yaml `selection`).
+
+    `sensitised` is the sensitisation step's factors and whether the step is needed or
+    kept until answered: its factors are then considered in the minimum variant too.
+    """
     if variant == "maximum":
         return ("all_factors",)
     threshold = params["select_below_share"]
     reasons = []
     if factor in all_phases:
         reasons.append("all_phases")
+    step_factors, step = sensitised
+    if step is not None and factor in step_factors:
+        reasons.append("sensitisation" if step == "needed" else "sensitisation_unknown")
     if share_max < threshold:
         reasons.append("gap")
     elif share < threshold:

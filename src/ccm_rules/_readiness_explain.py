@@ -17,7 +17,7 @@ from ._explain import CriterionExplanation, _question, check_explainable, cite, 
 from ._messages import format_text
 from ._pack import RulePack
 from ._readiness import FactorScore, ReadinessResult
-from ._readiness_region import factor_catalogue, rollout_plan, survey_instrument
+from ._readiness_region import factor_catalogue, rollout_plan, survey_instrument, system_fields
 from ._readiness_spec import FactorItemSpec, FactorSpec, LessonSpec
 
 TEXT_PREFIX = "readiness."
@@ -59,7 +59,10 @@ class FactorView:
 
 @attrs.frozen
 class PhaseView:
-    """A phase of the plan with the factors it emphasises (id, short title, share)."""
+    """A phase of the plan with the factors it emphasises (id, short title, share).
+
+    `provisional`: a step kept until a question is answered (sensitisation not yet known).
+    """
 
     id: str
     title: str
@@ -68,6 +71,7 @@ class PhaseView:
     factors: tuple[tuple[str, str, str], ...]
     source: str
     source_title: str
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -133,6 +137,13 @@ class ReadinessExplanation:
     survey_note: str | None
     parameters: tuple[str, ...]
     pack: PackInfo
+    phases_headline: str = ""
+    """What the sensitisation check does to the phase plan (ruleset readiness_phases)."""
+    phases_criteria: tuple[CriterionExplanation, ...] = ()
+    system_title: str | None = None
+    """Is case management set up as a system in the region (seed 001 row 5)? None without that ruleset."""
+    system_headline: str = ""
+    system_criteria: tuple[CriterionExplanation, ...] = ()
 
 
 def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en") -> ReadinessExplanation:
@@ -149,21 +160,29 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
     factors = tuple(_factor(specs[s.factor], s, pack, lang, fmt, labels) for s in result.factors)
     unanswered = sum(s.unknown for s in result.factors)
     starting = {q.field for q in plan.starting_situation}
+    system = set(system_fields(pack))
 
     def region_field(question: Question) -> str:
-        """Where a region file holds the fact: under starting_situation, under lessons, or `host`."""
+        """Where a region file holds the fact: under starting_situation, lessons or system, or `host`."""
         if question.fact == "host":
             return "host"
-        return f"{'starting_situation' if question.fact in starting else 'lessons'}.{question.fact}"
+        section = "starting_situation" if question.fact in starting else "system" if question.fact in system else "lessons"
+        return f"{section}.{question.fact}"
 
     variant_ruleset = pack.ruleset(result.variant_decision.ruleset)
     questions = [_question(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions]
-    lessons_ruleset = pack.ruleset(result.lessons_decision.ruleset)
-    open_lessons = [c for c in result.lessons_decision.criteria if c.status is Status.UNKNOWN]
-    for question in open_questions(open_lessons):
-        text = _question(question, lessons_ruleset, pack, lang, region_field(question))
-        if text not in questions:
-            questions.append(text)
+    for decision in (result.phases_decision, result.lessons_decision, result.system_decision):
+        if decision is None:
+            continue
+        ruleset = pack.ruleset(decision.ruleset)
+        for question in open_questions([c for c in decision.criteria if c.status is Status.UNKNOWN]):
+            text = _question(question, ruleset, pack, lang, region_field(question))
+            if text not in questions:
+                questions.append(text)
+    phases_expl = explain(result.phases_decision, pack, lang) if result.phases_decision is not None else None
+    system_expl = explain(result.system_decision, pack, lang) if result.system_decision is not None else None
+    starting_answers = {**result.variant_decision.facts, **(result.phases_decision.facts if result.phases_decision else {})}
+    phase_specs = {p.id: p for p in (*plan.phases, *([plan.sensitisation] if plan.sensitisation else []))}
     if unanswered:
         questions.append(format_text(labels["question.unanswered_items"], lang, {"count": unanswered}))
     survey_title = survey_note = None
@@ -188,7 +207,7 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         as_of=result.as_of,
         labels=labels,
         starting=tuple(
-            StartingView(q.field, q.text[lang], _answer(result.variant_decision.facts.get(q.field), labels))
+            StartingView(q.field, q.text[lang], _answer(starting_answers.get(q.field), labels))
             for q in plan.starting_situation
             if q.field != "connection_points"
         ),
@@ -212,8 +231,10 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
                 tuple((f, specs[f].short_title[lang], fmt.percent(result.factor(f).share)) for f in p.emphasis),
                 source_ref(p.source),
                 cite(p.source, pack.texts, lang),
+                focus.provisional,
             )
-            for p in sorted(plan.phases, key=lambda p: (p.order is None, p.order or 0))
+            for focus in result.phases
+            for p in (phase_specs[focus.phase],)
         ),
         lessons_headline=lessons_expl.headline,
         lessons=tuple(_lesson(lesson, lessons_expl.criteria, pack, lang) for lesson in plan.lessons),
@@ -223,6 +244,11 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         survey_note=survey_note,
         parameters=tuple(f"{use.name} = {fmt.number(use.value)} ({use.valid_from}–{use.valid_until or ''})" for use in result.parameters),
         pack=result.pack,
+        phases_headline=phases_expl.headline if phases_expl is not None else "",
+        phases_criteria=phases_expl.criteria if phases_expl is not None else (),
+        system_title=system_expl.title if system_expl is not None else None,
+        system_headline=system_expl.headline if system_expl is not None else "",
+        system_criteria=system_expl.criteria if system_expl is not None else (),
     )
 
 
@@ -340,11 +366,21 @@ def render_readiness_text(view: ReadinessExplanation, *, pack: RulePack | None =
             lines.append(f"      {lb['label.risks_present']}: " + "; ".join(f"{r.id} {r.text}" for r in f.risks_present))
     lines += ["", f"{lb['heading.phases']}:"]
     for p in view.phases:
-        lines.append(f"  {p.title}: " + ", ".join(f"{fid} {name} ({share})" for fid, name, share in p.factors))
+        mark = f" ({lb['label.provisional']})" if p.provisional else ""
+        lines.append(f"  {p.title}{mark}: " + ", ".join(f"{fid} {name} ({share})" for fid, name, share in p.factors))
+    if view.phases_headline:
+        lines.append(f"  {view.phases_headline}")
+        lines += [f"  [{c.status_label}] {c.id} {c.title}: {c.reason}" for c in view.phases_criteria]
     lines += ["", f"{lb['heading.lessons']}: {view.lessons_headline}"]
     for lesson in view.lessons:
         lines.append(f"  [{lesson.status_label}] {lesson.id} {lesson.title}")
         lines += [f"      {c.id}: {c.reason}" for c in lesson.findings if c.status is not Status.MET]
+    if view.system_title is not None:
+        lines += ["", f"{lb['heading.system']}: {view.system_headline}"]
+        for c in view.system_criteria:
+            lines.append(f"  [{c.status_label}] {c.id} {c.title}")
+            if c.status is Status.NOT_MET:  # an unknown one is asked under "Still to answer"
+                lines.append(f"      {c.reason}")
     if view.survey:
         lines += ["", f"{view.survey_title}:"]
         lines += [f"  {s.title}: {s.mean} ({s.detail})" for s in view.survey]

@@ -1,6 +1,7 @@
 """Region files: one region's starting situation, Pioneer answers, risks, host, success-lesson
-conditions and an optional ORIC survey, as YAML (`read_region`, `parse_region`) or as a
-mapping of the same shape (`Region.from_mapping`); both go through one check.
+conditions, how case management is set up as a system in the region (seed 001 row 5) and an
+optional ORIC survey, as YAML (`read_region`, `parse_region`) or as a mapping of the same
+shape (`Region.from_mapping`); both go through one check.
 
 Every answer is `yes`, `partly`, `no` or `unknown` (YAML `yes`/`no` read as booleans are
 accepted). An unanswered item is *unknown*, never *no*. Every problem names the field and
@@ -25,10 +26,16 @@ from ._yaml import Located, Path_, YamlProblem, format_path, parse_yaml
 
 ANSWERS = ("yes", "partly", "no", "unknown")
 UNKNOWN = "unknown"
-REGION_KEYS = ("region", "as_of", "starting_situation", "host", "pioneer", "risks", "lessons", "oric", "expect", "note")
+REGION_KEYS = ("region", "as_of", "starting_situation", "host", "pioneer", "risks", "lessons", "system", "oric", "expect", "note")
 LIST_FIELDS = ("connection_points",)
 VARIANT_RULESET = "readiness_variant"
+PHASES_RULESET = "readiness_phases"
 LESSONS_RULESET = "readiness_lessons"
+SYSTEM_RULESET = "readiness_system"
+STARTING_RULESETS = (VARIANT_RULESET, PHASES_RULESET)
+"""The rulesets that read the starting situation: the variant, and the phase plan's sensitisation step."""
+INDEPENDENT_HOST = "independent_organisation"
+"""The host answer that itself states structural independence (success lesson 4)."""
 
 
 @attrs.frozen
@@ -46,6 +53,7 @@ class Region:
     lessons: dict[str, str] = attrs.Factory(dict)
     survey: tuple[dict[int, int], ...] | None = None
     expect: dict[str, Any] | None = None
+    system: dict[str, str] = attrs.Factory(dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, pack: RulePack | None = None, file: str = "<mapping>") -> Region:
@@ -62,7 +70,7 @@ class Region:
         >>> Region.from_mapping({"host": "hospital"}, file="request")
         Traceback (most recent call last):
         ...
-        ccm_rules._errors.InputFileError: the region is not valid (1 problem(s)):
+        ccm_rules._errors.InputFileError: the region is not valid (1 problem...):
           - request: 'hospital' is not an answer here; use one of: ... @ $.host
         """
         return _checked(Located(_plain(data), {}, file), _pack_or_default(pack), from_text=False)
@@ -144,9 +152,27 @@ def _plain(value: Any) -> Any:
 
 
 def answer_options(pack: RulePack, ruleset: str, fact: str) -> tuple[str, ...]:
-    """The answers a starting-situation or lesson field takes: its enum values plus `unknown`."""
+    """The answers a starting-situation, lesson or system field takes: its enum values plus `unknown`."""
     spec = pack.ruleset(ruleset).spec.facts[fact]
     return (*(spec.values or ()), UNKNOWN)
+
+
+def starting_ruleset(pack: RulePack, field: str) -> str | None:
+    """The ruleset that declares a starting-situation field (variant or phase plan), if any.
+
+    >>> from ccm_rules import default_pack
+    >>> starting_ruleset(default_pack(), "prior_ccm_experience"), starting_ruleset(default_pack(), "sensitisation_needed")
+    ('readiness_variant', 'readiness_phases')
+    """
+    for ruleset in STARTING_RULESETS:
+        if ruleset in pack.rulesets and field in pack.ruleset(ruleset).spec.facts:
+            return ruleset
+    return None
+
+
+def system_fields(pack: RulePack) -> tuple[str, ...]:
+    """The fields of a region file's `system` section (seed 001 row 5); none if the pack has no such ruleset."""
+    return tuple(pack.ruleset(SYSTEM_RULESET).spec.facts) if SYSTEM_RULESET in pack.rulesets else ()
 
 
 class _Reader:
@@ -181,18 +207,27 @@ class _Reader:
         expect = data.get("expect")
         if expect is not None and not isinstance(expect, dict):
             self.problem(("expect",), "'expect' must be a mapping")
+        host = self.host(data.get("host"))
+        lessons = self.lessons(data.get("lessons"))
+        if host == INDEPENDENT_HOST and lessons.get("host_independent") == "no":
+            self.problem(
+                ("lessons", "host_independent"),
+                f"'no' contradicts host: {INDEPENDENT_HOST} (a structurally independent organisation); "
+                "name the host the service really sits at, or answer 'yes'",
+            )
         return Region(
             file=self.located.file,
             name=name if isinstance(name, str) else None,
             as_of=as_of if isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime) else None,
             starting=starting,
             connection_points=points,
-            host=self.host(data.get("host")),
+            host=host,
             pioneer=self.items("pioneer", data.get("pioneer"), self.pioneer_ids()),
             risks=self.items("risks", data.get("risks"), self.attention_ids()),
-            lessons=self.lessons(data.get("lessons")),
+            lessons=lessons,
             survey=self.survey(data.get("oric")),
             expect=expect if isinstance(expect, dict) else None,
+            system=self.system(data.get("system")),
         )
 
     def pioneer_ids(self) -> tuple[str, ...]:
@@ -225,7 +260,6 @@ class _Reader:
 
     def starting(self, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
         fields = [q.field for q in self.plan.starting_situation]
-        variant_facts = self.pack.ruleset(VARIANT_RULESET).spec.facts
         out: dict[str, str] = {}
         points: tuple[str, ...] = ()
         for key, raw in self.mapping("starting_situation", value).items():
@@ -235,8 +269,8 @@ class _Reader:
                     self.problem(path, f"{key!r} must be a list of institution types (text)")
                 else:
                     points = tuple(raw)
-            elif key in fields and key in variant_facts:
-                answer = self.answer(path, raw, answer_options(self.pack, VARIANT_RULESET, key))
+            elif key in fields and (ruleset := starting_ruleset(self.pack, key)) is not None:
+                answer = self.answer(path, raw, answer_options(self.pack, ruleset, key))
                 if answer is not None and answer != UNKNOWN:
                     out[key] = answer
             else:
@@ -274,6 +308,20 @@ class _Reader:
                 self.problem(path, f"unknown lesson field {key!r}{hint}; fields: {', '.join(fields)}")
                 continue
             answer = self.answer(path, raw, answer_options(self.pack, LESSONS_RULESET, key))
+            if answer is not None and answer != UNKNOWN:
+                out[key] = answer
+        return out
+
+    def system(self, value: Any) -> dict[str, str]:
+        """How case management is set up as a system in the region (ruleset readiness_system, seed 001 row 5)."""
+        fields = system_fields(self.pack)
+        out: dict[str, str] = {}
+        for key, raw in self.mapping("system", value).items():
+            path: Path_ = ("system", key)
+            if key not in fields:
+                self.problem(path, f"unknown system field {key!r}; fields: {', '.join(fields)}")
+                continue
+            answer = self.answer(path, raw, answer_options(self.pack, SYSTEM_RULESET, key))
             if answer is not None and answer != UNKNOWN:
                 out[key] = answer
         return out

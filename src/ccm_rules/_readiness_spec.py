@@ -125,7 +125,11 @@ class LessonSpec:
 
 @attrs.frozen
 class RolloutPlanSpec:
-    """Variants, minimum-variant factor selection, phases and success lessons (`kind: readiness_plan`)."""
+    """Variants, minimum-variant factor selection, phases and success lessons (`kind: readiness_plan`).
+
+    `sensitisation` is the step the phase plan opens with when the people involved must
+    first be sensitised (decided by ruleset `readiness_phases`, not by the variant).
+    """
 
     kind: Literal["readiness_plan"]
     id: str
@@ -143,6 +147,7 @@ class RolloutPlanSpec:
     phases: list[PhaseSpec]
     lessons_intro: Texts
     lessons: list[LessonSpec]
+    sensitisation: PhaseSpec | None = None
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from html import escape
 
 from ccm_rules._decision import Status
+from ccm_rules._explain import CriterionExplanation
 from ccm_rules._readiness_explain import FactorView, ItemView, LessonView, ReadinessExplanation
 
 CSS = """
@@ -28,6 +29,8 @@ th{background:#eef2f6}td.num{text-align:right;white-space:nowrap}
 ul{margin:4px 0 8px 18px;padding:0}li{margin:2px 0}.src{color:#7a8793;font-size:11.5px}
 .phases{display:flex;gap:10px}.phase{flex:1;border:1px solid #c9d3dd;border-radius:6px;padding:8px 12px;background:#f8fafc}
 .band{margin-top:10px;border:1px dashed #2f5d8a;border-radius:6px;padding:8px 12px;background:#eef4fa}
+.first{margin-bottom:10px;border:1px solid #c9a400;border-radius:6px;padding:8px 12px;background:#fffbea}
+.first.provisional{border-style:dashed}
 .lesson{border-left:5px solid #8894a0;padding:6px 12px;margin:8px 0;background:#fafbfc}
 .lesson.s-met{border-color:#2e7d4f}.lesson.s-not_met{border-color:#b3261e}.lesson.s-unknown{border-color:#c9a400}
 .factor{border:1px solid #e0e6ec;border-radius:6px;padding:6px 14px;margin:10px 0}
@@ -58,6 +61,7 @@ def render_report(view: ReadinessExplanation) -> str:
         f'<h2>{_e(lb["heading.lessons"])}</h2>',
         f"<p>{_e(view.lessons_headline)}</p>",
         *(_lesson(lesson) for lesson in view.lessons),
+        *([_system(view)] if view.system_title is not None else []),
         f'<h2>{_e(lb["heading.starting"])} · {_e(lb["heading.variant"])}</h2>',
         _starting(view),
         *([_survey(view)] if view.survey else []),
@@ -164,27 +168,44 @@ def _factor_table(view: ReadinessExplanation) -> str:
 
 
 def _phases(view: ReadinessExplanation) -> str:
+    """The phases side by side, the all-phases band below; a sensitisation step first, above them."""
     lb = view.labels
-    columns, bands = [], []
+    first, columns, bands = [], [], []
     for phase in view.phases:
         factors = _list(f"{_e(fid)} {_e(name)} ({_e(share)})" for fid, name, share in phase.factors)
+        provisional = f' <span class="badge unknown">{_e(lb["label.provisional"])}</span>' if phase.provisional else ""
         block = (
-            f"<h3>{_e(phase.title)}</h3><div class=\"small\">{_e(lb['label.phase_factors'])}</div>{factors}"
+            f"<h3>{_e(phase.title)}{provisional}</h3><div class=\"small\">{_e(lb['label.phase_factors'])}</div>{factors}"
             f"<div>{_e(phase.text)}</div><div class=\"src\">{_e(phase.source_title)}</div>"
         )
         if phase.all_phases:
             bands.append(f'<div class="band">{block}</div>')
+        elif phase.id == "sensitisation":
+            first.append(f'<div class="first{" provisional" if phase.provisional else ""}">{block}</div>')
         else:
             columns.append(f'<div class="phase">{block}</div>')
-    return f"<p>{_e(view.phases_intro)}</p>" + '<div class="phases">' + "".join(columns) + "</div>" + "".join(bands)
+    why = ""
+    if view.phases_headline:
+        why = f"<p>{_e(view.phases_headline)}</p>" + _criteria(view.phases_criteria)
+    return f"<p>{_e(view.phases_intro)}</p>" + "".join(first) + '<div class="phases">' + "".join(columns) + "</div>" + "".join(bands) + why
+
+
+def _criteria(criteria: Iterable[CriterionExplanation]) -> str:
+    """Criteria as a list: status badge, id, title, the reason and the source."""
+    return _list(
+        f"{_status_badge(c.status, c.status_label)} <b>{_e(c.id)}</b> {_e(c.title)}: {_e(c.reason)}"
+        f'<div class="src">{_e(c.source_title)}</div>'
+        for c in criteria
+    )
+
+
+def _system(view: ReadinessExplanation) -> str:
+    """Seed 001 row 5: is case management set up as a system in the region?"""
+    return f'<h2>{_e(view.labels["heading.system"])}</h2><p>{_e(view.system_headline)}</p>' + _criteria(view.system_criteria)
 
 
 def _lesson(lesson: LessonView) -> str:
-    findings = _list(
-        f"{_status_badge(c.status, c.status_label)} <b>{_e(c.id)}</b> {_e(c.title)}: {_e(c.reason)}"
-        f'<div class="src">{_e(c.source_title)}</div>'
-        for c in lesson.findings
-    )
+    findings = _criteria(lesson.findings)
     return (
         f'<div class="lesson s-{lesson.status.value}"><h3>{_status_badge(lesson.status, lesson.status_label)} '
         f"{_e(lesson.id)} {_e(lesson.title)}</h3><div class=\"small\">{_e(lesson.text)}</div>{findings}"
@@ -197,11 +218,7 @@ def _starting(view: ReadinessExplanation) -> str:
     rows = [f"<tr><td>{_e(s.question)}</td><td>{_e(s.answer)}</td></tr>" for s in view.starting]
     points = ", ".join(view.connection_points) or lb["label.none"]
     rows.append(f"<tr><td>{_e(lb['label.connection_points'])}</td><td>{_e(points)}</td></tr>")
-    criteria = _list(
-        f"{_status_badge(c.status, c.status_label)} <b>{_e(c.id)}</b> {_e(c.title)}: {_e(c.reason)}"
-        f'<div class="src">{_e(c.source_title)}</div>'
-        for c in view.variant_criteria
-    )
+    criteria = _criteria(view.variant_criteria)
     return (
         "<table>" + "".join(rows) + "</table>"
         f"<h3>{_e(view.variant_title)}</h3><p>{_e(view.variant_description)}</p>"

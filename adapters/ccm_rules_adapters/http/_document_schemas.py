@@ -28,13 +28,16 @@ from ccm_rules._goals import LIMITS, Goal
 from ccm_rules._plan import Plan
 from ccm_rules._readiness_region import (
     ANSWERS,
+    INDEPENDENT_HOST,
     LESSONS_RULESET,
     LIST_FIELDS,
-    VARIANT_RULESET,
+    SYSTEM_RULESET,
     answer_options,
     factor_catalogue,
     rollout_plan,
+    starting_ruleset,
     survey_instrument,
+    system_fields,
 )
 from ccm_rules._team_model import team_model_doc
 
@@ -129,7 +132,7 @@ def goal_schema(pack: RulePack) -> JSON:
 
 
 def caseload_schema(pack: RulePack) -> JSON:
-    """One variant per caseload norm: only a norm with an hours limit takes `hours_per_client_week`."""
+    """One variant per caseload norm: only a norm with an hours limit takes `hours_per_client_week` and `contacts`."""
 
     def worker(hours: bool) -> JSON:
         fte = {"anyOf": [{"type": "null"}, {"const": 0}, {"type": "number", "minimum": FTE_RANGE[0], "maximum": FTE_RANGE[1]}],
@@ -142,6 +145,20 @@ def caseload_schema(pack: RulePack) -> JSON:
                 "fte": fte,
                 "clients": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CLIENTS},
                 "hours_per_client_week": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_HOURS_PER_WEEK} if hours else {"type": "null"},
+                "contacts": {
+                    "type": "array",
+                    "description": "The hours spent with each client, by day: checked per client and calendar week (002 §10), never as an average.",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["client", "day", "hours"],
+                        "properties": {
+                            "client": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "A pseudonymous client code."},
+                            "day": {"type": "string", "format": "date", "description": "The day of the contact (YYYY-MM-DD)."},
+                            "hours": {"type": "number", "minimum": 0, "maximum": MAX_HOURS_PER_WEEK},
+                        },
+                    },
+                } if hours else {"type": "null"},
             },
             "not": {"required": ["fte", "clients"], "properties": {"fte": {"const": 0}, "clients": {"type": "integer", "minimum": 1}}},
             "description": "A worker with clients needs an FTE above 0.",
@@ -186,11 +203,14 @@ def _answer(options: tuple[str, ...] | list[str]) -> JSON:
 
 
 def readiness_schema(pack: RulePack) -> JSON:
-    """A region document: starting situation, host, Pioneer and Attention answers by item id, lessons, ORIC."""
+    """A region document: starting situation, host, Pioneer and Attention answers by item id, lessons, system, ORIC."""
     catalogue, plan = factor_catalogue(pack), rollout_plan(pack)
-    variant = pack.ruleset(VARIANT_RULESET).spec.facts
     fields = [q.field for q in plan.starting_situation]
-    starting: JSON = {f: _answer(answer_options(pack, VARIANT_RULESET, f)) for f in fields if f in variant and f not in LIST_FIELDS}
+    starting: JSON = {
+        f: _answer(answer_options(pack, ruleset, f))
+        for f in fields
+        if f not in LIST_FIELDS and (ruleset := starting_ruleset(pack, f)) is not None
+    }
     starting.update({f: {"type": "array", "items": {"type": "string"}} for f in LIST_FIELDS})
     lesson_fields = [f for f in pack.ruleset(LESSONS_RULESET).spec.facts if f != "host" and f not in fields]
     survey = survey_instrument(pack)
@@ -209,6 +229,8 @@ def readiness_schema(pack: RulePack) -> JSON:
         "risks": answers([i.id for f in catalogue.factors for i in f.attention]),
         "lessons": {"type": ["object", "null"], "additionalProperties": False,
                     "properties": {f: _answer(answer_options(pack, LESSONS_RULESET, f)) for f in lesson_fields}},
+        "system": {"type": ["object", "null"], "additionalProperties": False,  # seed 001 row 5
+                   "properties": {f: _answer(answer_options(pack, SYSTEM_RULESET, f)) for f in system_fields(pack)}},
         "oric": {"anyOf": [{"type": "null"}, {
             "type": "object", "additionalProperties": False, "required": ["respondents"],
             "properties": {"respondents": {"type": "array", "items": {
@@ -217,6 +239,11 @@ def readiness_schema(pack: RulePack) -> JSON:
             }}},
         }]},
         "note": NOTE,
+    }, "not": {  # a structurally independent host answered 'not independent' is refused as a contradiction
+        "description": f"host {INDEPENDENT_HOST} with lessons.host_independent 'no' contradicts itself",
+        "required": ["host", "lessons"],
+        "properties": {"host": {"enum": [INDEPENDENT_HOST]}, "lessons": {
+            "type": "object", "required": ["host_independent"], "properties": {"host_independent": {"enum": ["no", False]}}}},
     }}
 
 
