@@ -28,10 +28,10 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "needle"),
     [
-        ("facts: {}\nas_of: 2027-13-01\n", 2, "expected a date (YYYY-MM-DD), got '2027-13-01': there is no such day"),
-        ("facts: {}\nas_of: 2027-02-30\n", 2, "got '2027-02-30': there is no such day"),
+        ("facts: {}\nas_of: 2027-13-01\n", 2, "expected a date (YYYY-MM-DD), got the text '2027-13-01': there is no such day"),
+        ("facts: {}\nas_of: 2027-02-30\n", 2, "got the text '2027-02-30': there is no such day"),
         ("facts: {}\nas_of: 2027-01-01T10:00:00\n", 2, "expected a date (YYYY-MM-DD), got a date and time 2027-01-01T10:00:00"),
-        ("facts: {}\nas_of: tomorrow\n", 2, "expected a date (YYYY-MM-DD), got 'tomorrow'"),
+        ("facts: {}\nas_of: tomorrow\n", 2, "expected a date (YYYY-MM-DD), got the text 'tomorrow'"),
         ("facts: {}\nruleset: 3\n", 2, "'ruleset' must be text"),
         ("facts: {}\nfacts: {}\n", 2, "duplicate key 'facts'"),
         ("facts: 3\n", 1, "'facts' must be a mapping"),

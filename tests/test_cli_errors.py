@@ -97,7 +97,7 @@ def test_a_json_case_file_is_read_as_json(tmp_path: Path, capsys: pytest.Capture
 
 def test_review_refuses_a_negative_count(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["review", "--start", "2027-01-01", "--upcoming", "-3"], capsys)
-    assert code == EXIT_BAD_INPUT and "argument --upcoming: expected a whole number, 0 or more, got '-3'" in err
+    assert code == EXIT_BAD_INPUT and "argument --upcoming: expected a whole number, 0 or more, got the text '-3'" in err
 
 
 def test_an_impossible_day_is_named_at_its_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,11 +105,11 @@ def test_an_impossible_day_is_named_at_its_key(tmp_path: Path, capsys: pytest.Ca
     case.write_text("facts: {}\nas_of: 2026-02-30\n", encoding="utf-8")
     code, err = run(["eligibility", str(case)], capsys)
     assert code == EXIT_BAD_INPUT
-    assert f"{case}:2: expected a date (YYYY-MM-DD), got '2026-02-30': there is no such day @ $.as_of" in err
+    assert f"{case}:2: expected a date (YYYY-MM-DD), got the text '2026-02-30': there is no such day @ $.as_of" in err
 
 
 def test_one_wording_for_every_date_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    wording = "expected a date (YYYY-MM-DD), got '2027-1-4'"
+    wording = "expected a date (YYYY-MM-DD), got the text '2027-1-4'"
     case = tmp_path / "case.yaml"
     case.write_text("as_of: '2027-1-4'\nfacts: {}\n", encoding="utf-8")
     region = tmp_path / "region.yaml"

@@ -38,4 +38,4 @@ def test_other_iso_forms_and_impossible_days_are_refused(text: str) -> None:
 def test_documents_refuse_a_week_date() -> None:
     with pytest.raises(cattrs.ClassValidationError) as err:
         make_converter().structure({"start_date": "2027-W01-1"}, Plan)
-    assert cattrs_problems(err.value) == [(("start_date",), "expected a date (YYYY-MM-DD), got '2027-W01-1'")]
+    assert cattrs_problems(err.value) == [(("start_date",), "expected a date (YYYY-MM-DD), got the text '2027-W01-1'")]

@@ -16,8 +16,8 @@ def test_every_bad_domain_entry_is_reported(pack: RulePack) -> None:
     paths = [p.path for p in info.value.problems]
     assert paths == ["$.domains.houzing", "$.domains.work", "$.domains.leisur", "$.domains.mental_health", "$.services_needed"]
     messages = [p.message for p in info.value.problems]
-    assert "did you mean 'housing'?" in messages[0] and "str 'maybe' is not a status" in messages[1]
-    assert "did you mean 'leisure'?" in messages[2] and "int 3 is not a status" in messages[3]
+    assert "did you mean 'housing'?" in messages[0] and "the text 'maybe' is not a status" in messages[1]
+    assert "did you mean 'leisure'?" in messages[2] and "the number 3 is not a status" in messages[3]
 
 
 def test_good_domains_come_back_in_vocabulary_order(pack: RulePack) -> None:
@@ -34,8 +34,8 @@ def test_good_domains_come_back_in_vocabulary_order(pack: RulePack) -> None:
     ("fact", "value", "message"),
     [
         ("services_needed", 10**5000, "an integer of about 5001 digits is above the largest allowed value 50"),  # was a traceback
-        ("services_needed", float("inf"), "expected a finite number, got inf"),  # said "a whole number"
-        ("services_needed", float("nan"), "expected a finite number, got nan"),
+        ("services_needed", float("inf"), "expected a finite number, got the number inf"),  # said "a whole number"
+        ("services_needed", float("nan"), "expected a finite number, got the number nan"),
     ],
     ids=["5001-digits", "inf", "nan"],
 )

@@ -194,8 +194,8 @@ def test_cli_bad_goal_file_exits_2_naming_the_field(tmp_path: Path, capsys: pyte
 @pytest.mark.parametrize(
     ("lines", "field", "words"),
     [
-        ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected bool, got str 'no'"),
-        ("  description: 5\n", "$.goal.description", "expected str, got int 5"),
+        ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected yes or no (true or false), got the text 'no'"),
+        ("  description: 5\n", "$.goal.description", "expected a text, got the number 5"),
         ("  description: Apply.\n  target_value: .nan\n", "$.goal.target_value", "expected a finite number, got nan"),
     ],
 )

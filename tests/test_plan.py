@@ -117,7 +117,7 @@ def test_cli_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize(
     ("text", "path", "message"),
     [
-        ("plan:\n  goals: Apply\n", "$.plan.goals", "expected a list, got str 'Apply'"),  # was five one-letter goals
+        ("plan:\n  goals: Apply\n", "$.plan.goals", "expected a list, got the text 'Apply'"),  # was five one-letter goals
         ("plan:\n  people: abc\n", "$.plan.people", "expected a list"),
         ("case: {a: 1}\nplan:\n  goals: [x]\n", "$.case", "'case' must be a pseudonymous case code"),  # was a traceback
         ("lang: 5\nplan:\n  goals: [x]\n", "$.lang", "'lang' must be a language code"),

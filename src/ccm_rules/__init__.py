@@ -2,6 +2,7 @@
 
 from ._cadence import ReviewStatus, meeting_dates, next_meeting, review_status
 from ._caseload import CaseloadResult, check_caseload
+from ._citations import citation_drift
 from ._conference import (
     Conference,
     ConferenceAssessment,
@@ -42,9 +43,11 @@ from ._messages import format_text
 from ._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, iter_events, read_events
 from ._pack import ParameterSet, RulePack, Ruleset, check_pack, default_rules_dir
 from ._plan import Document, Plan, PlanAssessment, assess_plan_document, next_review, read_document
+from ._problem_texts import Message
 from ._readiness import FactorScore, ReadinessResult, assess_readiness
 from ._readiness_explain import ReadinessExplanation, explain_readiness, render_readiness_text
 from ._readiness_region import Region, parse_region, read_region
+from ._rulebook import RuleBook, rule_book
 from ._team_model import TeamModelRecommendation, explain_team_model, recommend_team_model, render_team_model_text
 from ._truth import Truth
 
@@ -72,6 +75,7 @@ __all__ = [
     "InputFileError",
     "ItemResult",
     "LabourMarketFacts",
+    "Message",
     "Monitoring",
     "Outcome",
     "PackInfo",
@@ -89,6 +93,7 @@ __all__ = [
     "ReadinessResult",
     "Region",
     "ReviewStatus",
+    "RuleBook",
     "RulePack",
     "RulePackError",
     "Ruleset",
@@ -107,6 +112,7 @@ __all__ = [
     "assess_readiness",
     "check_caseload",
     "check_pack",
+    "citation_drift",
     "decide",
     "default_pack",
     "default_rules_dir",
@@ -132,6 +138,7 @@ __all__ = [
     "render_team_model_text",
     "render_text",
     "review_status",
+    "rule_book",
     "score_dacts",
     "to_json",
     "to_json_data",

@@ -10,6 +10,7 @@ import attrs
 
 from ._dates import date_field_message
 from ._errors import FactsError, InputFileError, Problem
+from ._problem_texts import Message, file_reason
 from ._yaml import Located, YamlProblem, parse_yaml
 
 CASE_KEYS = ("ruleset", "case", "as_of", "cooperation_start", "facts", "expect", "note")
@@ -35,7 +36,7 @@ def parse_case(text: str, file: str) -> Case:
     try:
         located = parse_yaml(text, file)
     except YamlProblem as err:
-        raise InputFileError("cannot read the case file", [err.problem]) from err
+        raise InputFileError(Message("summary.case_unreadable"), [err.problem]) from err
     return _case(located)
 
 
@@ -45,21 +46,23 @@ def read_case(path: Path | str) -> Case:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the case file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        problem = Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")
+        raise InputFileError(Message("summary.case_unreadable"), [problem]) from err
     return parse_case(text, str(path))
 
 
 def _case(located: Located) -> Case:
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError("not a case file", [Problem("a case file must be a mapping with a 'facts' key", file=file, line=1)])
+        raise InputFileError(Message("summary.not_case_file"), [Problem(Message("case.not_mapping"), file=file, line=1)])
     problems = []
     for key in data:
         if key not in CASE_KEYS:
-            problems.append(Problem(f"unknown key {key!r}; allowed keys: {', '.join(CASE_KEYS)}", f"$.{key}", file, located.line((key,))))
+            unknown = Message("key.unknown", {"key": str(key), "allowed": ", ".join(CASE_KEYS)})
+            problems.append(Problem(unknown, f"$.{key}", file, located.line((key,))))
     facts = data.get("facts")
     if not isinstance(facts, dict):
-        problems.append(Problem("'facts' must be a mapping of fact name to value", "$.facts", file, located.line(("facts",))))
+        problems.append(Problem(Message("case.facts_not_mapping"), "$.facts", file, located.line(("facts",))))
     for key in ("as_of", "cooperation_start"):
         value = data.get(key)
         if (message := date_field_message(value)) is not None:
@@ -67,9 +70,9 @@ def _case(located: Located) -> Case:
     as_of = data.get("as_of")
     for key in ("ruleset", "case"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            problems.append(Problem(f"{key!r} must be text", f"$.{key}", file, located.line((key,))))
+            problems.append(Problem(Message("key.not_text", {"key": key}), f"$.{key}", file, located.line((key,))))
     if problems:
-        raise InputFileError("the case file is not valid", problems)
+        raise InputFileError(Message("summary.case_invalid"), problems)
     assert isinstance(facts, dict)
     return Case(
         facts=facts,
@@ -89,4 +92,6 @@ def locate_fact_errors(err: FactsError, case: Case) -> FactsError:
     for p in err.problems:
         name = p.path.removeprefix("$.").split(".")[0]
         problems.append(attrs.evolve(p, path="$.facts" + p.path.removeprefix("$"), file=case.file, line=case.fact_lines.get(name)))
-    return FactsError(str(err.args[0]), problems)
+    relocated = err.with_problems(problems)
+    assert isinstance(relocated, FactsError)
+    return relocated

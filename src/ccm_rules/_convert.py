@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from typing import Any
 
 import attrs
@@ -22,6 +23,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from ._dates import date_field_message, date_message, iso_date
 from ._errors import Problem
+from ._facts import not_one_of
+from ._problem_texts import CodedValueError, Message, describe
 from ._spec import RENAMES, SPEC_KINDS
 from ._yaml import Path_, format_path
 
@@ -30,8 +33,11 @@ def _structure_date(value: Any, _: type) -> datetime.date:
     if isinstance(value, str):
         return iso_date(value)
     if value is None or date_field_message(value) is not None:
-        raise ValueError(date_message(value))
+        raise CodedValueError(date_message(value))
     return value  # type: ignore[no-any-return]
+
+
+_EXPECTED = {str: "expected.text", int: "expected.integer", float: "expected.number", bool: "expected.bool"}
 
 
 def _strict_scalar(kind: type, whole_floats: bool = False) -> Any:
@@ -43,25 +49,28 @@ def _strict_scalar(kind: type, whole_floats: bool = False) -> Any:
         if whole_floats and kind is int and type(value) is float and value.is_integer():
             return int(value)
         if type(value) is not kind:
-            raise ValueError(f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
+            raise CodedValueError(Message(_EXPECTED[kind], {"value": describe(value)}))
         return value
 
     return structure
 
 
 def _structure_enum(value: Any, cls: type[enum.StrEnum]) -> enum.StrEnum:
-    return cls(value)
+    try:
+        return cls(value)
+    except ValueError:
+        raise CodedValueError(not_one_of(value, [member.value for member in cls])) from None
 
 
 def _lists_only(kind: Any, conv: cattrs.BaseConverter) -> Any:
-    """A list hook that refuses a string or a mapping: cattrs would read the string "Apply"
-    as five one-letter items (found in review: `goals: "Apply"` became five goals)."""
+    """A list hook that takes only a list: cattrs would read the string "Apply" as five
+    one-letter items (found in review: `goals: "Apply"` became five goals), and say
+    "'int' object is not iterable" of a number."""
     inner = list_structure_factory(kind, conv)
 
     def structure(value: Any, type_: Any) -> Any:
-        if isinstance(value, (str, bytes, dict)):
-            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-            raise ValueError(f"expected a list, got {type(value).__name__} {shown}")
+        if not isinstance(value, (list, tuple)):
+            raise CodedValueError(Message("expected.list", {"value": describe(value)}))
         return inner(value, type_)
 
     return structure
@@ -127,33 +136,42 @@ def cattrs_problems(err: BaseException, path: Path_ = ()) -> list[tuple[Path_, s
         return found
     if isinstance(err, ForbiddenExtraKeysError):
         allowed = ", ".join(_allowed_keys(err.cl))
-        return [
-            ((*path, key), f"unknown key {key!r}; allowed keys: {allowed}")
-            for key in sorted(err.extra_fields)
-        ]
+        return [((*path, key), Message("key.unknown", {"key": key, "allowed": allowed})) for key in sorted(err.extra_fields)]
     if isinstance(err, KeyError):
-        return [(path, f"required key {err.args[0]!r} is missing")]
-    if isinstance(err, (ValueError, TypeError)):
-        return [(path, _plain_message(err))]
-    return [(path, f"{type(err).__name__}: {err}")]
+        return [(path, Message("key.missing", {"key": str(err.args[0])}))]
+    if isinstance(err, CodedValueError):
+        return [(path, err.message)]
+    if isinstance(err, ValueError):  # a model's own validator: its text is already a sentence
+        return [(path, str(err))]
+    return [(path, _shape_message(err))]
 
 
-def _plain_message(err: BaseException) -> str:
+_MISSING_ARGUMENTS = re.compile(r"missing \d+ required (?:positional |keyword-only )?arguments?: (.+)")
+
+
+def _shape_message(err: BaseException) -> Message:
+    """A part of a file that does not fit its model, said without Python's words.
+
+    cattrs reads a mapping by indexing it, so a text or a number where a mapping belongs
+    fails with "string indices must be integers" or "'int' object is not subscriptable".
+    """
     text = str(err)
-    if isinstance(err, TypeError) and "argument" in text:
-        return f"wrong shape: {text}"
-    return text
+    if missing := _MISSING_ARGUMENTS.search(text):
+        return Message("key.missing", {"key": missing.group(1).replace("'", "")})
+    if isinstance(err, (TypeError, AttributeError)):
+        return Message("expected.mapping_here")
+    return Message("shape.wrong", {"detail": text})
 
 
 def structure_spec(conv: cattrs.Converter, data: Any, file: str) -> tuple[Any, list[Problem]]:
     """Structure one rule file by its `kind`; return the spec or the problems found."""
     if not isinstance(data, dict):
-        return None, [Problem("a rule file must be a mapping with a 'kind' key", file=file)]
+        return None, [Problem(Message("rules.not_mapping"), file=file)]
     kind = data.get("kind")
     cls = SPEC_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         kinds = ", ".join(sorted(SPEC_KINDS))
-        return None, [Problem(f"unknown kind {kind!r}; expected one of: {kinds}", path="$.kind", file=file)]
+        return None, [Problem(Message("rules.unknown_kind", {"kind": kind, "allowed": kinds}), path="$.kind", file=file)]
     try:
         return conv.structure(data, cls), []
     except (ClassValidationError, IterableValidationError) as err:

@@ -1,10 +1,17 @@
-"""One exception tree under `CcmRulesError`; every error carries its problems as data."""
+"""One exception tree under `CcmRulesError`; every error carries its problems as data.
+
+A problem's `message` is English; when it was built as a `Message` (most are), `text(lang)`
+and `render(lang)` say it in cs, hu or de too, for the CLI's `--lang` and HTTP's
+Accept-Language.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import attrs
+
+from ._problem_texts import LANGUAGES, Message, say, text_in
 
 
 @attrs.frozen
@@ -19,13 +26,30 @@ class Problem:
     kind: str = "invalid"
     severity: str = "error"
 
-    def __str__(self) -> str:
+    @property
+    def code(self) -> str | None:
+        """The message's code in the catalogue (`fact.unknown`, …), None for a plain text."""
+        return self.message.code if isinstance(self.message, Message) else None
+
+    def text(self, lang: str = "en") -> str:
+        """What is wrong, in `lang` (as written when the message has no translation)."""
+        return text_in(self.message, lang)
+
+    def render(self, lang: str = "en") -> str:
+        """One line: file and line, level, rule, what is wrong in `lang`, and the path."""
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
         rule = f"[{self.rule_id}] " if self.rule_id else ""
-        level = "warning: " if self.severity == "warning" else ""
-        return f"{where}{level}{rule}{self.message} @ {self.path}"
+        level = say("print.warning", _known(lang), {}) if self.severity == "warning" else ""
+        return f"{where}{level}{rule}{self.text(lang)} @ {self.path}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def _known(lang: str) -> str:
+    return lang if lang in LANGUAGES else "en"
 
 
 class CcmRulesError(Exception):
@@ -39,10 +63,24 @@ class ProblemsError(CcmRulesError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(summary, self.problems)
 
+    def with_problems(self, problems: Iterable[Problem]) -> ProblemsError:
+        """The same refusal (its class and summary, said in any language) with other problems,
+        e.g. the same problems pointed into the file they came from."""
+        summary: str = self.args[0]
+        return ProblemsError(summary, problems) if type(self) not in _PLAIN else type(self)(summary, problems)
+
+    def summary(self, lang: str = "en") -> str:
+        """The one-line summary (`the facts are not valid`) in `lang`."""
+        summary: str = self.args[0]
+        return text_in(summary, lang)
+
+    def render(self, lang: str = "en") -> str:
+        """The summary with its count, then one line per problem, in `lang`."""
+        head = say("summary.count", _known(lang), {"summary": self.summary(lang), "count": len(self.problems)})
+        return "\n".join([head, *(f"  - {p.render(lang)}" for p in self.problems)])
+
     def __str__(self) -> str:
-        lines = [f"{self.args[0]} ({len(self.problems)} problem(s)):"]
-        lines.extend(f"  - {p}" for p in self.problems)
-        return "\n".join(lines)
+        return self.render("en")
 
 
 class FactsError(ProblemsError):
@@ -55,6 +93,10 @@ class RulePackError(ProblemsError):
 
 class InputFileError(ProblemsError):
     """A case or data file could not be read or parsed."""
+
+
+_PLAIN: tuple[type[ProblemsError], ...] = (ProblemsError, FactsError, RulePackError, InputFileError)
+"""The refusals whose constructor is `(summary, problems)`."""
 
 
 class UnknownLanguageError(CcmRulesError, LookupError):

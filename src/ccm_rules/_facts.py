@@ -8,8 +8,9 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ._dates import date_field_message, iso_date
+from ._dates import date_field_message, date_message, iso_date
 from ._errors import FactsError, Problem
+from ._problem_texts import Message, describe
 from ._spec import FactSpec
 from ._vocabulary import Vocabulary
 
@@ -35,7 +36,7 @@ def validate_facts(
     as the checked `{code: status}` mapping (what `decide()` evaluates fastest).
     """
     if type(raw) is not dict and not isinstance(raw, Mapping):
-        raise FactsError("facts must be a mapping", [Problem("facts must be a mapping of name to value", prefix, file)])
+        raise FactsError(Message("summary.facts_not_mapping"), [Problem(Message("facts.not_mapping"), prefix, file)])
     problems: list[Problem] = []
     given: dict[str, Any] = {}
     ready: dict[str, Any] = {}
@@ -50,8 +51,10 @@ def validate_facts(
             if isinstance(name, str) and name in elsewhere:
                 continue
             close = difflib.get_close_matches(str(name), [*specs, *elsewhere], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known facts: {', '.join(sorted(specs))}"
-            problem(str(name), f"unknown fact {name!r}{hint}")
+            if close:
+                problem(str(name), Message("fact.unknown_close", {"name": str(name), "close": close[0]}))
+            else:
+                problem(str(name), Message("fact.unknown", {"name": str(name), "known": ", ".join(sorted(specs))}))
             continue
         if value is None:
             continue
@@ -67,7 +70,7 @@ def validate_facts(
         else:
             ready[name] = checked
     if problems:
-        raise FactsError("the facts are not valid", problems)
+        raise FactsError(Message("summary.facts"), problems)
     return given, ready
 
 
@@ -83,37 +86,35 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
     kind = spec.type
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise _Bad(f"expected true or false, got {_show(value)}")
+            raise _Bad(Message("expected.bool", {"value": describe(value)}))
         return value
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _Bad(f"expected a{'n integer' if kind == 'integer' else ' number'}, got {_show(value)}")
+            raise _Bad(Message(f"expected.{kind}", {"value": describe(value)}))
         if isinstance(value, float) and not math.isfinite(value):
-            raise _Bad(f"expected a finite number, got {value!r}")
+            raise _Bad(Message("expected.finite", {"value": describe(value)}))
         if kind == "integer" and isinstance(value, float):
             if not value.is_integer():
-                raise _Bad(f"expected a whole number, got {value!r}")
+                raise _Bad(Message("expected.integer", {"value": describe(value)}))
             value = int(value)
         if isinstance(value, float):
             value += 0.0  # -0.0 becomes 0.0: equal values read the same in every trace
         if spec.min is not None and value < spec.min:
-            raise _Bad(f"{_repr(value)} is below the smallest allowed value {_num(spec.min)}")
+            raise _Bad(Message("range.below", {"value": _repr(value), "limit": _num(spec.min)}))
         if spec.max is not None and value > spec.max:
-            raise _Bad(f"{_repr(value)} is above the largest allowed value {_num(spec.max)}")
+            raise _Bad(Message("range.above", {"value": _repr(value), "limit": _num(spec.max)}))
         return value
     if kind == "enum":
         allowed = spec.values or []
         if not isinstance(value, str) or value not in allowed:
-            close = difflib.get_close_matches(str(value), allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise _Bad(f"{_show(value)} is not one of: {', '.join(allowed)}{hint}")
+            raise _Bad(not_one_of(value, allowed))
         return value
     if kind == "date":
         if isinstance(value, str):
             try:
                 return iso_date(value)
-            except ValueError as err:
-                raise _Bad(str(err)) from None
+            except ValueError:
+                raise _Bad(date_message(value)) from None
         if (message := date_field_message(value)) is not None:
             raise _Bad(message)
         return value
@@ -124,22 +125,27 @@ def _check(spec: FactSpec, value: Any, vocabularies: Mapping[str, Vocabulary]) -
 def _check_domains(value: Any, vocabulary: Vocabulary) -> dict[str, str]:
     """The statuses in vocabulary order; every unknown code and bad status is reported, not just the first."""
     if type(value) is not dict and not isinstance(value, Mapping):
-        raise _Bad(f"expected a mapping of life-domain code to status, got {_show(value)}")
+        raise _Bad(Message("domain.not_mapping", {"value": describe(value)}))
     found: list[tuple[str, str]] = []
     for code, status in value.items():
         if code not in vocabulary.codes:
             close = difflib.get_close_matches(str(code), vocabulary.codes, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known domains: {', '.join(vocabulary.codes)}"
-            found.append((f"unknown life-domain code {code!r}{hint}", f".{code}"))
+            if close:
+                found.append((Message("domain.unknown_close", {"code": str(code), "close": close[0]}), f".{code}"))
+            else:
+                found.append((Message("domain.unknown", {"code": str(code), "known": ", ".join(vocabulary.codes)}), f".{code}"))
         elif status not in vocabulary.statuses:
-            found.append((f"{_show(status)} is not a status; use one of: {', '.join(vocabulary.statuses)}", f".{code}"))
+            found.append((Message("domain.bad_status", {"value": describe(status), "allowed": ", ".join(vocabulary.statuses)}), f".{code}"))
     if found:
         raise _Bad(*found[0], more=found[1:])
     return {code: value[code] for code in vocabulary.codes if code in value}
 
 
-def _show(value: Any) -> str:
-    return f"{type(value).__name__} {_repr(value)}"
+def not_one_of(value: Any, allowed: Collection[str]) -> Message:
+    """Why `value` is none of the `allowed` names, with the nearest as a hint."""
+    close = difflib.get_close_matches(str(value), list(allowed), n=1)
+    values = {"value": describe(value), "allowed": ", ".join(allowed)}
+    return Message("expected.one_of_close", {**values, "close": close[0]}) if close else Message("expected.one_of", values)
 
 
 def _repr(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ._errors import Problem
+from ._problem_texts import CodedValueError, Message, file_reason
 
 Path_ = tuple[str | int, ...]
 
@@ -61,7 +62,7 @@ def _refuse_duplicates(loader: _StrictConstructor, node: yaml.MappingNode, deep:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"duplicate key {key!r} (first at line {seen[key]})",
+                Message("key.duplicate_at", {"key": key, "first": seen[key]}),
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line + 1
@@ -108,21 +109,28 @@ def parse_yaml(text: str, file: str) -> Located:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
-        message = " ".join(str(part) for part in (err.context, err.problem) if part)
-        if "maximum nesting depth" in message:  # PyYAML >= 6.0.3 bounds nesting itself
-            message = "nested too deeply"
-        raise YamlProblem(Problem(f"malformed YAML: {message}", file=file, line=line, kind="yaml")) from err
+        raise YamlProblem(Problem(_yaml_message(err), file=file, line=line, kind="yaml")) from err
     except yaml.YAMLError as err:
-        raise YamlProblem(Problem(f"malformed YAML: {err}", file=file, kind="yaml")) from err
+        raise YamlProblem(Problem(Message("yaml.malformed", {"detail": str(err)}), file=file, kind="yaml")) from err
     except RecursionError as err:
-        raise YamlProblem(Problem("malformed YAML: nested too deeply", file=file, kind="yaml")) from err
+        raise YamlProblem(Problem(Message("yaml.too_deep"), file=file, kind="yaml")) from err
     lines: dict[Path_, int] = {}
     if node is not None:
         try:
             _collect_lines(node, (), lines)
         except RecursionError as err:
-            raise YamlProblem(Problem("malformed YAML: nested too deeply or an alias refers to itself", file=file, kind="yaml")) from err
+            raise YamlProblem(Problem(Message("yaml.alias_loop"), file=file, kind="yaml")) from err
     return Located(data, lines, file)
+
+
+def _yaml_message(err: yaml.MarkedYAMLError) -> Message:
+    """PyYAML's own words for what is wrong (its duplicate-key check says ours, in any language)."""
+    if isinstance(err.problem, Message):
+        return err.problem
+    detail = " ".join(str(part) for part in (err.context, err.problem) if part)
+    if "maximum nesting depth" in detail:  # PyYAML >= 6.0.3 bounds nesting itself
+        return Message("yaml.too_deep")
+    return Message("yaml.malformed", {"detail": detail})
 
 
 _JSON_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -160,7 +168,7 @@ class _JsonDuplicate(ValueError):  # noqa: N818 - internal carrier
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise CodedValueError(Message("json.constant", {"name": name}))
 
 
 def _parse_json(text: str, file: str) -> Located:
@@ -168,15 +176,18 @@ def _parse_json(text: str, file: str) -> Located:
     try:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
-        hint = ": a comma before a closing bracket is not allowed in JSON" if text[: err.pos].rstrip().endswith(",") else ""
-        raise YamlProblem(Problem(f"malformed JSON: {err.msg} (column {err.colno}){hint}", file=file, line=err.lineno, kind="json")) from err
+        code = "json.trailing_comma" if text[: err.pos].rstrip().endswith(",") else "json.malformed"
+        message = Message(code, {"detail": err.msg, "column": err.colno})
+        raise YamlProblem(Problem(message, file=file, line=err.lineno, kind="json")) from err
     except _JsonDuplicate as err:
         line = _line_of_key(text, err.key)
-        raise YamlProblem(Problem(f"duplicate key {err.key!r}", file=file, line=line, kind="json")) from err
+        raise YamlProblem(Problem(Message("key.duplicate", {"key": err.key}), file=file, line=line, kind="json")) from err
     except RecursionError as err:
-        raise YamlProblem(Problem("malformed JSON: nested too deeply", file=file, kind="json")) from err
-    except ValueError as err:  # NaN, Infinity, an integer past Python's digit limit
-        raise YamlProblem(Problem(f"malformed JSON: {err}", file=file, kind="json")) from err
+        raise YamlProblem(Problem(Message("json.too_deep"), file=file, kind="json")) from err
+    except CodedValueError as err:  # NaN, Infinity
+        raise YamlProblem(Problem(err.message, file=file, kind="json")) from err
+    except ValueError as err:  # an integer past Python's digit limit
+        raise YamlProblem(Problem(Message("json.other", {"detail": str(err)}), file=file, kind="json")) from err
     data = _json_value(data)
     lines: dict[Path_, int] = {}
     try:
@@ -200,7 +211,7 @@ def read_yaml(path: Path) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise YamlProblem(Problem(f"cannot read file: {err}", file=str(path), kind="io")) from err
+        raise YamlProblem(Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")) from err
     return parse_yaml(text, str(path))
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import ccm_rules
-from ccm_rules import CcmRulesError, ProblemsError, RulePack
+from ccm_rules import CcmRulesError, Message, ProblemsError, RulePack
 from ccm_rules._dates import iso_date
+from ccm_rules._problem_texts import describe, file_reason, say, text_in
 
 # The one table of exit codes every command uses (docs/exit-codes.md):
 EXIT_OK = 0
@@ -29,7 +30,10 @@ EXTRAS = {"http": "the HTTP service", "fhir": "the FHIR adapter", "batch": "batc
 
 
 class CommandError(Exception):
-    """A failure a command reports in one line, with its exit code (never a traceback)."""
+    """A failure a command reports in one line, with its exit code (never a traceback).
+
+    A `Message` is printed in the command's `--lang`; a plain text as written.
+    """
 
     def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
         self.message = message
@@ -60,9 +64,9 @@ def count_arg(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}") from None
+        value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+        raise argparse.ArgumentTypeError(Message("expected.count", {"value": describe(text)}))
     return value
 
 
@@ -71,8 +75,8 @@ def write_output(path: Path, text: str, option: str = "--output") -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as err:
-        reason = "its folder does not exist" if isinstance(err, FileNotFoundError) else (err.strerror or str(err)).lower()
-        raise CommandError(f"{option} {path}: cannot write the file: {reason}") from err
+        reason = Message("io.folder_not_found") if isinstance(err, FileNotFoundError) else file_reason(err)
+        raise CommandError(Message("cli.unwritable", {"option": option, "path": str(path), "reason": reason})) from err
 
 LANGUAGES = ("en", "cs", "hu", "de")
 
@@ -116,18 +120,24 @@ def print_case_result(args: argparse.Namespace, case_code: str | None, key: str,
 
 
 def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
-    """Run a command; turn every expected error into a clear message and its exit code."""
+    """Run a command; turn every expected error into a clear message, in `--lang`, and its exit code."""
+    lang = getattr(args, "lang", "en")
     try:
         return handler(args)
     except CommandError as err:
-        sys.stderr.write(f"error: {err.message}\n")
+        _error(text_in(err.message, lang), lang)
         return err.code
     except ProblemsError as err:
-        sys.stderr.write(f"error: {err}\n")
+        _error(err.render(lang), lang)
         return EXIT_BAD_INPUT
     except CcmRulesError as err:
-        sys.stderr.write(f"error: {err}\n")
+        _error(str(err), lang)
         return EXIT_BAD_INPUT
     except KeyError as err:
-        sys.stderr.write(f"error: {err.args[0]}\n")
+        _error(str(err.args[0]), lang)
         return EXIT_BAD_INPUT
+
+
+def _error(text: str, lang: str) -> None:
+    """`error: …` on stderr, the word "error" too in the user's language."""
+    sys.stderr.write(say("print.error", lang, {"text": text}) + "\n")

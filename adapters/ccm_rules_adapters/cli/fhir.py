@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         assessment = assess_resources(items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, as_of=args.as_of, pack=pack)
     except FactsError as err:
-        raise FactsError(str(err.args[0]), [attrs.evolve(p, file=file) for p in err.problems]) from err
+        raise err.with_problems([attrs.evolve(p, file=file) for p in err.problems]) from err
     if args.format == "json":
         print_json(assessment.bundle())
         return EXIT_OK
@@ -85,7 +85,7 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
             assessment, outcome = goal_outcome(goal, args.lang, args.fhir_version, args.as_of, pack)
         except FactsError as err:
             where = f"Bundle.entry[{index}].resource" if len(items) > 1 else "Goal"
-            raise FactsError(str(err.args[0]), [
+            raise err.with_problems([
                 attrs.evolve(p, file=str(args.resource), path=p.path.replace("$", where, 1)) for p in err.problems
             ]) from err
         results.append((assessment, outcome))
@@ -105,7 +105,7 @@ def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
     try:
         assessment = assess_care_team(parsed, version=args.fhir_version, lang=args.lang, as_of=args.as_of, pack=pack)
     except FactsError as err:
-        raise FactsError(str(err.args[0]), [attrs.evolve(p, file=str(args.resource)) for p in err.problems]) from err
+        raise err.with_problems([attrs.evolve(p, file=str(args.resource)) for p in err.problems]) from err
     if args.format == "json":
         print_json(assessment.bundle())
         return EXIT_OK

@@ -32,13 +32,15 @@ class ServiceInfo:
 
 @attrs.frozen
 class ProblemItem:
-    """One bad input: where (`pointer` is a JSON Pointer, `path` the same as `$.a.b`) and what."""
+    """One bad input: where (`pointer` is a JSON Pointer, `path` the same as `$.a.b`) and what, in the Accept-Language."""
 
     detail: str
     pointer: str
     path: str
     kind: str = "invalid"
     rule_id: str | None = None
+    code: str | None = None
+    """The message's code in the library's catalogue (e.g. `fact.unknown_close`): `detail` is it in the request's language."""
 
 
 @attrs.frozen

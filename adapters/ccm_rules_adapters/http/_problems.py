@@ -13,7 +13,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from ccm_rules import CcmRulesError, ParameterNotInForceError, Problem, ProblemsError
+from ccm_rules._problem_texts import LANGUAGES
 
+from ._lang import negotiate
 from ._models import ProblemDetails, ProblemItem
 from ._openapi import PROBLEM_JSON
 
@@ -31,7 +33,8 @@ class DocumentProblemsError(ProblemsError):
     """Problems found in a request document, with the document: its keys decide the pointers."""
 
     def __init__(self, error: ProblemsError, document: Any) -> None:
-        super().__init__(str(error.args[0]), error.problems)
+        summary: str = error.args[0]  # a `Message`: the summary is said in the request's language
+        super().__init__(summary, error.problems)
         self.document = document
 
 
@@ -74,8 +77,15 @@ def _longest_key(node: Any, rest: str) -> str | None:
     return max(fits, key=len) if fits else None
 
 
-def item(problem: Problem, document: Any = None) -> ProblemItem:
-    return ProblemItem(problem.message, json_pointer(problem.path, document), problem.path, problem.kind, problem.rule_id)
+def item(problem: Problem, document: Any = None, lang: str = "en") -> ProblemItem:
+    """One problem of a refusal, said in `lang`, with its code for a program to act on."""
+    pointer = json_pointer(problem.path, document)
+    return ProblemItem(problem.text(lang), pointer, problem.path, problem.kind, problem.rule_id, problem.code)
+
+
+def request_language(request: Request[Any, Any, Any]) -> str:
+    """The language a refusal is written in: the best of en, cs, hu, de for the request's Accept-Language."""
+    return negotiate(request.headers.get("accept-language"), LANGUAGES, "en")
 
 
 def problem_response(
@@ -94,10 +104,13 @@ def problem_response(
 
 
 def on_problems(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Facts or request fields refused by the core: 422 with every problem."""
+    """Facts or request fields refused by the core: 422 with every problem, in the request's language."""
     assert isinstance(exc, ProblemsError)
     document = exc.document if isinstance(exc, DocumentProblemsError) else None
-    return problem_response(422, "invalid-input", str(exc.args[0]), request, [item(p, document) for p in exc.problems])
+    lang = request_language(request)
+    errors = [item(p, document, lang) for p in exc.problems]
+    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
+    return problem_response(422, "invalid-input", exc.summary(lang), request, errors, headers=headers)
 
 
 def on_core(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -8,9 +8,10 @@ from typing import Any
 
 import attrs
 
-from ccm_rules import FactsError, Problem, RulePack
-from ccm_rules._dates import iso_date
+from ccm_rules import FactsError, Message, Problem, RulePack
+from ccm_rules._dates import date_field_message, iso_date
 from ccm_rules._facts import validate_facts
+from ccm_rules._problem_texts import describe
 
 from ._services import DecisionService
 
@@ -29,21 +30,21 @@ class DecisionRequest:
 def check_request(raw: Any, service: DecisionService, pack: RulePack) -> DecisionRequest:
     """Validate the envelope and the facts together; raise `FactsError` listing every problem."""
     if not isinstance(raw, Mapping):
-        raise FactsError("the request is not valid", [Problem(f"the body must be a JSON object, got {_kind(raw)}", "$")])
+        raise FactsError(Message("summary.request"), [Problem(Message("http.body_not_object", {"value": describe(raw)}), "$")])
     problems = [
-        Problem(f"unknown key {key!r}; allowed keys: {', '.join(ENVELOPE_KEYS)}", f"$.{key}")
+        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(ENVELOPE_KEYS)}), f"$.{key}")
         for key in raw
         if key not in ENVELOPE_KEYS
     ]
     as_of = _as_of(raw.get("as_of"), problems)
     case = raw.get("case")
     if case is not None and not isinstance(case, str):
-        problems.append(Problem(f"'case' must be a pseudonymous case code (text), got {_kind(case)}", "$.case"))
+        problems.append(Problem(Message("http.case_not_text", {"value": describe(case)}), "$.case"))
     facts = raw.get("facts")
     if facts is None:
         facts = {}
     if not isinstance(facts, Mapping):
-        problems.append(Problem(f"'facts' must be an object of fact name to value, got {_kind(facts)}", "$.facts"))
+        problems.append(Problem(Message("http.facts_not_object", {"value": describe(facts)}), "$.facts"))
     else:
         try:
             specs = service.facts(pack)
@@ -51,24 +52,18 @@ def check_request(raw: Any, service: DecisionService, pack: RulePack) -> Decisio
         except FactsError as err:
             problems.extend(err.problems)
     if problems:
-        raise FactsError("the request is not valid", problems)
+        raise FactsError(Message("summary.request"), problems)
     assert isinstance(facts, Mapping)
     return DecisionRequest(facts, as_of, case)
 
 
 def _as_of(value: Any, problems: list[Problem]) -> datetime.date | None:
-    if value is None:
-        return None
     if isinstance(value, str):
         try:
             return iso_date(value)
-        except ValueError as err:
-            problems.append(Problem(str(err), "$.as_of"))
-            return None
-    problems.append(Problem(f"expected a date (YYYY-MM-DD), got {_kind(value)}", "$.as_of"))
-    return None
-
-
-def _kind(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+        except ValueError:
+            pass
+    if (message := date_field_message(value)) is not None:
+        problems.append(Problem(message, "$.as_of"))
+        return None
+    return value
