@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, Status
 from ccm_rules._caseload import check_caseload, read_team
+from ccm_rules._hours import client_weeks_over, week_of
+from ccm_rules._monitoring import Event, Monitoring, PythonMonitor
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES
@@ -35,6 +37,10 @@ def test_example(path: Path, pack: RulePack) -> None:
         assert {w.subject: w.status.value for w in result.workers} == expect["workers"]
     if "team_extra_fte" in expect:
         assert result.team.extra_fte_rounded == expect["team_extra_fte"]
+    if "team_extra_workers" in expect:
+        assert result.team.extra_workers == expect["team_extra_workers"]
+    if "hours" in expect:
+        assert {w.subject: w.hours_status.value for w in result.workers if w.hours_status is not None} == expect["hours"]
 
 
 def _limits(pack: RulePack) -> dict[str, Any]:
@@ -43,7 +49,7 @@ def _limits(pack: RulePack) -> dict[str, Any]:
 
 @settings(max_examples=120, deadline=None)
 @given(
-    norm=st.sampled_from(["labour_market", "icm", "act"]),
+    norm=st.sampled_from(["icm", "act"]),
     clients=st.integers(0, 400),
     fte=st.floats(0.1, 20, allow_nan=False).map(lambda f: round(f, 2)),
 )
@@ -65,14 +71,82 @@ def test_agrees_with_arithmetic_oracle(pack: RulePack, norm: str, clients: int, 
         assert check.below_minimum == (Fraction(clients) / Fraction(str(fte)) < limits["act_min_clients_per_worker"])
 
 
+@settings(max_examples=120, deadline=None)
+@given(clients=st.integers(0, 400), fte=st.floats(0.1, 3, allow_nan=False).map(lambda f: round(f, 2)))
+def test_labour_market_cap_is_per_person_not_per_fte(pack: RulePack, clients: int, fte: float) -> None:
+    """002 §10: "Egy esetmenedzser egyidőben maximum 35 ügyfél esetét menedzseli" — per case manager.
+
+    Before: the cap was 35 x FTE (41 clients on 1.2 FTE were within, 20 on 0.5 FTE over).
+    """
+    cap = _limits(pack)["labour_market_max_clients_per_worker"]
+    result = check_caseload("labour_market", [{"code": "W", "fte": fte, "clients": clients}], as_of=ON, pack=pack)
+    worker = result.workers[0]
+    assert worker.status is (Status.MET if clients <= cap else Status.NOT_MET)
+    assert worker.over_by == max(clients - cap, 0) and worker.extra_workers == (1 if clients > cap else 0) * math.ceil(max(clients - cap, 0) / cap)
+    assert (worker.extra_fte, worker.per) == (0.0, "person")
+    unknown_fte = check_caseload("labour_market", [{"code": "W", "clients": clients}], as_of=ON, pack=pack).workers[0]
+    assert unknown_fte.status is worker.status  # FTE does not count, so not knowing it changes nothing
+
+
+def test_the_seed_cap_examples(pack: RulePack) -> None:
+    more = check_caseload("labour_market", [{"code": "W", "fte": 1.2, "clients": 41}], as_of=ON, pack=pack)
+    part = check_caseload("labour_market", [{"code": "W", "fte": 0.5, "clients": 20}], as_of=ON, pack=pack)
+    assert (more.workers[0].status, part.workers[0].status) == (Status.NOT_MET, Status.MET)
+    team = check_caseload("labour_market", [{"code": "A", "fte": 1, "clients": 40}, {"code": "B", "fte": 1, "clients": 40}], as_of=ON, pack=pack)
+    assert (team.team.status, team.team.extra_workers, team.status) == (Status.NOT_MET, 1, Status.NOT_MET)
+
+
 @settings(max_examples=40, deadline=None)
 @given(hours=st.floats(0, 6, allow_nan=False).map(lambda h: round(h, 2)))
-def test_labour_market_hours_limit(pack: RulePack, hours: float) -> None:
+def test_an_average_within_the_limit_shows_nothing(pack: RulePack, hours: float) -> None:
+    """002 §10: "ügyfelenként maximum 2 óra/ hét" — for each client. Before: an average within 2 h was met."""
     result = check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 10, "hours_per_client_week": hours}], as_of=ON, pack=pack)
     limit = _limits(pack)["labour_market_max_hours_per_client_week"]
-    assert result.workers[0].hours_status is (Status.MET if hours <= limit else Status.NOT_MET)
+    assert result.workers[0].hours_status is (Status.UNKNOWN if hours <= limit else Status.NOT_MET)
     assert result.workers[0].hours_over_by == pytest.approx(max(hours - limit, 0))
     assert math.isclose(result.team.hours_per_client_week or 0, hours)
+
+
+contact = st.tuples(
+    st.sampled_from(["K1", "K2", "K3"]),
+    st.dates(datetime.date(2027, 1, 1), datetime.date(2027, 2, 15)),
+    st.sampled_from([0, 0.25, 0.5, 1, 1.5, 2, 2.5]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(contacts=st.lists(contact, max_size=25))
+def test_hours_are_checked_per_client_and_week(pack: RulePack, contacts: list[tuple[str, datetime.date, float]]) -> None:
+    """Each client-week over 2 h is named, however low the average; one within every week is met."""
+    limit = _limits(pack)["labour_market_max_hours_per_client_week"]
+    rows = [{"client": c, "day": d, "hours": h} for c, d, h in contacts]
+    worker = check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": rows}], as_of=ON, pack=pack).workers[0]
+    totals: dict[tuple[str, datetime.date], Fraction] = {}
+    for c, d, h in contacts:
+        monday = d - datetime.timedelta(days=d.weekday())
+        totals[(c, monday)] = totals.get((c, monday), Fraction(0)) + Fraction(str(h))
+    over = {key for key, total in totals.items() if total > limit}
+    assert {(w.client, w.week) for w in worker.client_weeks_over} == over
+    assert worker.hours_status is (Status.NOT_MET if over else Status.MET)
+
+
+@settings(max_examples=100, deadline=None)
+@given(contacts=st.lists(contact, max_size=25), clients=st.integers(30, 40))
+def test_the_caseload_check_and_monitoring_agree(pack: RulePack, contacts: list[tuple[str, datetime.date, float]], clients: int) -> None:
+    """The same contacts and caseload give the same verdicts in `caseload` and in `monitor` (M3, M6)."""
+    monitoring = Monitoring.from_pack(pack)
+    contacts = sorted(contacts, key=lambda c: c[1])
+    log = [Event("opened", datetime.date(2027, 1, 1), 0, n, case=code, model="labour_market") for n, code in enumerate(("K1", "K2", "K3"), 1)]
+    log += [Event("contact", d, n, n, case=c, hours=h) for n, (c, d, h) in enumerate(contacts, 4)]
+    log.append(Event("caseload", datetime.date(2027, 2, 15), 99, 99, worker="W", model="labour_market", clients=clients))
+    alerts = PythonMonitor(monitoring).feed(log)
+    worker = check_caseload(
+        "labour_market", [{"code": "W", "fte": 0.8, "clients": clients, "contacts": [{"client": c, "day": d, "hours": h} for c, d, h in contacts]}], as_of=ON, pack=pack
+    ).workers[0]
+    assert {(a.case, a.values["week"]) for a in alerts if a.rule == "M6"} == {(w.client, w.week) for w in worker.client_weeks_over}
+    assert any(a.rule == "M3" for a in alerts) is (worker.status is Status.NOT_MET)
+    assert client_weeks_over([(c, d, h) for c, d, h in contacts], 2) == worker.client_weeks_over
+    assert all(week_of(w.week) == w.week for w in worker.client_weeks_over)
 
 
 def test_missing_figures_are_unknown_not_zero(pack: RulePack) -> None:
@@ -104,7 +178,8 @@ def test_unknown_norm(pack: RulePack) -> None:
 def test_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["caseload", str(EXAMPLES / "caseload/labour_market_over.yaml"), "--lang", "hu"]) == 1
     out = capsys.readouterr().out
-    assert "a norma felett" in out and "Esetmenedzser (szolgáltatásleírás) §személyi feltételek" in out
+    assert "a norma felett" in out and "Esetmenedzser (szolgáltatásleírás) §10" in out
+    assert "K-0207" in out  # the client-week over the hours limit is named
     assert main(["caseload", str(EXAMPLES / "caseload/act_team_within.yaml"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["result"]["status"] == "met"
     bad = tmp_path / "t.yaml"
@@ -124,3 +199,25 @@ def test_figures_beyond_the_arithmetic_are_refused(key: str, value: str, tmp_pat
     assert main(["caseload", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"$.workers[0].{key}" in err and "out of range" in err and "team.yaml:3" in err
+
+
+@pytest.mark.parametrize(
+    ("contacts", "path", "needle"),
+    [
+        ("K1 2h", "$.workers[0].contacts", "must be a list"),
+        ([{"client": "K1", "day": "2027-02-30", "hours": 1}], "$.workers[0].contacts[0].day", "no such day"),
+        ([{"client": "K1", "day": "2027-01-04", "hours": -1}], "$.workers[0].contacts[0].hours", "from 0 to 168"),
+        ([{"client": "K1", "hours": 1}], "$.workers[0].contacts[0].day", "needs 'day'"),
+        ([{"client": "K1", True: "2027-01-04", "hours": 1}], "$.workers[0].contacts[0].True", "write 'day'"),
+    ],
+)
+def test_bad_contacts_name_the_field(pack: RulePack, contacts: Any, path: str, needle: str) -> None:
+    with pytest.raises(FactsError) as info:
+        check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": contacts}], as_of=ON, pack=pack)
+    found = [(p.path, p.message) for p in info.value.problems]
+    assert any(p == path and needle in m for p, m in found), found
+
+
+def test_contacts_under_a_norm_without_an_hours_limit_are_refused(pack: RulePack) -> None:
+    with pytest.raises(FactsError, match="no hours limit"):
+        check_caseload("icm", [{"code": "W", "fte": 1, "clients": 3, "contacts": []}], as_of=ON, pack=pack)

@@ -36,7 +36,6 @@ KNOWN_DRIFT: dict[tuple[str, str], str] = {
     ('goals/plan.yaml', '$.criteria[7].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (407); it stands at 004_510c44708344b2e6.txt lines 407-408 (§individual plan)',
     ('goals/plan.yaml', '$.criteria[9].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (412); it stands at 004_510c44708344b2e6.txt lines 412-413 (§individual plan)',
     ('goals/smart.yaml', '$.criteria[5].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (402); it stands at 004_510c44708344b2e6.txt lines 402-403 (§individual plan)',
-    ('team_model.yaml', '$.caseload_norms[0].source'): 'the quote is not at 002_d392965ea9d1d7b7.txt §staffing; it stands at 002_d392965ea9d1d7b7.txt lines 209-210 (§10)',
     ('team_model.yaml', '$.models[4].source'): "the quote's words are nowhere in 004_510c44708344b2e6.txt, in that order: quote the seed word for word (… marks a gap)",
 }
 """(rule file, path of the source) → what is wrong, for drift found in files whose owners fix it.

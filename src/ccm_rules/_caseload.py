@@ -1,9 +1,15 @@
 """Caseload and capacity check for a worker or a team against the norm of its model.
 
-Norms come from the shared `team_norms` parameter set (seed 002: labour-market CM at most
-35 clients per case manager and 2 h/week per client; seed 004: ACT 1:8-1:10; Cochrane:
-ICM fewer than 20). Over the norm, the check says by how many clients and how many more
-staff (FTE) would bring the caseload within it. Missing figures are unknown, never zero.
+Norms come from the shared `team_norms` parameter set (seed 002 §10: labour-market CM at
+most 35 clients per case manager at one time and at most 2 hours a week for each client;
+seed 004: ACT 1:8-1:10; Cochrane: ICM fewer than 20). A ratio (`per: fte`) is scaled by
+each worker's FTE; a cap per person (`per: person`, the 35 of 002) is not: a case manager
+on 1.2 FTE still manages at most 35 clients. Over the norm, the check says by how many
+clients and how many more staff (FTE, or case managers for a cap per person) would bring
+the caseload within it. The hours limit binds each client in each week (`_hours`): it is
+checked on the worker's `contacts` (client, day, hours), never on an average — an average
+above the limit shows some client-week is over it, one within it shows nothing. Missing
+figures are unknown, never zero.
 """
 
 from __future__ import annotations
@@ -17,17 +23,20 @@ from typing import Any
 
 import attrs
 
-from ._dates import date_field_message
+from ._dates import date_field_message, iso_date
 from ._decision import PackInfo, ParamUse, Status
 from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem
 from ._explain import cite, unknown_value
+from ._hours import ClientWeek, client_weeks_over, exact, week_of
+from ._messages import format_text
 from ._pack import RulePack
 from ._team_model import caseload_norm, norm_parameters, team_model_doc
 from ._team_spec import CaseloadNormSpec
 from ._yaml import YamlProblem, parse_yaml
 
-WORKER_KEYS = ("code", "fte", "clients", "hours_per_client_week")
+WORKER_KEYS = ("code", "fte", "clients", "hours_per_client_week", "contacts")
+CONTACT_KEYS = ("client", "day", "hours")
 FILE_KEYS = ("team", "as_of", "norm", "workers", "expect", "note")
 
 
@@ -37,7 +46,14 @@ class LoadCheck:
 
     `status` is met when within the norm, not met when over it, unknown when a figure is
     missing. `over_by` is clients above the norm for the staff there is; `extra_fte` the
-    staff (FTE) that would bring it within (exact), `extra_fte_rounded` rounded up to 0.1.
+    staff (FTE) that would bring it within (exact), `extra_fte_rounded` rounded up to 0.1;
+    under a cap per person (`per` is `person`) FTE does not count: `extra_workers` is how
+    many more case managers would, and the FTE fields stay 0.
+
+    Hours: `hours_status` is not met when some client had more than the limit in some
+    week (`client_weeks_over`, from the worker's contacts) or when the average given
+    (`hours_per_client_week`) is above it; unknown when there are no contacts and at most
+    an average within the limit. `hours_max` is the most hours one client had in one week.
     """
 
     subject: str
@@ -52,6 +68,10 @@ class LoadCheck:
     hours_per_client_week: float | None
     hours_status: Status | None
     hours_over_by: float
+    per: str = "fte"
+    extra_workers: int | None = None
+    hours_max: float | None = None
+    client_weeks_over: tuple[ClientWeek, ...] = ()
 
 
 @attrs.frozen
@@ -102,12 +122,72 @@ def check_caseload(
     on = as_of if as_of is not None else datetime.date.today()
     uses = pack.parameter_set(doc.norms).params_at(on)
     limits = {n: uses[n] for n in norm_parameters(spec)}
-    worker_checks = tuple(_check(str(w.get("code") or f"#{i + 1}"), w.get("clients"), w.get("fte"), w.get("hours_per_client_week"), spec, limits) for i, w in enumerate(checked))
+    worker_checks = tuple(
+        _check(str(w.get("code") or f"#{i + 1}"), w.get("clients"), w.get("fte"), _hours_check(w, spec, limits), spec, limits, 1)
+        for i, w in enumerate(checked)
+    )
     total_clients = _sum(w.get("clients") for w in checked)
     total_fte = _sum(w.get("fte") for w in checked)
-    hours = _team_hours(checked) if spec.max_hours_per_client_week is not None else None
-    team = _check("team", total_clients, total_fte, hours, spec, limits)
+    hours = _team_hours_check(checked, worker_checks) if spec.max_hours_per_client_week is not None else _NO_HOURS
+    team = _check("team", total_clients, total_fte, hours, spec, limits, len(checked))
     return CaseloadResult(spec.id, spec.scope, worker_checks, team, tuple(limits.values()), on, pack.info)
+
+
+@attrs.frozen
+class _Hours:
+    average: float | None = None
+    status: Status | None = None
+    over_by: float = 0.0
+    most: float | None = None
+    over: tuple[ClientWeek, ...] = ()
+
+
+_NO_HOURS = _Hours()
+
+
+def _hours_check(worker: Mapping[str, Any], spec: CaseloadNormSpec, limits: Mapping[str, ParamUse]) -> _Hours:
+    """A worker's hours for each client in each week against the norm's limit (002 §10)."""
+    average = worker.get("hours_per_client_week")
+    if spec.max_hours_per_client_week is None:
+        return _Hours(average)
+    limit = limits[spec.max_hours_per_client_week].value
+    cap = Fraction(str(limit))
+    contacts = worker.get("contacts")
+    if contacts is not None:
+        weeks = client_weeks_over(((c["client"], c["day"], c["hours"]) for c in contacts), limit)
+        most = float(max(_week_totals(contacts).values(), default=Fraction(0)))
+        status = Status.NOT_MET if weeks else Status.MET
+        if average is not None and Fraction(str(average)) > cap:
+            status = Status.NOT_MET  # the mean of the client-weeks is above the limit, so one of them is
+        return _Hours(average, status, max((w.over_by for w in weeks), default=0.0), most, weeks)
+    if average is None:
+        return _Hours(None, Status.UNKNOWN)
+    excess = Fraction(str(average)) - cap
+    if excess > 0:  # no client-week can be below an average above the limit without another above it
+        return _Hours(average, Status.NOT_MET, float(excess))
+    return _Hours(average, Status.UNKNOWN)  # an average within the limit does not show every client-week is
+
+
+def _week_totals(contacts: Sequence[Mapping[str, Any]]) -> dict[tuple[str, datetime.date], Fraction]:
+    totals: dict[tuple[str, datetime.date], Fraction] = {}
+    for c in contacts:
+        key = (c["client"], week_of(c["day"]))
+        totals[key] = totals.get(key, Fraction(0)) + exact(c["hours"])
+    return totals
+
+
+def _team_hours_check(workers: Sequence[Mapping[str, Any]], checks: Sequence[LoadCheck]) -> _Hours:
+    """The team's hours: over when a worker's are, unknown when one's are unknown, within when all are."""
+    statuses = [c.hours_status for c in checks]
+    status = Status.NOT_MET if Status.NOT_MET in statuses else Status.UNKNOWN if Status.UNKNOWN in statuses else Status.MET
+    most = [c.hours_max for c in checks]
+    return _Hours(
+        _team_hours(workers),
+        status,
+        max((c.hours_over_by for c in checks), default=0.0),
+        None if any(m is None for m in most) else max(m for m in most if m is not None),
+        tuple(w for c in checks for w in c.client_weeks_over),
+    )
 
 
 def _team_hours(workers: Sequence[Mapping[str, Any]]) -> float | None:
@@ -130,32 +210,36 @@ def _sum(values: Any) -> Any:
     return sum(values)
 
 
-def _check(subject: str, clients: int | None, fte: float | None, hours: float | None, spec: CaseloadNormSpec, limits: Mapping[str, ParamUse]) -> LoadCheck:
+def _check(
+    subject: str, clients: int | None, fte: float | None, hours: _Hours, spec: CaseloadNormSpec, limits: Mapping[str, ParamUse], people: int
+) -> LoadCheck:
+    """One worker's (`people` 1) or the team's caseload against the norm."""
     max_clients = Fraction(str(limits[spec.max_clients].value))
-    hours_status, hours_over = None, 0.0
-    if spec.max_hours_per_client_week is not None:
-        max_hours = Fraction(str(limits[spec.max_hours_per_client_week].value))
-        if hours is None:
-            hours_status = Status.UNKNOWN
-        else:
-            excess = Fraction(str(hours)) - max_hours
-            hours_status = Status.of(excess <= 0)
-            hours_over = float(max(excess, Fraction(0)))
+
+    def load(status: Status, per_fte: float | None, over: float = 0.0, extra: float = 0.0, rounded: float = 0.0, below: bool = False, workers: int | None = None) -> LoadCheck:
+        return LoadCheck(
+            subject, clients, fte, per_fte, status, over, extra, rounded, below, hours.average, hours.status, hours.over_by,
+            per=spec.per, extra_workers=workers, hours_max=hours.most, client_weeks_over=hours.over,
+        )
+
+    if spec.per == "person":  # a cap for each case manager: FTE neither raises nor lowers it
+        per_fte = float(Fraction(clients) / Fraction(str(fte))) if clients is not None and fte else None
+        if clients is None:
+            return load(Status.UNKNOWN, per_fte)
+        excess = Fraction(clients) - max_clients * people
+        more = max(math.ceil(Fraction(clients) / max_clients) - people, 0)
+        return load(Status.of(excess <= 0), per_fte, float(max(excess, Fraction(0))), workers=more)
     if clients is None or fte is None:
-        return LoadCheck(subject, clients, fte, None, Status.UNKNOWN, 0.0, 0.0, 0.0, False, hours, hours_status, hours_over)
+        return load(Status.UNKNOWN, None)
     f = Fraction(str(fte))
-    allowed = max_clients * f
-    over = Fraction(clients) - allowed
+    over = Fraction(clients) - max_clients * f
     needed = Fraction(clients) / max_clients - f
     below = False
     if spec.min_clients is not None and f > 0:
         below = Fraction(clients) / f < Fraction(str(limits[spec.min_clients].value))
     per_fte = float(Fraction(clients) / f) if f > 0 else None
-    status = Status.of(over <= 0)
     extra = max(needed, Fraction(0))
-    return LoadCheck(
-        subject, clients, fte, per_fte, status, float(max(over, Fraction(0))), float(extra), math.ceil(extra * 10) / 10, below, hours, hours_status, hours_over
-    )
+    return load(Status.of(over <= 0), per_fte, float(max(over, Fraction(0))), float(extra), math.ceil(extra * 10) / 10, below)
 
 
 MAX_CLIENTS = 1_000_000
@@ -178,6 +262,7 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
         if not isinstance(worker, Mapping):
             problems.append(Problem("a worker must be a mapping with code, fte and clients", path, kind="figure"))
             continue
+        read: list[dict[str, Any]] | None = None
         for key, value in worker.items():
             if key not in WORKER_KEYS:
                 problems.append(Problem(f"unknown field {key!r}; allowed fields: {', '.join(WORKER_KEYS)}", f"{path}.{key}", kind="figure"))
@@ -188,6 +273,11 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {value!r}", f"{path}.clients", kind="figure"))
             elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
                 problems.append(Problem(f"{key!r} must be a number of 0 or more, got {value!r}", f"{path}.{key}", kind="figure"))
+            elif key == "contacts":
+                if spec.max_hours_per_client_week is None:
+                    problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'contacts'", f"{path}.{key}", kind="figure"))
+                else:
+                    read = _contacts(value, f"{path}.contacts", problems)
             elif value > 0 and not _RANGES[key][0] <= value <= _RANGES[key][1]:
                 low, high = _RANGES[key]
                 problems.append(Problem(f"{value!r} is out of range: {key!r} is 0 or from {low:g} to {high:g}", f"{path}.{key}", kind="figure"))
@@ -195,9 +285,54 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'hours_per_client_week'", f"{path}.{key}", kind="figure"))
         if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):
             problems.append(Problem("a worker with clients needs an FTE above 0", f"{path}.fte", kind="figure"))
-        out.append(dict(worker))
+        out.append({**worker, "contacts": read} if read is not None else dict(worker))
     if problems:
         raise FactsError("the team figures are not valid", problems)
+    return out
+
+
+def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """A worker's contacts — `{client, day, hours}` each — checked, with dates read; problems named by path.
+
+    The day's key is `day`, not `on`: YAML reads a bare `on` as the boolean true.
+    """
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        problems.append(Problem("'contacts' must be a list of {client, day, hours}: the hours spent with each client, by day", path, kind="figure"))
+        return []
+    out: list[dict[str, Any]] = []
+    for index, contact in enumerate(value):
+        here = f"{path}[{index}]"
+        if not isinstance(contact, Mapping):
+            problems.append(Problem("a contact must be a mapping with client, day and hours", here, kind="figure"))
+            continue
+        ok = True
+        for key in contact:
+            if key not in CONTACT_KEYS:
+                ok = False
+                hint = " (YAML reads a bare 'on' as true: write 'day')" if key is True else ""
+                problems.append(Problem(f"unknown field {key!r}{hint}; allowed fields: {', '.join(CONTACT_KEYS)}", f"{here}.{key}", kind="figure"))
+        for key in CONTACT_KEYS:
+            if contact.get(key) is None:
+                ok = False
+                problems.append(Problem(f"a contact needs {key!r}", f"{here}.{key}", kind="figure"))
+        client, day, hours = contact.get("client"), contact.get("day"), contact.get("hours")
+        if client is not None and (not isinstance(client, str) or not client.strip()):
+            ok = False
+            problems.append(Problem("'client' must be text (a pseudonymous code)", f"{here}.client", kind="figure"))
+        if isinstance(day, str):
+            try:
+                day = iso_date(day)
+            except ValueError as err:
+                ok = False
+                problems.append(Problem(str(err), f"{here}.day", kind="figure"))
+        elif day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
+            ok = False
+            problems.append(Problem(f"'day' must be a date (YYYY-MM-DD), got {day!r}", f"{here}.day", kind="figure"))
+        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS_PER_WEEK):
+            ok = False
+            problems.append(Problem(f"'hours' must be a number from 0 to {MAX_HOURS_PER_WEEK}, got {hours!r}", f"{here}.hours", kind="figure"))
+        if ok:
+            out.append({"client": client, "day": day, "hours": hours})
     return out
 
 
@@ -265,24 +400,47 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
     values = {u.name: _num(u.value) for u in result.params}
     lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {spec.text[lang].format_map(values)}", f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}", ""]
     checks = (*result.workers, result.team) if result.scope == "worker" else (result.team,)
+    limit = values.get(spec.max_hours_per_client_week or "", "")
     for c in checks:
         subject = label("caseload.team") if c.subject == "team" else c.subject
-        lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + _load_text(c, t, lang))
-        if c.status is Status.NOT_MET:
+        people = len(result.workers) if c.subject == "team" else 1
+        lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + _load_text(c, t, lang, people))
+        if c.status is Status.NOT_MET and c.per == "person":
+            lines.append("      " + format_text(label("caseload.over_person"), lang, {"over": round(c.over_by), "cap": values[spec.max_clients], "extra": c.extra_workers or 0}))
+        elif c.status is Status.NOT_MET:
             lines.append("      " + label("caseload.over").format(over=_num(round(c.over_by, 2)), extra=_num(c.extra_fte_rounded)))
         if c.below_minimum:
             lines.append("      " + label("caseload.below_minimum"))
-        if c.hours_status is Status.NOT_MET:
-            lines.append("      " + label("caseload.hours_over").format(hours=_num(c.hours_per_client_week), over=_num(round(c.hours_over_by, 2))))
-        elif c.hours_status is Status.UNKNOWN and spec.max_hours_per_client_week is not None:
-            lines.append("      " + label("caseload.hours_unknown"))
+        if spec.max_hours_per_client_week is not None:
+            lines += ["      " + line for line in _hours_lines(c, t, lang, limit)]
     lines += ["", f"{label('caseload.overall')}: {label('caseload.status.' + result.status.value)}"]
     lines.append(f"{label('label.as_of')}: {result.as_of.isoformat()}   {label('label.pack')}: {result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})")
     return "\n".join(lines)
 
 
-def _load_text(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
-    """`24 clients on 1 FTE (24.0 per FTE)`, or which of the two is not known."""
+def _hours_lines(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, limit: str) -> list[str]:
+    """What the hours of each client in each week show: each client-week over the limit, all within, or why it is not known."""
+    if c.client_weeks_over:
+        return [
+            texts["caseload.client_week_over"][lang].format(client=w.client, week=w.week.isoformat(), hours=_num(w.hours), over=_num(round(w.over_by, 2)), limit=limit)
+            for w in c.client_weeks_over
+        ]
+    average = _num(round(c.hours_per_client_week, 2)) if c.hours_per_client_week is not None else None
+    if c.hours_status is Status.NOT_MET:
+        return [texts["caseload.hours_average_over"][lang].format(hours=average, limit=limit)]
+    if c.hours_status is Status.MET:
+        return [texts["caseload.hours_within"][lang].format(limit=limit, most=_num(c.hours_max if c.hours_max is not None else 0))]
+    if average is not None:
+        return [texts["caseload.hours_average_only"][lang].format(hours=average, limit=limit)]
+    return [texts["caseload.hours_unknown"][lang]]
+
+
+def _load_text(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, people: int = 1) -> str:
+    """`24 clients on 1 FTE (24.0 per FTE)`, or which of the two is not known; under a cap per person, the clients (for how many case managers)."""
+    if c.per == "person" and c.clients is not None:
+        if c.subject == "team":
+            return format_text(texts["caseload.load_people"][lang], lang, {"clients": c.clients, "workers": people})
+        return format_text(texts["caseload.load_person"][lang], lang, {"clients": c.clients})
     if c.clients is None and c.fte is None:
         return texts["caseload.load_unknown"][lang]
     if c.clients is None:

@@ -32,7 +32,12 @@ class ModelSpec:
 
 @attrs.frozen
 class CaseloadNormSpec:
-    """A caseload norm: which `team_norms` parameters bound clients (and hours) per worker."""
+    """A caseload norm: which `team_norms` parameters bound clients (and hours) per worker.
+
+    `per` says what `max_clients` counts against: `fte` (a ratio, scaled by each worker's
+    full-time equivalent) or `person` (a cap for each worker, whatever their FTE — 002 §10:
+    "Egy esetmenedzser egyidőben maximum 35 ügyfél esetét menedzseli").
+    """
 
     id: str
     scope: Literal["worker", "team"]
@@ -42,6 +47,7 @@ class CaseloadNormSpec:
     source: Source
     min_clients: str | None = None
     max_hours_per_client_week: str | None = None
+    per: Literal["fte", "person"] = "fte"
 
 
 @attrs.frozen
