@@ -18,13 +18,15 @@ from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_j
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "readiness",
-        help="assess a region's readiness to roll out CCM: variant, 9 key factors, phases, success lessons",
+        help="assess a region's readiness to roll out CCM: variant, 9 key factors, phases, success lessons, CM as a system",
         description=(
-            "Read a region file (YAML) and print the rollout variant, a score per key factor, the phase plan "
-            "and the findings from the five success lessons; --report writes a self-contained HTML report."
+            "Read a region file (YAML) and print the rollout variant (from first CCM experience), a score per key "
+            "factor, the phase plan (opening with sensitisation where the people involved must first be "
+            "sensitised), the findings from the five success lessons and whether case management is set up as a "
+            "system in the region (seed 001 row 5); --report writes a self-contained HTML report."
         ),
     )
-    parser.add_argument("region", type=Path, help="region file (YAML): starting situation, Pioneer answers, risks, host, lessons")
+    parser.add_argument("region", type=Path, help="region file (YAML): starting situation, Pioneer answers, risks, host, lessons, system")
     parser.add_argument("--report", type=Path, default=None, help="also write a self-contained HTML report to this file")
     add_output_options(parser)
     parser.set_defaults(handler=run)
