@@ -3,6 +3,7 @@
 from ._cadence import ReviewStatus, meeting_dates, next_meeting, review_status
 from ._caseload import CaseloadResult, check_caseload
 from ._citations import citation_drift
+from ._citations import citation_drift
 from ._conference import (
     Conference,
     ConferenceAssessment,
@@ -47,6 +48,7 @@ from ._problem_texts import Message
 from ._readiness import FactorScore, ReadinessResult, assess_readiness
 from ._readiness_explain import ReadinessExplanation, explain_readiness, render_readiness_text
 from ._readiness_region import Region, parse_region, read_region
+from ._rulebook import RuleBook, rule_book
 from ._rulebook import RuleBook, rule_book
 from ._team_model import TeamModelRecommendation, explain_team_model, recommend_team_model, render_team_model_text
 from ._truth import Truth
@@ -94,6 +96,7 @@ __all__ = [
     "Region",
     "ReviewStatus",
     "RuleBook",
+    "RuleBook",
     "RulePack",
     "RulePackError",
     "Ruleset",
@@ -112,6 +115,7 @@ __all__ = [
     "assess_readiness",
     "check_caseload",
     "check_pack",
+    "citation_drift",
     "citation_drift",
     "decide",
     "default_pack",
@@ -138,6 +142,7 @@ __all__ = [
     "render_team_model_text",
     "render_text",
     "review_status",
+    "rule_book",
     "rule_book",
     "score_dacts",
     "to_json",

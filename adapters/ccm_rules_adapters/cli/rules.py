@@ -3,6 +3,10 @@
 With `--seeds DIR` it also checks every citation against the seed texts: the cited section
 is one of its seed, the cited lines lie in it, and the quote's words stand at those lines
 (`ccm_rules._citations`), so a domain expert sees a drifted citation as a problem.
+
+`ccm-rules rules doc [--lang L] [--format md|html]` prints the rule book — every rule of the
+pack as a reviewer reads it (`ccm_rules._rulebook`); `--all DIR` writes it in every language
+and both formats, and `--all DIR --check` fails when those files are not current (CI).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any
 
 from ccm_rules import RulePack, check_pack, default_rules_dir
 from ccm_rules._citations import citation_drift
+from ccm_rules._rulebook import rule_book
 
-from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, print_json
+from ..html.rulebook import REGENERATE, render_html, render_markdown
+from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, check_lang, load_pack, print_json, write_output
 
 
 def register(commands: Any) -> None:
@@ -30,6 +36,50 @@ def register(commands: Any) -> None:
         help="folder of the seed texts (shared/seeds): also check that every quote stands at its cited section and lines",
     )
     check.set_defaults(handler=run_check)
+    doc = sub.add_parser("doc", help="write the rule book: every rule as a domain expert reviews it, without reading YAML")
+    doc.add_argument("--lang", default="en", help="language: en, cs, hu or de (default: en)")
+    doc.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or one self-contained HTML page")
+    doc.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    doc.add_argument("--output", type=Path, default=None, help="write to this file instead of printing")
+    doc.add_argument("--all", type=Path, default=None, metavar="DIR", help="write every language in both formats into DIR (<lang>.md, <lang>.html)")
+    doc.add_argument("--check", action="store_true", help="with --all: write nothing, fail (exit 1) if a file there is missing or not current")
+    doc.set_defaults(handler=run_doc)
+
+
+def render_book(pack: RulePack, lang: str, fmt: str) -> str:
+    """The rule book of `pack` in `lang`, as Markdown (`md`) or HTML (`html`)."""
+    book = rule_book(lang, pack=pack)
+    return render_html(book, pack) if fmt == "html" else render_markdown(book, pack)
+
+
+def run_doc(args: argparse.Namespace) -> int:
+    pack = load_pack(args)
+    if args.all is None:
+        if args.check:
+            raise CommandError("--check compares the files of --all DIR: give --all too")
+        check_lang(pack, args.lang)
+        text = render_book(pack, args.lang, args.format)
+        if args.output is not None:
+            write_output(args.output, text)
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    wanted = {args.all / f"{lang}.{fmt}": render_book(pack, lang, fmt) for lang in pack.languages for fmt in ("md", "html")}
+    if args.check:
+        stale = [path for path, text in wanted.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
+        for path in stale:
+            sys.stderr.write(f"{path}: {'missing' if not path.exists() else 'not current'}\n")
+        if stale:
+            sys.stderr.write(f"the rule book is not current: regenerate it with `{REGENERATE}`\n")
+            return EXIT_FINDINGS
+        sys.stderr.write(f"{args.all}: the rule book is current ({len(wanted)} files)\n")
+        return EXIT_OK
+    if not args.all.is_dir():
+        raise CommandError(f"--all {args.all}: no such folder")
+    for path, text in wanted.items():
+        write_output(path, text, "--all")
+    sys.stderr.write(f"{args.all}: wrote {len(wanted)} files\n")
+    return EXIT_OK
 
 
 def run_check(args: argparse.Namespace) -> int:
