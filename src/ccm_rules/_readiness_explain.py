@@ -61,7 +61,8 @@ class FactorView:
 class PhaseView:
     """A phase of the plan with the factors it emphasises (id, short title, share).
 
-    `provisional`: a step kept until a question is answered (sensitisation not yet known).
+    `provisional`: a step kept until a question is answered (sensitisation not yet known);
+    `opens_plan`: the step that comes before the phases (sensitisation first).
     """
 
     id: str
@@ -72,6 +73,7 @@ class PhaseView:
     source: str
     source_title: str
     provisional: bool = False
+    opens_plan: bool = False
 
 
 @attrs.frozen
@@ -232,6 +234,7 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
                 source_ref(p.source),
                 cite(p.source, pack.texts, lang),
                 focus.provisional,
+                p is plan.sensitisation,
             )
             for focus in result.phases
             for p in (phase_specs[focus.phase],)

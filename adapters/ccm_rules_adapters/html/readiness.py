@@ -180,7 +180,7 @@ def _phases(view: ReadinessExplanation) -> str:
         )
         if phase.all_phases:
             bands.append(f'<div class="band">{block}</div>')
-        elif phase.id == "sensitisation":
+        elif phase.opens_plan:
             first.append(f'<div class="first{" provisional" if phase.provisional else ""}">{block}</div>')
         else:
             columns.append(f'<div class="phase">{block}</div>')
