@@ -234,3 +234,91 @@ def test_an_event_before_the_norms_are_in_force_is_named_at_its_line(monitoring:
         read_events(lines, monitoring, "log.jsonl")
     assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.on"), (2, "$.on")]
     assert "have no values in force on 2018-06-01" in info.value.problems[0].message
+
+
+# ------------------------------------------------------------ item 8: the review agreed for the case
+
+
+def test_no_review_is_overdue_when_none_was_agreed(monitoring: Monitoring) -> None:
+    """003: "četnost se vždy odvíjí od potřeby" — the frequency follows the case. Before: every case,
+    whatever its model, was held to 14 days → monthly → quarterly and alerted on 2027-01-19."""
+    log = [ev(event="opened", on="2027-01-04", case=f"C{m}", model=m) for m in ("icm", "act", "labour_market", "team_cm")]
+    log += [ev(event="plan_agreed", on="2027-01-05", case="Cicm"), ev(event="tick", on="2027-01-19"), ev(event="tick", on="2028-01-19")]
+    assert replay(monitoring, log) == []
+
+
+@pytest.mark.parametrize(
+    ("agreement", "due", "basis"),
+    [
+        ([ev(event="plan_agreed", on="2027-01-11", case="C1", review_on="2027-03-31")], "2027-03-31", "plan_evaluation"),
+        ([ev(event="plan_agreed", on="2027-01-11", case="C1", interval_days=30)], "2027-02-10", "plan_interval"),
+        ([ev(event="plan_agreed", on="2027-01-11", case="C1", cadence="team")], "2027-01-25", "team_cadence"),
+        ([ev(event="plan_agreed", on="2027-01-11", case="C1", cadence="team"), ev(event="review_held", on="2027-01-20", case="C1", next_review="2027-03-01")], "2027-03-01", "next_review"),
+        # a case overrides the team's default with its plan's interval, counted from its last review
+        ([ev(event="plan_agreed", on="2027-01-11", case="C1", cadence="team"), ev(event="plan_agreed", on="2027-01-12", case="C1", interval_days=7),
+          ev(event="review_held", on="2027-01-15", case="C1")], "2027-01-22", "plan_interval"),
+    ],
+)
+def test_a_review_is_overdue_against_what_the_case_agreed(monitoring: Monitoring, agreement: list[str], due: str, basis: str) -> None:
+    log = [ev(event="opened", on="2027-01-04", case="C1", model="icm"), *agreement]
+    day = datetime.date.fromisoformat(due)
+    on_due = ev(event="tick", on=due)
+    late = ev(event="tick", on=(day + datetime.timedelta(days=2)).isoformat())
+    assert replay(monitoring, [*log, on_due]) == []
+    alerts = PythonMonitor(monitoring).feed(read_events([*log, on_due, late], monitoring))
+    assert [(a.rule, a.values["due"].isoformat(), a.values["basis"], a.values["days_overdue"]) for a in alerts] == [("M1", due, basis, 2)]
+    assert "2 days overdue" in alert_message(alerts[0], monitoring, "en")
+
+
+def test_a_date_agreed_for_a_review_is_consumed_by_the_review(monitoring: Monitoring) -> None:
+    log = [
+        ev(event="opened", on="2027-01-04", case="C1", model="team_cm"),
+        ev(event="plan_agreed", on="2027-01-11", case="C1", review_on="2027-02-01"),
+        ev(event="review_held", on="2027-01-30", case="C1"),
+        ev(event="tick", on="2027-06-01"),
+    ]
+    assert replay(monitoring, log) == []  # reviewed before the date; no rhythm agreed, so nothing is due next
+
+
+def test_review_agreements_are_checked(monitoring: Monitoring) -> None:
+    lines = [
+        ev(event="opened", on="2027-01-04", case="C1", model="icm", cadence="monthly"),
+        ev(event="opened", on="2027-01-04", case="C2", model="icm"),
+        ev(event="plan_agreed", on="2027-01-05", case="C2", interval_days=0),
+        ev(event="plan_agreed", on="2027-01-05", case="C2", review_on="2027-01-01"),
+        ev(event="review_held", on="2027-01-06", case="C2", next_review="2027-13-01"),
+        ev(event="contact", on="2027-01-06", case="C2", hours=-1),
+        ev(event="contact", on="2027-01-06", case="C2"),
+    ]
+    with pytest.raises(InputFileError) as info:
+        read_events(lines, monitoring, "log.jsonl")
+    assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.cadence"), (3, "$.interval_days"), (4, "$.review_on"), (5, "$.next_review"), (6, "$.hours"), (7, "$.hours")]
+    assert "unknown cadence str 'monthly'; cadences: team" in str(info.value)
+
+
+# ------------------------------------------------------------ item 9: hours for each client in each week
+
+
+def test_hours_alert_per_client_and_week_once(monitoring: Monitoring) -> None:
+    """002 §10: "ügyfelenként maximum 2 óra/ hét". Before: no event carried hours; nothing was checked."""
+    log = [
+        ev(event="opened", on="2027-01-04", case="K1", model="labour_market"),
+        ev(event="opened", on="2027-01-04", case="K2", model="icm"),
+        ev(event="contact", on="2027-01-04", case="K1", hours=1.5),
+        ev(event="contact", on="2027-01-05", case="K2", hours=5),  # ICM sets no hours limit
+        ev(event="contact", on="2027-01-06", case="K1", hours=0.5),  # 2.0: at the limit, not over
+        ev(event="contact", on="2027-01-08", case="K1", hours=0.25),  # 2.25: over
+        ev(event="contact", on="2027-01-09", case="K1", hours=1),  # still the same week: alerted once
+        ev(event="contact", on="2027-01-11", case="K1", hours=2),  # a new week (Monday)
+    ]
+    alerts = PythonMonitor(monitoring).feed(read_events(log, monitoring))
+    assert [(a.rule, a.line, a.values["week"].isoformat(), a.values["hours"]) for a in alerts] == [("M6", 6, "2027-01-04", 2.25)]
+    assert alert_message(alerts[0], monitoring, "en") == (
+        "Case K1 (labour-market case management): 2.25 hours in the week of 2027-01-04, above the limit of 2 hours a week for each client."
+    )
+
+
+def test_cli_json_reports_where_the_review_date_came_from(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["monitor", str(EXAMPLES / "monitoring/agreed_reviews.jsonl"), "--format", "json", "--engine", "python"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [(a["rule"], a["values"].get("basis")) for a in data["alerts"]] == [("M6", None), ("M1", "plan_interval"), ("M1", "next_review"), ("M1", "plan_evaluation")]

@@ -48,7 +48,9 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
             next_case += 1
             kind, case = "opened", f"C{next_case % 7}x{next_case}"
             open_cases[case] = rnd.choice(models)
-            fields = {"case": case, "model": open_cases[case]} | ({"cadence": "team"} if rnd.random() < 0.5 else {})
+            fields = {"case": case, "model": open_cases[case]}
+            if rnd.random() < 0.5:
+                fields["cadence"] = "team"
         elif roll < 0.35:
             kind = "tick"
         elif roll < 0.45:
