@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -517,7 +518,7 @@ def test_hungarian_plan_texts_stand_at_their_lines(pack: RulePack) -> None:
         pytest.skip(SEEDS_MISSING)
     seed = seed_lines(SEEDS / SEED)
     plan = rollout_plan(pack)
-    entries = [*plan.starting_situation, *plan.variants, *plan.phases, *plan.lessons]
+    entries: list[Any] = [*plan.starting_situation, *plan.variants, *plan.phases, *plan.lessons]
     assert plan.sensitisation is not None
     entries.append(plan.sensitisation)
     for entry in entries:
