@@ -225,7 +225,7 @@ class Region:
             age = min(self._days(MEAN_DAYS_OPEN[model]), 6 * 365)
             opened = START - datetime.timedelta(days=age)
             code, case = self._open(today, model, opened)
-            history.append((opened, 3 * n, "opened", {"case": code, "model": model}))
+            history.append((opened, 3 * n, "opened", {"case": code, "model": model, "cadence": "team"}))  # every simulated case follows the team's cadence
             last = None
             if age > 14:
                 _, phase = self.m.review_due(opened, today)
@@ -258,7 +258,7 @@ class Region:
                 yield self._event("closed", today, case=code, **({"reason": case.reason} if case.reason else {}))
                 yield self._caseload(case.model, case.worker, today)
                 new, fresh = self._open(today, case.model)  # the freed place goes to a new client of the same team
-                yield self._event("opened", today, case=new, model=fresh.model)
+                yield self._event("opened", today, case=new, model=fresh.model, cadence="team")
                 yield self._caseload(fresh.model, fresh.worker, today)
                 self._schedule(today + datetime.timedelta(days=rnd.randint(1, 10)), "assessed", new)
                 self._schedule(today + datetime.timedelta(days=rnd.randint(11, 30)), "plan_agreed", new)
