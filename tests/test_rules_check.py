@@ -5,6 +5,7 @@ Each fixture is the shipped pack with one edit, so the test also shows the clean
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,14 +16,11 @@ from ccm_rules_adapters.cli import main
 
 from .conftest import RULES
 
-E1_CONDITION = """    condition:
-      all:
-        - count: domains
-          where: {field: need, eq: true}
-          gte: {param: min_domains_with_need}
-        - fact: services_needed
-          gte: {param: min_services}
-"""
+E1_CONDITION = re.compile(r"  - id: E1\n(?:(?!  - id: ).*\n)*?(?P<edit>    condition:\n(?:      .*\n)+)")
+"""E1's condition block, whatever it says (the eligibility rules change; the faults below do not)."""
+
+FIRST_DATED_VALUE = re.compile(r"(?P<edit>      - value: \d+\n        from: 2019-01-01\n)")
+"""The first integer parameter value valid from 2019-01-01 (min_domains_with_need today)."""
 
 # (id, file, text to replace, replacement, expected message part, expected rule id)
 FAULTS = [
@@ -32,19 +30,28 @@ FAULTS = [
     ("undeclared-fact", "eligibility.yaml", "        - {fact: referral_only, eq: false}", "        - {fact: referal_only, eq: false}", "undeclared fact 'referal_only'; did you mean 'referral_only'?", "E4"),
     ("wrong-type", "eligibility.yaml", "        - {fact: chronic_condition, eq: true}", "        - {fact: chronic_condition, eq: 12}", "expected a boolean value", "E3"),
     ("missing-translation", "eligibility.yaml", "      hu: Az életterületeket átfogó holisztikus felmérés\n", "", "missing translation for 'hu'", "E2"),
-    ("overlapping-validity", "eligibility.yaml", "      - value: 3\n        from: 2019-01-01\n", "      - value: 2\n        from: 2018-01-01\n      - value: 3\n        from: 2019-01-01\n", "overlaps", None),
+    ("overlapping-validity", "eligibility.yaml", FIRST_DATED_VALUE, "      - value: 2\n        from: 2018-01-01\n{edit}", "overlaps", None),
     ("never-fires", "eligibility.yaml", E1_CONDITION, "    condition:\n      all:\n        - {fact: services_needed, gte: 10}\n        - {fact: services_needed, lt: 5}\n", "can never be met", "E1"),
     ("malformed-yaml", "labour_market.yaml", "kind: ruleset\n", "kind: [ruleset\n", "malformed YAML", None),
 ]
 
 
-def _broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
+def _broken_pack(tmp_path: Path, file: str, old: str | re.Pattern[str], new: str) -> Path:
+    """The shipped pack with one edit: `old` text (or the `edit` group of a pattern) replaced by
+    `new`, in which `{edit}` stands for the text replaced."""
     root = tmp_path / "rules"
     shutil.copytree(RULES, root)
     target = root / file
     text = target.read_text(encoding="utf-8")
-    assert old in text, f"fixture edit does not apply to {file}"
-    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if isinstance(old, re.Pattern):
+        found = old.search(text)
+        assert found is not None, f"fixture pattern does not apply to {file}"
+        start, end = found.span("edit")
+    else:
+        assert old in text, f"fixture edit does not apply to {file}"
+        start = text.index(old)
+        end = start + len(old)
+    target.write_text(text[:start] + new.replace("{edit}", text[start:end]) + text[end:], encoding="utf-8")
     return root
 
 
@@ -53,7 +60,7 @@ def test_shipped_pack_is_clean() -> None:
 
 
 @pytest.mark.parametrize(("name", "file", "old", "new", "message", "rule_id"), FAULTS, ids=[f[0] for f in FAULTS])
-def test_fault_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, file: str, old: str, new: str, message: str, rule_id: str | None) -> None:
+def test_fault_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, file: str, old: str | re.Pattern[str], new: str, message: str, rule_id: str | None) -> None:
     root = _broken_pack(tmp_path, file, old, new)
     problems = [p for p in check_pack(root) if message in p.message]
     assert problems, f"{name}: no problem mentioning {message!r}"

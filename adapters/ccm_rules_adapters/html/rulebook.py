@@ -213,7 +213,7 @@ def _html_rule(rule: BookRule, book: RuleBook, pack: RulePack) -> str:
     )
 
 
-def _html_parameter(param: BookParameter, book: RuleBook, pack: RulePack) -> str:
+def _html_parameter(param: BookParameter, book: RuleBook, pack: RulePack, chapter: str) -> str:
     t = book.text
     unit = f" <span class=meta>({esc(t(pack, 'unit'))}: {esc(param.unit)})</span>" if param.unit else ""
     rows = []
@@ -227,7 +227,7 @@ def _html_parameter(param: BookParameter, book: RuleBook, pack: RulePack) -> str
         )
     head = "".join(f"<th>{esc(h)}</th>" for h in (t(pack, "value"), t(pack, "valid_from"), t(pack, "valid_until"), pack.text("label.source", book.lang)))
     return (
-        f'<div class="param" id="{anchor(param.name)}"><h4><code>{esc(param.name)}</code></h4>'
+        f'<div class="param" id="{anchor(chapter)}--{anchor(param.name)}"><h4><code>{esc(param.name)}</code></h4>'
         f"<p>{esc(param.description)}{unit}</p>"
         f'<p class="why"><b>{esc(_rationale_label(book, pack))}:</b> {esc(param.rationale)}</p>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
@@ -251,7 +251,7 @@ def _html_chapter(chapter: BookChapter, book: RuleBook, pack: RulePack) -> str:
         parts += [_html_rule(rule, book, pack) for rule in chapter.rules]
     if chapter.parameters:
         parts.append(f"<h3>{esc(t(pack, 'parameters'))}</h3>")
-        parts += [_html_parameter(param, book, pack) for param in chapter.parameters]
+        parts += [_html_parameter(param, book, pack, chapter.id) for param in chapter.parameters]
     parts.append("</section>")
     return "".join(parts)
 
