@@ -217,7 +217,7 @@ def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> Non
     for _ in range(400):  # 0–6 domains with a need, 0–2 unknown (not assessed or missing), the rest none
         picked = rnd.sample(domains, 8)
         need, unknown = rnd.randrange(0, 7), rnd.choice([0, 0, 1, 2])
-        row: dict[str, Any] = dict.fromkeys(columns, None) | dict.fromkeys(domains, "no_need") | {"services_needed": 4}
+        row: dict[str, Any] = dict.fromkeys(columns, None) | dict.fromkeys(domains, "no_need") | {"services_needed": 1}
         row |= {name: rnd.choice(["met_need", "unmet_need"]) for name in picked[:need]}
         row |= {name: rnd.choice([None, "not_assessed"]) for name in picked[need:need + unknown]}
         rows.append(row)

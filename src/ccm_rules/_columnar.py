@@ -20,15 +20,17 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import itertools
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._conditions import Comparison, Junction, Negation, Node, Quantifier
-from ._decision import Outcome, ParamUse
+from ._conditions import Comparison, Junction, Known, Negation, Node, Quantifier
+from ._decision import Outcome, ParamUse, Status
 from ._errors import InputFileError, Problem
+from ._evaluate import allows_eligible, provisional_gates, refuses
 from ._pack import RulePack, Ruleset
 from ._spec import FactSpec
 from ._vocabulary import Vocabulary
@@ -205,9 +207,10 @@ class Screener:
         decided: list[pl.Expr] = []
         ok = pl.col(ERROR).is_null()
         for ruleset in self.rulesets:
-            compiler = _Compiler(ruleset, self._params[ruleset.id])
+            params = self._params[ruleset.id]
+            compiler = _Compiler(ruleset, params)
             criteria.extend(compiler.expr(c.node, None).alias(_criterion_column(ruleset, c.id)) for c in ruleset.criteria)
-            decided.extend(e.alias(n) for n, e in _decide(ruleset, ok).items())
+            decided.extend(e.alias(n) for n, e in _decide(ruleset, ok, _firm(ruleset, params)).items())
         info = self.pack.info
         outputs = [
             pl.col(ROW),
@@ -277,15 +280,82 @@ def _criterion_column(ruleset: Ruleset, criterion: str) -> str:
     return f"\0{ruleset.id}:{criterion}"
 
 
-def _decide(ruleset: Ruleset, ok: pl.Expr) -> dict[str, pl.Expr]:
-    """Outcome and reason codes of one ruleset from its criterion columns, as `_evaluate._outcome`."""
+def _firm(ruleset: Ruleset, params: Mapping[str, ParamUse]) -> dict[str, pl.Expr]:
+    """Per required criterion, its value on the facts a fuller assessment could not change
+    (`_evaluate._Evaluator.firm`): while gates with provisional facts are not met, the
+    criterion compiled again with their facts null. Absent where nothing is held back.
+
+    A gate that is not met (false or unknown) holds its facts back; with several such
+    gates the held facts are the union for the gates not met in the row, as in the core.
+    """
     import polars as pl
 
+    gates = provisional_gates(ruleset.criteria)
+    if not gates:
+        return {}
+    firm: dict[str, pl.Expr] = {}
+    unmet = [pl.col(_criterion_column(ruleset, ruleset.criteria[at].id)).fill_null(False).not_() for at, _ in gates]
+    for criterion in ruleset.criteria:
+        if criterion.spec.role != "required":
+            continue
+        result: Any = pl
+        for chosen in itertools.product((False, True), repeat=len(gates)):
+            held = frozenset().union(*(names for (_, names), on in zip(gates, chosen, strict=True) if on))
+            if not held:
+                continue
+            when = pl.all_horizontal([u if on else u.not_() for u, on in zip(unmet, chosen, strict=True)])
+            result = result.when(when).then(_Compiler(ruleset, params, held).expr(criterion.node, None))
+        firm[criterion.id] = result.otherwise(pl.col(_criterion_column(ruleset, criterion.id)))
+    return firm
+
+
+def _status_is(value: pl.Expr, status: Status) -> pl.Expr:
+    """Whether a criterion column (a nullable boolean) holds this status, never null."""
+    if status is Status.MET:
+        return value.fill_null(False)
+    if status is Status.NOT_MET:
+        return value.not_().fill_null(False)
+    return value.is_null()
+
+
+def _tabled_test(tests: list[pl.Expr]) -> pl.Expr | None:
+    """Any of the tests (None when there are none)."""
+    import polars as pl
+
+    if not tests:
+        return None
+    return tests[0] if len(tests) == 1 else pl.any_horizontal(tests)
+
+
+def _decide(ruleset: Ruleset, ok: pl.Expr, firm: Mapping[str, pl.Expr] | None = None) -> dict[str, pl.Expr]:
+    """Outcome and reason codes of one ruleset from its criterion columns, as `_evaluate.conclude`.
+
+    Each criterion's part is the core's own rule, tabled over the three statuses:
+    `allows_eligible(role, status)` and `refuses(role, status, firm)`, where `firm` is
+    the criterion's value with provisional facts held back (see `_firm`).
+    """
+    import polars as pl
+
+    firm = firm or {}
     values = [(c, pl.col(_criterion_column(ruleset, c.id))) for c in ruleset.criteria]
-    deciding = [v for c, v in values if c.spec.role != "informative"]
-    required = [v for c, v in values if c.spec.role == "required"]
-    eligible = pl.all_horizontal([v.fill_null(False) for v in deciding]) if deciding else pl.lit(True)
-    refused = pl.any_horizontal([v.not_().fill_null(False) for v in required]) if required else pl.lit(False)
+    allowed: list[pl.Expr] = []
+    refusals: list[pl.Expr] = []
+    for criterion, value in values:
+        role = criterion.spec.role
+        statuses = [s for s in Status if allows_eligible(role, s)]
+        if len(statuses) < len(Status):
+            test = _tabled_test([_status_is(value, s) for s in statuses])
+            allowed.append(test if test is not None else pl.lit(False))
+        pairs = [(s, f) for s in Status for f in Status if refuses(role, s, f)]
+        held = firm.get(criterion.id)
+        if held is not None:
+            refusal = _tabled_test([_status_is(value, s) & _status_is(held, f) for s, f in pairs])
+        else:  # nothing held back: the firm status is the status itself
+            refusal = _tabled_test([_status_is(value, s) for s, f in pairs if s is f])
+        if refusal is not None:
+            refusals.append(refusal)
+    eligible = pl.all_horizontal(allowed) if allowed else pl.lit(True)
+    refused = pl.any_horizontal(refusals) if refusals else pl.lit(False)
     outcomes = _OUTCOMES()
     outcome = (
         pl.when(ok.not_())
@@ -537,9 +607,11 @@ class _Item:
 class _Compiler:
     """Turns one ruleset's condition nodes into polars expressions, parameters fixed."""
 
-    def __init__(self, ruleset: Ruleset, params: Mapping[str, ParamUse]) -> None:
+    def __init__(self, ruleset: Ruleset, params: Mapping[str, ParamUse], held: frozenset[str] = frozenset()) -> None:
         self.ruleset = ruleset
         self.params = params
+        self.held = held
+        """Facts read as unknown, recorded or not: a gate's provisional facts (see `_firm`)."""
 
     def expr(self, node: Node, item: _Item | None) -> pl.Expr:
         if isinstance(node, Junction):
@@ -548,6 +620,8 @@ class _Compiler:
             return self.expr(node.child, item).not_()
         if isinstance(node, Comparison):
             return self._comparison(node, item)
+        if isinstance(node, Known):
+            return self._known(node)
         if isinstance(node, Quantifier):
             return self._quantifier(node)
         raise TypeError(f"no columnar form for condition node {type(node).__name__}")
@@ -560,8 +634,19 @@ class _Compiler:
             return pl.all_horizontal(children) if children else pl.lit(True)
         return pl.any_horizontal(children) if children else pl.lit(False)
 
+    def _known(self, node: Known) -> pl.Expr:
+        """`known: NAME`: whether the cell is given (unknown for a held-back fact, as `Known.test`)."""
+        import polars as pl
+
+        if node.name in self.held:
+            return pl.lit(None, pl.Boolean)
+        return pl.col(node.name).is_not_null()
+
     def _comparison(self, node: Comparison, item: _Item | None) -> pl.Expr:
         import polars as pl
+
+        if not node.is_field and node.name in self.held:
+            return pl.lit(None, pl.Boolean)
 
         operand = self.params[node.param].value if node.param is not None else node.operand
         value = self._field(node.name, item) if node.is_field and item is not None else pl.col(node.name)

@@ -8,10 +8,13 @@ A condition is a YAML mapping with one operator:
     {every: COLLECTION, where: {...}, among: CODES}
     {some: COLLECTION, where: {...}, among: CODES}
     {field: NAME, <op>: OPERAND}                 only inside `where`
+    {known: NAME}                                whether a fact is recorded
 
 An OPERAND is a literal or `{param: NAME}`. Evaluation is three-valued (Kleene): a
 missing fact makes a comparison unknown, and unknown propagates only as far as it
-can still change the result.
+can still change the result. `known` is the one test of a fact's absence itself: it
+lets a rule take a fact as evidence only while a better one is not recorded (E3: a
+chronic condition counts while the need's expected duration is not known).
 """
 
 from __future__ import annotations
@@ -170,6 +173,44 @@ class Negation(Node):
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         return self.child.can_be(not want, scope)
+
+
+class Provisional(dict[str, Any]):
+    """Facts with some set aside as provisional: read as unknown, recorded or not.
+
+    A gate's `provisional` facts were read from an assessment that is not complete yet,
+    so a fuller one could change them; `decide()` tests whether a criterion that is not
+    met stays not met on the other facts alone (see `_evaluate.firm_status`). The
+    mapping holds the other facts; `names` are the provisional ones, which `known`
+    reads as unknown rather than as not recorded.
+    """
+
+    def __init__(self, facts: Facts, names: frozenset[str]) -> None:
+        super().__init__((k, v) for k, v in facts.items() if k not in names)
+        self.names = names
+
+
+class Known(Node):
+    """`known: NAME`: true when the fact is recorded, false when it is not (never unknown).
+
+    Under `Provisional` facts a provisional fact's `known` is unknown: a fuller
+    assessment could record it, change it or leave it out.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        if isinstance(facts, Provisional) and self.name in facts.names:
+            return None
+        return facts.get(self.name) is not None
+
+    def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
+        value = self.test(facts, params, None)
+        return value, TraceNode("known", Truth.of(value), fact=FactUse(self.name, facts.get(self.name)))
+
+    def can_be(self, want: bool, scope: Scope) -> bool:
+        return True
 
 
 class Comparison(Node):
@@ -463,7 +504,7 @@ def _fields_only(node: Node) -> bool:
         return all(_fields_only(child) for child in node.children)
     if isinstance(node, Negation):
         return _fields_only(node.child)
-    return False
+    return False  # `known` reads a fact, a quantifier is not an item test
 
 
 def _count_compare(op: str, sure: int, maybe: int, target: Any) -> TV:
@@ -544,6 +585,48 @@ def _jointly_possible(children: Sequence[Node], want: bool, scope: Scope) -> boo
     return True
 
 
+def check_provisional(spec: Any, nodes: Mapping[str, Node]) -> list[tuple[Path_, str]]:
+    """Problems with the `provisional` facts of a ruleset's criteria, as (path, message).
+
+    Only a gate may declare them; each must be a declared scalar fact of the ruleset
+    that the gate itself does not read (what the gate reads is the assessment).
+    `nodes` are the compiled conditions by criterion id.
+    """
+    problems: list[tuple[Path_, str]] = []
+    for index, criterion in enumerate(spec.criteria):
+        if not criterion.provisional:
+            continue
+        path: Path_ = ("criteria", index, "provisional")
+        if criterion.role != "gate":
+            problems.append((path, f"only a gate criterion can hold facts provisional ({criterion.id} is {criterion.role})"))
+            continue
+        node = nodes.get(criterion.id)
+        own = read_facts(node) if node is not None else frozenset()
+        for at, name in enumerate(criterion.provisional):
+            if name not in spec.facts:
+                problems.append(((*path, at), f"undeclared fact {name!r}{_suggest(name, spec.facts)}"))
+            elif spec.facts[name].type == "domain_statuses":
+                problems.append(((*path, at), f"fact {name!r} is a collection: its items are assessed or not, never provisional"))
+            elif name in own:
+                problems.append(((*path, at), f"fact {name!r} is read by the gate itself, so it cannot be provisional"))
+    return problems
+
+
+def read_facts(node: Node) -> frozenset[str]:
+    """Every fact a condition reads: compared, tested with `known`, or quantified over."""
+    if isinstance(node, Comparison):
+        return frozenset() if node.is_field else frozenset({node.name})
+    if isinstance(node, Known):
+        return frozenset({node.name})
+    if isinstance(node, Quantifier):
+        return frozenset({node.collection}) | read_facts(node.where)
+    if isinstance(node, Junction):
+        return frozenset().union(*(read_facts(child) for child in node.children))
+    if isinstance(node, Negation):
+        return read_facts(node.child)
+    raise TypeError(f"unknown condition node {type(node).__name__}")
+
+
 # ---------------------------------------------------------------- compiling
 
 
@@ -586,6 +669,8 @@ def _compile(raw: Any, scope: Scope, path: Path_, item_type: Vocabulary | None) 
     if "not" in raw:
         _only_keys(raw, {"not"}, scope, path)
         return Negation(_compile(raw["not"], scope, (*path, "not"), item_type))
+    if "known" in raw:
+        return _compile_known(raw, scope, path, item_type)
     if "fact" in raw or "field" in raw:
         return _compile_comparison(raw, scope, path, item_type)
     for kind in QUANTIFIERS:
@@ -593,8 +678,22 @@ def _compile(raw: Any, scope: Scope, path: Path_, item_type: Vocabulary | None) 
             if item_type is not None:
                 raise _fail(scope, path, f"'{kind}' cannot be nested inside 'where'")
             return _compile_quantifier(kind, raw, scope, path)
-    known = "all, any, not, fact, field, count, every, some"
+    known = "all, any, not, fact, field, known, count, every, some"
     raise _fail(scope, path, f"unknown condition {sorted(raw)!r}; a condition starts with one of: {known}")
+
+
+def _compile_known(raw: dict[str, Any], scope: Scope, path: Path_, item_type: Vocabulary | None) -> Known:
+    """`{known: NAME}`: a declared scalar fact, outside `where` (an item's fields are always given)."""
+    _only_keys(raw, {"known"}, scope, path)
+    name = raw["known"]
+    if item_type is not None:
+        raise _fail(scope, path, "'known' tests a fact, not an item: it cannot stand inside 'where'")
+    if not isinstance(name, str) or name not in scope.facts:
+        raise _fail(scope, (*path, "known"), f"undeclared fact {name!r}{_suggest(name, scope.facts)}")
+    if scope.facts[name].type == "domain_statuses":
+        raise _fail(scope, (*path, "known"), f"fact {name!r} is a collection: use count/every/some")
+    scope.facts_used.add(name)
+    return Known(name)
 
 
 def _only_keys(raw: dict[str, Any], allowed: set[str], scope: Scope, path: Path_) -> None:

@@ -7,7 +7,18 @@ import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._conditions import NOT_KEYED, Comparison, Junction, Negation, Node, Params, Quantifier, _fields_only
+from ._conditions import (
+    NOT_KEYED,
+    Comparison,
+    Junction,
+    Known,
+    Negation,
+    Node,
+    Params,
+    Provisional,
+    Quantifier,
+    _fields_only,
+)
 from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
 from ._facts import validate_facts
 from ._memo import Memo
@@ -63,6 +74,8 @@ class _Evaluator:
             (q, collections.index(q.collection)) for q in self.quantifiers if q.collection in collections
         )
         self.readings: Memo[Any, tuple[Params, Concluded]] = Memo()  # the entry holds `params`
+        self.provisional = provisional_gates(ruleset.criteria)
+        """(index of a gate, its provisional facts) for each gate that has some."""
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
@@ -76,12 +89,29 @@ class _Evaluator:
         # one flat reading: the parameters' identity, scalar values, their types, quantifier readings
         read = (id(params), *values, *types, *self.read_quantifiers(facts, params, statuses))
         criteria = tuple([reader.result(read, facts, params) for reader in self.readers])
-        outcome = _outcome(criteria)
+        outcome = conclude(criteria, self.firm(criteria, facts, params))
         questions = self.questions(read, criteria, params) if outcome is Outcome.UNDETERMINED else ()
         concluded = (criteria, outcome, questions)
         if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
             self.readings.keep(key, (params, concluded))
         return concluded
+
+    def firm(
+        self, criteria: tuple[CriterionResult, ...], facts: Mapping[str, Any], params: Params
+    ) -> tuple[Status, ...]:
+        """Each criterion's status on the facts a fuller assessment could not change.
+
+        The statuses themselves, unless a gate with provisional facts is not met: then a
+        required criterion that is not met is tested again with those facts unknown.
+        """
+        statuses = tuple(result.status for result in criteria)
+        held = provisional_facts(self.provisional, statuses)
+        if not held:
+            return statuses
+        return tuple(
+            firm_status(reader.criterion.node, result, facts, params, held)
+            for reader, result in zip(self.readers, criteria, strict=True)
+        )
 
     def read_quantifiers(self, facts: Mapping[str, Any], params: Params, statuses: list[Any]) -> list[Any]:
         """Each quantifier's reading, from the statuses already taken for the key where it can."""
@@ -97,17 +127,80 @@ class _Evaluator:
         return _merge([(criteria[i].id, readers[i].asks(read, criteria[i], params)) for i in self.gates_first])
 
 
+# ---------------------------------------------------------------- the outcome
+#
+# One implementation of the precedence for both engines: `decide()` calls `conclude`,
+# and the columnar screener tables `allows_eligible` and `refuses` over every status
+# (`_columnar._decide`), so the two cannot drift apart.
+
+
+def allows_eligible(role: str, status: Status) -> bool:
+    """Whether a criterion lets the outcome be *eligible*: it is met, or only informative."""
+    return status is Status.MET or role == "informative"
+
+
+def refuses(role: str, status: Status, firm: Status) -> bool:
+    """Whether a criterion makes the outcome *not eligible*.
+
+    A required criterion that is not met refuses, but only on facts a fuller assessment
+    could not change: `firm` is its status with a not-met gate's provisional facts set
+    aside (seed 001 §2: complex need cannot be seen from one domain). A gate never
+    refuses; an unmet gate makes the outcome undetermined.
+    """
+    return role == "required" and status is Status.NOT_MET and firm is Status.NOT_MET
+
+
+def conclude(results: Sequence[CriterionResult], firm: Sequence[Status] | None = None) -> Outcome:
+    """The outcome: *eligible* when every deciding criterion is met; else *not eligible*
+    when a required one refuses (see `refuses`); else *undetermined*.
+
+    `firm` is each criterion's status on the facts a fuller assessment could not change
+    (`_Evaluator.firm`); without it the statuses themselves are taken.
+    """
+    if all(allows_eligible(r.role, r.status) for r in results):
+        return Outcome.ELIGIBLE
+    firms = firm if firm is not None else [r.status for r in results]
+    if any(refuses(r.role, r.status, f) for r, f in zip(results, firms, strict=True)):
+        return Outcome.NOT_ELIGIBLE
+    return Outcome.UNDETERMINED
+
+
 def _outcome(results: Sequence[CriterionResult]) -> Outcome:
-    """Eligible when every deciding criterion is met; not eligible when a required one is not."""
-    outcome = Outcome.ELIGIBLE
-    for result in results:
-        status, role = result.status, result.role
-        if status is Status.MET or role == "informative":
-            continue
-        if status is Status.NOT_MET and role == "required":
-            return Outcome.NOT_ELIGIBLE
-        outcome = Outcome.UNDETERMINED
-    return outcome
+    """`conclude` with no provisional facts (kept for callers of the old name)."""
+    return conclude(results)
+
+
+def provisional_gates(criteria: Sequence[Criterion]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """(index, provisional facts) of each gate criterion that declares some."""
+    return tuple(
+        (at, frozenset(c.spec.provisional)) for at, c in enumerate(criteria) if c.spec.role == "gate" and c.spec.provisional
+    )
+
+
+def provisional_facts(gates: Sequence[tuple[int, frozenset[str]]], statuses: Sequence[Status]) -> frozenset[str]:
+    """The facts set aside now: the provisional facts of every gate that is not met.
+
+    A gate that is unknown counts as not met: an assessment not known to be holistic is
+    not one (unknown is not no, nor yes).
+    """
+    held: frozenset[str] = frozenset()
+    for at, names in gates:
+        if statuses[at] is not Status.MET:
+            held |= names
+    return held
+
+
+def firm_status(
+    node: Node, result: CriterionResult, facts: Mapping[str, Any], params: Params, held: frozenset[str]
+) -> Status:
+    """A criterion's status on the facts outside `held` (those read as unknown).
+
+    Only a required criterion that is not met can change (to unknown): a met or unknown
+    one keeps its status, and Kleene logic cannot turn unknown into a decision.
+    """
+    if result.role != "required" or result.status is not Status.NOT_MET:
+        return result.status
+    return Status.of(node.test(Provisional(facts, held), params, None))
 
 
 def _statuses(given: Any, codes: tuple[str, ...]) -> Any:
@@ -189,6 +282,8 @@ def _reads(node: Node, names: list[str], quantifiers: list[Quantifier]) -> None:
     if isinstance(node, Comparison):
         if not node.is_field:
             names.append(node.name)
+    elif isinstance(node, Known):
+        names.append(node.name)
     elif isinstance(node, Quantifier):
         quantifiers.append(node)
     elif isinstance(node, Junction):

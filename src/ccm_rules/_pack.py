@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ._citations import Citation, nearest_id
-from ._conditions import Node, Scope, compile_condition
+from ._conditions import Node, Scope, check_provisional, compile_condition
 from ._convert import make_spec_converter, structure_spec
 from ._decision import PackInfo, ParamUse
 from ._errors import ParameterNotInForceError, Problem, ProblemsError, RulePackError
@@ -584,6 +584,8 @@ def _compile_ruleset(file: _File, vocabularies: Mapping[str, Vocabulary], info: 
         elif not node.can_be(False, scope):
             problems.append(file.problem((*path, "condition"), "rule can never fail: its condition is true for every possible fact", criterion.id, severity="warning", kind="dead-rule"))
         criteria.append(Criterion(criterion, node))
+    for cpath, message in check_provisional(spec, {c.id: c.node for c in criteria}):
+        problems.append(file.problem(cpath, message, spec.criteria[int(cpath[1])].id, kind="condition"))
     for name in spec.facts:
         if name not in scope.facts_used:
             problems.append(file.problem(("facts", name), f"fact {name!r} is declared but no rule uses it", severity="warning", kind="unused"))

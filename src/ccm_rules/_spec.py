@@ -74,6 +74,10 @@ class CriterionSpec:
     `role` says what a criterion that is not met does to the outcome: `required` makes
     it *not eligible*, `gate` makes it *undetermined* (e.g. an assessment still to
     do), `informative` leaves it unchanged.
+
+    `provisional` (gates only) names the facts read from the assessment the gate
+    checks: until the gate is met, a fuller assessment could change them, so a
+    required criterion refuses only if it stays not met without them (seed 001 §2).
     """
 
     id: str
@@ -84,6 +88,7 @@ class CriterionSpec:
     met: Texts
     not_met: Texts
     unknown: Texts
+    provisional: list[str] = attrs.Factory(list)
 
 
 @attrs.frozen
