@@ -221,3 +221,28 @@ def test_bad_contacts_name_the_field(pack: RulePack, contacts: Any, path: str, n
 def test_contacts_under_a_norm_without_an_hours_limit_are_refused(pack: RulePack) -> None:
     with pytest.raises(FactsError, match="no hours limit"):
         check_caseload("icm", [{"code": "W", "fte": 1, "clients": 3, "contacts": []}], as_of=ON, pack=pack)
+
+
+def test_http_caseload_checks_each_client_week_and_the_cap_per_person(pack: RulePack) -> None:
+    pytest.importorskip("litestar")
+    from litestar.testing import TestClient
+
+    from ccm_rules_adapters.http import create_app
+
+    body = {
+        "team": "LM-T09", "as_of": "2027-01-11", "norm": "labour_market",
+        "workers": [
+            {"code": "W-01", "fte": 1.2, "clients": 41},
+            {"code": "W-02", "fte": 0.5, "clients": 12, "contacts": [{"client": "K1", "day": "2027-01-04", "hours": 1.5}, {"client": "K1", "day": "2027-01-10", "hours": 1}]},
+        ],
+    }
+    with TestClient(create_app(pack)) as client:
+        r = client.post("/v1/caseload", json=body)
+        assert r.status_code == 200, r.text
+        workers = r.json()["result"]["workers"]
+        assert (workers[0]["status"], workers[0]["extra_workers"], workers[0]["per"]) == ("not_met", 1, "person")
+        assert workers[1]["hours_status"] == "not_met"
+        assert workers[1]["client_weeks_over"] == [{"client": "K1", "week": "2027-01-04", "hours": 2.5, "over_by": 0.5}]
+        bad = client.post("/v1/caseload", json=body | {"workers": [{"code": "W", "fte": 1, "clients": 3, "contacts": [{"client": "K1", "day": "2027-02-30", "hours": 1}]}]})
+        assert bad.status_code == 422
+        assert [e["pointer"] for e in bad.json()["errors"]] == ["/workers/0/contacts/0/day"]
