@@ -30,6 +30,10 @@ def test_plan_scenario(path: Path, pack: RulePack) -> None:
     result = assess_plan_document(doc, pack=pack)
     assert result.decision.outcome.value == doc.expect["outcome"]
     assert {c.id: c.status.value for c in result.decision.criteria} == doc.expect["criteria"]
+    if "not_smart" in doc.expect:
+        assert list(result.not_smart) == doc.expect["not_smart"]
+    if "questions" in doc.expect:
+        assert [q.key for q in result.decision.questions] == doc.expect["questions"]
     review = doc.expect.get("review")
     if review is not None:
         assert result.review is not None
@@ -49,16 +53,22 @@ def test_conference_scenario(path: Path, pack: RulePack) -> None:
     assert {c.id: c.status.value for c in result.decision.criteria} == doc.expect["criteria"]
     if "agenda_missing" in doc.expect:
         assert list(result.agenda_missing) == doc.expect["agenda_missing"]
+    if "duties_missing" in doc.expect:
+        assert list(result.duties_missing) == doc.expect["duties_missing"]
 
 
 def test_undocumented_process_facts_are_unknown_not_false(tmp_path: Path, pack: RulePack) -> None:
+    """DOMAIN.md §6: a fact not recorded is unknown, never "no" — no facilitator, output or next
+    meeting in the record is no reason to fail it (it was: CONF-2, CONF-6, CONF-7 not met)."""
     record = tmp_path / "c.yaml"
     record.write_text("conference:\n  date: 2027-02-15\n  parties: [{role: a}, {role: b}, {role: c}]\n", encoding="utf-8")
     result = assess_conference_document(read_document(record, "conference", Conference), pack=pack)
     statuses = {c.id: c.status.value for c in result.decision.criteria}
     assert statuses["CONF-1"] == "met" and statuses["CONF-3"] == "unknown" and statuses["CONF-5"] == "unknown"
-    assert statuses["CONF-7"] == "not_met"
-    assert result.decision.outcome.value == "not_eligible"
+    assert {statuses[c] for c in ("CONF-2", "CONF-6", "CONF-7", "CONF-9", "CONF-10")} == {"unknown"}
+    assert result.decision.outcome.value == "undetermined"
+    asked = {q.key for q in result.decision.questions}
+    assert {"facilitator_independent", "output_tasks", "next_meeting_set", "client_present", "family_present"} <= asked
 
 
 def test_review_follows_the_team_cadence(pack: RulePack) -> None:

@@ -3,8 +3,9 @@
 The plan's sections become facts of the ruleset `individual_plan`
 (`rules/goals/plan.yaml`) and `decide()` says what is missing; every goal in the plan is
 checked with `assess_goal`. A section the plan leaves out counts as *missing* (the plan
-itself is the evidence), while a goal whose SMART status cannot be told yet keeps the
-plan *undetermined*.
+itself is the evidence). A goal that is not SMART makes the plan *incomplete* (PLAN-5,
+DOMAIN.md §6), and `PlanAssessment.not_smart` names it; a goal whose SMART status cannot
+be told yet keeps the plan *undetermined*, with that goal's open questions.
 """
 
 from __future__ import annotations
@@ -112,11 +113,16 @@ class Plan:
 
 @attrs.frozen
 class PlanAssessment:
-    """The plan's completeness decision, each goal's SMART check, and the review status."""
+    """The plan's completeness decision, each goal's SMART check, and the review status.
+
+    `not_smart` names the goals that make the plan incomplete: their numbers (1 = the
+    plan's first goal), in the plan's order.
+    """
 
     decision: Decision
     goals: tuple[GoalAssessment, ...]
     review: ReviewStatus | None
+    not_smart: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -198,14 +204,23 @@ def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...],
     return tuple(results)
 
 
+def not_smart(goals: Sequence[GoalAssessment]) -> tuple[int, ...]:
+    """The numbers (1-based) of the goals that are not SMART: a criterion of theirs is not met."""
+    return tuple(i for i, g in enumerate(goals, 1) if g.decision.outcome is Outcome.NOT_ELIGIBLE)
+
+
 def all_smart(goals: Sequence[GoalAssessment]) -> bool | None:
-    """True if every goal is SMART, False if any is not, unknown otherwise."""
+    """True if every goal is SMART, False if any is not, unknown otherwise.
+
+    A plan without goals has no goal that is not SMART (True): PLAN-4 is what it misses,
+    and PLAN-5 must not say "0 goals are not SMART".
+    """
     outcomes = [g.decision.outcome for g in goals]
     if Outcome.NOT_ELIGIBLE in outcomes:
         return False
-    if outcomes and all(o is Outcome.ELIGIBLE for o in outcomes):
+    if all(o is Outcome.ELIGIBLE for o in outcomes):
         return True
-    return None if outcomes else False
+    return None
 
 
 def plan_facts(plan: Plan, goals: Sequence[GoalAssessment]) -> dict[str, Any]:
@@ -225,6 +240,7 @@ def plan_facts(plan: Plan, goals: Sequence[GoalAssessment]) -> dict[str, Any]:
         "absent_informed": plan.absent_informed is not None and filled(plan.absent_informed.who) and filled(plan.absent_informed.how),
         "next_conference_set": plan.next_conference is not None,
     }
+    facts["goals_not_smart"] = len(not_smart(goals))
     smart = all_smart(goals)
     if smart is not None:
         facts["goals_smart"] = smart
@@ -281,4 +297,4 @@ def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, p
             attrs.evolve(p, path="$.plan" + p.path.removeprefix("$"), file=located.file, line=located.line(("plan", p.path.removeprefix("$."))))
             for p in err.problems
         ]) from err
-    return PlanAssessment(decision, goals, review)
+    return PlanAssessment(decision, goals, review, not_smart(goals))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ccm_rules import RulePack, format_text
+from ccm_rules import RulePack, explain, format_text
 from ccm_rules._cadence import ReviewStatus
 from ccm_rules._convert import make_converter
-from ccm_rules._plan import Plan, assess_plan_document, read_document
+from ccm_rules._decision import Status
+from ccm_rules._plan import Plan, PlanAssessment, assess_plan_document, read_document
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
 from .goal import decision_lines, goal_json, goal_lines
@@ -31,6 +32,18 @@ def review_lines(review: ReviewStatus, pack: RulePack, lang: str) -> list[str]:
     return [pack.text("plan.heading.review", lang), f"  {line}"]
 
 
+def not_smart_lines(result: PlanAssessment, pack: RulePack, lang: str) -> list[str]:
+    """The goals that make the plan incomplete, each by number and text with the SMART criteria it lacks."""
+    if not result.not_smart:
+        return []
+    lines = ["", pack.text("plan.heading.not_smart", lang)]
+    for number in result.not_smart:
+        goal = result.goals[number - 1]
+        lacks = [c.title for c in explain(goal.decision, pack, lang).criteria if c.status is Status.NOT_MET and c.role == "required"]
+        lines.append(f"  - {number}. “{goal.goal.description}” — {pack.text('plan.label.lacks', lang)}: {', '.join(lacks)}")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     pack = load_pack(args)
     check_lang(pack, args.lang)
@@ -43,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
             "decision": conv.unstructure(result.decision),
             "goals": [goal_json(g, pack, args.lang) for g in result.goals],
             "review": conv.unstructure(result.review),
+            "not_smart": list(result.not_smart),
         })
         return EXIT_OK
     lines = ([doc.code] if doc.code else []) + decision_lines(result.decision, pack, args.lang)
+    lines += not_smart_lines(result, pack, args.lang)
     if result.goals:
         lines += ["", pack.text("plan.heading.goals", args.lang)]
         for index, goal in enumerate(result.goals, 1):

@@ -22,7 +22,7 @@ from litestar.typing import FieldDefinition
 
 from ccm_rules import RulePack
 from ccm_rules._caseload import FTE_RANGE, MAX_CLIENTS, MAX_HOURS_PER_WEEK
-from ccm_rules._conference import Conference, FamilyConference, agenda_steps
+from ccm_rules._conference import Conference, FamilyConference, agenda_steps, facilitator_duties
 from ccm_rules._dacts import dacts_scale
 from ccm_rules._goals import LIMITS, Goal
 from ccm_rules._plan import Plan
@@ -112,7 +112,9 @@ def plan_schema(pack: RulePack) -> JSON:
 def conference_schema(pack: RulePack) -> JSON:
     steps = [item.id for item in agenda_steps(pack).items]
     agenda = {"anyOf": [{"type": "array", "items": {"enum": steps}}, {"type": "null"}], "description": "The agenda steps the conference went through."}
-    (conference,) = attrs_schemas([Conference], {"Conference": {"agenda": agenda}, "Output": {"goals": goal_list(pack)}})
+    codes = [item.id for item in facilitator_duties(pack).items]
+    duties = {"anyOf": [{"type": "array", "items": {"enum": codes}}, {"type": "null"}], "description": "The facilitator's duties carried out (seed 004)."}
+    (conference,) = attrs_schemas([Conference], {"Conference": {"agenda": agenda}, "Facilitator": {"duties": duties}, "Output": {"goals": goal_list(pack)}})
     return envelope("conference", conference, pack)
 
 
