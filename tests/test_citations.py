@@ -31,7 +31,6 @@ from ccm_rules_adapters.cli import main
 from .conftest import RULES, SEEDS, SEEDS_MISSING
 
 KNOWN_DRIFT: dict[tuple[str, str], str] = {
-    ('eligibility.yaml', '$.source'): 'the quote is not at 001_bb7494a8907fa6f9.txt §1-4; it stands at 001_bb7494a8907fa6f9.txt line 3',
     ('goals/plan.yaml', '$.criteria[5].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (402); it stands at 004_510c44708344b2e6.txt lines 402-403 (§individual plan)',
     ('goals/plan.yaml', '$.criteria[7].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (407); it stands at 004_510c44708344b2e6.txt lines 407-408 (§individual plan)',
     ('goals/plan.yaml', '$.criteria[9].source'): 'the quote is not at 004_510c44708344b2e6.txt §individual plan (412); it stands at 004_510c44708344b2e6.txt lines 412-413 (§individual plan)',
