@@ -267,3 +267,12 @@ def test_rules_doc_writes_and_checks_every_language(tmp_path: Path, capsys: pyte
 def test_docs_rulebook_is_current() -> None:
     """docs/rulebook/ is what the shipped pack gives; after a rule edit run the REGENERATE command."""
     assert main(["rules", "doc", "--all", str(DOCS), "--check"]) == 0, f"regenerate with: {REGENERATE}"
+
+
+def test_rules_doc_writes_one_book_to_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "kniha.md"
+    assert main(["rules", "doc", "--lang", "cs", "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# Kniha pravidel: ")
+    assert capsys.readouterr().out == ""
+    assert main(["rules", "doc", "--all", str(tmp_path), "--output", str(target)]) == 2
+    assert "--output" in capsys.readouterr().err

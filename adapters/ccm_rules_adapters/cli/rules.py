@@ -64,6 +64,8 @@ def run_doc(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return EXIT_OK
+    if args.output is not None:
+        raise CommandError("--output writes one book; --all DIR writes every language: give one of them")
     wanted = {args.all / f"{lang}.{fmt}": render_book(pack, lang, fmt) for lang in pack.languages for fmt in ("md", "html")}
     if args.check:
         stale = [path for path, text in wanted.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
