@@ -1,4 +1,4 @@
-"""The team meeting cadence (seed 003 §team) and the shared `team_norms` parameter set."""
+"""The team meeting cadence (seed 003 §team), the review each case agreed, and the shared `team_norms` parameter set."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._cadence import add_months, meeting_dates, next_meeting, phase_on, review_status
+from ccm_rules._cadence import ReviewAgreement, add_months, meeting_dates, next_meeting, phase_on, review_status
 
 ON = datetime.date(2027, 1, 1)
 
@@ -90,3 +90,60 @@ def test_next_meeting_is_the_phase_interval_after_the_last(params: dict[str, obj
     months = params["meeting_middle_phase_until_months"]
     assert isinstance(months, int)
     assert add_months(since, months) == since + relativedelta(months=months)
+
+
+# ------------------------------------------------------------ the review a case agreed
+
+
+days = st.integers(min_value=0, max_value=400)
+
+
+@given(start=st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)), held=st.lists(days, max_size=5))
+def test_the_team_cadence_agreed_at_the_start_is_the_seed_calendar(params: dict[str, object], start: datetime.date, held: list[int]) -> None:
+    """A case that agreed the team's cadence is due exactly when the 003 calendar says."""
+    agreement = ReviewAgreement()
+    agreement.agree_cadence(start)
+    last = None
+    for offset in sorted(held):
+        last = start + datetime.timedelta(days=offset)
+        agreement.held(last)
+    agreed = agreement.due(lambda day: params)
+    assert agreed is not None and agreed.basis == "team_cadence"
+    assert agreed.due == next_meeting(start, last, params) and agreed.phase == phase_on(start, last or start, params)
+
+
+@given(
+    start=st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["held", "held_next", "interval", "date", "cadence"]), days, st.integers(min_value=1, max_value=365)),
+        max_size=8,
+    ),
+)
+def test_a_case_is_due_by_its_latest_agreement(params: dict[str, object], start: datetime.date, steps: list[tuple[str, int, int]]) -> None:
+    """An agreed date wins until a review is held; otherwise the latest rhythm counts from the
+    last review or its agreement; with no agreement there is no due date at all."""
+    agreement = ReviewAgreement()
+    day, fixed, rhythm, since = start, None, None, start
+    for kind, gap, n in steps:
+        day += datetime.timedelta(days=gap)
+        if kind in ("held", "held_next"):
+            agreement.held(day, day + datetime.timedelta(days=n) if kind == "held_next" else None)
+            fixed, since = (day + datetime.timedelta(days=n) if kind == "held_next" else None), day
+        elif kind == "interval":
+            agreement.agree_interval(day, n)
+            rhythm, since = ("interval", n, day), day
+        elif kind == "date":
+            agreement.agree_date(day + datetime.timedelta(days=n))
+            fixed = day + datetime.timedelta(days=n)
+        else:
+            agreement.agree_cadence(day)
+            rhythm, since = ("team", 0, day), day
+    agreed = agreement.due(lambda d: params)
+    if fixed is not None:
+        assert agreed is not None and agreed.due == fixed
+    elif rhythm is None:
+        assert agreed is None
+    elif rhythm[0] == "interval":
+        assert agreed is not None and (agreed.basis, agreed.due) == ("plan_interval", since + datetime.timedelta(days=rhythm[1]))
+    else:
+        assert agreed is not None and agreed.basis == "team_cadence" and agreed.due > since
