@@ -141,6 +141,7 @@ _leaf = st.one_of(
     st.builds(lambda v: {"fact": "flag", "eq": v}, st.booleans()),
     st.builds(lambda op, v: {"fact": "count", op: v}, st.sampled_from(["eq", "ne", "lt", "lte", "gt", "gte"]), st.integers(0, 9)),
     st.builds(lambda op: {"fact": "count", op: {"param": "limit"}}, st.sampled_from(["lt", "gte"])),
+    st.builds(lambda name: {"known": name}, st.sampled_from(["flag", "count"])),
 )
 _conditions = st.recursive(
     _leaf,

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from ._citations import Citation
-from ._conditions import Comparison, Junction, Negation, Node, Quantifier
+from ._conditions import Comparison, Junction, Known, Negation, Node, Quantifier
 from ._errors import UnknownLanguageError
 from ._explain import _show, cite, shipped_pack_if_none
 from ._pack import Parameter, RulePack, Ruleset
@@ -271,10 +271,9 @@ class _Words:
             return self.comparison(node, vocabulary)
         if isinstance(node, Quantifier):
             return self.quantifier(node)
-        name = getattr(node, "name", None)
-        if type(node).__name__ == "Known" and isinstance(name, str):
-            return self.t("known", subject=self.fact_label(name))
-        return type(node).__name__
+        if isinstance(node, Known):
+            return self.t("known", subject=self.fact_label(node.name))
+        raise TypeError(f"the rule book cannot yet read a {type(node).__name__} condition in words")
 
     def fact_label(self, name: str) -> str:
         fact = self.ruleset.spec.facts.get(name)
