@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ._errors import Problem
+from ._limits import MAX_DEPTH, MAX_VALUES, check_data, number_too_long, size_problem, too_long
 from ._problem_texts import CodedValueError, Message, file_reason
 
 Path_ = tuple[str | int, ...]
@@ -100,11 +101,20 @@ def _collect_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> Non
 
 
 def parse_yaml(text: str, file: str) -> Located:
-    """Parse one YAML document (JSON if `file` ends in .json) strictly; raise `YamlProblem` with file and line on failure."""
+    """Parse one YAML document (JSON if `file` ends in .json) strictly; raise `YamlProblem` with file and line on failure.
+
+    The document is checked against the limits of `_limits` before it is built, so a
+    file of aliases that would expand a billion-fold is refused in milliseconds.
+    """
+    if (large := too_long(text)) is not None:
+        raise YamlProblem(Problem(large, file=file, kind="limit"))
     if file.lower().endswith(".json"):
         return _parse_json(text, file)
     try:
         node = yaml.compose(text, Loader=_Composer)
+        if node is not None and (found := _check_nodes(node)) is not None:
+            message, bad = found
+            raise YamlProblem(Problem(message, file=file, line=bad.start_mark.line + 1, kind="limit"))
         data = _StrictConstructor().construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -113,7 +123,7 @@ def parse_yaml(text: str, file: str) -> Located:
     except yaml.YAMLError as err:
         raise YamlProblem(Problem(Message("yaml.malformed", {"detail": str(err)}), file=file, kind="yaml")) from err
     except RecursionError as err:
-        raise YamlProblem(Problem(Message("yaml.too_deep"), file=file, kind="yaml")) from err
+        raise YamlProblem(Problem(_TOO_DEEP, file=file, kind="limit")) from err
     lines: dict[Path_, int] = {}
     if node is not None:
         try:
@@ -129,8 +139,78 @@ def _yaml_message(err: yaml.MarkedYAMLError) -> Message:
         return err.problem
     detail = " ".join(str(part) for part in (err.context, err.problem) if part)
     if "maximum nesting depth" in detail:  # PyYAML >= 6.0.3 bounds nesting itself
-        return Message("yaml.too_deep")
+        return _TOO_DEEP
     return Message("yaml.malformed", {"detail": detail})
+
+
+def _check_nodes(root: yaml.Node) -> tuple[Message, yaml.Node] | None:
+    """The first limit the node graph passes, and the node where; None when it is within all.
+
+    A YAML alias makes the graph a DAG whose readers walk it as a tree, so the values are
+    counted as expanded (each node's count once, from its children's), without recursion.
+    A node reached again while its own children are being counted is an alias to itself.
+    """
+    values: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_.discard(key)
+            kids = _node_children(node)
+            values[key] = 1 + sum(values[id(k)] for k in kids)
+            height[key] = 1 + max((height[id(k)] for k in kids), default=0)
+            if values[key] > MAX_VALUES:
+                return Message("limit.values", {"limit": MAX_VALUES}), node
+            if height[key] > MAX_DEPTH + 1:
+                return Message("limit.depth", {"limit": MAX_DEPTH}), node
+            continue
+        if key in values:
+            continue
+        if key in open_:
+            return Message("yaml.alias_loop"), node
+        if (found := _node_problem(node)) is not None:
+            return found
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((kid, False) for kid in _node_children(node) if id(kid) not in values)
+    return None
+
+
+def _node_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_TOO_DEEP = Message("limit.depth", {"limit": MAX_DEPTH})
+"""One wording for nesting past the limit, whichever part of the reader finds it."""
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _node_problem(node: yaml.Node) -> tuple[Message, yaml.Node] | None:
+    """A limit one node passes by itself: too many keys or items, too long a text or number, a key that is not a value."""
+    if isinstance(node, yaml.MappingNode):
+        if (found := size_problem(len(node.value), "keys")) is not None:
+            return found, node
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                shown = Message("value.list") if isinstance(key_node, yaml.SequenceNode) else Message("value.mapping")
+                return Message("key.not_value", {"value": shown}), key_node
+    elif isinstance(node, yaml.SequenceNode):
+        if (found := size_problem(len(node.value), "items")) is not None:
+            return found, node
+    elif isinstance(node, yaml.ScalarNode):
+        if (found := size_problem(len(node.value), "text")) is not None:
+            return found, node
+        if node.tag in _NUMBER_TAGS and (found := number_too_long(node.value)) is not None:
+            return found, node
+    return None
 
 
 _JSON_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
@@ -171,10 +251,25 @@ def _refuse_constant(name: str) -> Any:
     raise CodedValueError(Message("json.constant", {"name": name}))
 
 
+def _json_int(text: str) -> int:
+    if (found := number_too_long(text)) is not None:
+        raise CodedValueError(found)
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    if (found := number_too_long(text)) is not None:
+        raise CodedValueError(found)
+    value = float(text)
+    if value in (float("inf"), float("-inf")):  # 1e400: JSON allows it, no reader can use it
+        raise CodedValueError(Message("json.constant", {"name": text}))
+    return value
+
+
 def _parse_json(text: str, file: str) -> Located:
     """Parse a JSON document strictly, with the lines of its keys and items (from the YAML composer)."""
     try:
-        data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
+        data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant, parse_int=_json_int, parse_float=_json_float)
     except json.JSONDecodeError as err:
         code = "json.trailing_comma" if text[: err.pos].rstrip().endswith(",") else "json.malformed"
         message = Message(code, {"detail": err.msg, "column": err.colno})
@@ -183,11 +278,11 @@ def _parse_json(text: str, file: str) -> Located:
         line = _line_of_key(text, err.key)
         raise YamlProblem(Problem(Message("key.duplicate", {"key": err.key}), file=file, line=line, kind="json")) from err
     except RecursionError as err:
-        raise YamlProblem(Problem(Message("json.too_deep"), file=file, kind="json")) from err
-    except CodedValueError as err:  # NaN, Infinity
+        raise YamlProblem(Problem(_TOO_DEEP, file=file, kind="limit")) from err
+    except CodedValueError as err:  # NaN, Infinity, a number of too many digits
         raise YamlProblem(Problem(err.message, file=file, kind="json")) from err
-    except ValueError as err:  # an integer past Python's digit limit
-        raise YamlProblem(Problem(Message("json.other", {"detail": str(err)}), file=file, kind="json")) from err
+    if (exceeded := check_data(data)) is not None:
+        raise YamlProblem(Problem(exceeded.message, format_path(exceeded.path), file=file, kind="limit"))
     data = _json_value(data)
     lines: dict[Path_, int] = {}
     try:
@@ -197,6 +292,29 @@ def _parse_json(text: str, file: str) -> Located:
     except (yaml.YAMLError, RecursionError):
         lines = {(): 1}  # valid JSON the YAML composer cannot read: problems point at the file
     return Located(data, lines, file)
+
+
+def json_limit_problem(text: str | bytes) -> Problem | None:
+    """The limit a JSON text passes (depth, sizes, digits of a number), None when within them or not JSON.
+
+    For readers that parse JSON themselves (the HTTP service, the event log): Python's own
+    parser stops with RecursionError near depth 1,000 and with "Exceeds the limit" past
+    4,300 digits; this names the limit first, in the one wording of every reader.
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode("utf-8", errors="replace")
+    if (large := too_long(text)) is not None:
+        return Problem(large, kind="limit")
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_json_int, parse_float=_json_float)
+    except RecursionError:
+        return Problem(_TOO_DEEP, kind="limit")
+    except CodedValueError as err:
+        return Problem(err.message, kind="limit")
+    except ValueError:  # not JSON: the reader's own decoder names it
+        return None
+    exceeded = check_data(data)
+    return None if exceeded is None else Problem(exceeded.message, format_path(exceeded.path), kind="limit")
 
 
 def _line_of_key(text: str, key: str) -> int | None:

@@ -29,25 +29,36 @@ def register(commands: Any) -> None:
                         "a command-line token is visible to other local users)")
     parser.add_argument("--max-body", type=int, default=None, help="largest request body in bytes (default: 65536)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
+    parser.add_argument("--request-timeout", type=float, default=None,
+                        help="seconds for a whole request to arrive before the connection is closed (default: 10)")
+    parser.add_argument("--insecure", action="store_true",
+                        help="serve on a non-loopback address without a bearer token (anyone who can reach it may use it)")
     parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     require_extra("http", "litestar", "uvicorn")
-    if not 0 < args.port < 65536 or args.workers < 1 or (args.max_body is not None and args.max_body < 1):
-        sys.stderr.write("error: --port must be 1-65535, --workers and --max-body positive\n")
+    positive = (args.max_body, args.request_timeout)
+    if not 0 < args.port < 65536 or args.workers < 1 or any(v is not None and not v > 0 for v in positive):
+        sys.stderr.write("error: --port must be 1-65535, --workers, --max-body and --request-timeout positive\n")
         return EXIT_BAD_INPUT
-    _check_port_free(args.host, args.port)
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if token is None and not _is_loopback(args.host):
-        sys.stderr.write(f"warning: serving on {args.host} without a bearer token; set ${TOKEN_ENV}\n")
+        if not args.insecure:
+            raise CommandError(
+                f"--host {args.host}: refusing to serve beyond this machine without a bearer token: "
+                f"set ${TOKEN_ENV} (or --token), or pass --insecure if the network itself is trusted"
+            )
+        sys.stderr.write(f"warning: serving on {args.host} without a bearer token (--insecure)\n")
+    _check_port_free(args.host, args.port)
     # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
     env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_MAX_BODY": str(args.max_body or "")}
     os.environ.update({k: v for k, v in env.items() if v})
     for key in (k for k, v in env.items() if not v):
         os.environ.pop(key, None)
     from ccm_rules_adapters.http import app_from_env
+    from ccm_rules_adapters.http._server import server_options
 
     app_from_env()  # fail here, with exit 2, if the pack or settings are bad, not inside a worker
     import uvicorn
@@ -58,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        access_log=False,  # request lines carry client addresses; nothing personal is logged
         log_level="info",
-        server_header=False,
+        **server_options(args.request_timeout),
     )
     return EXIT_OK
 

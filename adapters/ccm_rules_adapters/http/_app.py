@@ -22,6 +22,7 @@ from litestar.types import Guard
 
 from ccm_rules import ProblemsError, RulePack
 from ccm_rules._eligibility import default_pack
+from ccm_rules._yaml import json_limit_problem
 
 from . import _cds
 from ._auth import bearer_guard
@@ -31,7 +32,7 @@ from ._documents import DocumentService, document_services, json_numbers
 from ._lang import negotiate
 from ._models import Health, ServiceInfo, request_model
 from ._openapi import AcceptLanguage, problem_specs
-from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError
+from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError, request_language
 from ._schema import RequestSchemaPlugin
 from ._services import DecisionService, decision_services
 from ._validate import check_request
@@ -88,7 +89,17 @@ def create_app(
         ),
         state=State({"pack": pack}),
         logging_config=None,
+        before_request=_within_limits,
     )
+
+
+async def _within_limits(request: Request[Any, Any, Any]) -> None:
+    """Every JSON body within the readers' limits (depth, sizes, digits) before any handler walks it: 400 naming the limit."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    problem = json_limit_problem(await request.body())
+    if problem is not None:
+        raise ValidationException("the body passes a limit", extra=[{"message": problem.text(request_language(request)), "key": problem.path.removeprefix("$").lstrip(".")}])
 
 
 def _health(pack: RulePack) -> HTTPRouteHandler:
@@ -118,6 +129,7 @@ def _decision_handler(
     """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language."""
 
     async def check(request: Request[Any, Any, Any]) -> None:
+        await _within_limits(request)  # a route's own hook replaces the app's
         body = await request.body()
         try:
             raw = json.loads(body)

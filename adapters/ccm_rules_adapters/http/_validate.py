@@ -66,4 +66,5 @@ def _as_of(value: Any, problems: list[Problem]) -> datetime.date | None:
     if (message := date_field_message(value)) is not None:
         problems.append(Problem(message, "$.as_of"))
         return None
+    assert value is None or isinstance(value, datetime.date)  # what date_field_message lets through
     return value
