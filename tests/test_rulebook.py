@@ -100,7 +100,10 @@ def test_a_condition_reads_with_the_facts_labels_and_parameters(books: dict[str,
     e2 = rule(books["en"], "E2")
     assert e2.condition.text == "for every one of life domains assessed: it was assessed (counting only: the parameter holistic_domains)"
     assert e2.parameters == ("holistic_domains",)
-    assert rule(books["cs"], "E2").role_text == "brána — není-li splněno, odpověď zní: zatím nelze rozhodnout (nejprve posoudit)"
+    eligibility = shipped().ruleset("eligibility").spec.outcomes
+    assert rule(books["cs"], "E2").role_text == f"brána — není-li splněno, odpověď zní: {eligibility['undetermined']['cs']}"
+    assert rule(books["en"], "E1").role_text == f"required — if not met, the answer is: {eligibility['not_eligible']['en']}"
+    assert rule(books["de"], "CONF-8").role_text == "informativ — wird gezeigt, ändert die Antwort nicht"
 
 
 def test_a_boolean_reads_yes_or_no_in_the_language(books: dict[str, RuleBook]) -> None:

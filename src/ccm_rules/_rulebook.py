@@ -126,8 +126,8 @@ def rule_book(lang: str = "en", *, pack: RulePack | None = None) -> RuleBook:
 
     >>> book = rule_book("de")
     >>> rule = next(r for c in book.chapters for r in c.rules if r.id == "E2")
-    >>> rule.role_text
-    'Schwelle — ist sie nicht erfüllt, lautet die Antwort: noch offen (zuerst erheben)'
+    >>> rule.role_text.startswith("Schwelle — ist sie nicht erfüllt, lautet die Antwort: Noch keine Entscheidung")
+    True
     >>> rule.source.shown.startswith("Wann ist Case Management sinnvoll und wann nicht? §2")
     True
     """
@@ -207,7 +207,7 @@ def _chapter_of_ruleset(ruleset: Ruleset, pack: RulePack, lang: str, source: Any
                 criterion.id,
                 criterion.spec.title[lang],
                 criterion.spec.role,
-                pack.text(f"rulebook.role.{criterion.spec.role}", lang),
+                _role_text(criterion.spec.role, spec.outcomes, pack, lang),
                 condition,
                 source(criterion.spec.source),
                 tuple(sorted(words.params)),
@@ -226,6 +226,17 @@ def _chapter_of_ruleset(ruleset: Ruleset, pack: RulePack, lang: str, source: Any
         tuple(rules),
         tuple(parameters),
     )
+
+
+_OUTCOME_OF_ROLE = {"required": "not_eligible", "gate": "undetermined"}
+"""The outcome a rule that is not met leads to, by its role (see `_evaluate`); informative: none."""
+
+
+def _role_text(role: str, outcomes: Any, pack: RulePack, lang: str) -> str:
+    """The role in words, naming the ruleset's own answer when the rule is not met."""
+    outcome = _OUTCOME_OF_ROLE.get(role)
+    text = pack.text(f"rulebook.role.{role}", lang)
+    return text.format(outcome=outcomes[outcome][lang]) if outcome else text
 
 
 def _parameter(param: Parameter, lang: str, source: Any, vocabulary: Any) -> BookParameter:
