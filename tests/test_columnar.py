@@ -283,3 +283,130 @@ def test_a_whole_number_past_64_bits_is_a_row_error_not_an_unknown(tmp_path: Pat
     out = screener.screen(frame)
     assert out[ERROR].to_list()[0] == "services_needed: 1e19 is too large for a registry's whole-number column (at most 9223372036854775807)"
     assert out[ERROR].to_list()[1] is None
+
+
+# ------------------------------------------------------------------ seed 001: precedence, E1, E3 (issue 15)
+
+CORE = tuple(PACK.ruleset("eligibility").params_at(ON)["holistic_domains"].value)
+_status = st.sampled_from([None, "not_assessed", "no_need", "no_need", "met_need", "unmet_need"])
+_near = {  # values around every threshold the new rules read, and unknown
+    "services_needed": st.sampled_from([None, 0, 1, 2, 3]),
+    "chronic_condition": st.sampled_from([None, True, False]),
+    "expected_duration_months": st.sampled_from([None, 0.0, 3.0, 11.5, 12.0, 36.0]),
+    "ongoing_coordination_needed": st.sampled_from([None, True, False]),
+    "referral_only": st.sampled_from([None, True, False]),
+}
+
+
+def _seed001_rows(columns: dict[str, Column]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Rows whose assessments are often partial (a core domain or two left out) and whose
+    other facts often refuse: the cases where refusals are held back."""
+    domains = [name for name, c in columns.items() if c.code is not None]
+    cells = {name: (_status if name.split(".", 1)[1] in CORE else st.sampled_from([None, None, "no_need", "unmet_need"])) for name in domains}
+    row = st.fixed_dictionaries({**cells, **{k: v for k, v in _near.items() if k in columns}})
+    return st.lists(row.map(lambda r: dict.fromkeys(columns) | r), min_size=1, max_size=30)
+
+
+def _agree(pack: RulePack, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Screen `rows` and compare with `decide()`; returns (E2 status, outcome) pairs seen."""
+    screener = Screener(pack, ("eligibility",), ON)
+    ruleset = screener.rulesets[0]
+    columns = registry_columns(screener.rulesets)
+    schema = {name: DTYPES[c.spec.type] for name, c in columns.items()}
+    out = screener.screen(pl.DataFrame(rows, schema=schema))
+    seen = set()
+    for row, got in zip(rows, out.iter_rows(named=True), strict=True):
+        decision = decide(ruleset, row_facts(row, ruleset), ON)
+        assert got["eligibility_outcome"] == decision.outcome.value, (row, got)
+        assert sorted(got["eligibility_failed"]) == sorted(c.id for c in decision.criteria if c.status.value == "not_met")
+        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
+        seen.add((decision.criterion("E2").status.value, decision.outcome.value))
+    return seen
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_seed001_rows(registry_columns([PACK.ruleset("eligibility")])))
+def test_held_back_refusals_agree_with_the_core(rows: list[dict[str, Any]]) -> None:
+    """An unmet E2 holds refusals back in the screener as in the core (the screener tables the
+    core's `refuses` and compiles the criteria again with E2's provisional facts null)."""
+    _agree(PACK, rows)
+
+
+def test_the_screener_holds_back_a_partial_assessments_refusal() -> None:
+    """The seed's example as a registry row: only work assessed, everything else refusing."""
+    columns = registry_columns([PACK.ruleset("eligibility")])
+    refusing = {"services_needed": 1, "chronic_condition": False, "expected_duration_months": 3.0,
+                "ongoing_coordination_needed": False, "referral_only": True}
+    partial = dict.fromkeys(columns) | {"domains.work": "unmet_need"} | refusing
+    holistic = partial | {f"domains.{c}": "no_need" for c in CORE if c != "work"}
+    two_services = holistic | {"domains.housing": "unmet_need", "services_needed": 2, "expected_duration_months": 24.0,
+                               "ongoing_coordination_needed": True, "referral_only": False}
+    short = two_services | {"chronic_condition": True, "expected_duration_months": 3.0}
+    out = Screener(PACK, ("eligibility",), ON).screen(pl.DataFrame([partial, holistic, two_services, short],
+                                                                  schema={n: DTYPES[c.spec.type] for n, c in columns.items()}))
+    assert out["eligibility_outcome"].to_list() == ["undetermined", "not_eligible", "eligible", "not_eligible"]
+    assert sorted(out["eligibility_failed"].to_list()[0]) == ["E2", "E3", "E4"]
+    assert out["eligibility_failed"].to_list()[3] == ["E3"]
+
+
+MORE_GATES = """  - id: G2
+    role: gate
+    title: {en: t, cs: t, hu: t, de: t}
+    source: {ref: project policy, rationale: a second assessment for the test}
+    condition: {fact: expected_duration_months, gte: 1}
+    provisional: [chronic_condition]
+    met: {en: t, cs: t, hu: t, de: t}
+    not_met: {en: t, cs: t, hu: t, de: t}
+    unknown: {en: t, cs: t, hu: t, de: t}
+  - id: R5
+    role: required
+    title: {en: t, cs: t, hu: t, de: t}
+    source: {ref: project policy, rationale: known and a held fact together}
+    condition:
+      any:
+        - {known: referral_only}
+        - {fact: chronic_condition, eq: true}
+    met: {en: t, cs: t, hu: t, de: t}
+    not_met: {en: t, cs: t, hu: t, de: t}
+    unknown: {en: t, cs: t, hu: t, de: t}
+"""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_several_provisional_gates_hold_back_the_union_in_both_engines(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    """Two gates with provisional facts: the facts held back are those of every gate not met in
+    the row, in the screener as in the core; `known` of a held-back fact is unknown in both."""
+    pack = _more_gates_pack(tmp_path_factory)
+    rows = data.draw(_seed001_rows(registry_columns([pack.ruleset("eligibility")])))
+    _agree(pack, rows)
+
+
+_MORE_GATES: list[RulePack] = []
+
+
+def _more_gates_pack(factory: pytest.TempPathFactory) -> RulePack:
+    if not _MORE_GATES:
+        root = factory.mktemp("gates") / "rules"
+        shutil.copytree(RULES, root)
+        path = root / "eligibility.yaml"
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("    provisional: [services_needed, chronic_condition, expected_duration_months, ongoing_coordination_needed, referral_only]",
+                            "    provisional: [services_needed, referral_only]")
+        path.write_text(text.rstrip("\n") + "\n\n" + MORE_GATES, encoding="utf-8")
+        _MORE_GATES.append(RulePack.load(root))
+    return _MORE_GATES[0]
+
+
+def test_union_of_held_facts_example(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """R5 refuses (referral not recorded, not chronic) only while G2, which holds the chronic
+    condition provisional, is met; with G2 not met (unknown) it is held back, in both engines."""
+    pack = _more_gates_pack(tmp_path_factory)
+    columns = registry_columns([pack.ruleset("eligibility")])
+    base = dict.fromkeys(columns) | {f"domains.{c}": "no_need" for c in CORE} | {"chronic_condition": False, "ongoing_coordination_needed": True}
+    rows = [base | {"expected_duration_months": 24.0}, base]  # G2 met; G2 unknown (no duration)
+    ruleset = pack.ruleset("eligibility")
+    decisions = [decide(ruleset, row_facts(r, ruleset), ON) for r in rows]
+    assert [d.criterion("R5").status.value for d in decisions] == ["not_met", "not_met"]
+    assert [d.outcome.value for d in decisions] == ["not_eligible", "undetermined"]
+    _agree(pack, rows)

@@ -55,13 +55,19 @@ def test_determinism(facts: dict[str, Any]) -> None:
 @settings(max_examples=200)
 @given(partial_facts, st.data())
 def test_soundness_of_unknowns(facts: dict[str, Any], data: st.DataObject) -> None:
-    """A definite answer on missing facts stays the same however they are filled in."""
+    """A definite answer on missing facts stays the same however they are filled in — but for
+    one fact: a recorded duration of the need overrides E3's chronic evidence (001 §3), so
+    filling it in may turn E3, and only E3, from met to not met."""
     decision = decide(RULESET, facts, ON)
     if decision.outcome is Outcome.UNDETERMINED:
         return
     missing = {k: v for k, v in valid_values.items() if k not in facts}
     filled = {**facts, **data.draw(st.fixed_dictionaries(missing))}
-    assert decide(RULESET, filled, ON).outcome is decision.outcome
+    later = decide(RULESET, filled, ON)
+    if later.outcome is not decision.outcome:
+        assert "expected_duration_months" in missing and facts.get("chronic_condition") is True
+        changed = [c.id for c in decision.criteria if c.status is not later.criterion(c.id).status]
+        assert "E3" in changed and later.criterion("E3").status.value == "not_met"
 
 
 @given(partial_facts)
