@@ -180,3 +180,12 @@ def test_http_refusals_follow_accept_language(pack: RulePack) -> None:
     assert details["$.facts.services_needed"]["detail"] == "erwartet: eine ganze Zahl; erhalten: der Text 'three'"
     assert details["$.facts.services_needed"]["code"] == "expected.integer"
     assert details["$.facts.chronic"]["detail"].startswith("unbekannte Angabe 'chronic'; bekannte Angaben: chronic_condition, ")
+
+
+def test_a_message_never_repeats_a_huge_input(pack: RulePack) -> None:
+    """A 60 MB case code or fact name was echoed back whole; names are cut, texts named by length."""
+    ruleset = pack.ruleset("eligibility")
+    with pytest.raises(FactsError) as caught:
+        validate_facts({"x" * 100_000: 1, "referral_only": "y" * 100_000}, ruleset.spec.facts, ruleset.vocabularies)
+    for lang in LANGUAGES:
+        assert len(caught.value.render(lang)) < 1_000

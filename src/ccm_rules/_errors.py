@@ -42,10 +42,17 @@ class Problem:
             where = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
         rule = f"[{self.rule_id}] " if self.rule_id else ""
         level = say("print.warning", _known(lang), {}) if self.severity == "warning" else ""
-        return f"{where}{level}{rule}{self.text(lang)} @ {self.path}"
+        return f"{where}{level}{rule}{self.text(lang)} @ {_short(self.path)}"
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _short(path: str) -> str:
+    """A path as printed: a key of someone's writing past 60 characters is cut (the path itself is kept whole)."""
+    if len(path) <= 120:
+        return path
+    return ".".join(part if len(part) <= 60 else part[:57] + "..." for part in path.split("."))
 
 
 def _known(lang: str) -> str:

@@ -43,8 +43,18 @@ def say(code: str, lang: str, values: Mapping[str, Any]) -> str:
     """
     texts = catalogue()[code]
     template = texts.get(lang) or texts["en"]
-    shown = {name: value.say(lang) if isinstance(value, Message) else value for name, value in values.items()}
+    shown = {name: value.say(lang) if isinstance(value, Message) else _cut(name, value) for name, value in values.items()}
     return format_text(template, lang if lang in texts else "en", shown)
+
+
+_WRITTEN = frozenset({"name", "key", "code", "close", "kind", "text"})
+"""Values that quote what someone wrote: cut, so that a message never repeats a huge input."""
+
+
+def _cut(name: str, value: Any) -> Any:
+    if name in _WRITTEN and isinstance(value, str) and len(value) > 60:
+        return value[:57] + "..."
+    return value
 
 
 class Message(str):

@@ -140,4 +140,4 @@ def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
 
 def _error(text: str, lang: str) -> None:
     """`error: …` on stderr, the word "error" too in the user's language."""
-    sys.stderr.write(say("print.error", lang, {"text": text}) + "\n")
+    sys.stderr.write(say("print.error", lang, {"message": text}) + "\n")
