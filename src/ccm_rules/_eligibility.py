@@ -76,8 +76,14 @@ def assess_eligibility(
 ) -> Decision:
     """Does this person need case management? Eligible, not eligible or undetermined.
 
-    >>> d = assess_eligibility({"referral_only": True, "ongoing_coordination_needed": False})
-    >>> d.outcome.value
+    No refusal before the assessment is holistic (seed 001 §2): a simple referral refuses
+    only once the core life domains have been assessed.
+
+    >>> facts = {"referral_only": True, "ongoing_coordination_needed": False}
+    >>> assess_eligibility(facts).outcome.value  # which domains were assessed is not known
+    'undetermined'
+    >>> core = ["physical_health", "mental_health", "housing", "daily_living", "finances", "work", "social_relationships", "leisure"]
+    >>> assess_eligibility({**facts, "domains": dict.fromkeys(core, "no_need")}).outcome.value
     'not_eligible'
     """
     return decide((pack or default_pack()).ruleset("eligibility"), facts_mapping(facts), as_of)

@@ -53,7 +53,7 @@ def to_json_data(obj: Any) -> Any:
     >>> d = ccm_rules.assess_eligibility({"referral_only": True, "ongoing_coordination_needed": False}, as_of=datetime.date(2026, 11, 1))
     >>> data = ccm_rules.to_json_data(d)
     >>> data["outcome"], data["as_of"], data["criteria"][3]["id"], data["criteria"][3]["status"]
-    ('not_eligible', '2026-11-01', 'E4', 'not_met')
+    ('undetermined', '2026-11-01', 'E4', 'not_met')
     >>> json.loads(json.dumps(data)) == data
     True
     """
