@@ -47,6 +47,7 @@ EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_schemathesis.py": (_HTTP, ("test", ("schemathesis",))),
     "test_fhir.py": (_FHIR, _HTTP),
     "test_fhir_careteam.py": (_FHIR,),
+    "test_fhir_inputs.py": (_FHIR,),
     "test_monitoring_durable.py": (("events", ("durable_rules_engine",)),),
     "test_packaging.py": (("test", ("build", "hatchling")),),
 }

@@ -10,7 +10,9 @@ from typing import Any
 
 import attrs
 
-from ccm_rules import FactsError, InputFileError, Problem, render_text
+from ccm_rules import FactsError, InputFileError, Message, Problem, render_text
+from ccm_rules._problem_texts import file_reason
+from ccm_rules._yaml import json_limit_problem
 
 from ._common import (
     EXIT_OK,
@@ -49,11 +51,17 @@ def run(args: argparse.Namespace) -> int:
     check_lang(pack, args.lang)
     file = str(args.resource)
     try:
-        data = json.loads(args.resource.read_text(encoding="utf-8"))
+        text = args.resource.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the FHIR file", [Problem(f"cannot read file: {err}", file=file, kind="io")]) from err
+        reason = Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=file, kind="io")
+        raise InputFileError(Message("summary.fhir_unreadable"), [reason]) from err
+    if (limit := json_limit_problem(text)) is not None:  # depth, sizes, digits: before anything recurses
+        raise InputFileError(Message("summary.fhir_unreadable"), [attrs.evolve(limit, file=file)])
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InputFileError("not JSON", [Problem(err.msg, file=file, line=err.lineno, kind="syntax")]) from err
+        detail = Message("json.malformed", {"detail": err.msg, "column": err.colno})
+        raise InputFileError(Message("summary.fhir_unreadable"), [Problem(detail, file=file, line=err.lineno, kind="syntax")]) from err
     parsed = entries(data, args.fhir_version, file)
     items = [e.resource for e in parsed]
     if items and all(r.get_resource_type() == "Goal" for r in items):

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ccm_rules import Decision, Explanation, FactsError, Problem, RulePack, decide, explain
+from ccm_rules import Decision, Explanation, FactsError, Message, Problem, RulePack, decide, explain
 from ccm_rules._eligibility import default_pack
 
 from ._care_team import CareTeamAssessment, CareTeamMapping, assess_care_team, load_care_team_mapping
@@ -78,6 +78,11 @@ def assess_resources(
     """
     pack = pack or default_pack()
     mapping = mapping or load_mapping()
+    unused = [(_where(i, r, len(items)), r.get_resource_type()) for i, r in enumerate(items) if r.get_resource_type() not in USED]
+    if len(unused) == len(items):  # nothing here the decision could read: say so, never an all-unknown answer
+        raise FactsError(Message("summary.fhir_nothing"), [
+            Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir") for place, kind in unused
+        ])
     responses = [r for r in items if r.get_resource_type() == "QuestionnaireResponse"]
     if len(responses) > 1:
         raise FactsError("more than one intake", [Problem(f"expected at most one QuestionnaireResponse, got {len(responses)}", "Bundle.entry")])
@@ -97,6 +102,7 @@ def assess_resources(
         found, notes = social_domains(social, vocabulary, mapping)
         given = facts.get(domain_fact) or {}
         facts[domain_fact] = {**found, **given} if found or given else None
+    notes += [Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir", severity="warning") for place, kind in unused]
     try:
         decision = decide(rules, facts, as_of)
     except FactsError as err:
@@ -111,6 +117,10 @@ def assess_resources(
         *referral_drafts(decision, explanation, subject, mapping, version),
     )
     return FhirAssessment(decision, explanation, subject, tuple(notes), tuple(r for r in results if r is not None))
+
+
+USED = ("QuestionnaireResponse", "Condition", "Observation")
+"""The resources an eligibility decision reads (Goals and CareTeams have their own commands' paths)."""
 
 
 def shipped_questionnaire(ruleset: str, lang: str, version: FhirVersion = "R4B") -> dict[str, Any]:
