@@ -98,7 +98,9 @@ def rule(book: RuleBook, rule_id: str) -> Any:
 
 def test_a_condition_reads_with_the_facts_labels_and_parameters(books: dict[str, RuleBook]) -> None:
     e2 = rule(books["en"], "E2")
-    assert e2.condition.text == "for every one of life domains assessed: it was assessed (counting only: the parameter holistic_domains)"
+    assert e2.condition.text.startswith(
+        "for every one of life domains assessed: it was assessed (counting only: the parameter holistic_domains (physical health, mental health"
+    )
     assert e2.parameters == ("holistic_domains",)
     eligibility = shipped().ruleset("eligibility").spec.outcomes
     assert rule(books["cs"], "E2").role_text == f"brána — není-li splněno, odpověď zní: {eligibility['undetermined']['cs']}"
@@ -166,9 +168,22 @@ def _count_leaves(raw: Any) -> int:
 
 
 class _Ruleset:
-    def __init__(self) -> None:
-        self.spec = type("Spec", (), {"facts": _FACTS})()
+    def __init__(self, params: dict[str, ParameterSpec] = _PARAMS) -> None:
+        self.spec = type("Spec", (), {"facts": _FACTS, "parameters": params})()
         self.vocabularies: dict[str, Any] = {}
+
+
+def test_a_parameter_reads_with_its_value_or_its_dated_values() -> None:
+    dated = ParameterSpec("integer", Texts({"en": "limit"}), "r", [
+        ParameterValue(4, datetime.date(2025, 1, 1)),
+        ParameterValue(3, datetime.date(2020, 1, 1), datetime.date(2024, 12, 31)),
+    ])
+    node = compile_condition({"fact": "count", "gte": {"param": "limit"}}, Scope(_FACTS, {"limit": dated}, {}), ("condition",))
+    assert node is not None
+    words = _Words(_Ruleset({"limit": dated}), shipped(), "en")  # type: ignore[arg-type]
+    assert words.inline(node) == "COUNT is at least the parameter limit (3: 2020-01-01–2024-12-31, 4: 2025-01-01–)"
+    words = _Words(_Ruleset(), shipped(), "cs")  # type: ignore[arg-type]
+    assert words.inline(node) == "COUNT je alespoň parametr limit (3)"
 
 
 @settings(max_examples=60, deadline=None)

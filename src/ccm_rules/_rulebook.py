@@ -293,8 +293,15 @@ class _Words:
     def operand(self, operand: Any, param: str | None, shown: Any) -> str:
         if param is not None:
             self.params.add(param)
-            return self.t("param", name=param)
+            return self.t("param", name=param, values=self.param_values(param, shown))
         return str(shown(operand))
+
+    def param_values(self, name: str, shown: Any) -> str:
+        """A parameter's values as a condition shows them: `3`, or each with its dates when it has several."""
+        values = sorted(self.ruleset.spec.parameters[name].values, key=lambda v: v.valid_from)
+        if len(values) == 1 and values[0].valid_until is None:
+            return str(shown(values[0].value))
+        return ", ".join(f"{shown(v.value)}: {v.valid_from.isoformat()}–{v.valid_until.isoformat() if v.valid_until else ''}" for v in values)
 
     def comparison(self, node: Comparison, vocabulary: Any) -> str:
         if node.is_field:
