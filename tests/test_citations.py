@@ -247,3 +247,14 @@ def test_a_word_the_seed_does_not_have_is_never_found(words: list[str], stranger
 @given(st.lists(st.lists(st.text(alphabet="abc", min_size=1, max_size=3), min_size=1, max_size=3), min_size=1, max_size=4))
 def test_quote_parts_split_only_at_gaps(parts: list[list[str]]) -> None:
     assert quote_parts(" … ".join(" ".join(p) for p in parts)) == parts
+
+
+def test_a_changed_seed_is_reported_once_per_citation_not_as_drift(tmp_path: Path) -> None:
+    """A seed with a line added since rules/seeds.yaml was written: its sections need a look, not its quotes."""
+    needs_seeds()
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    smart = seeds / "004_510c44708344b2e6.txt"
+    smart.write_text("new first line\n" + smart.read_text(encoding="utf-8"), encoding="utf-8")
+    problems = [p for p in citation_drift(seeds, pack=RulePack.load(RULES)) if p.rule_id == "GOAL-T"]
+    assert [p.message for p in problems] == ["004_510c44708344b2e6.txt has 481 lines, not 480 as the seed sections say: the seed has changed"]
