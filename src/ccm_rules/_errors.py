@@ -121,13 +121,16 @@ class UnknownLanguageError(CcmRulesError, LookupError):
 class ParameterNotInForceError(CcmRulesError, LookupError):
     """No value of a parameter is valid on the date a decision is made for."""
 
-    def __init__(self, parameter: str, on: object) -> None:
+    def __init__(self, parameter: str, on: object, *, earliest: object = None) -> None:
         self.parameter = parameter
         self.on = on
+        self.earliest = earliest
+        """The first day the parameter has a value, when `on` is before it (else None)."""
         super().__init__(parameter, on)
 
     def __str__(self) -> str:
-        return f"parameter {self.parameter!r} has no value in force on {self.on}"
+        text = f"parameter {self.parameter!r} has no value in force on {self.on}"
+        return text + f"; decide for {self.earliest} or later" if self.earliest is not None else text
 
 
 class PackMismatchError(CcmRulesError, ValueError):

@@ -63,7 +63,12 @@ class Parameter:
                 if isinstance(payload, list):
                     payload = tuple(payload)
                 return ParamUse(self.name, payload, value.valid_from, value.valid_until)
-        raise ParameterNotInForceError(self.name, on)
+        raise ParameterNotInForceError(self.name, on, earliest=self.earliest if self.earliest and on < self.earliest else None)
+
+    @property
+    def earliest(self) -> datetime.date | None:
+        """The first day a value of this parameter is in force (None: it has no value)."""
+        return min((value.valid_from for value in self.spec.values), default=None)
 
 
 @attrs.frozen
@@ -106,6 +111,14 @@ class Ruleset:
         """Learn the facts the whole pack declares (called once, while the pack is loaded)."""
         self.elsewhere = pack_facts - frozenset(self.spec.facts)
         self.fast_facts = FastFacts(self.spec.facts, self.vocabularies, self.elsewhere)
+
+    @property
+    def earliest_date(self) -> datetime.date | None:
+        """The first day on which every parameter of this ruleset has a value (None: it has none).
+
+        A decision for an earlier day is refused (`ParameterNotInForceError`); the HTTP schema
+        and the refusal both name this day."""
+        return max((p.earliest for p in self.parameters.values() if p.earliest is not None), default=None)
 
     def params_at(self, on: datetime.date) -> dict[str, ParamUse]:
         """Every parameter's value in force on `on` (cached per date)."""

@@ -38,6 +38,7 @@ class RequestSchemaPlugin(OpenAPISchemaPlugin):
 
 def request_schema(title: str, service: DecisionService, pack: RulePack) -> Schema:
     """`{"facts", "as_of", "case"}`; unknown keys are refused, as the service refuses them."""
+    earliest = service.earliest(pack)
     facts = Schema(
         type=OpenAPIType.OBJECT,
         additional_properties=False,
@@ -52,7 +53,8 @@ def request_schema(title: str, service: DecisionService, pack: RulePack) -> Sche
         properties={
             "facts": facts,
             "as_of": Schema(type=[OpenAPIType.STRING, _NULL], format=OpenAPIFormat.DATE,
-                            description="Decide with the parameter values in force on this date (default: today)."),
+                            description="Decide with the parameter values in force on this date (default: today)"
+                            + (f"; {earliest.isoformat()} or later (earlier dates are refused with 422)." if earliest else ".")),
             "case": Schema(type=[OpenAPIType.STRING, _NULL],
                            description="A pseudonymous case code, echoed back; never a name."),
         },

@@ -48,6 +48,8 @@ class DecisionService:
     response_model: type = DecisionResponse
     vocabularies: Callable[[RulePack], Mapping[str, Vocabulary]] = attrs.field(default=lambda pack: pack.vocabularies)
     available: Callable[[RulePack], bool] = attrs.field(default=lambda pack: True)
+    earliest: Callable[[RulePack], datetime.date | None] = attrs.field(default=lambda pack: None)
+    """The first decision date the parameters allow (published in the schema of `as_of`)."""
 
 
 def ruleset_service(name: str, ruleset_id: str, summary: str, description: str) -> DecisionService:
@@ -63,6 +65,7 @@ def ruleset_service(name: str, ruleset_id: str, summary: str, description: str) 
         respond=respond,
         vocabularies=lambda pack: pack.ruleset(ruleset_id).vocabularies,
         available=lambda pack: ruleset_id in pack.rulesets,
+        earliest=lambda pack: pack.ruleset(ruleset_id).earliest_date,
     )
 
 
