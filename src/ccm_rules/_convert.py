@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 import enum
 import re
+import typing
 from typing import Any
 
 import attrs
 import cattrs
+from cattrs._compat import is_literal
 from cattrs.cols import is_mutable_sequence, list_structure_factory
 from cattrs.errors import (
     ClassValidationError,
@@ -76,9 +78,18 @@ def _lists_only(kind: Any, conv: cattrs.BaseConverter) -> Any:
     return structure
 
 
+def _structure_literal(value: Any, kind: Any) -> Any:
+    """One of a Literal's values, or the list of them (cattrs would print `typing.Literal[…]`)."""
+    allowed = typing.get_args(kind)
+    if value in allowed and type(value) in {type(a) for a in allowed}:
+        return value
+    raise CodedValueError(not_one_of(value, [str(a) for a in allowed]))
+
+
 def make_spec_converter() -> cattrs.Converter:
     """A converter for rule files: unknown keys refused, scalars not coerced."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook_func(is_literal, _structure_literal)
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_structure_hook_factory(is_mutable_sequence, _lists_only)
     for kind in (str, int, float, bool):

@@ -397,13 +397,18 @@ def _walk_texts(value: Any, path: Path_) -> Iterator[tuple[Path_, Mapping[str, s
 
 
 def _raw_rule_id(data: Any, path: Path_) -> str | None:
-    """The id of the criterion a path points into, read from the raw YAML."""
-    if len(path) >= 2 and path[0] == "criteria" and isinstance(path[1], int) and isinstance(data, dict):
-        criteria = data.get("criteria")
-        if isinstance(criteria, list) and path[1] < len(criteria) and isinstance(criteria[path[1]], dict):
-            rule_id = criteria[path[1]].get("id")
-            return rule_id if isinstance(rule_id, str) else None
-    return None
+    """The `id` of the innermost criterion, alert or other item a path points into, read from the raw YAML
+    (so that a problem names M1, not only `$.alerts[0]`)."""
+    found: str | None = None
+    node = data
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
 
 
 def _check_translations(file: _File, languages: tuple[str, ...]) -> list[Problem]:
