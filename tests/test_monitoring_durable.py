@@ -60,9 +60,9 @@ def generate(monitoring: Monitoring, seed: int, length: int, start: datetime.dat
             case = rnd.choice(sorted(open_cases))
             open_goals = sorted(g for c, g in goals if c == case)
             pick = rnd.random()
-            if pick < 0.1:
+            if pick < 0.15:
                 kind = "contact"
-                fields = {"hours": rnd.choice([0, 0.25, 0.5, 1, 1.5, 2, 2.5])}
+                fields = {"hours": rnd.choice([0, 0.5, 1, 1.5, 2, 2.5])}
             elif pick < 0.3:
                 kind = "review_held"
                 if rnd.random() < 0.3:
