@@ -1,7 +1,8 @@
-"""FHIR CareTeam → team-model facts: services counted, one organisation or several, the key worker.
+"""FHIR CareTeam → team-model facts: who leads (from the roles), one organisation or several, the key worker.
 
-A CareTeam tells `concurrent_services` and `single_organisation` only when its participants
-say enough; everything else stays unknown, so the answer asks for it.
+A CareTeam tells `case_lead` (from its participants' roles, never from how many there are),
+`single_organisation` and `concurrent_services` only when its participants say enough;
+everything else stays unknown, so the answer asks for it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from .conftest import EXAMPLES
 AS_OF = datetime.date(2027, 1, 4)
 SNOMED = "http://snomed.info/sct"
 PROVIDER = "http://example.org/fhir/ccm-rules/NamingSystem/provider"
+ROLES = "http://example.org/fhir/ccm-rules/CodeSystem/care-team-role"
+ALONE = {"coding": [{"system": ROLES, "code": "leads-alone"}]}
+TOGETHER = {"coding": [{"system": ROLES, "code": "carries-together"}]}
 VERSIONS = ("R4B", "R5")
 
 
@@ -73,8 +77,8 @@ def assess(data: dict[str, Any], version: str, pack: RulePack) -> Any:
 
 def test_r4b_example_is_an_external_team_with_a_named_key_worker(pack: RulePack) -> None:
     a = assess(example("careteam-external.R4B.json"), "R4B", pack)
-    assert a.facts == {"concurrent_services": 3, "single_organisation": False, "domains": {"housing": "unmet_need"}}
-    assert a.recommendation.organisation == "external" and a.recommendation.model == "team_passive"
+    assert a.facts == {"case_lead": "services_together", "concurrent_services": 3, "single_organisation": False, "domains": {"housing": "unmet_need"}}
+    assert a.recommendation.axes.organisation == "external" and a.recommendation.model == "team"  # mode not in a CareTeam
     assert not a.recommendation.settled  # overlap, crises, mental illness … are not in a CareTeam: asked for
     assert {q.key for q in a.recommendation.questions} >= {"services_overlap", "severe_mental_illness"}
     assert [(k.member, k.role) for k in a.key_workers] == [("PractitionerRole/pr-kw-01", "Case manager (occupation)")]
@@ -88,9 +92,9 @@ def test_r4b_example_is_an_external_team_with_a_named_key_worker(pack: RulePack)
 
 def test_r5_example_is_an_internal_team_and_an_ended_participant_is_not_counted(pack: RulePack) -> None:
     a = assess(example("careteam-internal.R5.json"), "R5", pack)
-    # case management and home care (two nurses of one HealthcareService) of one charity; debt advice ended in June
-    assert a.facts == {"concurrent_services": 2, "single_organisation": True}
-    assert a.recommendation.organisation == "internal"
+    # the case manager leads alone; home care (two nurses of one HealthcareService) entered; debt advice ended in June
+    assert a.facts == {"case_lead": "one_worker", "concurrent_services": 2, "single_organisation": True}
+    assert a.recommendation.model == "individual" and a.recommendation.axes.organisation is None  # two services, one lead: individual CM
     assert [k.role for k in a.key_workers] == ["Case Manager/Care Coordinator"]
     assert any(n.path.endswith("participant[3]") and "2026-06-30" in n.message for n in a.notes)
     for resource in a.results:
@@ -100,14 +104,52 @@ def test_r5_example_is_an_internal_team_and_an_ended_participant_is_not_counted(
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_same_team_maps_alike_in_r4b_and_r5(pack: RulePack, version: str) -> None:
     data = bundle([
-        participant(version, "PractitionerRole/a", role={"coding": [{"system": SNOMED, "code": "768832004"}]}),
+        participant(version, "PractitionerRole/a", role={"coding": [{"system": SNOMED, "code": "768832004"}, *TOGETHER["coding"]]}),
         participant(version, "Practitioner/b", on_behalf_of={"reference": "Organization/o2"}),
         participant(version, "Patient/C-0001"),
         participant(version, "RelatedPerson/r1"),
     ], role("a", "Organization/o1", "HealthcareService/h1"))
     a = assess(data, version, pack)
-    assert a.facts == {"concurrent_services": 2, "single_organisation": False}
+    assert a.facts == {"case_lead": "services_together", "concurrent_services": 2, "single_organisation": False}
     assert len(a.key_workers) == 1
+
+
+# ---------------------------------------------------------------- who leads: the roles, not the count
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_lead_comes_from_the_roles_not_the_participant_count(pack: RulePack, version: str) -> None:
+    """003 §a: one worker leads alone while other services enter. Before: three services made a team."""
+    three = [participant(version, "Practitioner/p1", on_behalf_of={"reference": "Organization/o1"}, role=ALONE),
+             participant(version, "Practitioner/p2", on_behalf_of={"reference": "Organization/o2"}),
+             participant(version, "Practitioner/p3", on_behalf_of={"reference": "Organization/o3"})]
+    a = assess(bundle(three), version, pack)
+    assert a.facts["case_lead"] == "one_worker" and a.facts["concurrent_services"] == 3
+    assert a.recommendation.model == "individual" and a.recommendation.axes.mode is None
+    one = assess(bundle([participant(version, "Organization/o1", role=TOGETHER)]), version, pack)
+    assert one.facts["case_lead"] == "services_together" and one.recommendation.axes.lead == "team"
+    unnamed = assess(bundle([participant(version, "Practitioner/p1", on_behalf_of={"reference": "Organization/o1"}),
+                             participant(version, "Practitioner/p2", on_behalf_of={"reference": "Organization/o2"})]), version, pack)
+    assert "case_lead" not in unnamed.facts and unnamed.recommendation.model == "undetermined"
+    assert any("who leads the case" in n.message for n in unnamed.notes)
+    assert "case_lead" in {q.key for q in unnamed.recommendation.questions}
+
+
+def test_roles_that_disagree_leave_the_lead_to_ask(pack: RulePack) -> None:
+    both = bundle([participant("R4B", "Practitioner/p1", role=ALONE), participant("R4B", "Practitioner/p2", role=TOGETHER)])
+    a = assess(both, "R4B", pack)
+    assert "case_lead" not in a.facts and any(n.severity == "warning" and "disagree" in n.message for n in a.notes)
+    two = bundle([participant("R4B", "Practitioner/p1", role=ALONE), participant("R4B", "Practitioner/p2", role=ALONE)])
+    assert "case_lead" not in assess(two, "R4B", pack).facts
+    client = bundle([participant("R4B", "Patient/C-0001", role=ALONE)])  # the client is no service: names no lead
+    assert "case_lead" not in assess(client, "R4B", pack).facts
+
+
+def test_the_answer_shows_each_axis(pack: RulePack) -> None:
+    a = assess(example("careteam-external.R4B.json"), "R4B", pack)
+    texts = [i["diagnostics"] for i in a.results[-1]["issue"]]
+    for heading in ("team.heading.lead", "team.heading.organisation", "team.heading.mode", "team.heading.intensity"):
+        assert any(x.startswith(pack.texts[heading]["en"] + ":") for x in texts), heading
 
 
 # ---------------------------------------------------------------- what stays unknown
@@ -119,7 +161,7 @@ def test_missing_organisations_leave_both_facts_unknown(pack: RulePack, version:
     assert a.facts == {}
     assert a.recommendation.organisation in (None, "unknown")
     keys = {q.key for q in a.recommendation.questions}
-    assert "concurrent_services" in keys
+    assert {"case_lead", "single_organisation"} <= keys and "concurrent_services" not in keys  # the count decides nothing
 
 
 def test_one_known_organisation_and_one_unknown_is_not_a_single_organisation_yet(pack: RulePack) -> None:
@@ -300,7 +342,7 @@ def test_any_care_team_maps_or_gives_a_clear_error(pack: RulePack, version: str,
     except ProblemsError as err:
         assert err.problems and all(p.path.startswith(("CareTeam", "Bundle")) and p.message for p in err.problems), err
         return
-    assert set(a.facts) <= {"concurrent_services", "single_organisation", "domains"}
+    assert set(a.facts) <= {"case_lead", "concurrent_services", "single_organisation", "domains"}
     assert a.results[-1]["resourceType"] == "OperationOutcome"
 
 
@@ -325,3 +367,25 @@ def test_a_participant_from_another_organisation_only_moves_towards_an_external_
         assert after.get("concurrent_services") in (None, before["concurrent_services"] + 1), (before, after)
     else:
         assert "concurrent_services" not in after
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_participants_without_a_lead_role_never_change_who_leads(version: str, data: st.DataObject) -> None:
+    """Item 4: the lead is read from the roles; more (or fewer) participants without a lead role do not move it."""
+    team = data.draw(care_teams(version, SERVICE_MEMBERS, min_size=1))
+    team["entry"][0]["resource"]["status"] = "active"
+    first = team["entry"][0]["resource"]["participant"][0]
+    first.pop("period", None)
+    first.pop("coveragePeriod", None)
+    first["role"] = [data.draw(st.sampled_from([ALONE, TOGETHER]))] if version == "R4B" else data.draw(st.sampled_from([ALONE, TOGETHER]))
+    for other in team["entry"][0]["resource"]["participant"][1:]:
+        other.pop("role", None)
+    before = facts_of(team, version)
+    extra = data.draw(st.integers(1, 4))
+    team["entry"][0]["resource"]["participant"] += [participant(version, f"Practitioner/more{i}", on_behalf_of={"reference": f"Organization/m{i}"}) for i in range(extra)]
+    after = facts_of(team, version)
+    assert before.get("case_lead") == after.get("case_lead")
+    if first.get("member") is not None:
+        assert after["case_lead"] == ("one_worker" if "leads-alone" in json.dumps(first["role"]) else "services_together")

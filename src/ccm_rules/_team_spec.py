@@ -1,7 +1,8 @@
 """Rule-file shapes for the team model (`kind: team_model`, in `rules/team_model.yaml`).
 
-The file orders the models by intensity, names the rulesets that indicate each model,
-and holds the texts every answer states (key worker, meetings, caseload norm).
+The file names the ruleset that decides each axis of the answer (who leads, organisation,
+mode, intensity, case conference), and holds the texts every answer states: each
+headline's summary, key worker, meetings, caseload norm and what the program side needs.
 """
 
 from __future__ import annotations
@@ -14,20 +15,27 @@ from ._spec import Source, Texts, register_kind
 
 
 @attrs.frozen
+class ProgramSpec:
+    """What the program must have for a model (ACT, ICM), and the checks that test it."""
+
+    text: Texts
+    caseload_norm: str
+    dacts_items: list[str]
+    source: Source
+
+
+@attrs.frozen
 class ModelSpec:
-    """One team model on the intensity ladder and what its answer always says."""
+    """One headline of the answer (`individual`, `team_active`, `act`, …) and what it always says."""
 
     id: str
-    intensity: int
-    requires: list[str]
-    cadence: bool
-    organisation: bool
-    caseload_norm: str | None
     label: Texts
     summary: Texts
     key_worker_typical: Texts
     meetings: Texts
     source: Source
+    caseload_norm: str | None = None
+    program: ProgramSpec | None = None
 
 
 @attrs.frozen
@@ -67,23 +75,44 @@ class CadenceSpec:
 
 
 @attrs.frozen
+class NoteSpec:
+    """A note the answer adds when it applies, with its source."""
+
+    text: Texts
+    source: Source
+
+
+@attrs.frozen
 class TeamModelDoc:
-    """The team-model ladder: models by intensity, caseload norms, key worker, cadence."""
+    """The team model: the ruleset of each axis, the headlines, caseload norms, key worker, cadence."""
 
     kind: Literal["team_model"]
     id: str
     title: Texts
     source: Source
     norms: str
+    lead_ruleset: str
     organisation_ruleset: str
+    mode_ruleset: str
+    act_ruleset: str
+    icm_ruleset: str
     conference_ruleset: str
+    intensity_fact: str
     meeting_dates_shown: int
     rationale: str
-    ladder_source: Source
+    axes_source: Source
     key_worker: KeyWorkerSpec
     cadence: CadenceSpec
+    conference_agreement: NoteSpec
     models: list[ModelSpec]
     caseload_norms: list[CaseloadNormSpec]
+
+    def model(self, model_id: str) -> ModelSpec:
+        """The headline with this id."""
+        for model in self.models:
+            if model.id == model_id:
+                return model
+        raise KeyError(f"no team model {model_id!r}; models: {', '.join(m.id for m in self.models)}")
 
 
 register_kind("team_model", TeamModelDoc)

@@ -1,4 +1,4 @@
-"""`ccm-rules team-model CASE`: which team model fits an eligible client?"""
+"""`ccm-rules team-model CASE`: which team model fits an eligible client — one headline plus its axes?"""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from ._common import add_output_options, check_lang, date_arg, load_pack, print_
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "team-model",
-        help="recommend a team model: individual, passive/active team, ICM or ACT (explained)",
-        description="Read a case file (YAML or JSON) and print the recommended team model, key worker, "
-        "case conference, meeting cadence and caseload norm, each explained with its sources.",
+        help="recommend a team model: who leads (individual or team), internal/external, passive/active, key worker, ACT/ICM (explained)",
+        description="Read a case file (YAML or JSON) and print the recommended team model: a headline, then each axis — "
+        "who leads (individual or team), internal or external, passive or active, the key worker, and for severe mental "
+        "illness ACT, ICM or neither — with the case conference, meeting cadence, caseload norm and what the program "
+        "side needs, each explained with its sources.",
     )
     parser.add_argument("case", type=Path, help="case file: YAML or JSON with a 'facts' mapping")
     parser.add_argument("--start", type=date_arg, default=None, help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)")

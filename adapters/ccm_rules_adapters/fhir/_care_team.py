@@ -1,11 +1,15 @@
 """FHIR CareTeam → team-model facts, and the team-model answer back as an OperationOutcome.
 
-A CareTeam can tell two team-model facts, and only when its participants say enough:
-`concurrent_services` (how many distinct services take part) and `single_organisation`
-(do they all act for one organisation). Which member types are services and which roles
-name the key worker is data (`data/care_team.yaml`). Every other team-model fact (overlap,
-crises, severe mental illness, …) stays unknown, so the answer is provisional and asks for
-them; life domains come from social-need Conditions/Observations in the same Bundle.
+A CareTeam can tell three team-model facts, and only when its participants say enough:
+`case_lead` (who leads the case — read from the participants' *roles*: one worker leading
+alone, or services carrying the case together; never from how many participants there
+are), `single_organisation` (do the services all act for one organisation) and
+`concurrent_services` (how many distinct services take part — shown, but it decides
+nothing: 003 §a lets other services enter an individual case too). Which member types are
+services and which roles name the lead and the key worker is data (`data/care_team.yaml`).
+Every other team-model fact (overlap, crises, severe mental illness, …) stays unknown, so
+the answer is provisional and asks for them; life domains come from social-need
+Conditions/Observations in the same Bundle.
 """
 
 from __future__ import annotations
@@ -86,6 +90,22 @@ class RoleCode:
 
 
 @attrs.frozen
+class RoleGroup:
+    """Participant role codings of one meaning, and why they mean it."""
+
+    codes: list[RoleCode]
+    rationale: str
+
+
+@attrs.frozen
+class LeadRoles:
+    """The roles that say who leads the case: one worker alone, or services together (003 §a-b)."""
+
+    alone: RoleGroup
+    together: RoleGroup
+
+
+@attrs.frozen
 class CareTeamMapping:
     """How CareTeam participants become team-model facts (see data/care_team.yaml)."""
 
@@ -93,6 +113,7 @@ class CareTeamMapping:
     on_behalf_of_types: list[str]
     statuses: Statuses
     key_worker_roles: list[RoleCode]
+    lead_roles: LeadRoles
 
     def kind(self, member_type: str | None) -> Kind:
         """What a member of this type is; `unknown` when the type cannot be told."""
@@ -310,6 +331,33 @@ def key_workers(participants: Sequence[Participant], mapping: CareTeamMapping) -
     return tuple(found)
 
 
+def _has_role(participant: Participant, codes: Iterable[RoleCode]) -> bool:
+    wanted = {(r.system, r.code) for r in codes}
+    return any((s, c) in wanted for s, c, _ in participant.roles)
+
+
+def case_lead(participants: Sequence[Participant], mapping: CareTeamMapping, path: str) -> tuple[str | None, str | None, list[Problem]]:
+    """Who leads the case, from the participants' roles: (`one_worker` / `services_together` / None,
+    the element that says so, notes). The number of participants never decides it (003 §a)."""
+    services = [p for p in participants if p.kind != "not_service" and p.member is not None]
+    alone = [p for p in services if _has_role(p, mapping.lead_roles.alone.codes)]
+    together = [p for p in services if _has_role(p, mapping.lead_roles.together.codes)]
+    codes = ", ".join(f"{r.system}|{r.code}" for r in (*mapping.lead_roles.alone.codes, *mapping.lead_roles.together.codes))
+    if alone and together:
+        where = ", ".join(p.path for p in (*alone, *together))
+        return None, None, [Problem(f"the roles disagree on who leads the case: one participant leads it alone, another carries it together with the team ({where}); the lead is asked",
+                                    f"{path}.participant", kind="question", severity="warning")]
+    if len(alone) > 1:
+        return None, None, [Problem(f"{len(alone)} participants each lead the case alone ({', '.join(p.path for p in alone)}); the lead is asked",
+                                    f"{path}.participant", kind="question", severity="warning")]
+    if together:
+        return "services_together", together[0].path, []
+    if alone:
+        return "one_worker", alone[0].path, []
+    return None, None, [Problem(f"no participant's role says who leads the case ({codes}); the number of participants does not decide it, so the lead is asked",
+                                f"{path}.participant", kind="question", severity="information")]
+
+
 def care_team_facts(
     team: Any, path: str, resolver: Resolver, *, as_of: datetime.date, mapping: CareTeamMapping | None = None
 ) -> CareTeamFacts:
@@ -327,6 +375,11 @@ def care_team_facts(
     participants, notes = read_participants(team, path, resolver, mapping, as_of)
     facts: dict[str, Any] = {}
     where: dict[str, str] = {}
+    lead, lead_at, lead_notes = case_lead(participants, mapping, path)
+    if lead is not None and lead_at is not None:
+        facts["case_lead"] = lead
+        where["case_lead"] = lead_at
+    notes += lead_notes
     for name, value in (("concurrent_services", concurrent_services(participants)), ("single_organisation", single_organisation(participants))):
         if value is not None:
             facts[name] = value
@@ -449,8 +502,9 @@ def key_worker_lines(ex: TeamModelExplanation, workers: Sequence[KeyWorker], pac
 
 
 def team_model_outcome(ex: TeamModelExplanation, workers: Sequence[KeyWorker], pack: RulePack, version: FhirVersion) -> dict[str, Any]:
-    """The team-model answer in words: model, team, key worker (and who fills it), conference,
-    meetings, caseload norm, each ruleset's criteria, and the questions still open."""
+    """The team-model answer in words: the headline, then each axis (who leads, team, mode,
+    intensity), key worker (and who fills it), conference, meetings, caseload norm, program
+    side, each ruleset's criteria, and the questions still open."""
     t = pack.texts
 
     def info(text: str, code: str = "informational", expression: str | None = None) -> dict[str, Any]:
@@ -458,13 +512,20 @@ def team_model_outcome(ex: TeamModelExplanation, workers: Sequence[KeyWorker], p
 
     settled = t["team.settled"][ex.lang] if ex.settled else t["team.provisional"][ex.lang].format(models=", ".join(ex.possible))
     issues = [info(f"{ex.title}: {ex.model_label}. {ex.summary}"), info(settled)]
+    issues.append(info(f"{t['team.heading.lead'][ex.lang]}: {ex.lead}"))
     if ex.organisation is not None:
         issues.append(info(f"{t['team.heading.organisation'][ex.lang]}: {ex.organisation}"))
+    if ex.mode is not None:
+        issues.append(info(f"{t['team.heading.mode'][ex.lang]}: {ex.mode}"))
+    issues.append(info(f"{t['team.heading.intensity'][ex.lang]}: {ex.intensity}"))
     issues.append(info(f"{t['team.heading.key_worker'][ex.lang]}: {ex.key_worker}"))
     issues += [info(line, expression=w.path) for line, w in zip(key_worker_lines(ex, workers, pack), workers, strict=True)]
     issues.append(info(f"{t['team.heading.conference'][ex.lang]}: {ex.conference}"))
     issues.append(info(f"{t['team.heading.meetings'][ex.lang]}: {ex.meetings}" + (f" {ex.cadence}" if ex.cadence else "")))
     issues.append(info(f"{t['team.heading.caseload'][ex.lang]}: {ex.caseload_norm}"))
+    if ex.program is not None:
+        issues.append(info(f"{t['team.heading.program'][ex.lang]}: {ex.program}"))
+    issues += [info(f"{t['team.heading.note'][ex.lang]}: {note}") for note in ex.notes]
     issues += [info(f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source_title})") for part in ex.parts for c in part.criteria]
     issues += [info(q, "incomplete") for q in ex.questions]
     return dump(parse({"resourceType": "OperationOutcome", "issue": issues}, version))
