@@ -246,3 +246,17 @@ def test_http_caseload_checks_each_client_week_and_the_cap_per_person(pack: Rule
         bad = client.post("/v1/caseload", json=body | {"workers": [{"code": "W", "fte": 1, "clients": 3, "contacts": [{"client": "K1", "day": "2027-02-30", "hours": 1}]}]})
         assert bad.status_code == 422
         assert [e["pointer"] for e in bad.json()["errors"]] == ["/workers/0/contacts/0/day"]
+
+
+def test_a_bad_contact_in_a_team_file_is_named_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "team.yaml"
+    bad.write_text(
+        "norm: labour_market\nworkers:\n  - code: W-01\n    clients: 4\n    contacts:\n"
+        "      - {client: K1, day: 2027-01-04, hours: 1}\n      - client: K2\n        day: 2027-02-30\n        hours: 1\n"
+        "      - {client: K3, on: 2027-01-05, hours: 3}\n",
+        encoding="utf-8",
+    )
+    assert main(["caseload", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "team.yaml:8:" in err and "$.workers[0].contacts[1].day" in err
+    assert "team.yaml:10:" in err and "write 'day'" in err and "Traceback" not in err

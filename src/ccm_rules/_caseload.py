@@ -373,7 +373,14 @@ def read_team(path: Path | str) -> TeamFile:
         problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if problems:
         raise InputFileError("the team file is not valid", problems)
-    lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(data["workers"] or []) if isinstance(w, dict) for k in w}
+    workers = data["workers"] if isinstance(data["workers"], list) else []
+    lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(workers) if isinstance(w, dict) for k in w}
+    for i, w in enumerate(workers):  # each contact and its fields, so a bad contact is named at its line
+        contacts = w.get("contacts") if isinstance(w, dict) else None
+        for j, contact in enumerate(contacts if isinstance(contacts, list) else []):
+            lines[f"$.workers[{i}].contacts[{j}]"] = located.line(("workers", i, "contacts", j)) or 0
+            for k in contact if isinstance(contact, dict) else ():
+                lines[f"$.workers[{i}].contacts[{j}].{k}"] = located.line(("workers", i, "contacts", j, k)) or 0
     lines["$.norm"] = located.line(("norm",)) or 0
     lines["$.workers"] = located.line(("workers",)) or 0
     return TeamFile(data["norm"], data["workers"], file, data.get("team"), as_of, data.get("expect"), lines)
