@@ -27,9 +27,11 @@ def register(commands: Any) -> None:
         "monitor",
         help="replay a case event log (JSON Lines) and print the monitoring alerts",
         description=(
-            "Read case events (one JSON object per line: opened, review_held, goal_due, closed, caseload, "
-            "tick, ...), replay them through the monitoring rules and print every alert. Time-based alerts "
-            "are checked at 'tick' events. Exit 0: no alerts; 1: alerts; 2: bad input; 3: engine unavailable."
+            "Read case events (one JSON object per line: opened, plan_agreed, review_held, goal_due, contact, "
+            "closed, caseload, tick, ...), replay them through the monitoring rules and print every alert. A "
+            "review is overdue only against what the case agreed (review_on, next_review, interval_days, or "
+            "cadence: team). Time-based alerts are checked at 'tick' events. Exit 0: no alerts; 1: alerts; "
+            "2: bad input; 3: engine unavailable."
         ),
     )
     parser.add_argument("events", type=Path, help="event log: JSON Lines, one event per line")
