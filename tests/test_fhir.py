@@ -169,7 +169,9 @@ def test_eligible_client_gets_draft_service_request_and_care_plan(pack: RulePack
 
 
 def test_not_eligible_gets_no_drafts(pack: RulePack) -> None:
-    qr = parse(response_for({"referral_only": True, "ongoing_coordination_needed": False}), "R4B")
+    core = ["physical_health", "mental_health", "housing", "daily_living", "finances", "work", "social_relationships", "leisure"]
+    facts = {"domains": dict.fromkeys(core, "no_need"), "referral_only": True, "ongoing_coordination_needed": False}
+    qr = parse(response_for(facts), "R4B")  # a holistic assessment: a refusal needs one (seed 001 §2)
     result = assess_resources([qr], as_of=AS_OF, pack=pack)
     assert result.decision.outcome.value == "not_eligible"
     assert [r["resourceType"] for r in result.results] == ["OperationOutcome"]
