@@ -20,7 +20,7 @@ def register(commands: Any) -> None:
         description="Read a team file (YAML or JSON: norm, workers with fte and clients; for labour_market also each "
         "worker's contacts: client, day, hours) and say whether the caseload is within the norm, by how much it is "
         "over, and how many more staff would bring it within (FTE for a ratio; case managers for the labour-market "
-        "cap of 35 per person). The 2 hours a week are checked for each client in each week, not as an average. "
+        "cap per person). Its hours limit is checked for each client in each week, not as an average. "
         "Exit code 1 when over the norm.",
     )
     parser.add_argument("team", type=Path, help="team file: YAML or JSON with 'norm' and 'workers'")
