@@ -50,7 +50,14 @@ from ._readiness_explain import ReadinessExplanation, explain_readiness, render_
 from ._readiness_region import Region, parse_region, read_region
 from ._rulebook import RuleBook, rule_book
 from ._rulebook import RuleBook, rule_book
-from ._team_model import TeamModelRecommendation, explain_team_model, recommend_team_model, render_team_model_text
+from ._team_model import (
+    ProgramNeeds,
+    TeamAxes,
+    TeamModelRecommendation,
+    explain_team_model,
+    recommend_team_model,
+    render_team_model_text,
+)
 from ._truth import Truth
 
 __all__ = [
@@ -89,6 +96,7 @@ __all__ = [
     "PlanAssessment",
     "Problem",
     "ProblemsError",
+    "ProgramNeeds",
     "PythonMonitor",
     "Question",
     "ReadinessExplanation",
@@ -101,6 +109,7 @@ __all__ = [
     "RulePackError",
     "Ruleset",
     "Status",
+    "TeamAxes",
     "TeamModelRecommendation",
     "TraceNode",
     "Truth",
