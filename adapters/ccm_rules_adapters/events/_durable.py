@@ -8,8 +8,8 @@ How the design meets the limits of durable-rules 2.0.28 (read in its source and 
 - **Unmatched events raise `MessageNotHandledException`** in the Python binding: this
   adapter calls the engine's C functions directly and reads the result code, where
   "not handled" simply means no alert rule matched. Only events a rule can match
-  (`closed`, `caseload`) are posted; they are consumed when they fire and never stored
-  when they do not, so nothing accumulates.
+  (`closed`, `caseload`, and `contact` for a model with an hours limit) are posted; they
+  are consumed when they fire and never stored when they do not, so nothing accumulates.
 - **`post_batch` returning before processing, timer threads**: no `durable.engine.Host`
   is created, so there are no background dispatch threads; after each batch the
   adapter drains every pending action synchronously (`start_action` until none is left)
