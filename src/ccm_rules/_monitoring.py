@@ -37,6 +37,7 @@ from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePack
 from ._explain import cite
 from ._hours import WeekTally, crossed, exact
 from ._messages import format_text
+from ._problem_texts import Message
 from ._spec import Source, Texts, register_kind, register_pack_check
 
 if TYPE_CHECKING:
@@ -269,6 +270,9 @@ class EventReader:
         self.monitoring = monitoring
         self.file = file
         self.problems: list[Problem] = []
+        """The bad lines, the first `MAX_LISTED_PROBLEMS` of them (a log of a million bad lines stays small)."""
+        self.found = 0
+        """How many problems were found, listed or not."""
         self.count = 0
         self._last: datetime.date | None = None
         self._open: dict[str, str] = {}  # case → model
@@ -297,7 +301,7 @@ class EventReader:
         required, optional = fields
         kind = cast("EventKind", kind)
         allowed, needed = _KEYS[kind]
-        before = len(self.problems)
+        before = self.found
         if not allowed.issuperset(raw):
             for key in raw:
                 if key not in allowed:
@@ -306,7 +310,7 @@ class EventReader:
         for key in needed:
             if raw.get(key) is None:
                 self._bad(line, f"$.{key}", f"event {kind!r} needs {key!r}")
-        if len(self.problems) > before:
+        if self.found > before:
             return None
         values = self._values(kind, raw, line)
         if values is None:
@@ -409,7 +413,12 @@ class EventReader:
         return True
 
     def _bad(self, line: int, path: str, message: str) -> Literal[False]:
-        self.problems.append(Problem(message, path, self.file, line, kind="event"))
+        self.found += 1
+        if self.found <= MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(message, path, self.file, line, kind="event"))
+        elif self.found == MAX_LISTED_PROBLEMS + 1:
+            more = Message("log.more_problems", {"limit": MAX_LISTED_PROBLEMS})
+            self.problems.append(Problem(more, "$", self.file, line, kind="event"))
         return False
 
 
@@ -443,6 +452,10 @@ def _iso_date(text: str) -> datetime.date | None:
 
 def _show(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
+
+
+MAX_LISTED_PROBLEMS = 1000
+"""Bad lines listed for one log; the rest are counted (memory stays flat however bad the log)."""
 
 
 def read_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<events>") -> list[Event]:
@@ -589,10 +602,12 @@ class PythonMonitor:
         self.cases: dict[str, _Case] = {}
 
     def feed(self, events: Iterable[Event]) -> list[Alert]:
-        alerts: list[Alert] = []
+        return list(self.stream(events))
+
+    def stream(self, events: Iterable[Event]) -> Iterator[Alert]:
+        """The alerts of `events` as they are raised, in report order (memory stays flat)."""
         for event in events:
-            alerts.extend(self.handle(event))
-        return alerts
+            yield from self.handle(event)
 
     def handle(self, event: Event) -> list[Alert]:
         """The alerts one event raises, in report order."""

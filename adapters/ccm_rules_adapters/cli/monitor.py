@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+import contextlib
+import itertools
+import json
+import shutil
+import sys
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ccm_rules import InputFileError, Problem, format_text
-from ccm_rules._monitoring import Alert, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
+from ccm_rules._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
 
 from ._common import (
     EXIT_ENVIRONMENT,
@@ -18,7 +25,6 @@ from ._common import (
     add_output_options,
     check_lang,
     load_pack,
-    print_json,
 )
 
 
@@ -50,31 +56,65 @@ def run(args: argparse.Namespace) -> int:
     check_lang(pack, args.lang)
     monitoring = Monitoring.from_pack(pack)
     events, reader = stream_events(_lines(args.events), monitoring, str(args.events))
-    if args.engine == "durable":
-        from ccm_rules_adapters.events import DurableMonitor, EngineUnavailableError
+    with contextlib.ExitStack() as stack, tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") as spool:
+        if args.engine == "durable":
+            from ccm_rules_adapters.events import DurableMonitor, EngineUnavailableError
 
-        try:
-            engine = DurableMonitor(monitoring)
-        except EngineUnavailableError as err:
-            raise CommandError(str(err), EXIT_ENVIRONMENT) from err
-        with engine:
-            alerts = engine.feed(events)
-    else:
-        alerts = PythonMonitor(monitoring).feed(events)
-    if reader.problems:  # every bad line, found in the same pass; the alerts are discarded
-        raise InputFileError("the event log is not valid", reader.problems)
+            try:
+                engine = stack.enter_context(DurableMonitor(monitoring))
+            except EngineUnavailableError as err:
+                raise CommandError(str(err), EXIT_ENVIRONMENT) from err
+            alerts = _in_chunks(engine.feed, events)
+        else:
+            alerts = PythonMonitor(monitoring).stream(events)
+        count = _spool(alerts, spool, monitoring, args)
+        if reader.problems:  # every bad line, found in the same pass; the alerts are discarded
+            raise InputFileError("the event log is not valid", reader.problems)
+        spool.seek(0)
+        _print(spool, count, reader.count, monitoring, pack, args)
+    return EXIT_FINDINGS if count else EXIT_OK
+
+
+_SPOOL = 1 << 20
+"""Alerts up to 1 MiB stay in memory; more go to a temporary file until the whole log is known to be valid."""
+_CHUNK = 10_000
+"""Events per call of the durable engine: its alerts of one chunk are sorted, then written."""
+
+
+def _in_chunks(feed: Callable[[list[Event]], list[Alert]], events: Iterator[Event]) -> Iterator[Alert]:
+    """The durable engine's alerts, chunk by chunk (one `feed` call sorts only its own chunk's alerts)."""
+    while chunk := list(itertools.islice(events, _CHUNK)):
+        yield from feed(chunk)
+
+
+def _spool(alerts: Iterator[Alert], spool: IO[str], monitoring: Monitoring, args: argparse.Namespace) -> int:
+    """Write each alert as it comes (a JSON record, or its text lines); how many there were."""
+    count = 0
+    for alert in alerts:
+        if args.format == "json":
+            record = json.dumps(alert_record(alert, monitoring, args.lang), ensure_ascii=False, indent=2)
+            spool.write(("," if count else "") + "\n" + textwrap.indent(record, "    "))
+        else:
+            spool.write(_alert_text(alert, monitoring, args.lang) + "\n")
+        count += 1
+    return count
+
+
+def _print(spool: IO[str], count: int, events: int, monitoring: Monitoring, pack: Any, args: argparse.Namespace) -> None:
+    """The report: the spooled alerts between their header and footer, copied in blocks."""
+    out = sys.stdout
     if args.format == "json":
-        print_json(
-            {
-                "events": reader.count,
-                "engine": args.engine,
-                "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash},
-                "alerts": [alert_record(a, monitoring, args.lang) for a in alerts],
-            }
-        )
-    else:
-        print(_text(alerts, monitoring, args.lang, reader.count, pack.info.content_hash))
-    return EXIT_FINDINGS if alerts else EXIT_OK
+        head = {"events": events, "engine": args.engine, "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash}}
+        out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "alerts": [')
+        shutil.copyfileobj(spool, out)
+        out.write("\n  ]\n}\n" if count else "]\n}\n")
+        return
+    shutil.copyfileobj(spool, out)
+    lang = args.lang
+    lines = [] if count else [monitoring.text("monitor.none", lang)]
+    lines.append(format_text(monitoring.text("monitor.summary", lang), lang, {"events": events, "alerts": count}))
+    lines.append(f"{monitoring.spec.id} · {pack.info.content_hash}")
+    out.write("\n".join(lines) + "\n")
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -102,16 +142,11 @@ def _unreadable(path: Path, err: Exception) -> InputFileError:
     return InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")])
 
 
-def _text(alerts: list[Alert], monitoring: Monitoring, lang: str, events: int, content_hash: str) -> str:
-    lines = []
-    for alert in alerts:
-        spec = monitoring.alerts[alert.check]
-        lines.append(f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}")
-        lines.append(f"    {alert_message(alert, monitoring, lang)}")
-        where = monitoring.text("monitor.line", lang).format(line=alert.line)
-        lines.append(f"    ({monitoring.source_title(spec, lang)}; {where})")
-    if not alerts:
-        lines.append(monitoring.text("monitor.none", lang))
-    lines.append(format_text(monitoring.text("monitor.summary", lang), lang, {"events": events, "alerts": len(alerts)}))
-    lines.append(f"{monitoring.spec.id} · {content_hash}")
-    return "\n".join(lines)
+def _alert_text(alert: Alert, monitoring: Monitoring, lang: str) -> str:
+    spec = monitoring.alerts[alert.check]
+    where = monitoring.text("monitor.line", lang).format(line=alert.line)
+    return "\n".join([
+        f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}",
+        f"    {alert_message(alert, monitoring, lang)}",
+        f"    ({monitoring.source_title(spec, lang)}; {where})",
+    ])
