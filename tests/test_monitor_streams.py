@@ -68,3 +68,24 @@ def test_a_log_of_bad_lines_lists_the_first_thousand(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err
     assert err.count(f"{log}:") == MAX_LISTED_PROBLEMS + 1
     assert f"only the first {MAX_LISTED_PROBLEMS} are listed" in err
+
+
+@pytest.mark.parametrize("engine", ["python", "durable"])
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"event": "opened", "x": ' + "[" * 5_000 + "]" * 5_000 + "}", "nested more than 64 levels deep"),
+        ('{"event": "opened", "on": "2026-01-05", "case": "C-1", "model": "icm", "n": ' + "9" * 6000 + "}", "a number of 6000 digits"),
+        ("[1, 2]", "an event must be a JSON object, got a list"),
+    ],
+    ids=["deep", "long-number", "list"],
+)
+def test_a_line_past_a_limit_is_named_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str, line: str, words: str) -> None:
+    """JSON nested 50,000-100,000 deep and 6,000-digit integers ended both engines in a traceback."""
+    if engine == "durable":
+        pytest.importorskip("durable.engine", reason="the durable engine needs the 'events' extra: pip install -e '.[events]'")
+    log = tmp_path / "log.jsonl"
+    log.write_text(line + "\n", encoding="utf-8")
+    assert main(["monitor", str(log), "--engine", engine]) == 2
+    err = capsys.readouterr().err
+    assert f"{log}:1: " in err and words in err and "Traceback" not in err

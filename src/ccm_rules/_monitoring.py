@@ -36,9 +36,11 @@ from ._decision import PackInfo
 from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
 from ._explain import cite
 from ._hours import WeekTally, crossed, exact
+from ._limits import size_problem
 from ._messages import format_text
-from ._problem_texts import Message
+from ._problem_texts import Message, describe
 from ._spec import Source, Texts, register_kind, register_pack_check
+from ._yaml import json_limit_problem
 
 if TYPE_CHECKING:
     from ._pack import RulePack
@@ -285,13 +287,20 @@ class EventReader:
         if text.startswith("\ufeff"):  # `json.loads` says so; the bare decoder would say "Expecting value"
             self._bad(line, "$", "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) (column 1)")
             return None
+        if (long := size_problem(len(text), "text")) is not None:  # one event is a few hundred characters
+            self._bad(line, "$", long)
+            return None
         try:
             raw = _decode(text)
         except json.JSONDecodeError as err:
             self._bad(line, "$", f"not valid JSON: {err.msg} (column {err.colno})")
             return None
+        except (RecursionError, ValueError):  # nested past Python's depth, a number past its digits: say which limit
+            problem = json_limit_problem(text)
+            self._bad(line, problem.path if problem else "$", problem.message if problem else Message("json.other", {"detail": "cannot be read"}))
+            return None
         if not isinstance(raw, dict):
-            self._bad(line, "$", f"an event must be a JSON object, got {type(raw).__name__}")
+            self._bad(line, "$", Message("log.not_object", {"value": describe(raw)}))
             return None
         kind = raw.get("event")
         fields = _FIELDS.get(kind) if isinstance(kind, str) else None
