@@ -159,6 +159,28 @@ def test_conference(client: Any) -> None:
     assert {"/conference/date", "/conference/agenda", "/as_of"} <= set(found), found
 
 
+def test_plan_names_the_goal_that_is_not_smart(client: Any) -> None:
+    """Issue 15 item 14 over HTTP: incomplete (was undetermined with no question), naming goal 2."""
+    body = client.post("/v1/plan", json=example("plans", "plan_goal_not_smart")).json()
+    assert body["assessment"]["decision"]["outcome"] == "not_eligible" and body["assessment"]["not_smart"] == [2]
+
+
+def test_conference_record_checks_of_the_seeds(client: Any) -> None:
+    """Issue 15 item 7 over HTTP: party kinds, preparation, duties; a duty code is checked by the schema."""
+    body = client.post("/v1/conference", json=example("conferences", "case_conference_short")).json()
+    statuses = {c["id"]: c["status"] for c in body["assessment"]["decision"]["criteria"]}
+    assert statuses["CONF-10"] == "not_met" and statuses["CONF-11"] == "unknown" and statuses["CONF-17"] == "not_met"
+    assert body["assessment"]["duties_missing"] == ["communication", "rules", "aim", "techniques"]
+    assert client.post("/v1/conference", json=example("conferences", "case_conference_ok")).json()["assessment"]["decision"]["outcome"] == "eligible"
+    found = problems(client.post("/v1/conference", json={"conference": {"date": "2027-02-15", "facilitator": {"duties": ["coffee"]}}}))
+    assert any(p.startswith("/conference/facilitator/duties") for p in found), found
+
+
+def test_family_conference_prepared_longer_is_not_a_shortfall(client: Any) -> None:
+    body = client.post("/v1/family-conference", json=example("conferences", "family_conference_long_prep")).json()
+    assert body["assessment"]["decision"]["outcome"] == "eligible"
+
+
 def test_family_conference(client: Any) -> None:
     r = client.post("/v1/family-conference", json=example("conferences", "family_conference_short_prep"))
     assert r.status_code == 200, r.text
