@@ -31,6 +31,13 @@ def test_a_resource_the_decision_does_not_read_is_refused_not_decided(tmp_path: 
     assert "a Patient is not used for this decision (it reads: QuestionnaireResponse, Condition, Observation) @ Patient" in err
 
 
+def test_an_empty_bundle_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": []}), encoding="utf-8")
+    code, out, err = run(["fhir", str(path)], capsys)
+    assert code == 2 and out == "" and "the file holds no resource @ Bundle.entry" in err
+
+
 def test_an_unused_resource_beside_an_intake_is_named_in_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     intake = json.loads((EXAMPLES / "fhir/intake-eligible.R4B.json").read_text(encoding="utf-8"))
     entries = [{"resource": PATIENT}, *(intake["entry"] if intake.get("resourceType") == "Bundle" else [{"resource": intake}])]

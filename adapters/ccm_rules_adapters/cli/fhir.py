@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(Message("summary.fhir_unreadable"), [Problem(detail, file=file, line=err.lineno, kind="syntax")]) from err
     parsed = entries(data, args.fhir_version, file)
     items = [e.resource for e in parsed]
+    if not items:  # an empty Bundle: nothing to decide from (a CDS call without prefetch is another matter)
+        raise InputFileError(Message("summary.fhir_nothing"), [Problem(Message("fhir.empty"), "Bundle.entry", file, kind="fhir")])
     if items and all(r.get_resource_type() == "Goal" for r in items):
         return _goals(items, args, pack)
     if any(r.get_resource_type() == "CareTeam" for r in items):

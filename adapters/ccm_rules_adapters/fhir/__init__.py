@@ -79,7 +79,7 @@ def assess_resources(
     pack = pack or default_pack()
     mapping = mapping or load_mapping()
     unused = [(_where(i, r, len(items)), r.get_resource_type()) for i, r in enumerate(items) if r.get_resource_type() not in USED]
-    if len(unused) == len(items):  # nothing here the decision could read: say so, never an all-unknown answer
+    if items and len(unused) == len(items):  # nothing here the decision could read: say so, never an all-unknown answer
         raise FactsError(Message("summary.fhir_nothing"), [
             Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir") for place, kind in unused
         ])
