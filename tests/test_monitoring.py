@@ -125,7 +125,7 @@ def test_every_bad_line_is_reported_with_its_line(monitoring: Monitoring) -> Non
         read_events(lines, monitoring, "log.jsonl")
     found = [(p.line, p.path) for p in info.value.problems]
     assert found == [(2, "$.model"), (3, "$"), (4, "$.case"), (5, "$.name"), (6, "$.on"), (8, "$.case"), (9, "$.event")]
-    assert "did you mean" not in str(info.value) and "unknown model str 'acct'" in str(info.value)
+    assert "did you mean" not in str(info.value) and "unknown model 'acct'" in str(info.value)
     assert "events must be in date order" in str(info.value)
 
 
@@ -145,7 +145,7 @@ def test_cli_bad_log_exits_2_naming_line_and_field(tmp_path: Path, capsys: pytes
     log.write_text(ev(event="opened", on="2027-01-04", case="C1", model="icm") + "\n" + ev(event="closed", on="04/01/2027", case="C1") + "\n")
     assert main(["monitor", str(log), "--engine", "python"]) == 2
     err = capsys.readouterr().err
-    assert f"{log}:2: expected a date (YYYY-MM-DD), got str '04/01/2027' @ $.on" in err and "Traceback" not in err
+    assert f"{log}:2: expected a date (YYYY-MM-DD), got the text '04/01/2027' @ $.on" in err and "Traceback" not in err
     assert main(["monitor", str(tmp_path / "missing.jsonl")]) == 2
     assert "cannot read file" in capsys.readouterr().err
 
@@ -293,7 +293,7 @@ def test_review_agreements_are_checked(monitoring: Monitoring) -> None:
     with pytest.raises(InputFileError) as info:
         read_events(lines, monitoring, "log.jsonl")
     assert [(p.line, p.path) for p in info.value.problems] == [(1, "$.cadence"), (3, "$.interval_days"), (4, "$.review_on"), (5, "$.next_review"), (6, "$.hours"), (7, "$.hours")]
-    assert "unknown cadence str 'monthly'; cadences: team" in str(info.value)
+    assert "unknown cadence 'monthly'; cadences: team" in str(info.value)
 
 
 # ------------------------------------------------------------ item 9: hours for each client in each week

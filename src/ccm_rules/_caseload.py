@@ -31,6 +31,7 @@ from ._explain import cite, unknown_value
 from ._hours import ClientWeek, client_weeks_over, exact, week_of
 from ._messages import format_text
 from ._pack import RulePack
+from ._problem_texts import describe
 from ._team_model import caseload_norm, norm_parameters, team_model_doc
 from ._team_spec import CaseloadNormSpec
 from ._yaml import YamlProblem, parse_yaml
@@ -270,9 +271,9 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 if key == "code" and value is not None and not isinstance(value, str):
                     problems.append(Problem("'code' must be text (a pseudonymous code)", f"{path}.code", kind="figure"))
             elif key == "clients" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {value!r}", f"{path}.clients", kind="figure"))
+                problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {describe(value)}", f"{path}.clients", kind="figure"))
             elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
-                problems.append(Problem(f"{key!r} must be a number of 0 or more, got {value!r}", f"{path}.{key}", kind="figure"))
+                problems.append(Problem(f"{key!r} must be a number of 0 or more, got {describe(value)}", f"{path}.{key}", kind="figure"))
             elif key == "contacts":
                 if spec.max_hours_per_client_week is None:
                     problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'contacts'", f"{path}.{key}", kind="figure"))
@@ -280,7 +281,7 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                     read = _contacts(value, f"{path}.contacts", problems)
             elif value > 0 and not _RANGES[key][0] <= value <= _RANGES[key][1]:
                 low, high = _RANGES[key]
-                problems.append(Problem(f"{value!r} is out of range: {key!r} is 0 or from {low:g} to {high:g}", f"{path}.{key}", kind="figure"))
+                problems.append(Problem(f"{describe(value)} is out of range: {key!r} is 0 or from {low:g} to {high:g}", f"{path}.{key}", kind="figure"))
             elif key == "hours_per_client_week" and spec.max_hours_per_client_week is None:
                 problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'hours_per_client_week'", f"{path}.{key}", kind="figure"))
         if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):
@@ -327,10 +328,10 @@ def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, 
                 problems.append(Problem(str(err), f"{here}.day", kind="figure"))
         elif day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
             ok = False
-            problems.append(Problem(f"'day' must be a date (YYYY-MM-DD), got {day!r}", f"{here}.day", kind="figure"))
+            problems.append(Problem(f"'day' must be a date (YYYY-MM-DD), got {describe(day)}", f"{here}.day", kind="figure"))
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS_PER_WEEK):
             ok = False
-            problems.append(Problem(f"'hours' must be a number from 0 to {MAX_HOURS_PER_WEEK}, got {hours!r}", f"{here}.hours", kind="figure"))
+            problems.append(Problem(f"'hours' must be a number from 0 to {MAX_HOURS_PER_WEEK}, got {describe(hours)}", f"{here}.hours", kind="figure"))
         if ok:
             out.append({"client": client, "day": day, "hours": hours})
     return out

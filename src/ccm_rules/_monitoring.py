@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import attrs
 
 from ._cadence import CADENCES, MAX_INTERVAL_DAYS, AgreedDue, ReviewAgreement, next_meeting_in_phase
-from ._dates import iso_date
+from ._dates import date_message, iso_date
 from ._decision import PackInfo
 from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
 from ._explain import cite
@@ -343,7 +343,7 @@ class EventReader:
             if key in ("on", "due", "review_on", "next_review"):
                 parsed = _date(value)
                 if parsed is None:
-                    ok = self._bad(line, f"$.{key}", f"expected a date (YYYY-MM-DD), got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", date_message(value))
                 elif key == "on" and parsed > _LATEST:  # found in review: a traceback from the cadence
                     ok = self._bad(line, "$.on", f"{parsed} is too late: the review cadence would run past the calendar's end (events up to {_LATEST})")
                 elif key == "on" and not self._in_force(parsed):  # found in review: an error without its line
@@ -460,7 +460,8 @@ def _iso_date(text: str) -> datetime.date | None:
 
 
 def _show(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
+    """A value as written ('acct'), or named as a person would ("the number 5"); never with Python's type name."""
+    return repr(value) if isinstance(value, str) and len(value) <= 60 else str(describe(value))
 
 
 MAX_LISTED_PROBLEMS = 1000
