@@ -31,7 +31,7 @@ from ._explain import cite, unknown_value
 from ._hours import ClientWeek, client_weeks_over, exact, week_of
 from ._messages import format_text
 from ._pack import RulePack
-from ._problem_texts import describe
+from ._problem_texts import Message, describe, file_reason
 from ._team_model import caseload_norm, norm_parameters, team_model_doc
 from ._team_spec import CaseloadNormSpec
 from ._yaml import YamlProblem, parse_yaml
@@ -359,7 +359,7 @@ def read_team(path: Path | str) -> TeamFile:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the team file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        raise InputFileError("cannot read the team file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
         raise InputFileError("cannot read the team file", [err.problem]) from err
     data, file = located.data, located.file

@@ -30,6 +30,7 @@ import attrs
 
 from ._decision import FactUse, ItemResult, ParamUse, TraceNode
 from ._memo import Memo
+from ._problem_texts import describe
 from ._spec import FactSpec, ParameterSpec
 from ._truth import TV, Truth, k_and, k_not, k_or
 from ._vocabulary import Vocabulary
@@ -649,7 +650,7 @@ def _fail(scope: Scope, path: Path_, message: str) -> _Invalid:
 
 def _compile(raw: Any, scope: Scope, path: Path_, item_type: Vocabulary | None) -> Node:
     if not isinstance(raw, dict):
-        raise _fail(scope, path, f"a condition must be a mapping, got {type(raw).__name__}")
+        raise _fail(scope, path, f"a condition must be a mapping, got {describe(raw)}")
     if "all" in raw or "any" in raw:
         op = "all" if "all" in raw else "any"
         _only_keys(raw, {op}, scope, path)
@@ -820,7 +821,7 @@ def _check_scalar(vtype: ValueType, value: Any, scope: Scope, path: Path_) -> No
         "nullable_boolean": isinstance(value, bool),
     }.get(kind, True)
     if not ok:
-        raise _fail(scope, path, f"expected a {kind} value, got {type(value).__name__} {value!r}")
+        raise _fail(scope, path, f"expected a {kind} value, got {describe(value)}")
     if kind == "enum" and vtype.values is not None and value not in vtype.values:
         raise _fail(scope, path, f"{value!r} is not one of: {', '.join(sorted(vtype.values))}")
 

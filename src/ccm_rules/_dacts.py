@@ -24,6 +24,7 @@ from ._eligibility import default_pack
 from ._errors import FactsError, InputFileError, Problem, RulePackError
 from ._explain import check_explainable, cite, shipped_pack_if_none, source_ref, unknown_value
 from ._pack import Parameter, RulePack
+from ._problem_texts import Message, describe, file_reason
 from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
 from ._yaml import YamlProblem, parse_yaml
 
@@ -350,7 +351,7 @@ def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
             continue
         if name in flags:
             if not isinstance(value, bool):
-                problems.append(Problem(f"expected true or false, got {type(value).__name__} {value!r}", path, kind="figure"))
+                problems.append(Problem(f"expected true or false, got {describe(value)}", path, kind="figure"))
             else:
                 given[name] = value
             continue
@@ -366,7 +367,7 @@ def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
 
 def _figure_problem(item: DactsItem, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"expected a number, got {type(value).__name__} {value!r}"
+        return f"expected a number, got {describe(value)}"
     if item.scoring == "rating" and not float(value).is_integer():
         return f"a rating is a whole number from 1 to 5, got {value!r}"
     if value < item.min:
@@ -399,7 +400,7 @@ def read_program(path: Path | str) -> Program:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the program file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        raise InputFileError("cannot read the program file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
         raise InputFileError("cannot read the program file", [err.problem]) from err
     data, file = located.data, located.file

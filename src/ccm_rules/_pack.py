@@ -21,6 +21,7 @@ from ._decision import PackInfo, ParamUse
 from ._errors import ParameterNotInForceError, Problem, ProblemsError, RulePackError
 from ._facts import FastFacts
 from ._messages import plain_text, plural_problems
+from ._problem_texts import describe
 from ._spec import (
     PACK_CHECKS,
     PROJECT_POLICY,
@@ -533,7 +534,7 @@ def _param_value_problem(param: ParameterSpec, value: Any, vocabularies: Mapping
         "boolean": isinstance(value, bool),
         "string": isinstance(value, str),
     }
-    return None if checks[kind] else f"expected a value of type {kind}, got {type(value).__name__} {value!r}"
+    return None if checks[kind] else f"expected a value of type {kind}, got {describe(value)}"
 
 
 def _check_facts(file: _File, spec: RulesetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
