@@ -21,6 +21,7 @@ from ._dates import date_field_message
 from ._deprecation import moved_to_keywords
 from ._errors import InputFileError, Problem
 from ._pack import RulePack
+from ._problem_texts import Message, describe, file_reason
 from ._readiness_spec import FactorCatalogueSpec, RolloutPlanSpec, SurveyInstrumentSpec
 from ._yaml import Located, Path_, YamlProblem, format_path, parse_yaml
 
@@ -108,7 +109,7 @@ def read_region(path: Path | str, *, pack: RulePack | None = None) -> Region:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the region file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        raise InputFileError("cannot read the region file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     return parse_region(text, str(path), pack=pack)
 
 
@@ -240,7 +241,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem((key,), f"{key!r} must be a mapping of field to answer, got {type(value).__name__}")
+            self.problem((key,), f"{key!r} must be a mapping of field to answer, got {describe(value)}")
             return {}
         return value
 
