@@ -325,3 +325,24 @@ def test_module_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -
         runner.run(test, out=report.write)
     assert sum(len(t.examples) for t in tests) > 0
     assert runner.failures == 0, report.getvalue()
+
+
+def test_every_page_is_in_the_site_navigation() -> None:
+    """mkdocs.yml lists every page of docs/ (research notes and generated HTML aside), so none is unreachable."""
+    import yaml
+
+    def pages(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, dict):
+            return [page for value in node.values() for page in pages(value)]
+        if isinstance(node, list):
+            return [page for value in node for page in pages(value)]
+        return []
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    listed = set(pages(config["nav"]))
+    written = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md") if "research" not in p.parts}
+    assert written - listed == set(), f"pages missing from mkdocs.yml's nav: {sorted(written - listed)}"
+    assert listed - written == set(), f"nav entries with no page: {sorted(listed - written)}"
+
