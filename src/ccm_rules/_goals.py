@@ -32,6 +32,7 @@ from ._evaluate import decide
 from ._goals_spec import GoalLexiconSpec, LexiconLanguage
 from ._goals_text import Evidence, read_goal_text
 from ._pack import RulePack
+from ._problem_texts import Message, describe, file_reason
 from ._yaml import Located, YamlProblem, format_path, parse_yaml
 
 RULESET = "smart_goal"
@@ -227,7 +228,7 @@ def read_goal_file(path: Path | str) -> GoalFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the goal file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        raise InputFileError("cannot read the goal file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     try:
         located = parse_yaml(text, str(path))
     except YamlProblem as err:
@@ -258,7 +259,7 @@ def file_code_problems(data: dict[str, Any], located: Located, file: str) -> lis
     for name, what in (("case", "a pseudonymous case code"), ("lang", "a language code such as en")):
         value = data.get(name)
         if name in data and (not isinstance(value, str) or not value.strip()):
-            problems.append(Problem(f"{name!r} must be {what} (text), got {type(value).__name__} {value!r}", f"$.{name}", file, located.line((name,))))
+            problems.append(Problem(f"{name!r} must be {what} (text), got {describe(value)}", f"$.{name}", file, located.line((name,))))
     return problems
 
 

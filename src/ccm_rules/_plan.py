@@ -27,6 +27,7 @@ from ._errors import FactsError, InputFileError, Problem
 from ._evaluate import decide
 from ._goals import LIMITS, GoalAssessment, assess_goal, file_code_problems, structure_goal
 from ._pack import RulePack
+from ._problem_texts import Message, file_reason
 from ._yaml import Located, YamlProblem, format_path, parse_yaml
 
 RULESET = "individual_plan"
@@ -149,7 +150,7 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
         text = path.read_text(encoding="utf-8")
         located = parse_yaml(text, str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(f"cannot read the {key} file", [Problem(f"cannot read file: {err}", file=str(path), kind="io")]) from err
+        raise InputFileError(f"cannot read the {key} file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
         raise InputFileError(f"cannot read the {key} file", [err.problem]) from err
     data = located.data
