@@ -3,7 +3,6 @@
 from ._cadence import ReviewStatus, meeting_dates, next_meeting, review_status
 from ._caseload import CaseloadResult, check_caseload
 from ._citations import citation_drift
-from ._citations import citation_drift
 from ._conference import (
     Conference,
     ConferenceAssessment,
@@ -48,7 +47,6 @@ from ._problem_texts import Message
 from ._readiness import FactorScore, ReadinessResult, assess_readiness
 from ._readiness_explain import ReadinessExplanation, explain_readiness, render_readiness_text
 from ._readiness_region import Region, parse_region, read_region
-from ._rulebook import RuleBook, rule_book
 from ._rulebook import RuleBook, rule_book
 from ._team_model import (
     ProgramNeeds,
@@ -104,7 +102,6 @@ __all__ = [
     "Region",
     "ReviewStatus",
     "RuleBook",
-    "RuleBook",
     "RulePack",
     "RulePackError",
     "Ruleset",
@@ -124,7 +121,6 @@ __all__ = [
     "assess_readiness",
     "check_caseload",
     "check_pack",
-    "citation_drift",
     "citation_drift",
     "decide",
     "default_pack",
@@ -151,7 +147,6 @@ __all__ = [
     "render_team_model_text",
     "render_text",
     "review_status",
-    "rule_book",
     "rule_book",
     "score_dacts",
     "to_json",
