@@ -189,3 +189,13 @@ def test_a_message_never_repeats_a_huge_input(pack: RulePack) -> None:
         validate_facts({"x" * 100_000: 1, "referral_only": "y" * 100_000}, ruleset.spec.facts, ruleset.vocabularies)
     for lang in LANGUAGES:
         assert len(caught.value.render(lang)) < 1_000
+
+
+def test_a_planners_region_file_is_refused_in_her_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    region = tmp_path / "region.yaml"
+    region.write_text("host: hospital\npioneer: {F1.P2: perhaps}\n", encoding="utf-8")
+    assert main(["readiness", str(region), "--lang", "hu"]) == 2
+    err = capsys.readouterr().err
+    assert "hiba: a régiófájl nem érvényes (2 probléma):" in err
+    assert "'hospital' itt nem válasz; ezek egyikét adja meg:" in err and f"{region}:1:" in err
+    assert not PYTHON_WORDS.search(err)

@@ -109,7 +109,7 @@ def read_region(path: Path | str, *, pack: RulePack | None = None) -> Region:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the region file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(Message("summary.region_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     return parse_region(text, str(path), pack=pack)
 
 
@@ -122,7 +122,7 @@ def parse_region(text: str, file: str = "<region>", *, pack: RulePack | None = N
     try:
         located = parse_yaml(text, file)
     except YamlProblem as err:
-        raise InputFileError("cannot read the region file", [err.problem]) from err
+        raise InputFileError(Message("summary.region_unreadable"), [err.problem]) from err
     return _checked(located, _pack_or_default(pack), from_text=True)
 
 
@@ -131,7 +131,7 @@ def _checked(located: Located, pack: RulePack, *, from_text: bool) -> Region:
     reader = _Reader(located, pack, from_text=from_text)
     region = reader.region()
     if reader.problems:
-        raise InputFileError("the region file is not valid" if from_text else "the region is not valid", reader.problems)
+        raise InputFileError(Message("summary.region_file_invalid" if from_text else "summary.region_invalid"), reader.problems)
     return region
 
 
@@ -193,28 +193,27 @@ class _Reader:
     def region(self) -> Region:
         data = self.located.data
         if not isinstance(data, dict):
-            self.problems.append(Problem("a region file must be a mapping (see docs/readiness.md)", "$", self.located.file, 1 if self.from_text else None))
+            self.problems.append(Problem(Message("region.not_mapping"), "$", self.located.file, 1 if self.from_text else None))
             return Region(self.located.file)
         for key in data:
             if key not in REGION_KEYS:
-                self.problem((key,), f"unknown key {key!r}; allowed keys: {', '.join(REGION_KEYS)}")
+                self.problem((key,), Message("key.unknown", {"key": str(key), "allowed": ", ".join(REGION_KEYS)}))
         name = data.get("region")
         if name is not None and not isinstance(name, str):
-            self.problem(("region",), f"'region' must be text (a region name or code), got {name!r}")
+            self.problem(("region",), Message("region.name_not_text", {"value": describe(name)}))
         as_of = data.get("as_of")
         if (message := date_field_message(as_of)) is not None:
             self.problem(("as_of",), message)
         starting, points = self.starting(data.get("starting_situation"))
         expect = data.get("expect")
         if expect is not None and not isinstance(expect, dict):
-            self.problem(("expect",), "'expect' must be a mapping")
+            self.problem(("expect",), Message("expected.mapping", {"value": describe(expect)}))
         host = self.host(data.get("host"))
         lessons = self.lessons(data.get("lessons"))
         if host == INDEPENDENT_HOST and lessons.get("host_independent") == "no":
             self.problem(
                 ("lessons", "host_independent"),
-                f"'no' contradicts host: {INDEPENDENT_HOST} (a structurally independent organisation); "
-                "name the host the service really sits at, or answer 'yes'",
+                Message("region.independence_contradicted", {"host": INDEPENDENT_HOST}),
             )
         return Region(
             file=self.located.file,
@@ -241,7 +240,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem((key,), f"{key!r} must be a mapping of field to answer, got {describe(value)}")
+            self.problem((key,), Message("region.section_not_mapping", {"key": key, "value": describe(value)}))
             return {}
         return value
 
@@ -255,7 +254,7 @@ class _Reader:
         elif value is None:
             value = UNKNOWN
         if not isinstance(value, str) or value not in options:
-            self.problem(path, f"{value!r} is not an answer here; use one of: {', '.join(options)}")
+            self.problem(path, Message("region.not_an_answer", {"value": describe(value) if not isinstance(value, str) else value, "allowed": ", ".join(options)}))
             return None
         return value
 
@@ -267,7 +266,7 @@ class _Reader:
             path: Path_ = ("starting_situation", key)
             if key in LIST_FIELDS:
                 if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-                    self.problem(path, f"{key!r} must be a list of institution types (text)")
+                    self.problem(path, Message("region.not_institutions", {"key": key}))
                 else:
                     points = tuple(raw)
             elif key in fields and (ruleset := starting_ruleset(self.pack, key)) is not None:
@@ -275,7 +274,7 @@ class _Reader:
                 if answer is not None and answer != UNKNOWN:
                     out[key] = answer
             else:
-                self.problem(path, f"unknown starting-situation field {key!r}; fields: {', '.join(fields)}")
+                self.problem(path, Message("region.unknown_field", {"key": str(key), "section": "starting_situation", "allowed": ", ".join(fields)}))
         return out, points
 
     def host(self, value: Any) -> str | None:
@@ -289,8 +288,7 @@ class _Reader:
         for item, raw in self.mapping(key, value).items():
             path: Path_ = (key, item)
             if item not in ids:
-                kind = "Pioneer" if key == "pioneer" else "Attention"
-                self.problem(path, f"{item!r} is not a {kind} item id; ids look like {ids[0]} … {ids[-1]} (see rules/readiness/factors.yaml)")
+                self.problem(path, Message("region.unknown_item", {"item": str(item), "kind": "Pioneer" if key == "pioneer" else "Attention", "first": ids[0], "last": ids[-1]}))
                 continue
             answer = self.answer(path, raw, ANSWERS)
             if answer is not None and answer != UNKNOWN:
@@ -305,8 +303,9 @@ class _Reader:
         for key, raw in self.mapping("lessons", value).items():
             path: Path_ = ("lessons", key)
             if key not in fields:
-                hint = " (it belongs under 'starting_situation')" if key in starting else " (it is a top-level key)" if key == "host" else ""
-                self.problem(path, f"unknown lesson field {key!r}{hint}; fields: {', '.join(fields)}")
+                where = "starting_situation" if key in starting else "$" if key == "host" else None
+                values = {"key": str(key), "section": "lessons", "allowed": ", ".join(fields)}
+                self.problem(path, Message("region.misplaced_field", {**values, "where": where}) if where else Message("region.unknown_field", values))
                 continue
             answer = self.answer(path, raw, answer_options(self.pack, LESSONS_RULESET, key))
             if answer is not None and answer != UNKNOWN:
@@ -320,7 +319,7 @@ class _Reader:
         for key, raw in self.mapping("system", value).items():
             path: Path_ = ("system", key)
             if key not in fields:
-                self.problem(path, f"unknown system field {key!r}; fields: {', '.join(fields)}")
+                self.problem(path, Message("region.unknown_field", {"key": str(key), "section": "system", "allowed": ", ".join(fields)}))
                 continue
             answer = self.answer(path, raw, answer_options(self.pack, SYSTEM_RULESET, key))
             if answer is not None and answer != UNKNOWN:
@@ -333,23 +332,23 @@ class _Reader:
         instrument = survey_instrument(self.pack)
         respondents = value.get("respondents") if isinstance(value, dict) else None
         if not isinstance(value, dict) or set(value) != {"respondents"} or not isinstance(respondents, list):
-            self.problem(("oric",), "'oric' must be a mapping with one key, 'respondents': a list of {item number: rating}")
+            self.problem(("oric",), Message("region.oric_shape"))
             return None
         out = []
         for index, answers in enumerate(respondents):
             path: Path_ = ("oric", "respondents", index)
             if not isinstance(answers, dict):
-                self.problem(path, "each respondent must be a mapping of item number (1-12) to rating")
+                self.problem(path, Message("region.respondent_shape", {"items": instrument.items}))
                 continue
             ratings: dict[int, int] = {}
             for item, rating in answers.items():
                 ipath = (*path, str(item))
                 if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= instrument.items:
-                    self.problem(ipath, f"{item!r} is not an ORIC item number; use 1 to {instrument.items}")
+                    self.problem(ipath, Message("region.oric_item", {"value": item if type(item) is int else describe(item), "items": instrument.items}))
                 elif rating is None:
                     continue
                 elif isinstance(rating, bool) or not isinstance(rating, int) or not instrument.min_response <= rating <= instrument.max_response:
-                    self.problem(ipath, f"rating {rating!r} is out of range; use a whole number from {instrument.min_response} to {instrument.max_response}")
+                    self.problem(ipath, Message("region.oric_rating", {"value": rating if type(rating) is int else describe(rating), "low": instrument.min_response, "high": instrument.max_response}))
                 else:
                     ratings[item] = rating
             out.append(ratings)
