@@ -32,6 +32,7 @@ from ._decision import Outcome, ParamUse, Status
 from ._errors import InputFileError, Problem
 from ._evaluate import allows_eligible, provisional_gates, refuses
 from ._pack import RulePack, Ruleset
+from ._problem_texts import Message
 from ._spec import FactSpec
 from ._vocabulary import Vocabulary
 
@@ -132,6 +133,22 @@ class Screener:
         if problems:
             raise InputFileError("the registry has columns no ruleset reads", problems)
 
+    def check_types(self, schema: Mapping[str, Any], *, file: str | None = None) -> None:
+        """Refuse, by name, a column whose type no cell check can read (a list, a struct, bytes),
+        and a `row` column that is not of whole numbers: before any row is screened.
+
+        A column of another scalar type (a number where a code belongs) still gives row
+        errors, cell by cell (docs/batch.md); a nested column would only abort inside polars.
+        """
+        problems = []
+        for name, dtype in schema.items():
+            if name == ROW and not dtype.is_integer():
+                problems.append(Problem(Message("batch.row_type", {"type": str(dtype)}), f"$.{ROW}", file, kind="column"))
+            elif (name in self.columns or name == CASE) and not _readable_type(dtype):
+                problems.append(Problem(Message("batch.column_type", {"name": name, "type": str(dtype)}), f"$.{name}", file, kind="column"))
+        if problems:
+            raise InputFileError("the registry has columns of a type no check can read", problems)
+
     def output_schema(self) -> pl.Schema:
         """The schema of `screen()`'s output (for Spark's `mapInArrow` and Dask's `meta`)."""
         import polars as pl
@@ -182,9 +199,7 @@ class Screener:
         if cached is not None:
             return cached
         self.check_columns(schema.names(), ignore_extra=True)
-        if ROW in schema and not schema[ROW].is_integer():
-            problem = Problem(f"column 'row' must hold whole numbers, not {schema[ROW]}", f"$.{ROW}", kind="column")
-            raise InputFileError("the registry's row numbers are not numbers", [problem])
+        self.check_types(schema)
         case = pl.col(CASE).cast(pl.String) if CASE in schema else pl.lit(None, pl.String)
         checked = {name: _normalise(col, schema.get(name)) for name, col in self.columns.items()}
         values = [case.alias(CASE), *(value.alias(name) for name, (value, _) in checked.items())]
@@ -224,6 +239,46 @@ class Screener:
             pl.col(ERROR),
         ]
         return known, criteria, outputs
+
+
+def row_numbers(given: pl.Series, places: pl.Series, *, lines: bool, file: str | None = None) -> pl.Series:
+    """A registry's `row` cells as whole numbers, or the first that identifies no row refused by name.
+
+    A row number is a whole number from 1 (text from CSV is parsed); an empty cell, a
+    word, 0, a negative number or one past 2^63 - 1 is refused, naming the line (`lines`)
+    or the file's row (`places`), with the cell cut as every error cuts it.
+    """
+    import polars as pl
+
+    text = given.str.strip_chars() if given.dtype == pl.String else given
+    parsed = text.cast(pl.Int64, strict=False)
+    bad = parsed.is_null() | (parsed < 1)
+    if not bad.any():
+        return parsed
+    at = int(bad.arg_true()[0])
+    place = _place(places[at], lines)
+    value = given[at]
+    if value is None:
+        message = Message("batch.row_empty", {"place": place})
+    else:
+        message = Message("batch.row_value", {"place": place, "text": str(value)})
+    raise InputFileError("the registry's row numbers do not identify its rows", [Problem(message, f"$.{ROW}", file, kind="column")])
+
+
+def unique_row_numbers(rows: pl.Series, places: pl.Series, *, lines: bool, file: str | None = None) -> None:
+    """Refuse a registry in which two rows have one row number, naming both (a result must lead back to one row)."""
+    twice = rows.is_duplicated()
+    if not twice.any():
+        return
+    row = rows.filter(twice)[0]
+    first, second = places.filter(rows == row).head(2).to_list()
+    values = {"row": row, "place": _place(first, lines), "other": _place(second, lines)}
+    problem = Problem(Message("batch.row_twice", values), f"$.{ROW}", file, kind="column")
+    raise InputFileError("the registry's row numbers do not identify its rows", [problem])
+
+
+def _place(where: int, lines: bool) -> Message:
+    return Message("batch.at_line", {"line": where}) if lines else Message("batch.at_position", {"position": where})
 
 
 def _OUTCOMES() -> pl.DataType:  # noqa: N802 - a type, spelt like one
@@ -442,7 +497,7 @@ def _normalise(column: Column, dtype: pl.DataType | None) -> tuple[pl.Expr, pl.E
         return pl.lit(None, _polars_type(column)), None
     raw = pl.col(column.name)
     text = raw.cast(pl.String).str.strip_chars()
-    shown = pl.format("'{}'", raw.cast(pl.String))
+    shown = _shown(raw.cast(pl.String))
     is_text = dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
     kind = spec.type
     if column.code is not None or kind == "enum":
@@ -514,7 +569,7 @@ def _numbers(
         number = text.cast(pl.Float64, strict=False)
     else:
         number = pl.lit(None, pl.Float64)
-    plain = text if is_text else raw.cast(pl.String)
+    plain = _cut(text if is_text else raw.cast(pl.String))
     word = "an integer" if integral else "a number"
     problem = (
         pl.when(raw.is_null())
@@ -570,7 +625,49 @@ def _typed(raw: pl.Expr, shown: pl.Expr, is_text: bool) -> pl.Expr:
     """How a bad cell is shown: quoted text, or the value of a column of the wrong type."""
     import polars as pl
 
-    return shown if is_text else pl.format("{}", raw.cast(pl.String))
+    return shown if is_text else _cut(raw.cast(pl.String))
+
+
+SHOWN_CHARS = 60
+"""At most this many characters of a bad cell are repeated in an error (as `_problem_texts._cut`)."""
+
+
+def _cut(text: pl.Expr) -> pl.Expr:
+    """A cell as an error repeats it: whole up to `SHOWN_CHARS` characters, else its start and its length.
+
+    Error files travel further than the registry, and a cell may hold personal data:
+    an error repeats only as much of it as is needed to find it (docs/reliability.md).
+    """
+    import polars as pl
+
+    length = text.str.len_chars()
+    cut = pl.format("{}... ({} characters)", text.str.slice(0, SHOWN_CHARS - 3), length)
+    return pl.when(length > SHOWN_CHARS).then(cut).otherwise(text)
+
+
+def _shown(text: pl.Expr) -> pl.Expr:
+    """A text cell quoted, and cut as `_cut`: `'yes'`, or `'aaaa...' (30000000 characters)`."""
+    import polars as pl
+
+    length = text.str.len_chars()
+    cut = pl.format("'{}...' ({} characters)", text.str.slice(0, SHOWN_CHARS - 3), length)
+    return pl.when(length > SHOWN_CHARS).then(cut).otherwise(pl.format("'{}'", text))
+
+
+def cut_cell(text: pl.Expr) -> pl.Expr:
+    """An identifying cell (`case`) as an error file repeats it: cut to `SHOWN_CHARS` characters."""
+    import polars as pl
+
+    return pl.when(text.str.len_chars() > SHOWN_CHARS).then(text.str.slice(0, SHOWN_CHARS - 3) + pl.lit("...")).otherwise(text)
+
+
+def _readable_type(dtype: Any) -> bool:
+    """Whether the cell checks can read a column of this type: a scalar, not a list, a struct or bytes."""
+    import polars as pl
+
+    if dtype.is_nested() or dtype in (pl.Binary, pl.Object, pl.Unknown):
+        return False
+    return dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.String, pl.Boolean, pl.Null) or isinstance(dtype, pl.Categorical | pl.Enum)
 
 
 def _polars_type(column: Column) -> Any:

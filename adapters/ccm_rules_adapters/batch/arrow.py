@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 
 from ccm_rules import RulePack
-from ccm_rules._columnar import DEFAULT_RULESETS, Screener
+from ccm_rules._columnar import DEFAULT_RULESETS, ROW, Screener, row_numbers, unique_row_numbers
 
 _ARROW_TYPES = {
     pl.String(): pa.string(),
@@ -61,7 +61,9 @@ def screen_batches(
     """Screen each record batch; yield one output batch per input batch, same row count.
 
     Unknown columns raise `InputFileError` before any row is screened (a misspelt
-    column must not silently read as unknown), unless `ignore_extra_columns`.
+    column must not silently read as unknown), unless `ignore_extra_columns`; so do a
+    column of a type no check can read (a list) and, within a batch, a `row` column
+    whose numbers do not identify rows (empty, below 1, past 2^63 - 1, or repeated).
     """
     screen = screen if screen is not None else screener()
     schema = output_schema(screen)
@@ -73,6 +75,10 @@ def screen_batches(
             checked = True
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
+        if ROW in frame.columns:  # a row number must identify a row: refused by name, not a polars abort
+            places = pl.int_range(row, row + frame.height, eager=True)
+            frame = frame.with_columns(row_numbers(frame[ROW], places, lines=False).alias(ROW))
+            unique_row_numbers(frame[ROW], places, lines=False)
         out = screen.screen(frame, row).to_arrow().cast(schema)
         row += batch.num_rows
         yield pa.RecordBatch.from_arrays([out.column(i).combine_chunks() for i in range(out.num_columns)], schema=schema)
