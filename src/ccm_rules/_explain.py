@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from ._citations import parse_ref
 from ._decision import Decision, PackInfo, Question, Status
 from ._deprecation import moved_to_keywords
 from ._errors import PackMismatchError, UnknownLanguageError
@@ -99,8 +99,6 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
 RATIONALE_LANG = "en"
 """The language a source's rationale is written in: other languages' answers leave it out."""
 
-_SEED_PART = re.compile(r"(?P<file>\d{3}_[0-9a-f]{16}\.txt)(?: (?P<sections>§.*))?")
-_LINES = re.compile(r" \((?P<word>lines?) (?P<n>\d+(?:\s*[-–]\s*\d+)?)\)$")
 
 
 def source_ref(source: Source) -> str:
@@ -134,25 +132,26 @@ def cite(source: Source | str, texts: Mapping[str, Mapping[str, str]], lang: str
 
 
 def _cite_part(part: str, texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """One seed's part of a reference (read by `_citations.parse_ref`, the one reader of refs), or a publication as written."""
+
     def text(key: str, default: str) -> str:
         return texts.get(key, {}).get(lang, default)
 
-    seed = _SEED_PART.fullmatch(part)
-    if seed is None:
+    sections = parse_ref(part)
+    if not sections:
         return text("source.project_policy", part) if part.lower() == PROJECT_POLICY else part
-    title = text(f"source.{seed['file']}", seed["file"])
-    if not seed["sections"]:
-        return title
-    sections = []
-    for section in seed["sections"].removeprefix("§").split(", §"):
-        lines = _LINES.search(section)
-        label = section[: lines.start()] if lines else section
-        shown = text(f"source.section.{label}", label)
-        if lines:
-            n = re.sub(r"\s*[-–]\s*", "–", lines["n"])
-            shown += " (" + text(f"source.{lines['word']}", f"{lines['word']} {{n}}").format(n=n) + ")"
-        sections.append(f"§{shown}")
-    return f"{title} {', '.join(sections)}"
+    title = text(f"source.{sections[0].file}", sections[0].file)
+    shown = []
+    for section in sections:
+        if not section.label:
+            continue
+        label = text(f"source.section.{section.label}", section.label)
+        if section.lines:
+            word = "line" if len(section.lines) == 1 and section.lines[0][0] == section.lines[0][1] else "lines"
+            n = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in section.lines)
+            label += " (" + text(f"source.{word}", f"{word} {{n}}").format(n=n) + ")"
+        shown.append(f"§{label}")
+    return f"{title} {', '.join(shown)}" if shown else title
 
 
 def unknown_value(texts: Mapping[str, Mapping[str, str]], lang: str) -> str:
