@@ -61,6 +61,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--ignore-extra-columns", action="store_true", help="skip columns no ruleset reads instead of refusing them")
     parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS, help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    parser.add_argument(
+        "--lang", default="en", choices=("en", "cs", "hu", "de"), help="language of refusals on stderr (default: en; the errors file is in English)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -107,9 +110,9 @@ def _check_paths(registry: Path, output: Path, errors: Path) -> None:
     problems = []
     for option, path in (("-o", output), ("--errors", errors)):
         if _same_file(path, registry):
-            problems.append(Problem(Message("batch.output_is_input", {"option": option, "name": str(path)}), file=str(path), kind="io"))
+            problems.append(Problem(Message("batch.output_is_input", {"option": option}), file=str(path), kind="io"))
     if not problems and _same_file(output, errors):
-        problems.append(Problem(Message("batch.outputs_same", {"name": str(output)}), file=str(output), kind="io"))
+        problems.append(Problem(Message("batch.outputs_same"), file=str(output), kind="io"))
     if problems:
         raise InputFileError("an output file would overwrite the registry or the other output", problems)
 
@@ -457,7 +460,8 @@ def _unquoted(frame: Any) -> Any:
     """Cells quoted whole (`"3"`, `"a""b"`) without their quotes; an empty quoted cell is empty (unknown)."""
     import polars as pl
 
-    quoted = [name for name in frame.columns if frame[name].str.contains('"', literal=True).any()]
+    found = frame.select(pl.all().str.contains('"', literal=True).any()).row(0)
+    quoted = [name for name, has in zip(frame.columns, found, strict=True) if has]
     if not quoted:
         return frame
     cells = pl.col(quoted)
@@ -476,7 +480,9 @@ def _count_lines(path: Path) -> int:
             while chunk := handle.read(1 << 24):
                 if last == b"\r" and chunk.startswith(b"\n"):
                     lines -= 1  # a \r\n split between two chunks
-                lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                lines += chunk.count(b"\n")
+                if b"\r" in chunk:  # rare but for Excel's \r\n: count the lines that end at \r alone
+                    lines += chunk.count(b"\r") - chunk.count(b"\r\n")
                 last = chunk[-1:]
     except OSError as err:
         raise _unreadable(path, err) from err
