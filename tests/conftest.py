@@ -35,6 +35,7 @@ ADAPTER_EXTRAS = (_HTTP, _BATCH, _FHIR, ("dask", ("dask", "dask.dataframe")), ("
 """The adapters' extras and the modules each brings (for a test that imports an adapter module)."""
 EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_batch.py": (_BATCH,),
+    "test_batch_hostile.py": (_BATCH,),
     "test_columnar.py": (_BATCH,),
     "test_dask.py": (_BATCH, ("dask", ("dask.dataframe",))),
     "test_spark.py": (_BATCH, ("spark", ("pyspark",))),
