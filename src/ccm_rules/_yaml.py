@@ -294,27 +294,46 @@ def _parse_json(text: str, file: str) -> Located:
     return Located(data, lines, file)
 
 
-def json_limit_problem(text: str | bytes) -> Problem | None:
-    """The limit a JSON text passes (depth, sizes, digits of a number), None when within them or not JSON.
+class JsonLimitError(Exception):
+    """A JSON text passes one of the readers' limits; `problem` names it."""
 
-    For readers that parse JSON themselves (the HTTP service, the event log): Python's own
-    parser stops with RecursionError near depth 1,000 and with "Exceeds the limit" past
-    4,300 digits; this names the limit first, in the one wording of every reader.
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem)
+
+
+def load_json(text: str | bytes) -> Any:
+    """A JSON text as data, parsed once and within the readers' limits (depth, sizes, digits of a number).
+
+    For readers that parse JSON themselves (the HTTP service, the FHIR command, the event
+    log): Python's own parser stops with RecursionError near depth 1,000 and with "Exceeds
+    the limit" past 4,300 digits; this names the limit first (`JsonLimitError`), in the one
+    wording of every reader. Text that is not JSON raises `json.loads`'s own `ValueError`.
     """
     if isinstance(text, (bytes, bytearray)):
-        text = text.decode("utf-8", errors="replace")
+        text = bytes(text).decode(json.detect_encoding(text), "surrogatepass")  # as json.loads decodes bytes
     if (large := too_long(text)) is not None:
-        return Problem(large, kind="limit")
+        raise JsonLimitError(Problem(large, kind="limit"))
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_int=_json_int, parse_float=_json_float)
     except RecursionError:
-        return Problem(_TOO_DEEP, kind="limit")
+        raise JsonLimitError(Problem(_TOO_DEEP, kind="limit")) from None
     except CodedValueError as err:
-        return Problem(err.message, kind="limit")
+        raise JsonLimitError(Problem(err.message, kind="limit")) from None
+    if (exceeded := check_data(data)) is not None:
+        raise JsonLimitError(Problem(exceeded.message, format_path(exceeded.path), kind="limit"))
+    return data
+
+
+def json_limit_problem(text: str | bytes) -> Problem | None:
+    """The limit a JSON text passes, None when it is within them or is not JSON (see `load_json`)."""
+    try:
+        load_json(text)
+    except JsonLimitError as err:
+        return err.problem
     except ValueError:  # not JSON: the reader's own decoder names it
         return None
-    exceeded = check_data(data)
-    return None if exceeded is None else Problem(exceeded.message, format_path(exceeded.path), kind="limit")
+    return None
 
 
 def _line_of_key(text: str, key: str) -> int | None:

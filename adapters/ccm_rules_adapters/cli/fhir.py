@@ -12,7 +12,7 @@ import attrs
 
 from ccm_rules import FactsError, InputFileError, Message, Problem, render_text
 from ccm_rules._problem_texts import file_reason
-from ccm_rules._yaml import json_limit_problem
+from ccm_rules._yaml import JsonLimitError, load_json
 
 from ._common import (
     EXIT_OK,
@@ -55,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as err:
         reason = Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=file, kind="io")
         raise InputFileError(Message("summary.fhir_unreadable"), [reason]) from err
-    if (limit := json_limit_problem(text)) is not None:  # depth, sizes, digits: before anything recurses
-        raise InputFileError(Message("summary.fhir_unreadable"), [attrs.evolve(limit, file=file)])
     try:
-        data = json.loads(text)
+        data = load_json(text)  # depth, sizes, digits checked before anything recurses
+    except JsonLimitError as err:
+        raise InputFileError(Message("summary.fhir_unreadable"), [attrs.evolve(err.problem, file=file)]) from err
     except json.JSONDecodeError as err:
         detail = Message("json.malformed", {"detail": err.msg, "column": err.colno})
         raise InputFileError(Message("summary.fhir_unreadable"), [Problem(detail, file=file, line=err.lineno, kind="syntax")]) from err

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
@@ -20,9 +19,9 @@ from litestar.openapi.spec import Components, Reference, SecurityScheme
 from litestar.params import JSONBody
 from litestar.types import Guard
 
-from ccm_rules import ProblemsError, RulePack
+from ccm_rules import Problem, ProblemsError, RulePack
 from ccm_rules._eligibility import default_pack
-from ccm_rules._yaml import json_limit_problem
+from ccm_rules._yaml import JsonLimitError, json_limit_problem, load_json
 
 from . import _cds
 from ._auth import bearer_guard
@@ -99,7 +98,12 @@ async def _within_limits(request: Request[Any, Any, Any]) -> None:
         return
     problem = json_limit_problem(await request.body())
     if problem is not None:
-        raise ValidationException("the body passes a limit", extra=[{"message": problem.text(request_language(request)), "key": problem.path.removeprefix("$").lstrip(".")}])
+        raise _past_a_limit(problem, request)
+
+
+def _past_a_limit(problem: Problem, request: Request[Any, Any, Any]) -> ValidationException:
+    key = problem.path.removeprefix("$").lstrip(".")
+    return ValidationException("the body passes a limit", extra=[{"message": problem.text(request_language(request)), "key": key}])
 
 
 def _health(pack: RulePack) -> HTTPRouteHandler:
@@ -129,10 +133,11 @@ def _decision_handler(
     """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language."""
 
     async def check(request: Request[Any, Any, Any]) -> None:
-        await _within_limits(request)  # a route's own hook replaces the app's
         body = await request.body()
         try:
-            raw = json.loads(body)
+            raw = load_json(body)  # parsed once, within the limits (this hook replaces the app's `_within_limits`)
+        except JsonLimitError as err:
+            raise _past_a_limit(err.problem, request) from None
         except ValueError as err:
             raise ValidationException("the body is not valid JSON", extra=[{"message": str(err), "key": ""}]) from None
         request.state.checked = check_request(raw, service, pack)
