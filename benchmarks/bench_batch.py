@@ -38,8 +38,8 @@ import contextlib
 from make_registry import make_registry
 
 from ccm_rules import RulePack, decide
-from ccm_rules._columnar import DEFAULT_RULESETS, row_facts
-from ccm_rules._eligibility import default_pack
+from ccm_rules.engine._pack import default_pack
+from ccm_rules.engine.columnar import DEFAULT_RULESETS, row_facts
 
 ON = datetime.date(2026, 1, 1)
 
@@ -62,7 +62,7 @@ def start_up() -> float:
     """Wall seconds to start Python, import the CLI and polars and load the shipped pack: what
     `ccm-rules batch` does before it reads a row (polars was left out before, though the CLI needs it)."""
     code = (
-        "from ccm_rules_adapters.cli import build_parser; from ccm_rules._eligibility import default_pack; "
+        "from ccm_rules_adapters.cli import build_parser; from ccm_rules.eligibility._eligibility import default_pack; "
         "import polars; build_parser(); default_pack()"
     )
     start = time.perf_counter()

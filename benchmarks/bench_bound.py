@@ -31,9 +31,16 @@ from typing import Any
 from bench_decisions import ON, RULESET, floor, make_facts
 
 from ccm_rules import decide
-from ccm_rules._decision import CriterionResult, Decision, FactUse, Outcome, Status, TraceNode
-from ccm_rules._evaluate import open_questions
-from ccm_rules._truth import Truth
+from ccm_rules.engine._decision import (
+    CriterionResult,
+    Decision,
+    FactUse,
+    Outcome,
+    Status,
+    TraceNode,
+)
+from ccm_rules.engine._evaluate import open_questions
+from ccm_rules.engine._truth import Truth
 
 
 def bound_decision() -> Callable[[dict[str, Any]], Decision]:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ccm_rules import decide
-from ccm_rules._eligibility import default_pack
+from ccm_rules.engine._pack import default_pack
 
 ON = datetime.date(2027, 1, 1)
 PACK = default_pack()

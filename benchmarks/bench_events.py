@@ -62,8 +62,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ccm_rules._eligibility import default_pack
-from ccm_rules._monitoring import Event, EventReader, Monitoring, PythonMonitor
+from ccm_rules.engine._pack import default_pack
+from ccm_rules.monitoring._monitoring import Event, EventReader, Monitoring, PythonMonitor
 
 START = datetime.date(2027, 1, 4)
 MODEL_SHARE = {"icm": 0.35, "labour_market": 0.30, "team_cm": 0.20, "act": 0.15}

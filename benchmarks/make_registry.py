@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 
 from ccm_rules import RulePack
-from ccm_rules._columnar import DEFAULT_RULESETS, registry_columns
-from ccm_rules._eligibility import default_pack
+from ccm_rules.engine._pack import default_pack
+from ccm_rules.engine.columnar import DEFAULT_RULESETS, registry_columns
 
 # Shares of unknown (empty) cells and of people with no domain assessed: benchmark data only.
 UNKNOWN_SHARE = 0.12

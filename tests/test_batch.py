@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._columnar import ERROR, Screener
+from ccm_rules.engine.columnar import ERROR, Screener
 from ccm_rules_adapters.batch import output_schema, screen_batches
 from ccm_rules_adapters.cli import main
 

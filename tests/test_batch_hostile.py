@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 from ccm_rules import RulePack
-from ccm_rules._columnar import SHOWN_CHARS, Screener
-from ccm_rules._errors import InputFileError
+from ccm_rules.engine._errors import InputFileError
+from ccm_rules.engine.columnar import SHOWN_CHARS, Screener
 from ccm_rules_adapters.batch import screen_batches
 from ccm_rules_adapters.cli import main
 

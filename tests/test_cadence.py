@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._cadence import ReviewAgreement, add_months, meeting_dates, next_meeting, phase_on, review_status
+from ccm_rules.engine._cadence import (
+    ReviewAgreement,
+    add_months,
+    meeting_dates,
+    next_meeting,
+    phase_on,
+    review_status,
+)
 
 ON = datetime.date(2027, 1, 1)
 

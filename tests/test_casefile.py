@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import InputFileError
-from ccm_rules._casefile import parse_case
+from ccm_rules.engine._casefile import parse_case
 
 yaml_like = st.text(alphabet=st.sampled_from(list("abc:-_ {}[],\n\"'#&*!|>%@`0123456789.T")), max_size=80)
 

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, Status
-from ccm_rules._caseload import check_caseload, read_team
-from ccm_rules._hours import client_weeks_over, week_of
-from ccm_rules._monitoring import Event, Monitoring, PythonMonitor
+from ccm_rules.engine._hours import client_weeks_over, week_of
+from ccm_rules.monitoring._monitoring import Event, Monitoring, PythonMonitor
+from ccm_rules.team._caseload import check_caseload, read_team
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._citations import (
+from ccm_rules.engine._citations import (
     SeedSpec,
     citation_drift,
     parse_ref,

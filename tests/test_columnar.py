@@ -21,8 +21,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, InputFileError, RulePack, decide
-from ccm_rules._columnar import DEFAULT_RULESETS, ERROR, ERROR_FIELDS, Column, Screener, registry_columns, row_facts
-from ccm_rules._truth import k_and, k_not, k_or
+from ccm_rules.engine._truth import k_and, k_not, k_or
+from ccm_rules.engine.columnar import (
+    DEFAULT_RULESETS,
+    ERROR,
+    ERROR_FIELDS,
+    Column,
+    Screener,
+    registry_columns,
+    row_facts,
+)
 
 from .conftest import RULES
 
@@ -193,7 +201,7 @@ def test_records_pack_and_date() -> None:
 
 
 def test_core_imports_without_polars() -> None:
-    code = "import sys, ccm_rules; ccm_rules.assess_eligibility({}); print(sorted(m for m in sys.modules if m.startswith(('polars', 'pyarrow', 'ccm_rules._columnar'))))"
+    code = "import sys, ccm_rules; ccm_rules.assess_eligibility({}); print(sorted(m for m in sys.modules if m.startswith(('polars', 'pyarrow', 'ccm_rules.engine.columnar'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

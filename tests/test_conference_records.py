@@ -18,17 +18,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, Outcome, RulePack
-from ccm_rules._conference import (
+from ccm_rules.engine._convert import make_converter
+from ccm_rules.engine._pack import default_pack
+from ccm_rules.engine._yaml import parse_yaml
+from ccm_rules.goals._conference import (
     Conference,
     ConferenceAssessment,
     FamilyConference,
     assess_conference_document,
     assess_family_conference_document,
 )
-from ccm_rules._convert import make_converter
-from ccm_rules._eligibility import default_pack
-from ccm_rules._plan import Document, Plan, PlanAssessment, assess_plan_document
-from ccm_rules._yaml import parse_yaml
+from ccm_rules.goals._plan import Document, Plan, PlanAssessment, assess_plan_document
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES
@@ -144,7 +144,7 @@ def test_facilitator_duties_are_checked_where_recorded_and_inform() -> None:
 def test_an_unknown_duty_code_is_named_at_its_line(tmp_path: Path) -> None:
     record = tmp_path / "c.yaml"
     record.write_text("conference:\n  date: 2027-02-15\n  facilitator:\n    duties: [programme, coffee]\n", encoding="utf-8")
-    from ccm_rules._plan import read_document
+    from ccm_rules.goals._plan import read_document
 
     with pytest.raises(FactsError) as err:
         assess_conference_document(read_document(record, "conference", Conference), pack=default_pack())

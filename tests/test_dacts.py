@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack
-from ccm_rules._dacts import (
+from ccm_rules.fidelity._dacts import (
     DactsItem,
     dacts_scale,
     explain_dacts,

@@ -10,7 +10,7 @@ import pytest
 dd = pytest.importorskip("dask.dataframe", reason="dask[dataframe] is not installed (the `dask` extra)")
 
 from ccm_rules import RulePack  # noqa: E402
-from ccm_rules._columnar import Screener  # noqa: E402
+from ccm_rules.engine.columnar import Screener  # noqa: E402
 from ccm_rules_adapters.batch.dask import screen_dask  # noqa: E402
 
 from .conftest import RULES  # noqa: E402

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccm_rules._convert import cattrs_problems, make_converter
-from ccm_rules._dates import iso_date
-from ccm_rules._plan import Plan
+from ccm_rules.engine._convert import cattrs_problems, make_converter
+from ccm_rules.engine._dates import iso_date
+from ccm_rules.goals._plan import Plan
 
 
 @given(st.dates())

@@ -305,7 +305,7 @@ MODULES = modules_with_examples()
 
 
 def test_module_examples_are_found() -> None:
-    assert {"ccm_rules._eligibility", "ccm_rules._json"} <= set(MODULES)
+    assert {"ccm_rules.eligibility._eligibility", "ccm_rules.engine._json"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ccm_rules import FactsError, RulePack
-from ccm_rules._facts import validate_facts
+from ccm_rules.engine._facts import validate_facts
 
 
 def test_every_bad_domain_entry_is_reported(pack: RulePack) -> None:

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, decide, open_questions
-from ccm_rules._conditions import COMPARISONS, Node, _count_compare
-from ccm_rules._decision import CriterionResult, Outcome, Status
-from ccm_rules._facts import FastFacts, validate_facts
-from ccm_rules._pack import Ruleset
-from ccm_rules._spec import FactSpec
+from ccm_rules.engine._conditions import COMPARISONS, Node, _count_compare
+from ccm_rules.engine._decision import CriterionResult, Outcome, Status
+from ccm_rules.engine._facts import FastFacts, validate_facts
+from ccm_rules.engine._pack import Ruleset
+from ccm_rules.engine._spec import FactSpec
 
 from .conftest import RULES
 

@@ -213,7 +213,7 @@ def test_cli_without_the_fhir_extra(monkeypatch: pytest.MonkeyPatch, capsys: pyt
 
 @pytest.mark.parametrize("version", ["R4B", "R5"])
 def test_fhir_goal_maps_to_the_smart_check(version: Any) -> None:
-    goals = pytest.importorskip("ccm_rules._goals")
+    goals = pytest.importorskip("ccm_rules.goals._goals")
     from ccm_rules import default_pack
     from ccm_rules_adapters.fhir._goal import goal_from_fhir, goal_outcome
 
@@ -230,7 +230,7 @@ def test_fhir_goal_maps_to_the_smart_check(version: Any) -> None:
 
 
 def test_cli_goal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("ccm_rules._goals")
+    pytest.importorskip("ccm_rules.goals._goals")
     assert main(["fhir", str(EXAMPLES / "fhir/goal.R4B.json"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["entry"][0]["resource"]["resourceType"] == "OperationOutcome"
     empty = tmp_path / "goal.json"

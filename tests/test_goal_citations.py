@@ -1,6 +1,6 @@
 """Every citation in the goals area's rule files is right (issue 15 item 16).
 
-Seed citations go through the core's one checker (`ccm_rules._citations`, sections in
+Seed citations go through the core's one checker (`ccm_rules.engine._citations`, sections in
 `rules/seeds.yaml`): the section label must be a section of the seed, the cited lines
 must lie inside it, and the quote's words must stand at those lines. Here, the goals
 area holds no drift at all (not even a KNOWN_DRIFT entry of tests/test_citations.py), the
@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from ccm_rules import RulePack
-from ccm_rules._citations import Citation, citation_drift, drift, seed_sections
-from ccm_rules._spec import Source
+from ccm_rules.engine._citations import Citation, citation_drift, drift, seed_sections
+from ccm_rules.engine._spec import Source
 
 from .conftest import ROOT, RULES, SEEDS, SEEDS_MISSING
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, UnknownLanguageError
-from ccm_rules._goals import Goal, assess_goal, read_goal_file
+from ccm_rules.goals._goals import Goal, assess_goal, read_goal_file
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES, ROOT

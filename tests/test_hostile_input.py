@@ -21,13 +21,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import ProblemsError, RulePack
-from ccm_rules._casefile import read_case
-from ccm_rules._caseload import read_team
-from ccm_rules._dacts import read_program
-from ccm_rules._goals import read_goal_file
-from ccm_rules._limits import MAX_DEPTH, MAX_DIGITS, MAX_KEYS, MAX_TEXT, MAX_VALUES
-from ccm_rules._plan import Plan, read_document
-from ccm_rules._readiness_region import read_region
+from ccm_rules.engine._casefile import read_case
+from ccm_rules.engine._limits import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_KEYS,
+    MAX_TEXT,
+    MAX_VALUES,
+)
+from ccm_rules.fidelity._dacts import read_program
+from ccm_rules.goals._goals import read_goal_file
+from ccm_rules.goals._plan import Plan, read_document
+from ccm_rules.readiness._readiness_region import read_region
+from ccm_rules.team._caseload import read_team
 
 from .conftest import RULES
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from ccm_rules import RulePack, assess_eligibility, explain
-from ccm_rules._convert import make_converter
+from ccm_rules.engine._convert import make_converter
 from ccm_rules_adapters.cli import main
 from ccm_rules_adapters.http import create_app, decision_services, ruleset_service
 from ccm_rules_adapters.http._lang import negotiate
@@ -196,8 +196,8 @@ def test_the_shipped_pack_is_served() -> None:
 
 
 def test_team_model_endpoint_when_the_core_has_it() -> None:
-    pytest.importorskip("ccm_rules._team_model")
-    from ccm_rules._team_model import recommend_team_model
+    pytest.importorskip("ccm_rules.team._team_model")
+    from ccm_rules.team._team_model import recommend_team_model
 
     facts = {"concurrent_services": 1, "domains": {}}
     with TestClient(create_app()) as c:

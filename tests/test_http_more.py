@@ -24,8 +24,8 @@ from ccm_rules import (
     parse_region,
     score_dacts,
 )
-from ccm_rules._convert import make_converter
-from ccm_rules._yaml import parse_yaml
+from ccm_rules.engine._convert import make_converter
+from ccm_rules.engine._yaml import parse_yaml
 from ccm_rules_adapters.http import create_app
 
 from .conftest import EXAMPLES

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack, decide
-from ccm_rules._memo import Memo
+from ccm_rules.engine._memo import Memo
 
 from .conftest import RULES
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack, check_pack, format_text
-from ccm_rules._messages import MessageError, plural_names
+from ccm_rules.engine._messages import MessageError, plural_names
 
 from .conftest import RULES
 

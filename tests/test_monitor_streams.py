@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ccm_rules._monitoring import MAX_LISTED_PROBLEMS
+from ccm_rules.monitoring._monitoring import MAX_LISTED_PROBLEMS
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

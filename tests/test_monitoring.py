@@ -11,8 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import InputFileError, RulePack
-from ccm_rules._cadence import next_meeting, phase_on
-from ccm_rules._monitoring import EventReader, Monitoring, PythonMonitor, alert_message, read_events
+from ccm_rules.engine._cadence import next_meeting, phase_on
+from ccm_rules.monitoring._monitoring import (
+    EventReader,
+    Monitoring,
+    PythonMonitor,
+    alert_message,
+    read_events,
+)
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

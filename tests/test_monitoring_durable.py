@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._monitoring import Alert, Event, Monitoring, PythonMonitor
+from ccm_rules.monitoring._monitoring import Alert, Event, Monitoring, PythonMonitor
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

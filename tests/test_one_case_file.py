@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, RulePack, decide, recommend_team_model
-from ccm_rules._facts import FastFacts, validate_facts
+from ccm_rules.engine._facts import FastFacts, validate_facts
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES, RULES
@@ -109,7 +109,7 @@ def test_the_http_api_reads_a_whole_persons_facts() -> None:
     pytest.importorskip("litestar", reason="needs the http extra: pip install -e '.[http]'")
     from litestar.testing import TestClient
 
-    from ccm_rules._casefile import read_case
+    from ccm_rules.engine._casefile import read_case
     from ccm_rules_adapters.http import create_app
 
     facts = {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in read_case(PERSON).facts.items()}

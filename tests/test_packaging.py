@@ -47,7 +47,7 @@ def test_wheel_installed_package_uses_its_own_rules(wheel: Path, tmp_path: Path)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)], check=True)
     probe = (
-        "import ccm_rules, ccm_rules._pack as p, ccm_rules_adapters.cli as cli, sys;"
+        "import ccm_rules, ccm_rules.engine._pack as p, ccm_rules_adapters.cli as cli, sys;"
         "print(ccm_rules.__file__); print(p.default_rules_dir());"
         f"sys.exit(cli.main(['eligibility', {str(EXAMPLES / 'eligibility/simple_referral.yaml')!r}, '--lang', 'de']))"
     )

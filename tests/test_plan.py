@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from ccm_rules import FactsError, InputFileError, RulePack
-from ccm_rules._conference import (
+from ccm_rules.goals._conference import (
     Conference,
     FamilyConference,
     assess_conference_document,
     assess_family_conference_document,
 )
-from ccm_rules._plan import Plan, assess_plan_document, next_review, read_document
+from ccm_rules.goals._plan import Plan, assess_plan_document, next_review, read_document
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

@@ -21,9 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, InputFileError, Message, RulePack
-from ccm_rules._casefile import parse_case
-from ccm_rules._facts import validate_facts
-from ccm_rules._problem_texts import LANGUAGES, catalogue, describe
+from ccm_rules.engine._casefile import parse_case
+from ccm_rules.engine._facts import validate_facts
+from ccm_rules.engine._problem_texts import LANGUAGES, catalogue, describe
 from ccm_rules_adapters.cli import main
 
 from .conftest import ROOT, missing_extras

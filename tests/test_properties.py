@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import Decision, FactsError, Outcome, RulePack, decide
-from ccm_rules._convert import make_converter
-from ccm_rules._eligibility import EligibilityFacts, facts_mapping
+from ccm_rules.eligibility._eligibility import EligibilityFacts
+from ccm_rules.engine._convert import facts_mapping, make_converter
 
 from .conftest import RULES
 
@@ -100,7 +100,7 @@ def test_attrs_facts_round_trip_and_match_dicts(facts: EligibilityFacts) -> None
 def test_typed_facts_mirror_the_declared_facts() -> None:
     import attrs
 
-    from ccm_rules._eligibility import LabourMarketFacts
+    from ccm_rules.eligibility._eligibility import LabourMarketFacts
 
     assert {f.name for f in attrs.fields(EligibilityFacts)} == set(RULESET.spec.facts)
     assert {f.name for f in attrs.fields(LabourMarketFacts)} == set(PACK.ruleset("labour_market").spec.facts)

@@ -18,8 +18,8 @@ from ccm_rules import (
     recommend_team_model,
     score_dacts,
 )
-from ccm_rules._casefile import read_case
-from ccm_rules._yaml import read_yaml
+from ccm_rules.engine._casefile import read_case
+from ccm_rules.engine._yaml import read_yaml
 
 from .conftest import EXAMPLES, RULES
 

@@ -13,12 +13,24 @@ from typing import Any
 import pytest
 
 from ccm_rules import InputFileError, RulePack
-from ccm_rules._citations import citation_drift, parse_ref, section_lines, seed_lines, seed_sections
-from ccm_rules._decision import Outcome, Status
-from ccm_rules._evaluate import open_questions
-from ccm_rules._readiness import PhaseFocus, ReadinessResult, assess_readiness
-from ccm_rules._readiness_explain import explain_readiness, render_readiness_text
-from ccm_rules._readiness_region import factor_catalogue, parse_region, read_region, rollout_plan, survey_instrument
+from ccm_rules.engine._citations import (
+    citation_drift,
+    parse_ref,
+    section_lines,
+    seed_lines,
+    seed_sections,
+)
+from ccm_rules.engine._decision import Outcome, Status
+from ccm_rules.engine._evaluate import open_questions
+from ccm_rules.readiness._readiness import PhaseFocus, ReadinessResult, assess_readiness
+from ccm_rules.readiness._readiness_explain import explain_readiness, render_readiness_text
+from ccm_rules.readiness._readiness_region import (
+    factor_catalogue,
+    parse_region,
+    read_region,
+    rollout_plan,
+    survey_instrument,
+)
 from ccm_rules_adapters.cli import main
 from ccm_rules_adapters.html.readiness import render_report
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack
-from ccm_rules._decision import Outcome, Status
-from ccm_rules._readiness import assess_readiness
-from ccm_rules._readiness_region import Region, factor_catalogue
+from ccm_rules.engine._decision import Outcome, Status
+from ccm_rules.readiness._readiness import assess_readiness
+from ccm_rules.readiness._readiness_region import Region, factor_catalogue
 
 from .conftest import RULES
 

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import RulePack, UnknownLanguageError
-from ccm_rules._conditions import Scope, compile_condition
-from ccm_rules._rulebook import BookCondition, RuleBook, _Words, rule_book
-from ccm_rules._spec import FactSpec, ParameterSpec, ParameterValue, Texts
+from ccm_rules.engine._conditions import Scope, compile_condition
+from ccm_rules.engine._rulebook import BookCondition, RuleBook, _Words, rule_book
+from ccm_rules.engine._spec import FactSpec, ParameterSpec, ParameterValue, Texts
 from ccm_rules_adapters.cli import main
 from ccm_rules_adapters.html.rulebook import REGENERATE, anchor, render_html, render_markdown
 

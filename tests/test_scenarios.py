@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccm_rules import RulePack, decide, explain, render_text
-from ccm_rules._casefile import read_case
+from ccm_rules.engine._casefile import read_case
 
 from .conftest import EXAMPLES
 

@@ -13,7 +13,7 @@ import pytest
 pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (the `spark` extra); the Spark adapter is not tested")
 
 from ccm_rules import RulePack  # noqa: E402
-from ccm_rules._columnar import Screener  # noqa: E402
+from ccm_rules.engine.columnar import Screener  # noqa: E402
 from ccm_rules_adapters.batch.spark import screen_spark  # noqa: E402
 
 from .conftest import RULES  # noqa: E402

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccm_rules import FactsError, Outcome, RulePack, Status, check_caseload
-from ccm_rules._cadence import meeting_dates
-from ccm_rules._casefile import read_case
-from ccm_rules._team_model import (
+from ccm_rules.engine._cadence import meeting_dates
+from ccm_rules.engine._casefile import read_case
+from ccm_rules.team._team_model import (
     HEADLINES,
     explain_team_model,
     recommend_team_model,

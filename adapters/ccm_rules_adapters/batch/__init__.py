@@ -1,7 +1,7 @@
 """Batch screening of registries: Arrow record batches in, Arrow record batches out.
 
 `screen_batches` is the one function; `spark.screen_spark` and `dask.screen_dask`
-run it on a cluster's partitions. The rules are compiled by `ccm_rules._columnar`.
+run it on a cluster's partitions. The rules are compiled by `ccm_rules.engine.columnar`.
 Needs the `batch` extra (polars, pyarrow); Spark and Dask need their own extras.
 """
 

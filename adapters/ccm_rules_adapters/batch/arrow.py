@@ -16,7 +16,13 @@ import polars as pl
 import pyarrow as pa
 
 from ccm_rules import RulePack
-from ccm_rules._columnar import DEFAULT_RULESETS, ROW, Screener, row_numbers, unique_row_numbers
+from ccm_rules.engine.columnar import (
+    DEFAULT_RULESETS,
+    ROW,
+    Screener,
+    row_numbers,
+    unique_row_numbers,
+)
 
 _ARROW_TYPES = {
     pl.String(): pa.string(),
@@ -31,7 +37,7 @@ def screener(
     as_of: datetime.date | None = None,
 ) -> Screener:
     """A screener for a pack directory (default: the shipped pack) and date (default: today)."""
-    from ccm_rules._eligibility import default_pack
+    from ccm_rules.engine import default_pack
 
     pack = default_pack() if rules is None else RulePack.load(rules)
     return Screener(pack, rulesets, as_of)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ccm_rules._columnar import DEFAULT_RULESETS
+from ccm_rules.engine.columnar import DEFAULT_RULESETS
 
 from .arrow import output_schema, screen_batches, screener
 

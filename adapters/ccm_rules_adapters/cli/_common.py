@@ -13,8 +13,7 @@ from typing import Any
 
 import ccm_rules
 from ccm_rules import CcmRulesError, Message, ProblemsError, RulePack
-from ccm_rules._dates import iso_date
-from ccm_rules._problem_texts import describe, file_reason, say, text_in
+from ccm_rules.engine import describe, file_reason, iso_date, say, text_in
 
 # The one table of exit codes every command uses (docs/exit-codes.md):
 EXIT_OK = 0
@@ -94,7 +93,7 @@ def load_pack(args: argparse.Namespace) -> RulePack:
     if args.rules is not None and not args.rules.is_dir():
         raise CommandError(f"--rules {args.rules}: no such rule pack folder")
     if args.rules is None:
-        from ccm_rules._eligibility import default_pack
+        from ccm_rules.engine import default_pack
 
         return default_pack()
     return RulePack.load(args.rules)

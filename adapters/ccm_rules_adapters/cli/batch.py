@@ -1,6 +1,6 @@
 """`ccm-rules batch REGISTRY -o RESULTS`: screen every row of a registry (CSV or Parquet).
 
-Rows are screened by `ccm_rules._columnar.Screener`, as by `ccm_rules_adapters.batch`:
+Rows are screened by `ccm_rules.engine.columnar.Screener`, as by `ccm_rules_adapters.batch`:
 a Parquet registry in one streaming polars query (read, screen and write overlap),
 a CSV registry in record batches from pyarrow's reader (which reports malformed
 lines). Screened rows go to the results file, rows with a bad cell (or a malformed
@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccm_rules import InputFileError, Problem
-from ccm_rules._problem_texts import Message
+from ccm_rules.engine import Message
 
 from ._common import EXIT_FINDINGS, EXIT_OK, date_arg, load_pack, require_extra
 
 if TYPE_CHECKING:
-    from ccm_rules._columnar import Screener
+    from ccm_rules.engine.columnar import Screener
 
 DEFAULT_BATCH_ROWS = 262_144
 
@@ -70,7 +70,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_extra("batch", "polars", "pyarrow")
-    from ccm_rules._columnar import DEFAULT_RULESETS, Screener
+    from ccm_rules.engine.columnar import DEFAULT_RULESETS, Screener
 
     _check_suffix(args.registry, "registry", (".csv", ".parquet"))
     _check_suffix(args.output, "output", (".csv", ".parquet"))
@@ -100,7 +100,7 @@ def _error_columns() -> list[Any]:
     """The errors file's columns; a long `case` cell is cut, as every repeated cell (docs/reliability.md)."""
     import polars as pl
 
-    from ccm_rules._columnar import CASE, cut_cell
+    from ccm_rules.engine.columnar import CASE, cut_cell
 
     return [cut_cell(pl.col(CASE)).alias(CASE) if name == CASE else pl.col(name) for name in ERROR_COLUMNS]
 
@@ -187,7 +187,7 @@ def _screen_parquet(source: _Source, screen: Screener, output: Path, errors_path
     """
     import polars as pl
 
-    from ccm_rules._columnar import ERROR, ERROR_FIELDS, ROW
+    from ccm_rules.engine.columnar import ERROR, ERROR_FIELDS, ROW
 
     registry = pl.scan_parquet(source.path)
     if ROW not in source.names:
@@ -244,7 +244,7 @@ def _screen_csv(source: _Source, screen: Screener, output: Path, errors_path: Pa
     """Screen a CSV registry batch by batch (pyarrow's reader reports malformed lines); (rows, rows with errors)."""
     import polars as pl
 
-    from ccm_rules._columnar import ERROR, ERROR_FIELDS
+    from ccm_rules.engine.columnar import ERROR, ERROR_FIELDS
 
     rows = bad_rows = 0
     with _Sink(output) as results, _Sink(errors_path) as errors:
@@ -340,7 +340,7 @@ class _Source:
         """Before any output: refuse a column no check can read, and a `row` column that does not identify rows."""
         import polars as pl
 
-        from ccm_rules._columnar import ROW, row_numbers, unique_row_numbers
+        from ccm_rules.engine.columnar import ROW, row_numbers, unique_row_numbers
 
         screen.check_types(self.schema, file=str(self.path))
         if ROW not in self.names:
@@ -361,7 +361,7 @@ class _Source:
         import polars as pl
         import pyarrow as pa
 
-        from ccm_rules._columnar import ROW, row_numbers, unique_row_numbers
+        from ccm_rules.engine.columnar import ROW, row_numbers, unique_row_numbers
 
         given = ROW in self.names
         numbers: list[Any] = []
@@ -391,7 +391,7 @@ class _Source:
             unique_row_numbers(pl.concat(numbers), pl.concat(lines), lines=True, file=str(self.path))
 
     def _empty(self, line: int) -> dict[str, Any]:
-        from ccm_rules._columnar import ROW
+        from ccm_rules.engine.columnar import ROW
 
         return {"row": None if ROW in self.names else line - 1, "case": None, "error_fields": None, "error": f"line {line} is empty"}
 
@@ -415,7 +415,7 @@ class _Source:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        from ccm_rules._columnar import ROW
+        from ccm_rules.engine.columnar import ROW
 
         def skip(row: Any) -> str:
             line = row.number or 0

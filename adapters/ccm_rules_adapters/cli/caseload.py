@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import FactsError, Status
-from ccm_rules._caseload import check_caseload, locate_team_errors, read_team, render_caseload_text
-from ccm_rules._convert import make_converter
+from ccm_rules.engine import make_converter
+from ccm_rules.team import check_caseload, locate_team_errors, read_team, render_caseload_text
 
 from ._common import EXIT_FINDINGS, EXIT_OK, add_output_options, check_lang, load_pack, print_json
 

@@ -6,17 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ccm_rules._conference import (
+from ccm_rules.engine import make_converter, parse_yaml
+from ccm_rules.goals import (
     Conference,
     FamilyConference,
     agenda_steps,
     assess_conference_document,
     assess_family_conference_document,
     facilitator_duties,
+    read_document,
 )
-from ccm_rules._convert import make_converter
-from ccm_rules._plan import read_document
-from ccm_rules._yaml import parse_yaml
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
 from .goal import decision_lines, goal_json, goal_lines

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import FactsError, decide, explain, render_text
-from ccm_rules._casefile import locate_fact_errors, read_case
+from ccm_rules.engine import locate_fact_errors, read_case
 
 from ._common import add_output_options, check_lang, load_pack, print_case_result
 

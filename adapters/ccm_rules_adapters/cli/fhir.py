@@ -11,8 +11,7 @@ from typing import Any
 import attrs
 
 from ccm_rules import FactsError, InputFileError, Message, Problem, render_text
-from ccm_rules._problem_texts import file_reason
-from ccm_rules._yaml import JsonLimitError, load_json
+from ccm_rules.engine import JsonLimitError, file_reason, load_json
 
 from ._common import (
     EXIT_OK,
@@ -108,7 +107,7 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
 
 def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
     """A CareTeam → the team model: explained text with the key worker it names, or a FHIR Bundle."""
-    from ccm_rules._team_model import render_team_model_text
+    from ccm_rules.team import render_team_model_text
     from ccm_rules_adapters.fhir import assess_care_team
     from ccm_rules_adapters.fhir._care_team import key_worker_lines
 

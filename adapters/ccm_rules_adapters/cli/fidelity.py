@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import FactsError
-from ccm_rules._convert import make_converter
-from ccm_rules._dacts import explain_dacts, locate_figure_errors, read_program, render_dacts_text, score_dacts
+from ccm_rules.engine import make_converter
+from ccm_rules.fidelity import (
+    explain_dacts,
+    locate_figure_errors,
+    read_program,
+    render_dacts_text,
+    score_dacts,
+)
 
 from ._common import EXIT_OK, LANGUAGES, check_lang, load_pack, print_json, write_output
 

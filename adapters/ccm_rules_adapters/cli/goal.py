@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import Decision, FactsError, RulePack, explain
-from ccm_rules._convert import make_converter
-from ccm_rules._explain import criterion_lines
-from ccm_rules._goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
+from ccm_rules.engine import criterion_lines, make_converter
+from ccm_rules.goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
 from ._common import EXIT_OK, CommandError, add_output_options, check_lang, date_arg, load_pack, print_json
 

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from ccm_rules import InputFileError, Problem, format_text
-from ccm_rules._monitoring import Alert, Event, Monitoring, PythonMonitor, alert_message, alert_record, stream_events
+from ccm_rules.monitoring import (
+    Alert,
+    Event,
+    Monitoring,
+    PythonMonitor,
+    alert_message,
+    alert_record,
+    stream_events,
+)
 
 from ._common import (
     EXIT_ENVIRONMENT,

@@ -6,10 +6,8 @@ import argparse
 from typing import Any
 
 from ccm_rules import RulePack, explain, format_text
-from ccm_rules._cadence import ReviewStatus
-from ccm_rules._convert import make_converter
-from ccm_rules._decision import Status
-from ccm_rules._plan import Plan, PlanAssessment, assess_plan_document, read_document
+from ccm_rules.engine import ReviewStatus, Status, make_converter
+from ccm_rules.goals import Plan, PlanAssessment, assess_plan_document, read_document
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
 from .goal import decision_lines, goal_json, goal_lines

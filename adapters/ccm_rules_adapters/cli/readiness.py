@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ccm_rules._convert import make_converter
-from ccm_rules._readiness import assess_readiness
-from ccm_rules._readiness_explain import explain_readiness, render_readiness_text
-from ccm_rules._readiness_region import read_region
+from ccm_rules.engine import make_converter
+from ccm_rules.readiness import assess_readiness, explain_readiness, read_region, render_readiness_text
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json, write_output
 

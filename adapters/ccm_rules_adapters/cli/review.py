@@ -4,7 +4,7 @@ By default the team's meeting cadence (003: at first every 14 days, then monthly
 quarterly — the seed's example for an active team); a case that agreed its own rhythm
 overrides it: the individual plan's interval (`--interval-days`, 002 §10) or the plan's
 date of evaluation (`--review-on`, 004 §individual plan). The same reading as monitoring
-(`ccm_rules._cadence.ReviewAgreement`).
+(`ccm_rules.engine._cadence.ReviewAgreement`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import datetime
 from typing import Any
 
 from ccm_rules import FactsError, Problem, format_text
-from ccm_rules._cadence import MAX_INTERVAL_DAYS, ReviewAgreement, meeting_dates
-from ccm_rules._monitoring import Monitoring
-from ccm_rules._plan import CADENCE, next_review
+from ccm_rules.engine import MAX_INTERVAL_DAYS, ReviewAgreement, meeting_dates
+from ccm_rules.goals import CADENCE, next_review
+from ccm_rules.monitoring import Monitoring
 
 from ._common import EXIT_OK, add_output_options, check_lang, count_arg, date_arg, load_pack, print_json
 from .plan import review_lines

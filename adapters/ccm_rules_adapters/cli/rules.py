@@ -2,10 +2,10 @@
 
 With `--seeds DIR` it also checks every citation against the seed texts: the cited section
 is one of its seed, the cited lines lie in it, and the quote's words stand at those lines
-(`ccm_rules._citations`), so a domain expert sees a drifted citation as a problem.
+(`ccm_rules.engine._citations`), so a domain expert sees a drifted citation as a problem.
 
 `ccm-rules rules doc [--lang L] [--format md|html]` prints the rule book — every rule of the
-pack as a reviewer reads it (`ccm_rules._rulebook`); `--all DIR` writes it in every language
+pack as a reviewer reads it (`ccm_rules.engine._rulebook`); `--all DIR` writes it in every language
 and both formats, and `--all DIR --check` fails when those files are not current (CI).
 """
 
@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import RulePack, check_pack, default_rules_dir
-from ccm_rules._citations import citation_drift
-from ccm_rules._rulebook import rule_book
+from ccm_rules.engine import citation_drift, rule_book
 
 from ..html.rulebook import REGENERATE, render_html, render_markdown
 from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, check_lang, load_pack, print_json, write_output

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import FactsError
-from ccm_rules._casefile import locate_fact_errors, read_case
-from ccm_rules._team_model import explain_team_model, recommend_team_model, render_team_model_text
+from ccm_rules.engine import locate_fact_errors, read_case
+from ccm_rules.team import explain_team_model, recommend_team_model, render_team_model_text
 
 from ._common import add_output_options, check_lang, date_arg, load_pack, print_case_result
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccm_rules._monitoring import Monitoring
+from ccm_rules.monitoring import Monitoring
 
 Definition = dict[str, dict[str, Any]]
 

@@ -63,9 +63,16 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from ccm_rules import CcmRulesError
-from ccm_rules._cadence import ReviewAgreement
-from ccm_rules._hours import WeekTally
-from ccm_rules._monitoring import Alert, Event, Monitoring, agree, alert_order, hours_values, review_values
+from ccm_rules.engine import ReviewAgreement, WeekTally
+from ccm_rules.monitoring import (
+    Alert,
+    Event,
+    Monitoring,
+    agree,
+    alert_order,
+    hours_values,
+    review_values,
+)
 
 from ._compile import compile_ruleset
 

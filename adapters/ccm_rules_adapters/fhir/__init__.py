@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from ccm_rules import Decision, Explanation, FactsError, Message, Problem, RulePack, decide, explain
-from ccm_rules._eligibility import default_pack
+from ccm_rules.engine import default_pack
 
 from ._care_team import CareTeamAssessment, CareTeamMapping, assess_care_team, load_care_team_mapping
 from ._intake import intake_facts, questionnaire

@@ -24,8 +24,8 @@ from typing import Any, Literal
 import attrs
 
 from ccm_rules import FactsError, Problem, RulePack
-from ccm_rules._eligibility import default_pack
-from ccm_rules._team_model import (
+from ccm_rules.engine import default_pack
+from ccm_rules.team import (
     TeamModelExplanation,
     TeamModelRecommendation,
     explain_team_model,

@@ -1,4 +1,4 @@
-"""FHIR Goal → the SMART check (`ccm_rules._goals`), and its result as an OperationOutcome.
+"""FHIR Goal → the SMART check (`ccm_rules.goals._goals`), and its result as an OperationOutcome.
 
 Only fields FHIR has are mapped: description, the first target's measure, detail (quantity
 or range), dueDate/dueDuration, and startDate; agreement, realism and responsibility stay
@@ -15,7 +15,7 @@ from ccm_rules import RulePack, Status, explain
 from ._resources import FhirVersion, dump, parse
 
 if TYPE_CHECKING:
-    from ccm_rules._goals import DurationUnit
+    from ccm_rules.goals import DurationUnit
 
 # UCUM duration codes in Goal.target.dueDuration → the goal module's units.
 _UNITS: dict[str, DurationUnit] = {"d": "days", "wk": "weeks", "mo": "months", "a": "years"}
@@ -24,8 +24,8 @@ _SEVERITY = {Status.MET: ("information", "informational"), Status.NOT_MET: ("war
 
 
 def goal_from_fhir(resource: Any, lang: str) -> Any:
-    """A `ccm_rules._goals.Goal` from a FHIR Goal (R4B or R5)."""
-    from ccm_rules._goals import Duration, Goal
+    """A `ccm_rules.goals._goals.Goal` from a FHIR Goal (R4B or R5)."""
+    from ccm_rules.goals import Duration, Goal
 
     target = (resource.target or [None])[0]
     fields: dict[str, Any] = {}
@@ -52,7 +52,7 @@ def goal_from_fhir(resource: Any, lang: str) -> Any:
 
 def goal_outcome(resource: Any, lang: str, version: FhirVersion, as_of: datetime.date | None, pack: RulePack) -> tuple[Any, dict[str, Any]]:
     """(the goal assessment, an OperationOutcome with one issue per SMART criterion)."""
-    from ccm_rules._goals import assess_goal
+    from ccm_rules.goals import assess_goal
 
     assessment = assess_goal(goal_from_fhir(resource, lang), as_of=as_of, pack=pack)
     explanation = explain(assessment.decision, pack, lang)

@@ -10,7 +10,7 @@ import difflib
 from typing import Any
 
 from ccm_rules import Problem, RulePack, Ruleset
-from ccm_rules._spec import FactSpec
+from ccm_rules.engine import FactSpec
 
 from ._mapping import FhirMapping
 from ._resources import FhirVersion

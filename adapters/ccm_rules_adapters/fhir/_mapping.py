@@ -10,8 +10,7 @@ import attrs
 from cattrs.errors import ClassValidationError
 
 from ccm_rules import InputFileError, Problem
-from ccm_rules._convert import cattrs_problems, make_spec_converter
-from ccm_rules._yaml import YamlProblem, format_path, parse_yaml
+from ccm_rules.engine import YamlProblem, cattrs_problems, format_path, make_spec_converter, parse_yaml
 
 T = TypeVar("T")
 

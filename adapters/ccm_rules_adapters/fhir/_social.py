@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ccm_rules import Problem
-from ccm_rules._vocabulary import Vocabulary
+from ccm_rules.engine import Vocabulary
 
 from ._mapping import FhirMapping
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from ccm_rules import RulePack
-from ccm_rules._eligibility import default_pack
+from ccm_rules.engine import default_pack
 
 from ._intake import questionnaire
 from ._mapping import DATA, FhirMapping, load_mapping

@@ -4,8 +4,8 @@ scores, the item table with anchors and sources, and the items to improve first.
 from __future__ import annotations
 
 from ccm_rules import RulePack
-from ccm_rules._dacts import DactsExplanation, FidelityResult
-from ccm_rules._explain import unknown_value
+from ccm_rules.engine import unknown_value
+from ccm_rules.fidelity import DactsExplanation, FidelityResult
 
 from ._page import Bar, bar_chart, esc, page, table
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from ccm_rules._decision import Status
-from ccm_rules._explain import CriterionExplanation
-from ccm_rules._readiness_explain import FactorView, ItemView, LessonView, ReadinessExplanation
+from ccm_rules.engine import CriterionExplanation, Status
+from ccm_rules.readiness import FactorView, ItemView, LessonView, ReadinessExplanation
 
 CSS = """
 body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#1d2733;margin:0;background:#f4f6f8;line-height:1.4}

@@ -1,4 +1,4 @@
-"""The rule book (`ccm_rules._rulebook.rule_book`) as Markdown or as one self-contained HTML page.
+"""The rule book (`ccm_rules.engine._rulebook.rule_book`) as Markdown or as one self-contained HTML page.
 
 Both renderings show the same things in the same order — chapters (rulesets, then parameter
 sets), each rule's role, condition, source and quote, each parameter's dated values, then
@@ -12,7 +12,14 @@ import datetime
 import re
 
 from ccm_rules import RulePack
-from ccm_rules._rulebook import BookChapter, BookCondition, BookParameter, BookRule, BookSource, RuleBook
+from ccm_rules.engine import (
+    BookChapter,
+    BookCondition,
+    BookParameter,
+    BookRule,
+    BookSource,
+    RuleBook,
+)
 
 from ._page import esc, page
 

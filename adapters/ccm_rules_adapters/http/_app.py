@@ -20,8 +20,7 @@ from litestar.params import JSONBody
 from litestar.types import Guard
 
 from ccm_rules import Problem, ProblemsError, RulePack
-from ccm_rules._eligibility import default_pack
-from ccm_rules._yaml import JsonLimitError, json_limit_problem, load_json
+from ccm_rules.engine import JsonLimitError, default_pack, json_limit_problem, load_json
 
 from . import _cds
 from ._auth import bearer_guard

@@ -21,12 +21,9 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
 from ccm_rules import RulePack
-from ccm_rules._caseload import FTE_RANGE, MAX_CLIENTS, MAX_HOURS_PER_WEEK
-from ccm_rules._conference import Conference, FamilyConference, agenda_steps, facilitator_duties
-from ccm_rules._dacts import dacts_scale
-from ccm_rules._goals import LIMITS, Goal
-from ccm_rules._plan import Plan
-from ccm_rules._readiness_region import (
+from ccm_rules.fidelity import dacts_scale
+from ccm_rules.goals import LIMITS, Conference, FamilyConference, Goal, Plan, agenda_steps, facilitator_duties
+from ccm_rules.readiness import (
     ANSWERS,
     INDEPENDENT_HOST,
     LESSONS_RULESET,
@@ -39,7 +36,7 @@ from ccm_rules._readiness_region import (
     survey_instrument,
     system_fields,
 )
-from ccm_rules._team_model import team_model_doc
+from ccm_rules.team import FTE_RANGE, MAX_CLIENTS, MAX_HOURS_PER_WEEK, team_model_doc
 
 JSON = dict[str, Any]
 

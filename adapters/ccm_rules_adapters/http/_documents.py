@@ -44,15 +44,11 @@ from ccm_rules import (
     parse_region,
     score_dacts,
 )
-from ccm_rules._conference import Conference, ConferenceAssessment, FamilyConference
-from ccm_rules._convert import cattrs_problems, make_spec_converter
-from ccm_rules._dacts import DactsExplanation, dacts_scale
-from ccm_rules._dates import iso_date
-from ccm_rules._goals import Goal
-from ccm_rules._plan import Document, Plan
-from ccm_rules._readiness_region import factor_catalogue
-from ccm_rules._team_model import team_model_doc
-from ccm_rules._yaml import Located, Path_, format_path
+from ccm_rules.engine import Located, Path_, cattrs_problems, format_path, iso_date, make_spec_converter
+from ccm_rules.fidelity import DactsExplanation, dacts_scale
+from ccm_rules.goals import Conference, ConferenceAssessment, Document, FamilyConference, Goal, Plan
+from ccm_rules.readiness import factor_catalogue
+from ccm_rules.team import team_model_doc
 
 from . import _document_schemas as schemas
 from ._document_schemas import MAX_FIGURE

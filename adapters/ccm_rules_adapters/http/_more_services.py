@@ -27,7 +27,7 @@ def _module(name: str) -> Any | None:
 
 def rows() -> list[DecisionService]:
     found = []
-    team = _module("_team_model")
+    team = _module("team")
     if team is not None:
         found.append(_team_model_row(team))
     return found

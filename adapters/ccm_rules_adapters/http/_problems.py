@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from ccm_rules import CcmRulesError, ParameterNotInForceError, Problem, ProblemsError
-from ccm_rules._problem_texts import LANGUAGES
+from ccm_rules.engine import LANGUAGES
 
 from ._lang import negotiate
 from ._models import ProblemDetails, ProblemItem

@@ -15,8 +15,7 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.typing import FieldDefinition
 
 from ccm_rules import RulePack
-from ccm_rules._spec import FactSpec
-from ccm_rules._vocabulary import Vocabulary
+from ccm_rules.engine import FactSpec, Vocabulary
 
 from ._services import DecisionService
 

@@ -15,8 +15,7 @@ from typing import Any
 import attrs
 
 from ccm_rules import Decision, Explanation, RulePack, decide, explain
-from ccm_rules._spec import FactSpec
-from ccm_rules._vocabulary import Vocabulary
+from ccm_rules.engine import FactSpec, Vocabulary
 
 Respond = Callable[[Mapping[str, Any], "datetime.date | None", RulePack, str], Any]
 """(checked facts, as_of, pack, language) → the response body (an attrs instance)."""

@@ -9,9 +9,7 @@ from typing import Any
 import attrs
 
 from ccm_rules import FactsError, Message, Problem, RulePack
-from ccm_rules._dates import date_field_message, iso_date
-from ccm_rules._facts import validate_facts
-from ccm_rules._problem_texts import describe
+from ccm_rules.engine import date_field_message, describe, iso_date, validate_facts
 
 from ._services import DecisionService
 

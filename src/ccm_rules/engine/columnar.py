@@ -1,4 +1,4 @@
-"""Columnar screening: a ruleset's compiled conditions turned into polars expressions.
+"""Columnar screening (public module, imported on demand: it is not loaded with `ccm_rules`): a ruleset's compiled conditions turned into polars expressions.
 
 A registry is a table with one row per person (see `docs/batch.md` for the layout):
 one column per scalar fact, one column `<fact>.<code>` per life domain holding its
@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._conditions import Comparison, Junction, Known, Negation, Node, Quantifier
+from ._conditions import (
+    Comparison,
+    Junction,
+    Known,
+    Negation,
+    Node,
+    Quantifier,
+)
 from ._decision import Outcome, ParamUse, Status
 from ._errors import InputFileError, Problem
 from ._evaluate import allows_eligible, provisional_gates, refuses

@@ -17,16 +17,33 @@ from typing import Any, Literal
 
 import attrs
 
-from ._dates import date_field_message
-from ._decision import PackInfo, ParamUse
-from ._deprecation import moved_to_keywords
-from ._eligibility import default_pack
-from ._errors import FactsError, InputFileError, Problem, RulePackError
-from ._explain import check_explainable, cite, shipped_pack_if_none, source_ref, unknown_value
-from ._pack import Parameter, RulePack
-from ._problem_texts import Message, describe, file_reason
-from ._spec import ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
-from ._yaml import YamlProblem, parse_yaml
+from ..engine import (
+    FactsError,
+    InputFileError,
+    Message,
+    PackInfo,
+    Parameter,
+    ParameterSpec,
+    ParameterValue,
+    ParamUse,
+    Problem,
+    RulePack,
+    RulePackError,
+    Source,
+    Texts,
+    YamlProblem,
+    check_explainable,
+    cite,
+    date_field_message,
+    default_pack,
+    describe,
+    file_reason,
+    moved_to_keywords,
+    parse_yaml,
+    shipped_pack_if_none,
+    source_ref,
+    unknown_value,
+)
 
 
 @attrs.frozen
@@ -102,7 +119,6 @@ class DactsDoc:
     items: list[DactsItem]
 
 
-register_kind("dacts", DactsDoc)
 
 
 # ---------------------------------------------------------------- scoring
@@ -180,7 +196,6 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
     return doc
 
 
-register_pack_check("dacts", dacts_scale)
 
 
 def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:

@@ -11,11 +11,20 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._decision import PackInfo, Question, Status
-from ._evaluate import open_questions
-from ._explain import CriterionExplanation, _question, check_explainable, cite, explain, source_ref
-from ._messages import format_text
-from ._pack import RulePack
+from ..engine import (
+    CriterionExplanation,
+    PackInfo,
+    Question,
+    RulePack,
+    Status,
+    check_explainable,
+    cite,
+    explain,
+    format_text,
+    open_questions,
+    question_text,
+    source_ref,
+)
 from ._readiness import FactorScore, ReadinessResult
 from ._readiness_region import factor_catalogue, rollout_plan, survey_instrument, system_fields
 from ._readiness_spec import FactorItemSpec, FactorSpec, LessonSpec
@@ -172,13 +181,13 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         return f"{section}.{question.fact}"
 
     variant_ruleset = pack.ruleset(result.variant_decision.ruleset)
-    questions = [_question(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions]
+    questions = [question_text(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions]
     for decision in (result.phases_decision, result.lessons_decision, result.system_decision):
         if decision is None:
             continue
         ruleset = pack.ruleset(decision.ruleset)
         for question in open_questions([c for c in decision.criteria if c.status is Status.UNKNOWN]):
-            text = _question(question, ruleset, pack, lang, region_field(question))
+            text = question_text(question, ruleset, pack, lang, region_field(question))
             if text not in questions:
                 questions.append(text)
     phases_expl = explain(result.phases_decision, pack, lang) if result.phases_decision is not None else None

@@ -30,20 +30,34 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 
-from ._cadence import CADENCES, MAX_INTERVAL_DAYS, AgreedDue, ReviewAgreement, next_meeting_in_phase
-from ._dates import date_message, iso_date
-from ._decision import PackInfo
-from ._errors import InputFileError, ParameterNotInForceError, Problem, RulePackError
-from ._explain import cite
-from ._hours import WeekTally, crossed, exact
-from ._limits import size_problem
-from ._messages import format_text
-from ._problem_texts import Message, describe
-from ._spec import Source, Texts, register_kind, register_pack_check
-from ._yaml import json_limit_problem
+from ..engine import (
+    CADENCES,
+    MAX_INTERVAL_DAYS,
+    AgreedDue,
+    InputFileError,
+    Message,
+    PackInfo,
+    ParameterNotInForceError,
+    Problem,
+    ReviewAgreement,
+    RulePackError,
+    Source,
+    Texts,
+    WeekTally,
+    cite,
+    crossed,
+    date_message,
+    describe,
+    exact,
+    format_text,
+    iso_date,
+    json_limit_problem,
+    next_meeting_in_phase,
+    size_problem,
+)
 
 if TYPE_CHECKING:
-    from ._pack import RulePack
+    from ..engine import RulePack
 
 Ending = Literal["never", "with_reason", "any"]
 Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason", "hours_above_limit"]
@@ -103,7 +117,6 @@ class MonitoringSpec:
     description: Texts | None = None
 
 
-register_kind("monitoring", MonitoringSpec)
 
 
 class Monitoring:
@@ -216,7 +229,7 @@ _KEYS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {  # kind → (keys a
 
 
 
-def _check_monitoring(pack: RulePack) -> None:
+def check_monitoring(pack: RulePack) -> None:
     """The monitoring rules against the pack: one file, its norms and checks (for `rules check`)."""
     try:
         Monitoring.from_pack(pack)
@@ -225,7 +238,6 @@ def _check_monitoring(pack: RulePack) -> None:
         raise RulePackError("the monitoring rules are not consistent with the rule pack", [Problem(message, file="monitoring.yaml", kind="monitoring")]) from err
 
 
-register_pack_check("monitoring", _check_monitoring)
 
 @attrs.frozen(slots=True)
 class Event:

@@ -11,7 +11,7 @@ from typing import Literal
 
 import attrs
 
-from ._spec import Source, Texts, register_kind
+from ..engine import Source, Texts
 
 Approach = Literal["pioneer", "attention", "experience"]
 
@@ -175,6 +175,3 @@ class SurveyInstrumentSpec:
     verdict_note: Texts
 
 
-register_kind("readiness_factors", FactorCatalogueSpec)
-register_kind("readiness_plan", RolloutPlanSpec)
-register_kind("readiness_survey", SurveyInstrumentSpec)

@@ -7,16 +7,12 @@ The facts classes mirror the facts declared in `rules/eligibility.yaml` and
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
 
-from ._convert import make_converter
-from ._decision import Decision
-from ._evaluate import decide
-from ._pack import RulePack
+from ..engine import Decision, RulePack, decide, default_pack, facts_mapping
 
 DomainStatus = Literal["no_need", "met_need", "unmet_need", "not_assessed"]
 
@@ -52,20 +48,6 @@ class LabourMarketFacts:
     long_term_unemployed: bool | None = None
     changed_working_capacity: bool | None = None
     returning_from_parental_leave: bool | None = None
-
-
-@functools.cache
-def default_pack() -> RulePack:
-    """The rule pack shipped with the library, loaded and checked once."""
-    return RulePack.load()
-
-
-def facts_mapping(facts: Any) -> Mapping[str, Any]:
-    """Facts as a plain mapping: attrs facts are unstructured, `None` values dropped."""
-    if attrs.has(type(facts)):
-        raw = make_converter().unstructure(facts)
-        return {k: v for k, v in raw.items() if v is not None}
-    return facts  # type: ignore[no-any-return]
 
 
 def assess_eligibility(

@@ -10,7 +10,7 @@ from typing import Literal
 
 import attrs
 
-from ._spec import Source, Texts, register_kind
+from ..engine import Source, Texts
 
 
 @attrs.frozen
@@ -60,7 +60,6 @@ class GoalLexiconSpec:
     description: Texts | None = None
 
 
-register_kind("goal_lexicon", GoalLexiconSpec)
 
 
 @attrs.frozen
@@ -84,4 +83,3 @@ class GoalChecklistSpec:
     description: Texts | None = None
 
 
-register_kind("goal_checklist", GoalChecklistSpec)

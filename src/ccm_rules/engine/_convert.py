@@ -10,6 +10,7 @@ import datetime
 import enum
 import re
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -190,3 +191,11 @@ def structure_spec(conv: cattrs.Converter, data: Any, file: str) -> tuple[Any, l
             Problem(message, path=format_path(path), file=file, kind="schema")
             for path, message in cattrs_problems(err)
         ]
+
+
+def facts_mapping(facts: Any) -> Mapping[str, Any]:
+    """Facts as a plain mapping: attrs facts are unstructured, `None` values dropped."""
+    if attrs.has(type(facts)):
+        raw = make_converter().unstructure(facts)
+        return {k: v for k, v in raw.items() if v is not None}
+    return facts  # type: ignore[no-any-return]

@@ -90,7 +90,7 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
         outcome_label=pack.text(f"outcome.{decision.outcome.value}", lang),
         headline=ruleset.spec.outcomes[decision.outcome.value][lang],
         criteria=tuple(criteria),
-        questions=tuple(_question(q, ruleset, pack, lang) for q in decision.questions),
+        questions=tuple(question_text(q, ruleset, pack, lang) for q in decision.questions),
         as_of=decision.as_of,
         pack=f"{decision.pack.id} {decision.pack.version} ({decision.pack.content_hash[:19]})",
     )
@@ -197,7 +197,7 @@ def _show(value: Any, lang: str, vocabulary: Vocabulary | None = None) -> str:
     return str(value)
 
 
-def _question(question: Question, ruleset: Ruleset, pack: RulePack, lang: str, fact: str | None = None) -> str:
+def question_text(question: Question, ruleset: Ruleset, pack: RulePack, lang: str, fact: str | None = None) -> str:
     """The question in `lang`, naming the fact to fill in (`fact`, default: as a case file spells it)."""
     if question.kind == "fact":
         text = ruleset.spec.facts[question.key].question[lang]
@@ -213,7 +213,7 @@ def shipped_pack_if_none(pack: RulePack | None) -> RulePack:
     """`pack`, or the shipped pack when None (what every renderer's `pack=None` means)."""
     if pack is not None:
         return pack
-    from ._eligibility import default_pack
+    from ._pack import default_pack
 
     return default_pack()
 

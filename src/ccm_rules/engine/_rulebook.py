@@ -21,7 +21,14 @@ from typing import Any
 import attrs
 
 from ._citations import Citation
-from ._conditions import Comparison, Junction, Known, Negation, Node, Quantifier
+from ._conditions import (
+    Comparison,
+    Junction,
+    Known,
+    Negation,
+    Node,
+    Quantifier,
+)
 from ._errors import UnknownLanguageError
 from ._explain import _show, cite, shipped_pack_if_none
 from ._pack import Parameter, RulePack, Ruleset

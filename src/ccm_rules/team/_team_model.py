@@ -19,16 +19,32 @@ from typing import Any
 
 import attrs
 
-from ._cadence import PARAMETERS, meeting_dates
-from ._decision import Decision, Outcome, PackInfo, ParamUse, Question, Status
-from ._deprecation import moved_to_keywords
-from ._eligibility import default_pack, facts_mapping
-from ._errors import Problem, RulePackError
-from ._evaluate import decide
-from ._explain import Explanation, _question, cite, criterion_lines, explain, shipped_pack_if_none
-from ._facts import validate_facts
-from ._pack import RulePack, Ruleset
-from ._spec import FactSpec, register_pack_check
+from ..engine import (
+    PARAMETERS,
+    Decision,
+    Explanation,
+    FactSpec,
+    Outcome,
+    PackInfo,
+    ParamUse,
+    Problem,
+    Question,
+    RulePack,
+    RulePackError,
+    Ruleset,
+    Status,
+    cite,
+    criterion_lines,
+    decide,
+    default_pack,
+    explain,
+    facts_mapping,
+    meeting_dates,
+    moved_to_keywords,
+    question_text,
+    shipped_pack_if_none,
+    validate_facts,
+)
 from ._team_spec import CaseloadNormSpec, ModelSpec, TeamModelDoc
 
 HEADLINES = ("undetermined", "individual", "team", "team_passive", "team_active", "icm", "act")
@@ -150,7 +166,6 @@ def team_model_doc(pack: RulePack) -> TeamModelDoc:
     return doc
 
 
-register_pack_check("team_model", team_model_doc)
 
 
 def _axis_rulesets(doc: TeamModelDoc) -> tuple[str, ...]:
@@ -494,7 +509,7 @@ def _question_text(question: Question, rec: TeamModelRecommendation, pack: RuleP
     """The question in `lang`, from the first of the recommendation's rulesets that declares its fact."""
     declared = question.key if question.collection is None else question.collection
     ruleset = next(r for r in (pack.ruleset(d.ruleset) for d in rec.decisions) if declared in r.spec.facts)
-    return _question(question, ruleset, pack, lang)
+    return question_text(question, ruleset, pack, lang)
 
 
 def _num(value: Any) -> str:

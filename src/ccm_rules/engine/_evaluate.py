@@ -19,7 +19,14 @@ from ._conditions import (
     Quantifier,
     _fields_only,
 )
-from ._decision import CriterionResult, Decision, Outcome, Question, Status, TraceNode
+from ._decision import (
+    CriterionResult,
+    Decision,
+    Outcome,
+    Question,
+    Status,
+    TraceNode,
+)
 from ._facts import validate_facts
 from ._memo import Memo
 from ._pack import Criterion, Ruleset

@@ -15,7 +15,14 @@ from typing import Any
 import yaml
 
 from ._errors import Problem
-from ._limits import MAX_DEPTH, MAX_VALUES, check_data, number_too_long, size_problem, too_long
+from ._limits import (
+    MAX_DEPTH,
+    MAX_VALUES,
+    check_data,
+    number_too_long,
+    size_problem,
+    too_long,
+)
 from ._problem_texts import CodedValueError, Message, file_reason
 
 Path_ = tuple[str | int, ...]

@@ -32,7 +32,13 @@ from ._decision import FactUse, ItemResult, ParamUse, TraceNode
 from ._memo import Memo
 from ._problem_texts import describe
 from ._spec import FactSpec, ParameterSpec
-from ._truth import TV, Truth, k_and, k_not, k_or
+from ._truth import (
+    TV,
+    Truth,
+    k_and,
+    k_not,
+    k_or,
+)
 from ._vocabulary import Vocabulary
 from ._yaml import Path_
 

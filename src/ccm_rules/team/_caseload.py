@@ -23,18 +23,32 @@ from typing import Any
 
 import attrs
 
-from ._dates import date_field_message, iso_date
-from ._decision import PackInfo, ParamUse, Status
-from ._eligibility import default_pack
-from ._errors import FactsError, InputFileError, Problem
-from ._explain import cite, unknown_value
-from ._hours import ClientWeek, client_weeks_over, exact, week_of
-from ._messages import format_text
-from ._pack import RulePack
-from ._problem_texts import Message, describe, file_reason
+from ..engine import (
+    ClientWeek,
+    FactsError,
+    InputFileError,
+    Message,
+    PackInfo,
+    ParamUse,
+    Problem,
+    RulePack,
+    Status,
+    YamlProblem,
+    cite,
+    client_weeks_over,
+    date_field_message,
+    default_pack,
+    describe,
+    exact,
+    file_reason,
+    format_text,
+    iso_date,
+    parse_yaml,
+    unknown_value,
+    week_of,
+)
 from ._team_model import caseload_norm, norm_parameters, team_model_doc
 from ._team_spec import CaseloadNormSpec
-from ._yaml import YamlProblem, parse_yaml
 
 WORKER_KEYS = ("code", "fte", "clients", "hours_per_client_week", "contacts")
 CONTACT_KEYS = ("client", "day", "hours")

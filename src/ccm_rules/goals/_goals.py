@@ -24,16 +24,27 @@ from typing import Any, Literal
 import attrs
 import cattrs
 
-from ._convert import cattrs_problems, make_converter
-from ._dates import date_field_message
-from ._decision import Decision
-from ._errors import FactsError, InputFileError, Problem, UnknownLanguageError
-from ._evaluate import decide
+from ..engine import (
+    Decision,
+    FactsError,
+    InputFileError,
+    Located,
+    Message,
+    Problem,
+    RulePack,
+    UnknownLanguageError,
+    YamlProblem,
+    cattrs_problems,
+    date_field_message,
+    decide,
+    describe,
+    file_reason,
+    format_path,
+    make_converter,
+    parse_yaml,
+)
 from ._goals_spec import GoalLexiconSpec, LexiconLanguage
 from ._goals_text import Evidence, read_goal_text
-from ._pack import RulePack
-from ._problem_texts import Message, describe, file_reason
-from ._yaml import Located, YamlProblem, format_path, parse_yaml
 
 RULESET = "smart_goal"
 LIMITS = "goal_limits"
@@ -132,7 +143,7 @@ def assess_goal(
     >>> a.time_bound, a.due.isoformat()
     ('met', '2027-04-15')
     """
-    from ._eligibility import default_pack
+    from ..engine import default_pack
 
     pack = pack or default_pack()
     if isinstance(goal, str):

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ._areas import load_installed_areas
 from ._citations import Citation, nearest_id
 from ._conditions import Node, Scope, check_provisional, compile_condition
 from ._convert import make_spec_converter, structure_spec
@@ -36,7 +37,13 @@ from ._spec import (
     VocabularySpec,
 )
 from ._vocabulary import Vocabulary
-from ._yaml import Located, Path_, YamlProblem, format_path, read_yaml
+from ._yaml import (
+    Located,
+    Path_,
+    YamlProblem,
+    format_path,
+    read_yaml,
+)
 
 OUTCOME_KEYS = ("eligible", "not_eligible", "undetermined")
 _PLACEHOLDER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -47,7 +54,7 @@ def default_rules_dir() -> Path:
     packaged = importlib.resources.files("ccm_rules") / "rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 @attrs.frozen
@@ -214,6 +221,12 @@ class RulePack:
         return pack
 
 
+@functools.cache
+def default_pack() -> RulePack:
+    """The rule pack shipped with the library, loaded and checked once."""
+    return RulePack.load()
+
+
 def check_pack(root: Path | str) -> list[Problem]:
     """Every problem in a rule pack (errors and warnings), as `rules check` reports them.
 
@@ -269,8 +282,7 @@ def content_hash(root: Path) -> str:
 
 
 def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
-    from . import _kinds  # noqa: F401 - registers the domain modules' rule-file kinds
-
+    load_installed_areas()  # every installed area's rule-file kinds are known before files are read
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(f"rule pack directory not found: {root}", file=str(root), kind="io")]

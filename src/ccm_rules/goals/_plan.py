@@ -18,17 +18,34 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
-from ._cadence import ReviewStatus, review_status
-from ._convert import cattrs_problems, make_converter
-from ._dates import date_field_message
-from ._decision import Decision, Outcome
-from ._deprecation import moved_to_keywords
-from ._errors import FactsError, InputFileError, Problem
-from ._evaluate import decide
-from ._goals import LIMITS, GoalAssessment, assess_goal, file_code_problems, structure_goal
-from ._pack import RulePack
-from ._problem_texts import Message, file_reason
-from ._yaml import Located, YamlProblem, format_path, parse_yaml
+from ..engine import (
+    Decision,
+    FactsError,
+    InputFileError,
+    Located,
+    Message,
+    Outcome,
+    Problem,
+    ReviewStatus,
+    RulePack,
+    YamlProblem,
+    cattrs_problems,
+    date_field_message,
+    decide,
+    file_reason,
+    format_path,
+    make_converter,
+    moved_to_keywords,
+    parse_yaml,
+    review_status,
+)
+from ._goals import (
+    LIMITS,
+    GoalAssessment,
+    assess_goal,
+    file_code_problems,
+    structure_goal,
+)
 
 RULESET = "individual_plan"
 CADENCE = "team_norms"
@@ -269,7 +286,7 @@ def next_review(start: datetime.date, last: datetime.date | None = None, *, as_o
     ('2027-06-03', True, 7, 'middle')
     """
     if pack is None:
-        from ._eligibility import default_pack
+        from ..engine import default_pack
 
         pack = default_pack()
     on = as_of or datetime.date.today()
@@ -283,7 +300,7 @@ def next_review(start: datetime.date, last: datetime.date | None = None, *, as_o
 
 def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> PlanAssessment:
     """Check a plan read by `read_document(path, "plan", Plan)`."""
-    from ._eligibility import default_pack
+    from ..engine import default_pack
 
     pack = pack or default_pack()
     plan: Plan = doc.body

@@ -20,10 +20,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._decision import Decision, Outcome, PackInfo, ParamUse
-from ._deprecation import moved_to_keywords
-from ._evaluate import decide
-from ._pack import RulePack
+from ..engine import Decision, Outcome, PackInfo, ParamUse, RulePack, decide, moved_to_keywords
 from ._readiness_region import (
     LESSONS_RULESET,
     PHASES_RULESET,
@@ -164,7 +161,7 @@ def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack
     ['sensitisation', 'initial']
     """
     if pack is None:
-        from ._eligibility import default_pack
+        from ..engine import default_pack
 
         pack = default_pack()
     on = as_of or region.as_of or datetime.date.today()

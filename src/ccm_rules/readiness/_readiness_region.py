@@ -17,13 +17,22 @@ from typing import Any
 
 import attrs
 
-from ._dates import date_field_message
-from ._deprecation import moved_to_keywords
-from ._errors import InputFileError, Problem
-from ._pack import RulePack
-from ._problem_texts import Message, describe, file_reason
+from ..engine import (
+    InputFileError,
+    Located,
+    Message,
+    Path_,
+    Problem,
+    RulePack,
+    YamlProblem,
+    date_field_message,
+    describe,
+    file_reason,
+    format_path,
+    moved_to_keywords,
+    parse_yaml,
+)
 from ._readiness_spec import FactorCatalogueSpec, RolloutPlanSpec, SurveyInstrumentSpec
-from ._yaml import Located, Path_, YamlProblem, format_path, parse_yaml
 
 ANSWERS = ("yes", "partly", "no", "unknown")
 UNKNOWN = "unknown"
@@ -71,7 +80,7 @@ class Region:
         >>> Region.from_mapping({"host": "hospital"}, file="request")
         Traceback (most recent call last):
         ...
-        ccm_rules._errors.InputFileError: the region is not valid (1 problem...):
+        ccm_rules.engine._errors.InputFileError: the region is not valid (1 problem...):
           - request: 'hospital' is not an answer here; use one of: ... @ $.host
         """
         return _checked(Located(_plain(data), {}, file), _pack_or_default(pack), from_text=False)
@@ -138,7 +147,7 @@ def _checked(located: Located, pack: RulePack, *, from_text: bool) -> Region:
 def _pack_or_default(pack: RulePack | None) -> RulePack:
     if pack is not None:
         return pack
-    from ._eligibility import default_pack
+    from ..engine import default_pack
 
     return default_pack()
 

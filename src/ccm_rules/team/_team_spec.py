@@ -11,7 +11,7 @@ from typing import Literal
 
 import attrs
 
-from ._spec import Source, Texts, register_kind
+from ..engine import Source, Texts
 
 
 @attrs.frozen
@@ -115,4 +115,3 @@ class TeamModelDoc:
         raise KeyError(f"no team model {model_id!r}; models: {', '.join(m.id for m in self.models)}")
 
 
-register_kind("team_model", TeamModelDoc)

@@ -18,14 +18,10 @@ from typing import Any, Literal
 
 import attrs
 
-from ._decision import Decision
-from ._errors import FactsError, Problem
-from ._evaluate import decide
+from ..engine import Decision, FactsError, Problem, RulePack, decide, format_path
 from ._goals import GoalAssessment
 from ._goals_spec import GoalChecklistSpec
-from ._pack import RulePack
 from ._plan import Document, Step, assess_goals, filled
-from ._yaml import format_path
 
 AGENDA = "case_conference_agenda"
 DUTIES = "facilitator_duties"
@@ -165,7 +161,7 @@ def _drop_none(facts: dict[str, Any]) -> dict[str, Any]:
 
 def assess_conference_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ConferenceAssessment:
     """Check a case conference read by `read_document(path, "conference", Conference)`."""
-    from ._eligibility import default_pack
+    from ..engine import default_pack
 
     pack = pack or default_pack()
     conf: Conference = doc.body
@@ -266,7 +262,7 @@ def _every(goals: tuple[GoalAssessment, ...], criterion: str) -> bool | None:
 
 def assess_family_conference_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ConferenceAssessment:
     """Check a family conference read by `read_document(path, "family_conference", FamilyConference)`."""
-    from ._eligibility import default_pack
+    from ..engine import default_pack
 
     pack = pack or default_pack()
     fam: FamilyConference = doc.body

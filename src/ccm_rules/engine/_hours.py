@@ -5,7 +5,7 @@ client*. The limit binds every client in every week, so it is checked per client
 calendar week (Monday to Sunday), never as an average over clients or weeks: a worker
 whose clients average 1.5 hours may still give one client 3 hours in one week.
 
-`ccm_rules._caseload` checks a team file's contacts with `client_weeks_over`; monitoring
+`ccm_rules.team` (caseload) checks a team file's contacts with `client_weeks_over`; monitoring
 (`PythonMonitor` and the durable-rules engine) folds `contact` events with `WeekTally`.
 Both add hours exactly (as fractions of their decimal text) and call a week over the
 limit when its total is strictly above it, so the two always name the same client-weeks.

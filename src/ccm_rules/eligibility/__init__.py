@@ -1,0 +1,20 @@
+"""Eligibility: does this person need case management (seed 001) or labour-market CM (seed 002)?"""
+
+from ..engine import Area, register_area
+from ._eligibility import EligibilityFacts, LabourMarketFacts, assess_eligibility, assess_labour_market
+
+AREA = register_area(
+    Area(
+        name="eligibility",
+        title="Eligibility for case management (seed 001) and labour-market CM (seed 002)",
+    )
+)
+"""This area, as the engine's registry knows it (entry point `ccm_rules.areas`)."""
+
+__all__ = [
+    "AREA",
+    "EligibilityFacts",
+    "LabourMarketFacts",
+    "assess_eligibility",
+    "assess_labour_market",
+]
