@@ -155,8 +155,20 @@ class VocabularySpec:
 
 
 @attrs.frozen
+class PackBase:
+    """The pack an extension pack extends: its id and the base versions it fits (e.g. `>=0.2.0,<0.3.0`)."""
+
+    id: str
+    version: str
+
+
+@attrs.frozen
 class PackSpec:
-    """The manifest of a rule pack: id, version and shipped languages."""
+    """The manifest of a rule pack: id, version and shipped languages.
+
+    An extension pack (a region's own parameters, texts and rules, docs/regional-packs.md)
+    also names the pack it `extends` and the `source` its adaptation rests on.
+    """
 
     kind: Literal["pack"]
     id: str
@@ -164,6 +176,8 @@ class PackSpec:
     title: Texts
     languages: list[str]
     description: Texts | None = None
+    extends: PackBase | None = None
+    source: Source | None = None
 
 
 @attrs.frozen
