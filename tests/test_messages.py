@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccm_rules import RulePack, check_pack, format_text
+from ccm_rules import RulePack
+from ccm_rules.engine import check_pack, format_text
 from ccm_rules.engine._messages import MessageError, plural_names
 
 from .conftest import RULES

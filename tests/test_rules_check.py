@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ccm_rules import RulePack, RulePackError, check_pack
+from ccm_rules import RulePack, RulePackError
+from ccm_rules.engine import check_pack
 from ccm_rules_adapters.cli import main
 
 from .conftest import RULES

@@ -1,28 +1,34 @@
-"""ccm_rules: explained, three-valued decision support for Case and Care Management."""
+"""ccm_rules: explained, three-valued decision support for Case and Care Management.
+
+The main entry points are re-exported here. Everything else lives in its package:
+`ccm_rules.engine` (rule packs, evaluation, decisions, explanations) and one package per
+area — `eligibility`, `team`, `readiness`, `goals`, `fidelity`, `monitoring`. Names that
+were importable from here before the packages existed still are, with a
+`DeprecationWarning` naming their new home.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import Any
 
 from .eligibility import EligibilityFacts, LabourMarketFacts, assess_eligibility, assess_labour_market
 from .engine import (
     CcmRulesError,
-    CriterionExplanation,
     CriterionResult,
     Decision,
     Explanation,
     FactsError,
-    FactUse,
     InputFileError,
-    ItemResult,
     Message,
     Outcome,
     PackInfo,
     PackMismatchError,
     ParameterNotInForceError,
-    ParameterSet,
-    ParamUse,
     Problem,
     ProblemsError,
     Question,
-    ReviewStatus,
-    RuleBook,
     RulePack,
     RulePackError,
     Ruleset,
@@ -30,66 +36,20 @@ from .engine import (
     TraceNode,
     Truth,
     UnknownLanguageError,
-    check_pack,
-    citation_drift,
     decide,
     default_pack,
-    default_rules_dir,
     explain,
-    format_text,
     from_json_data,
-    meeting_dates,
-    next_meeting,
     open_questions,
     render_text,
-    review_status,
-    rule_book,
     to_json,
     to_json_data,
 )
-from .fidelity import FidelityResult, explain_dacts, render_dacts_text, score_dacts
-from .goals import (
-    Conference,
-    ConferenceAssessment,
-    Document,
-    Duration,
-    FamilyConference,
-    Goal,
-    GoalAssessment,
-    Plan,
-    PlanAssessment,
-    assess_conference_document,
-    assess_family_conference_document,
-    assess_goal,
-    assess_plan_document,
-    next_review,
-    read_document,
-    read_goal_file,
-)
-from .monitoring import (
-    Alert,
-    Event,
-    Monitoring,
-    PythonMonitor,
-    alert_message,
-    iter_events,
-    read_events,
-)
-from .readiness import (
-    FactorScore,
-    ReadinessExplanation,
-    ReadinessResult,
-    Region,
-    assess_readiness,
-    explain_readiness,
-    parse_region,
-    read_region,
-    render_readiness_text,
-)
+from .fidelity import explain_dacts, score_dacts
+from .goals import Goal, assess_conference_document, assess_goal, assess_plan_document
+from .monitoring import Monitoring, PythonMonitor
+from .readiness import Region, assess_readiness, explain_readiness, read_region, render_readiness_text
 from .team import (
-    CaseloadResult,
-    ProgramNeeds,
-    TeamAxes,
     TeamModelRecommendation,
     check_caseload,
     explain_team_model,
@@ -97,96 +57,118 @@ from .team import (
     render_team_model_text,
 )
 
+_MOVED = {
+    "CriterionExplanation": "engine",
+    "FactUse": "engine",
+    "ItemResult": "engine",
+    "ParamUse": "engine",
+    "ParameterSet": "engine",
+    "ReviewStatus": "engine",
+    "RuleBook": "engine",
+    "check_pack": "engine",
+    "citation_drift": "engine",
+    "default_rules_dir": "engine",
+    "format_text": "engine",
+    "meeting_dates": "engine",
+    "next_meeting": "engine",
+    "review_status": "engine",
+    "rule_book": "engine",
+    "CaseloadResult": "team",
+    "ProgramNeeds": "team",
+    "TeamAxes": "team",
+    "Conference": "goals",
+    "ConferenceAssessment": "goals",
+    "Document": "goals",
+    "Duration": "goals",
+    "FamilyConference": "goals",
+    "GoalAssessment": "goals",
+    "Plan": "goals",
+    "PlanAssessment": "goals",
+    "assess_family_conference_document": "goals",
+    "next_review": "goals",
+    "read_document": "goals",
+    "read_goal_file": "goals",
+    "FidelityResult": "fidelity",
+    "render_dacts_text": "fidelity",
+    "Alert": "monitoring",
+    "Event": "monitoring",
+    "alert_message": "monitoring",
+    "iter_events": "monitoring",
+    "read_events": "monitoring",
+    "FactorScore": "readiness",
+    "ReadinessExplanation": "readiness",
+    "ReadinessResult": "readiness",
+    "parse_region": "readiness",
+}
+"""Names that moved to an area or the engine package: still served here, with a warning."""
+
+
+def __getattr__(name: str) -> Any:
+    """Serve a moved name from its new package, warning once per call site."""
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module 'ccm_rules' has no attribute {name!r}")
+    warnings.warn(
+        f"ccm_rules.{name} moved to ccm_rules.{home}.{name}; import it from there",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(importlib.import_module(f"ccm_rules.{home}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *_MOVED])
+
+
 __all__ = [
-    "Alert",
-    "CaseloadResult",
     "CcmRulesError",
-    "Conference",
-    "ConferenceAssessment",
-    "CriterionExplanation",
     "CriterionResult",
     "Decision",
-    "Document",
-    "Duration",
     "EligibilityFacts",
-    "Event",
     "Explanation",
-    "FactUse",
-    "FactorScore",
     "FactsError",
-    "FamilyConference",
-    "FidelityResult",
     "Goal",
-    "GoalAssessment",
     "InputFileError",
-    "ItemResult",
     "LabourMarketFacts",
     "Message",
     "Monitoring",
     "Outcome",
     "PackInfo",
     "PackMismatchError",
-    "ParamUse",
     "ParameterNotInForceError",
-    "ParameterSet",
-    "Plan",
-    "PlanAssessment",
     "Problem",
     "ProblemsError",
-    "ProgramNeeds",
     "PythonMonitor",
     "Question",
-    "ReadinessExplanation",
-    "ReadinessResult",
     "Region",
-    "ReviewStatus",
-    "RuleBook",
     "RulePack",
     "RulePackError",
     "Ruleset",
     "Status",
-    "TeamAxes",
     "TeamModelRecommendation",
     "TraceNode",
     "Truth",
     "UnknownLanguageError",
-    "alert_message",
     "assess_conference_document",
     "assess_eligibility",
-    "assess_family_conference_document",
     "assess_goal",
     "assess_labour_market",
     "assess_plan_document",
     "assess_readiness",
     "check_caseload",
-    "check_pack",
-    "citation_drift",
     "decide",
     "default_pack",
-    "default_rules_dir",
     "explain",
     "explain_dacts",
     "explain_readiness",
     "explain_team_model",
-    "format_text",
     "from_json_data",
-    "iter_events",
-    "meeting_dates",
-    "next_meeting",
-    "next_review",
     "open_questions",
-    "parse_region",
-    "read_document",
-    "read_events",
-    "read_goal_file",
     "read_region",
     "recommend_team_model",
-    "render_dacts_text",
     "render_readiness_text",
     "render_team_model_text",
     "render_text",
-    "review_status",
-    "rule_book",
     "score_dacts",
     "to_json",
     "to_json_data",

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from ccm_rules import InputFileError, Problem, format_text
+from ccm_rules import InputFileError, Problem
+from ccm_rules.engine import format_text
 from ccm_rules.monitoring import (
     Alert,
     Event,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ccm_rules import RulePack, explain, format_text
+from ccm_rules import RulePack, explain
+from ccm_rules.engine import format_text
 from ccm_rules.engine import ReviewStatus, Status, make_converter
 from ccm_rules.goals import Plan, PlanAssessment, assess_plan_document, read_document
 

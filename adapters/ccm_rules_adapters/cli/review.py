@@ -13,7 +13,8 @@ import argparse
 import datetime
 from typing import Any
 
-from ccm_rules import FactsError, Problem, format_text
+from ccm_rules import FactsError, Problem
+from ccm_rules.engine import format_text
 from ccm_rules.engine import MAX_INTERVAL_DAYS, ReviewAgreement, meeting_dates
 from ccm_rules.goals import CADENCE, next_review
 from ccm_rules.monitoring import Monitoring

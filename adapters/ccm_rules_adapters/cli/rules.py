@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ccm_rules import RulePack, check_pack, default_rules_dir
+from ccm_rules import RulePack
+from ccm_rules.engine import check_pack, default_rules_dir
 from ccm_rules.engine import citation_drift, rule_book
 
 from ..html.rulebook import REGENERATE, render_html, render_markdown
