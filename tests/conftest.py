@@ -1,6 +1,6 @@
 """Shared fixtures: the shipped pack and paths to examples; test modules that need an extra.
 
-The core's tests need only `pip install -e '.[test-core]'`. A module that tests an
+The core's tests need only `pip install -e . --group test-core`. A module that tests an
 optional extra is skipped, with the install command in its reason, when the extra is
 not installed (`EXTRA_MODULES`), so a newcomer sees what to install instead of an
 ImportError.
@@ -68,7 +68,8 @@ def missing_extras(needs: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None
     missing = {extra: mods for extra, mods in missing.items() if mods}
     if not missing:
         return None
-    command = "pip install -e '.[test]'" if list(missing) == ["test"] else f"pip install -e '.[{','.join(missing)}]', or everything with pip install -e '.[test]'"
+    extras = [e for e in missing if e != "test"]  # "test" is the dependency group, not an extra
+    command = "pip install -e . --group test" if not extras else f"pip install -e '.[{','.join(extras)}]', or everything with pip install -e . --group test"
     return (
         f"needs the {', '.join(repr(e) for e in missing)} extra{'s' if len(missing) > 1 else ''} "
         f"(missing: {', '.join(m for mods in missing.values() for m in mods)}): {command}"

@@ -70,9 +70,26 @@ def test_dependencies_have_upper_bounds() -> None:
     import re
     import tomllib
 
-    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    project, groups = pyproject["project"], pyproject["dependency-groups"]
     extras = project["optional-dependencies"]
-    requirements = [*project["dependencies"], *(r for name in ("http", "fhir", "batch", "test-core") for r in extras[name])]
+    requirements = [*project["dependencies"], *(r for name in ("http", "fhir", "batch") for r in extras[name]), *groups["test-core"], *groups["docs"]]
     for requirement in requirements:
         name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
         assert "<" in requirement.split(";")[0] or name in UNBOUNDED, f"{requirement!r} has no upper bound"
+
+
+def test_developer_dependencies_are_groups_not_extras() -> None:
+    """Test, bench and docs dependencies are PEP 735 groups; users' extras stay extras; README installs the groups."""
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras, groups = pyproject["project"]["optional-dependencies"], pyproject["dependency-groups"]
+    assert set(extras) == {"http", "fhir", "batch", "events", "spark", "dask"}
+    assert {"test", "test-core", "docs", "bench"} <= set(groups)
+    assert {"include-group": "test-core"} in groups["test"]
+    assert "ccm-rules[http,fhir,batch,events,spark,dask]" in groups["test"], "the suite tests every adapter"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e . --group test && .venv/bin/python -m pytest" in readme
+    assert "pip install -e . --group test-core && .venv-core/bin/python -m pytest -rs" in readme
+    assert "'pip>=25.1'" in readme, "pip installs dependency groups from 25.1 on"
