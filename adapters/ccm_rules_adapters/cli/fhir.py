@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
     """FHIR Goals → the SMART check: explained text, or one OperationOutcome per goal."""
     from ccm_rules import explain
-    from ccm_rules_adapters.fhir._goal import goal_outcome
+    from ccm_rules_adapters.fhir import goal_outcome
 
     results = []
     for index, goal in enumerate(items):
@@ -108,8 +108,7 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
 def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
     """A CareTeam → the team model: explained text with the key worker it names, or a FHIR Bundle."""
     from ccm_rules.team import render_team_model_text
-    from ccm_rules_adapters.fhir import assess_care_team
-    from ccm_rules_adapters.fhir._care_team import key_worker_lines
+    from ccm_rules_adapters.fhir import assess_care_team, key_worker_lines
 
     try:
         assessment = assess_care_team(parsed, version=args.fhir_version, lang=args.lang, as_of=args.as_of, pack=pack)

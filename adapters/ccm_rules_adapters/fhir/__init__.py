@@ -16,7 +16,8 @@ import attrs
 from ccm_rules import Decision, Explanation, FactsError, Message, Problem, RulePack, decide, explain
 from ccm_rules.engine import default_pack
 
-from ._care_team import CareTeamAssessment, CareTeamMapping, assess_care_team, load_care_team_mapping
+from ._care_team import CareTeamAssessment, CareTeamMapping, assess_care_team, key_worker_lines, load_care_team_mapping
+from ._goal import goal_from_fhir, goal_outcome
 from ._intake import intake_facts, questionnaire
 from ._mapping import DATA, FhirMapping, load_mapping
 from ._resources import VERSIONS, Entry, FhirVersion, dump, entries, parse, resources
@@ -35,11 +36,15 @@ __all__ = [
     "assess_resources",
     "dump",
     "entries",
+    "goal_from_fhir",
+    "goal_outcome",
+    "key_worker_lines",
     "load_care_team_mapping",
     "load_mapping",
     "operation_outcome",
     "parse",
     "questionnaire",
+    "referral_drafts",
     "resources",
     "shipped_questionnaire",
 ]
