@@ -1,0 +1,97 @@
+"""Labour-market case records (seed 002): the code register, plans, case and service logs, follow-up.
+
+Pure data and checks, no database: the records are attrs classes (`Meeting`, `ServiceEvent`,
+`Plan`, …) read strictly from JSON, JSON Lines or CSV (`read_records`), checked before they
+may enter a log (`check_records`), and described by JSON Schemas (`record_schemas`). The
+store that keeps them append-only is an adapter (`ccm_rules_adapters.storage`).
+"""
+
+from ..engine import Area, register_area
+from ._checks import FUTURE_OK, Existing, check_records, identity_in_text
+from ._convert import (
+    IDENTITY_KEYS,
+    RecordError,
+    class_schema,
+    code_problem,
+    converter,
+    csv_row,
+    entry_id,
+    record_schemas,
+    structure_record,
+    structure_register_entry,
+    unstructure_record,
+)
+from ._models import (
+    KINDS,
+    LOG_KINDS,
+    Closure,
+    Declaration,
+    Enrolment,
+    Feedback,
+    FollowUp,
+    Identity,
+    LogRecord,
+    Measure,
+    MeasureResult,
+    Meeting,
+    Plan,
+    Record,
+    RegisterEntry,
+    ServiceEvent,
+    ServiceIssue,
+    SurveyResponse,
+)
+from ._read import SUFFIXES, Located, located, parse_csv, parse_json, parse_jsonl, read_file, read_records
+
+AREA = register_area(
+    Area(
+        name="records",
+        title="Labour-market case records (seed 002 §8.2): code register, plans, case and service logs",
+    )
+)
+"""This area, as the engine's registry knows it (entry point `ccm_rules.areas`)."""
+
+__all__ = [
+    "AREA",
+    "FUTURE_OK",
+    "IDENTITY_KEYS",
+    "KINDS",
+    "LOG_KINDS",
+    "SUFFIXES",
+    "Closure",
+    "Declaration",
+    "Enrolment",
+    "Existing",
+    "Feedback",
+    "FollowUp",
+    "Identity",
+    "Located",
+    "LogRecord",
+    "Measure",
+    "MeasureResult",
+    "Meeting",
+    "Plan",
+    "Record",
+    "RecordError",
+    "RegisterEntry",
+    "ServiceEvent",
+    "ServiceIssue",
+    "SurveyResponse",
+    "check_records",
+    "class_schema",
+    "code_problem",
+    "converter",
+    "csv_row",
+    "entry_id",
+    "identity_in_text",
+    "located",
+    "parse_csv",
+    "parse_json",
+    "parse_jsonl",
+    "read_file",
+    "read_records",
+    "record_schemas",
+    "structure_record",
+    "structure_register_entry",
+    "unstructure_record",
+]
