@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gc
+import itertools
 import json
 import os
 import random
@@ -59,11 +59,11 @@ import resource
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ccm_rules.engine._pack import default_pack
-from ccm_rules.monitoring._monitoring import Event, EventReader, Monitoring, PythonMonitor
+from ccm_rules.monitoring._monitoring import Alert, Event, EventReader, Monitoring, PythonMonitor
 
 START = datetime.date(2027, 1, 4)
 MODEL_SHARE = {"icm": 0.35, "labour_market": 0.30, "team_cm": 0.20, "act": 0.15}
@@ -316,24 +316,6 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-class GcClock:
-    """Time the garbage collector spends while `active` (during `feed`), from `gc.callbacks`."""
-
-    def __init__(self) -> None:
-        self.total = 0.0
-        self.full = 0
-        self.active = False
-        self._start = 0.0
-        gc.callbacks.append(self._callback)
-
-    def _callback(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        elif self.active:
-            self.total += time.perf_counter() - self._start
-            self.full += info["generation"] == 2
-
-
 def as_json(event: Event) -> str:
     fields: dict[str, Any] = {"event": event.kind, "on": event.on.isoformat()}
     for key in ("case", "model", "goal", "reason", "worker", "clients", "achieved"):
@@ -376,87 +358,106 @@ def engine_floor(engine: Any, sizes: tuple[int, ...] = (1_000, 20_000)) -> tuple
     return post, change
 
 
+def _bare(events: list[Event]) -> list[Alert]:
+    """The floor: a loop that reads each event's kind and raises nothing."""
+    for event in events:
+        event.kind  # noqa: B018 - the attribute read is the work measured
+    return []
+
+
+class _Meter:
+    """CPU and wall seconds, events and alerts of one engine over the run and the current stretch."""
+
+    def __init__(self, name: str, feed: Callable[[list[Event]], list[Alert]]) -> None:
+        self.name, self.feed = name, feed
+        self.wall = self.cpu = 0.0
+        self.alerts = 0
+        self.mark = (0.0, 0.0)
+
+    def run(self, chunk: list[Event]) -> list[Alert]:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        alerts = self.feed(chunk)
+        self.wall += time.perf_counter() - start
+        self.cpu += time.process_time() - start_cpu
+        self.alerts += len(alerts)
+        return alerts
+
+    def stretch(self, n: int) -> str:
+        cpu = self.cpu - self.mark[1]
+        self.mark = (self.wall, self.cpu)
+        return f"{self.name} {n / max(cpu, 1e-9):>9,.0f}/s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=10_000, help="events per feed() call")
-    parser.add_argument("--oracle-events", type=int, default=100_000, help="events replayed by both engines for the comparison")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the imported caseload is in")
+    parser.add_argument("--engines", default="python,durable", help="comma-separated: python, durable (durable skipped when not installed)")
+    parser.add_argument("--floor", action="store_true", help="also time durable-rules' own floor (bare post; fact retract + assert)")
+    parser.add_argument("--reader", action="store_true", help="also time reading JSON Lines (EventReader) on 200,000 events")
     args = parser.parse_args()
     monitoring = Monitoring.from_pack(default_pack())
+    wanted = [name.strip() for name in args.engines.split(",") if name.strip()]
+    print(f"start RSS {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}; Python {sys.version.split()[0]}")
+    python = PythonMonitor(monitoring)
+    meters = [_Meter("bare loop", _bare)]
+    if "python" in wanted:
+        meters.append(_Meter("python", python.feed))
+    durable: Any = None
+    if "durable" in wanted:
+        try:
+            from ccm_rules_adapters.events import DurableMonitor, EngineUnavailableError
 
-    from ccm_rules_adapters.events import DurableMonitor
-
-    print(f"start RSS {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}")
-    clock = GcClock()
-    engine = DurableMonitor(monitoring)
+            durable = DurableMonitor(monitoring)
+        except (ImportError, EngineUnavailableError) as err:
+            print(f"durable-rules skipped: {err}")
+        else:
+            meters.append(_Meter("durable", durable.feed))
     stream = realistic_events(monitoring, args.cases, args.events)
     kinds: Counter[str] = Counter()
-    done = alerts = 0
-    wall = cpu = 0.0
-    mark = (0, 0.0, 0.0, 0, 0.0, 0)  # events, wall, cpu, alerts, gc time, ticks
-    frozen = False
-    while True:
-        chunk = [e for _, e in zip(range(args.chunk), stream, strict=False)]
-        if not chunk:
-            break
+    done = mark = rounds = 0
+    same = True
+    while chunk := list(itertools.islice(stream, args.chunk)):
         kinds.update(e.kind for e in chunk)
-        clock.active = True
-        start, start_cpu = time.perf_counter(), time.process_time()
-        alerts += len(engine.feed(chunk))
-        wall += time.perf_counter() - start
-        cpu += time.process_time() - start_cpu
-        clock.active = False
+        rounds += 1
+        turn = meters[rounds % len(meters) :] + meters[: rounds % len(meters)]  # who goes first rotates
+        results = {meter.name: meter.run(chunk) for meter in turn}
+        if "python" in results and "durable" in results and results["python"] != results["durable"]:
+            same = False
         done += len(chunk)
-        if args.gc_freeze and not frozen and kinds["tick"]:
-            gc.freeze()  # the imported caseload is in: its objects live on
-            frozen = True
-        if done - mark[0] >= 100_000 or len(chunk) < args.chunk:
-            n = done - mark[0]
-            print(
-                f"{done:>9,} events  {n / (wall - mark[1]):>7,.0f}/s wall {n / (cpu - mark[2]):>7,.0f}/s cpu in the stretch"
-                f"  cumulative {done / wall:>7,.0f}/s wall {done / cpu:>7,.0f}/s cpu  RSS {rss_mb():5.0f} MB"
-                f"  facts {engine.facts():,} held {engine.waiting():,} waiting  ids {engine.ids_issued():,}"
-                f"  alerts/event {(alerts - mark[3]) / n:.3f}"
-                f"  ticks {kinds['tick'] - mark[5]}  gc {clock.total - mark[4]:.2f}s  load {os.getloadavg()[0]:.2f}"
-            )
-            mark = (done, wall, cpu, alerts, clock.total, kinds["tick"])
-    floor_post, floor_change = engine_floor(engine)
-    engine.close()
+        if done - mark >= 100_000 or len(chunk) < args.chunk:
+            stretch = "  ".join(meter.stretch(done - mark) for meter in meters)
+            index = f"  open cases {len(python.cases):,}, duties indexed {python.indexed():,} ({python.armed():,} armed)" if "python" in wanted else ""
+            print(f"{done:>9,} events  cpu: {stretch}  RSS {rss_mb():5.0f} MB{index}  load {os.getloadavg()[0]:.2f}")
+            mark = done
+    if durable is not None and args.floor:
+        floor_post, floor_change = engine_floor(durable)
+        changes = "; ".join(f"{us:.1f} us with {size:,} facts held" for size, us in floor_change.items())
+        print(f"durable-rules floor, same process: a bare unmatched event post {floor_post:.1f} us; a fact retract + assert {changes}")
+    if durable is not None:
+        durable.close()
     mix = ", ".join(f"{kind} {count / done:.1%}" for kind, count in kinds.most_common())
-    print(f"mix: {mix}; {done / max(1, kinds['tick']):,.0f} events per tick (day); alerts {alerts:,} ({alerts / done:.3f} per event)")
-    print(
-        f"durable-rules: {done:,} events with {args.cases:,} open cases: {done / wall:,.0f} events/s wall, {done / cpu:,.0f}/s cpu "
-        f"(event objects in, alerts out; generation excluded); in feed: gc {clock.total:.2f}s, {clock.full} full collections"
-    )
-    changes = "; ".join(f"{us:.1f} us with {size:,} facts held" for size, us in floor_change.items())
-    print(f"engine floor, same process: a bare unmatched event post {floor_post:.1f} us; a fact retract + assert {changes}")
-
-    sample = [as_json(e) for e in realistic_events(monitoring, args.cases, 200_000, seed=2)]
-    reader = EventReader(monitoring)
-    start = time.perf_counter()
-    parsed = [reader.read(text, n) for n, text in enumerate(sample, 1)]
-    parse_rate = len(sample) / (time.perf_counter() - start)
-    assert not reader.problems, reader.problems[:3]
-    print(f"reading JSON Lines (EventReader, with sequence checks): {parse_rate:,.0f} events/s")
-
-    events = [e for e in parsed if e is not None][: args.oracle_events]
-    with DurableMonitor(monitoring) as engine:
+    print(f"mix: {mix}; {done / max(1, kinds['tick']):,.0f} events per tick (day)")
+    bare = meters[0]
+    for meter in meters[1:]:
+        print(
+            f"{meter.name}: {done:,} events with {args.cases:,} open cases: {done / meter.cpu:,.0f} events/s cpu, "
+            f"{done / meter.wall:,.0f}/s wall; {meter.cpu / bare.cpu:.1f}x the bare loop's time; "
+            f"alerts {meter.alerts:,} ({meter.alerts / done:.3f} per event)"
+        )
+    if "python" in wanted and durable is not None:
+        ratio = meters[2].cpu / meters[1].cpu
+        print(f"python engine {ratio:.2f}x as fast as durable-rules (cpu, same chunks, interleaved); same alerts: {same}")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}")
+    if args.reader:
+        sample = [as_json(e) for e in realistic_events(monitoring, args.cases, 200_000, seed=2)]
+        reader = EventReader(monitoring)
         start = time.perf_counter()
-        durable_alerts = engine.feed(events)
-        durable_rate = len(events) / (time.perf_counter() - start)
-    oracle = PythonMonitor(monitoring)
-    start = time.perf_counter()
-    oracle_alerts = oracle.feed(events)
-    oracle_rate = len(events) / (time.perf_counter() - start)
-    same = durable_alerts == oracle_alerts
-    print(
-        f"same {len(events):,} events: durable {durable_rate:,.0f}/s, python oracle {oracle_rate:,.0f}/s "
-        f"(ratio {durable_rate / oracle_rate:.1f}); same alerts: {same} ({len(oracle_alerts):,})"
-    )
-    end_to_end = 1 / (1 / parse_rate + 1 / (done / wall))
-    print(f"end to end (read JSON Lines + durable-rules): ~{end_to_end:,.0f} events/s; load average {os.getloadavg()[0]:.2f}")
+        for n, text in enumerate(sample, 1):
+            reader.read(text, n)
+        print(f"reading JSON Lines (EventReader, with sequence checks, events not kept): {len(sample) / (time.perf_counter() - start):,.0f} events/s")
+        assert not reader.problems, reader.problems[:3]
     return 0 if same else 1
 
 

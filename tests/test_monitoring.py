@@ -160,7 +160,7 @@ def test_cli_bad_log_exits_2_naming_line_and_field(tmp_path: Path, capsys: pytes
 def test_a_bad_line_after_alerts_lists_every_problem_and_no_alerts(engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The log is read once, streaming into the engine: problems found late still refuse the whole log."""
     if engine == "durable":
-        pytest.importorskip("durable.engine")
+        pytest.importorskip("durable.engine", reason="the durable engine needs the 'events' extra: pip install -e '.[events]' (Python < 3.13)")
     good = (EXAMPLES / "monitoring/icm_and_act.jsonl").read_text(encoding="utf-8").splitlines()
     log = tmp_path / "log.jsonl"
     log.write_text("\n".join([*good, '{"event": "tick", "on": "1999-01-01"}', *good[:1], "not json"]) + "\n", encoding="utf-8")

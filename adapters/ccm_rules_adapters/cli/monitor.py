@@ -36,6 +36,9 @@ from ._common import (
     load_pack,
 )
 
+ENGINES = ("python", "durable")
+"""The engines `--engine` accepts; the first is the default (issue 17 item 6: durable-rules is optional)."""
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
@@ -52,9 +55,12 @@ def register(commands: Any) -> None:
     parser.add_argument("events", type=Path, help="event log: JSON Lines, one event per line")
     parser.add_argument(
         "--engine",
-        choices=("durable", "python"),
-        default="durable",
-        help="durable: the durable-rules engine (extra 'events'); python: the plain-Python reference (default: durable)",
+        choices=ENGINES,
+        default="python",
+        help=(
+            "python: the built-in engine, duties indexed by due date; durable: the same rules on durable-rules "
+            "(optional extra 'events', Python < 3.13; exit 3 when it cannot load) (default: python)"
+        ),
     )
     add_output_options(parser)
     parser.set_defaults(handler=run)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import heapq
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -602,99 +604,209 @@ def hours_values(model: str, week: datetime.date, total: Any, limit: int | float
     return {"model": model, "week": week, "hours": float(total), "limit": limit}
 
 
-@attrs.define
 class _Case:
-    model: str
-    opened: datetime.date
-    review: ReviewAgreement = attrs.Factory(ReviewAgreement)
-    alerted_due: datetime.date | None = None
-    week: WeekTally = attrs.Factory(WeekTally)
-    goals: dict[str, list[Any]] = attrs.Factory(dict)  # goal → [due, alerted]
+    """One open case as the engine holds it: model, review agreement, this week's hours, armed duties."""
+
+    __slots__ = ("agreed", "goals", "model", "opened", "review", "review_token", "week")
+
+    def __init__(self, model: str, opened: datetime.date) -> None:
+        self.model = model
+        self.opened = opened
+        self.review = ReviewAgreement()
+        self.week = WeekTally()
+        self.agreed: AgreedDue | None = None
+        """The review agreed, while its duty is armed (its alert not yet raised)."""
+        self.review_token = 0
+        """The index entry of the armed review duty; 0: none (nothing agreed, or already alerted)."""
+        self.goals: dict[str, int] = {}
+        """Open goal → the index entry of its armed duty (an evaluated or alerted goal is not here)."""
+
+
+_Duty = tuple[int, str, "str | None", datetime.date]
+"""An index entry: (token, case, goal or None for the review, due date)."""
+
+_SLACK = 1024
+"""Stale index entries tolerated beyond the armed duties before the index is rebuilt."""
 
 
 class PythonMonitor:
-    """The plain-Python oracle of the monitoring rules: feed events, get alerts.
+    """The monitoring rules in plain Python, the default engine: feed events in log order, get alerts.
 
-    Straightforward on purpose (a full scan of the open cases at every tick): it is the
-    reference the durable-rules engine is tested against, not the fast path.
+    The time-based duties (each case's next agreed review, each open goal) are **indexed by
+    due date**: a dict from due day to the duties due that day, and a heap of those days. A
+    tick pops the days before its own and reads only their duties, so it costs what fell
+    due, not the open caseload, and every other event is a few dictionary operations. An
+    entry is never searched for: a duty replaced (a new agreement, a goal re-dated), ended
+    (a goal evaluated, a case closed) or alerted keeps its entry, which is skipped when its
+    day comes because its token is no longer the case's; when such stale entries outnumber
+    the armed duties by `_SLACK` the index is rebuilt from the armed ones, so memory
+    follows the open caseload, not the log length.
+
+    The durable-rules engine (`ccm_rules_adapters.events`, extra `events`) gives the same
+    alerts; hypothesis tests replay generated logs through both, and through a scan of
+    every open case at every tick.
     """
 
     def __init__(self, monitoring: Monitoring) -> None:
         self.monitoring = monitoring
         self.cases: dict[str, _Case] = {}
+        self._by_day: dict[int, list[_Duty]] = {}  # due day number → duties due that day
+        self._days: list[int] = []  # heap of the keys of `_by_day`
+        self._entries = 0  # entries in `_by_day`, armed or stale
+        self._tokens = itertools.count(1)
+        self._armed = 0
+        self._order = alert_order(monitoring)
+        self._rules = {check: spec.id for check, spec in monitoring.alerts.items()}
 
     def feed(self, events: Iterable[Event]) -> list[Alert]:
+        """Every alert `events` raise, in report order."""
         return list(self.stream(events))
 
     def stream(self, events: Iterable[Event]) -> Iterator[Alert]:
         """The alerts of `events` as they are raised, in report order (memory stays flat)."""
+        handle = self.handle
         for event in events:
-            yield from self.handle(event)
+            alerts = handle(event)
+            if alerts:
+                yield from alerts
+
+    def indexed(self) -> int:
+        """How many entries the due-date index holds, armed or stale (for memory checks)."""
+        return self._entries
+
+    def armed(self) -> int:
+        """How many duties can still alert: agreed reviews and open goals not yet alerted."""
+        return self._armed
 
     def handle(self, event: Event) -> list[Alert]:
         """The alerts one event raises, in report order."""
-        m = self.monitoring
         kind = event.kind
-        if kind == "tick":
-            return self._tick(event)
-        if kind == "caseload":
-            assert event.model is not None and event.clients is not None
-            norm = m.norm(event.model, event.on)
-            if norm is None or event.clients <= norm:
-                return []
-            values = {"model": event.model, "clients": event.clients, "norm": norm}
-            rule = m.alerts["caseload_above_norm"].id
-            return [Alert(rule, "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values)]
-        assert event.case is not None
-        if kind == "opened":
-            assert event.model is not None
-            self.cases[event.case] = opened = _Case(event.model, event.on)
-            agree(opened.review, event)
-            return []
-        case = self.cases[event.case]
-        if kind in ("review_held", "plan_agreed"):
-            if agree(case.review, event):
-                case.alerted_due = None  # a new agreement re-arms the alert
-        elif kind == "contact":
-            assert event.hours is not None
-            limit = m.hours_limit(case.model, event.on)
-            if limit is None:
-                return []
-            before, after = case.week.add(event.on, event.hours)
-            if not crossed(before, after, limit):
-                return []
-            assert case.week.week is not None
-            values = hours_values(case.model, case.week.week, after, limit)
-            rule = m.alerts["hours_above_limit"].id
-            return [Alert(rule, "hours_above_limit", event.on, event.seq, event.line, case=event.case, values=values)]
+        code = event.case
+        if kind == "review_held" or kind == "plan_agreed":
+            assert code is not None
+            case = self.cases[code]
+            if agree(case.review, event):  # a new agreement re-arms the alert
+                self._arm_review(code, case)
         elif kind == "goal_due":
-            assert event.goal is not None
-            case.goals[event.goal] = [event.due, False]
-        elif kind in ("goal_achieved", "goal_evaluated"):
-            case.goals.pop(event.goal or "", None)
+            assert code is not None and event.goal is not None and event.due is not None
+            goals = self.cases[code].goals
+            if goals.pop(event.goal, None) is not None:
+                self._armed -= 1
+            goals[event.goal] = self._push(event.due, code, event.goal)
+        elif kind == "caseload":
+            return self._caseload(event)
+        elif kind == "goal_achieved" or kind == "goal_evaluated":
+            assert code is not None
+            if self.cases[code].goals.pop(event.goal or "", None) is not None:
+                self._armed -= 1
+        elif kind == "opened":
+            assert code is not None and event.model is not None
+            self.cases[code] = opened = _Case(event.model, event.on)
+            if agree(opened.review, event):
+                self._arm_review(code, opened)
+        elif kind == "tick":
+            return self._tick(event)
+        elif kind == "contact":
+            assert code is not None
+            return self._contact(event, self.cases[code])
         elif kind == "closed":
-            del self.cases[event.case]
-            return closing_alerts(m, event, case.model)
+            assert code is not None
+            case = self.cases.pop(code)
+            self._armed -= len(case.goals) + (case.review_token != 0)
+            return closing_alerts(self.monitoring, event, case.model)
+        # assessed, hospitalised: no alert rule reads them
         return []
 
+    def _caseload(self, event: Event) -> list[Alert]:
+        assert event.model is not None and event.clients is not None
+        norm = self.monitoring.norm(event.model, event.on)
+        if norm is None or event.clients <= norm:
+            return []
+        values = {"model": event.model, "clients": event.clients, "norm": norm}
+        return [Alert(self._rules["caseload_above_norm"], "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values)]
+
+    def _contact(self, event: Event, case: _Case) -> list[Alert]:
+        assert event.hours is not None
+        limit = self.monitoring.hours_limit(case.model, event.on)
+        if limit is None:
+            return []
+        before, after = case.week.add(event.on, event.hours)
+        if not crossed(before, after, limit):
+            return []
+        assert case.week.week is not None
+        values = hours_values(case.model, case.week.week, after, limit)
+        return [Alert(self._rules["hours_above_limit"], "hours_above_limit", event.on, event.seq, event.line, case=event.case, values=values)]
+
+    def _arm_review(self, code: str, case: _Case) -> None:
+        """The case's review duty after its agreement changed (none agreed: nothing can be overdue)."""
+        if case.review_token:
+            self._armed -= 1
+        agreed = self.monitoring.agreed_review(case.review)
+        case.agreed = agreed
+        case.review_token = 0 if agreed is None else self._push(agreed.due, code, None)
+
+    def _push(self, due: datetime.date, code: str, goal: str | None) -> int:
+        """Index a new armed duty; its token, which the caller stores on the case."""
+        if self._entries > 2 * self._armed + _SLACK:
+            self._rebuild()
+        token = next(self._tokens)
+        day = due.toordinal()
+        duties = self._by_day.get(day)
+        if duties is None:
+            duties = self._by_day[day] = []
+            heapq.heappush(self._days, day)
+        duties.append((token, code, goal, due))
+        self._entries += 1
+        self._armed += 1
+        return token
+
+    def _is_armed(self, duty: _Duty) -> bool:
+        case = self.cases.get(duty[1])
+        if case is None:
+            return False
+        return case.review_token == duty[0] if duty[2] is None else case.goals.get(duty[2]) == duty[0]
+
+    def _rebuild(self) -> None:
+        """The index with only its armed entries (stale ones dropped), in time linear in its size."""
+        by_day: dict[int, list[_Duty]] = {}
+        for day, duties in self._by_day.items():
+            kept = [duty for duty in duties if self._is_armed(duty)]
+            if kept:
+                by_day[day] = kept
+        self._by_day, self._days = by_day, list(by_day)
+        heapq.heapify(self._days)
+        self._entries = sum(map(len, by_day.values()))
+
     def _tick(self, event: Event) -> list[Alert]:
-        m = self.monitoring
-        review, goal_rule = m.alerts["review_overdue"].id, m.alerts["goal_overdue"].id
-        alerts = []
-        for code in sorted(self.cases):
-            case = self.cases[code]
-            agreed = m.agreed_review(case.review)
-            if agreed is not None and event.on > agreed.due and case.alerted_due != agreed.due:
-                case.alerted_due = agreed.due
-                alerts.append(Alert(review, "review_overdue", event.on, event.seq, event.line, case=code, values=review_values(agreed, event.on)))
-            for goal in sorted(case.goals):
-                state = case.goals[goal]
-                late = (event.on - state[0]).days
-                if late > 0 and not state[1]:
-                    state[1] = True
-                    values = {"due": state[0], "days_overdue": late}
+        """Alerts for the duties due before the tick's day: those days leave the index, nothing else is read."""
+        days, on = self._days, event.on.toordinal()
+        if not days or days[0] >= on:
+            return []
+        cases, by_day, alerts = self.cases, self._by_day, []
+        review_rule, goal_rule = self._rules["review_overdue"], self._rules["goal_overdue"]
+        while days and days[0] < on:
+            duties = by_day.pop(heapq.heappop(days))
+            self._entries -= len(duties)
+            for token, code, goal, due in duties:
+                case = cases.get(code)
+                if case is None:
+                    continue  # closed
+                if goal is None:
+                    if case.review_token != token:
+                        continue  # replaced by a later agreement
+                    case.review_token = 0
+                    assert case.agreed is not None
+                    values = review_values(case.agreed, event.on)
+                    alerts.append(Alert(review_rule, "review_overdue", event.on, event.seq, event.line, case=code, values=values))
+                else:
+                    if case.goals.get(goal) != token:
+                        continue  # evaluated or re-dated
+                    del case.goals[goal]
+                    values = {"due": due, "days_overdue": (event.on - due).days}
                     alerts.append(Alert(goal_rule, "goal_overdue", event.on, event.seq, event.line, case=code, goal=goal, values=values))
-        return sorted(alerts, key=alert_order(m))
+                self._armed -= 1
+        alerts.sort(key=self._order)
+        return alerts
 
 
 # ---------------------------------------------------------------- rendering
