@@ -1,60 +1,102 @@
-"""The DACTS report as one self-contained HTML page: band, means, a chart of the 28 item
-scores, the item table with anchors and sources, and the items to improve first."""
+"""The DACTS report as one self-contained HTML page (`templates/dacts.html`): band, means, a
+chart of the item scores per section, the items to improve first, the item table with
+anchors and sources.
+
+This module only arranges the explanation's texts and computes the charts; the template
+escapes every text.
+"""
 
 from __future__ import annotations
 
-from ccm_rules import RulePack
+from collections.abc import Callable
+
+import attrs
+
+from ccm_rules import RulePack, default_pack
 from ccm_rules.engine import unknown_value
 from ccm_rules.fidelity import DactsExplanation, FidelityResult
 
-from ._page import Bar, bar_chart, esc, page, table
+from ._charts import Bar, BarChart, bar_chart
+from ._env import render
 
 SCORE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f", 4: "#7fb77e", 5: "#2e8b57"}
+UNKNOWN_COLOUR = "#9aa3b2"
 SECTION_GAP = "#ffffff"
 
 
-def render_dacts_html(ex: DactsExplanation, result: FidelityResult, pack: RulePack, program: str | None = None) -> str:
-    """The DACTS report of one program, in the explanation's language."""
+@attrs.frozen
+class ItemRow:
+    """One row of the item table, every cell a text."""
+
+    id: str
+    title: str
+    value: str
+    score: str
+    anchor: str
+    note: str
+
+
+def render_dacts_html(
+    ex: DactsExplanation, result: FidelityResult, pack: RulePack | None = None, program: str | None = None, *, stylesheet_url: str | None = None
+) -> str:
+    """The DACTS report of one program, in the explanation's language.
+
+    `pack` is the pack the explanation was made with (the default pack when omitted), for
+    the report's labels; `stylesheet_url` links the stylesheet instead of inlining it (web app).
+    """
+    pack = pack if pack is not None else default_pack()
     t = pack.texts
     lang = ex.lang
 
     def label(key: str) -> str:
         return t[key][lang]
 
-    bars = [Bar(i.id, i.score, SCORE_COLOURS.get(i.score or 0, "#9aa3b2"), i.low, i.high) for i in ex.items]
+    context = {
+        "ex": ex,
+        "label": label,
+        "lang": lang,
+        "report": "report-dacts",
+        "title": ex.title,
+        "program": program or "",
+        "band_class": f"b-{result.band}" if result.band else "b-open",
+        "charts": _charts(ex, result, unknown_value(t, lang)),
+        "rows": [_row(ex, result, i, label) for i in range(len(ex.items))],
+        "sources": list(dict.fromkeys(ex.source_titles)),
+    }
+    return render("dacts.html", context, stylesheet_url=stylesheet_url)
+
+
+def _charts(ex: DactsExplanation, result: FidelityResult, unknown: str) -> list[BarChart]:
+    """One chart per section (H, O, S), with the band's lowest line dashed across."""
     threshold = next((float(p.value) for p in result.band_params), None)
-    chart = bar_chart(bars, maximum=5, ticks=(1, 2, 3, 4, 5), title=label("dacts.heading.chart"), threshold=threshold, unknown=unknown_value(t, lang))
-    sections = table((label("dacts.heading.sections"), ""), [(f"{code} {title}", mean) for code, title, mean in ex.sections], numeric=(1,))
-    rows = []
-    for item in ex.items:
-        score = str(item.score) if item.score is not None else f"{item.low}–{item.high}"
-        note = label(f"dacts.verified.{item.verified}")
-        rows.append((item.id, item.title, item.value, score, item.anchor, note))
-    items = table(
-        (label("dacts.heading.item"), "", label("dacts.heading.figure"), label("dacts.heading.score"), label("dacts.heading.anchor"), label("dacts.heading.verification")),
-        rows,
-        numeric=(3,),
-    )
-    improve = "".join(f"<li>{esc(text)}</li>" for text in ex.improve)
-    missing = "".join(f"<li>{esc(text)}</li>" for text in ex.missing)
-    sources = "".join(f"<li>{esc(s)}</li>" for s in dict.fromkeys(ex.source_titles))
-    band = f'{esc(ex.band)}{" — " + esc(ex.band_meaning) if ex.band_meaning else ""}'
-    body = f"""
-<h1>{esc(ex.title)}</h1>
-<p class="meta">{esc(program or "")} · {esc(label("label.as_of"))}: {esc(ex.as_of.isoformat())} · {esc(label("label.pack"))}: {esc(ex.pack)}</p>
-<p><span class="badge" style="background:{_band_colour(result.band)}">{esc(label("dacts.band"))}: {band}</span></p>
-<p><strong>{esc(label("dacts.total_mean"))}: {esc(ex.total)}</strong></p>
-{sections}
-{chart}
-{f'<h2>{esc(label("dacts.heading.improve"))}</h2><ol>{improve}</ol>' if improve else ""}
-{f'<h2>{esc(label("heading.questions"))}</h2><ul>{missing}</ul>' if missing else ""}
-<h2>{esc(label("dacts.heading.items"))}</h2>
-{items}
-<h2>{esc(label("label.source"))}</h2>
-<ul class="meta">{sources}</ul>
-"""
-    return page(ex.title, body, lang)
+    charts = []
+    for code, title, _mean in ex.sections:
+        bars = [Bar(i.id, i.score, SCORE_COLOURS.get(i.score or 0, UNKNOWN_COLOUR), i.low, i.high) for i in ex.items if i.section == code]
+        charts.append(bar_chart(bars, maximum=5, ticks=(1, 2, 3, 4, 5), title=f"{code} {title}", threshold=threshold, unknown=unknown, bar_width=28))
+    return charts
 
 
-def _band_colour(band: str | None) -> str:
-    return {"high": "#cdeccf", "moderate": "#fbeeb8", "low": "#f6c9c3"}.get(band or "", "#e6e9ef")
+def _row(ex: DactsExplanation, result: FidelityResult, index: int, label: Callable[[str], str]) -> ItemRow:
+    item, score = ex.items[index], result.items[index]
+    value = _scored_value(item.value, score.value, score.rounded)
+    shown = str(item.score) if item.score is not None else f"{item.low}–{item.high}"
+    return ItemRow(item.id, item.title, value, shown, item.anchor, label(f"dacts.verified.{item.verified}"))
+
+
+def _number(value: float) -> str:
+    """A figure as the explanation shows it (`85`, not `85.0`)."""
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _scored_value(text: str, value: float | None, rounded: float | None) -> str:
+    """The measured figure, and the figure as scored when rounding to the anchors' precision changed it.
+
+    A staffing of 94.6 % is scored as 95 % (rounded half up, project policy) and so meets the
+    anchor "≥ 95%"; the report says `94.6% → 95%` so figure and anchor do not seem to disagree.
+    """
+    if value is None or rounded is None or float(value) == rounded:
+        return text
+    shown = _number(float(value))
+    if not text.startswith(shown):
+        return text
+    return f"{text} → {_number(rounded)}{text[len(shown):]}"
