@@ -43,9 +43,9 @@ def test_a_key_is_kept_on_its_second_miss() -> None:
     assert memo.get(("a", 1)) is None and len(memo) == 0
 
 
-def test_records_seen_once_leave_the_memos_empty_and_repeated_ones_are_served_from_them() -> None:
-    """New records must not fill the memos (the garbage collector would scan every entry);
-    a record decided again is answered from them, the same frozen objects."""
+def test_records_seen_once_leave_the_memos_empty_and_repeated_traces_are_served_from_them() -> None:
+    """New records must not fill the trace memos (the garbage collector would scan every entry);
+    a trace read again for the same reading is the same frozen object."""
     ruleset = RulePack.load(RULES).ruleset("eligibility")
     codes = ruleset.vocabularies["life_domains"].codes
     records = [
@@ -53,14 +53,15 @@ def test_records_seen_once_leave_the_memos_empty_and_repeated_ones_are_served_fr
         for i in range(300)
     ]
     for facts in records:
-        decide(ruleset, facts, ON)
-    evaluator = ruleset.evaluator
-    assert evaluator is not None
-    assert len(evaluator.readings) == 0
-    assert len(evaluator.readers[0].memo) == 0  # E1 reads the domains: every reading new
+        decide(ruleset, facts, ON).criteria[0].trace  # noqa: B018 - read: the trace is built now
+    tracers = ruleset.evaluator.tracers
+    assert len(tracers[0].memo) == 0  # E1 reads the domains: every reading new
+    untouched = [decide(ruleset, facts, ON) for facts in records]
+    assert all(len(t.memo) == 0 for t in tracers[1:])  # traces not read are never built
 
-    repeated = {**records[1], "chronic_condition": True}  # not decided yet
-    first, second, third = (decide(ruleset, repeated, ON) for _ in range(3))
+    repeated = {"domains": dict.fromkeys(codes, "met_need")}  # a reading not traced yet
+    first, second, third = (decide(ruleset, repeated, ON).criteria[0].trace for _ in range(3))
     assert first == second == third
-    assert third.criteria is second.criteria  # the second miss kept it; the third is a look-up
-    assert first.criteria is not second.criteria
+    assert third is second  # the second miss kept it; the third is a look-up
+    assert first is not second
+    assert untouched[0].criteria[0].trace == decide(ruleset, records[0], ON).criteria[0].trace

@@ -29,7 +29,6 @@ from typing import Any
 import attrs
 
 from ._decision import FactUse, ItemResult, ParamUse, TraceNode
-from ._memo import Memo
 from ._problem_texts import describe
 from ._spec import FactSpec, ParameterSpec
 from ._truth import (
@@ -59,9 +58,6 @@ QUANTIFIERS = ("count", "every", "some")
 Facts = Mapping[str, Any]
 Params = Mapping[str, ParamUse]
 Item = Mapping[str, Any]
-
-NOT_KEYED: Any = object()
-"""`Quantifier.reading` for a collection whose trace cannot be memoised on its item values."""
 
 @attrs.frozen
 class ValueType:
@@ -102,7 +98,12 @@ class Scope:
 
 
 class Node:
-    """A compiled condition: `test` for speed inside quantifiers, `trace` to explain."""
+    """A compiled condition: `test` gives its value, `trace` its value with the trace that explains it.
+
+    The tree is the one semantics of a condition: `decide()` runs Python generated from it
+    per ruleset (`_evaluate.Evaluator`), and builds a criterion's trace with `trace` when
+    it is first read. Nodes are immutable once compiled: they keep no cache.
+    """
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
         raise NotImplementedError
@@ -110,13 +111,14 @@ class Node:
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         raise NotImplementedError
 
-    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        """`trace`, with each quantifier's reading already taken (`read[quantifier.read_at]`)."""
-        return self.trace(facts, params)
-
     def can_be(self, want: bool, scope: Scope) -> bool:
         """Whether some facts could make this node `want` (used to find dead rules)."""
         raise NotImplementedError
+
+
+def kleene(op: str, values: Sequence[TV]) -> TV:
+    """`all` (Kleene and) or `any` (Kleene or) of values already computed."""
+    return k_and(values) if op == "all" else k_or(values)
 
 
 class Junction(Node):
@@ -125,30 +127,14 @@ class Junction(Node):
     def __init__(self, op: str, children: Sequence[Node]) -> None:
         self.op = op
         self.children = tuple(children)
-        self.combine = k_and if op == "all" else k_or
 
     def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
-        return self.combine(child.test(facts, params, item) for child in self.children)
+        return kleene(self.op, [child.test(facts, params, item) for child in self.children])
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        values: list[TV] = []
-        nodes: list[TraceNode] = []
-        for child in self.children:
-            value, node = child.trace(facts, params)
-            values.append(value)
-            nodes.append(node)
-        combined = self.combine(values)
-        return combined, TraceNode(self.op, Truth.of(combined), children=tuple(nodes))
-
-    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        values: list[TV] = []
-        nodes: list[TraceNode] = []
-        for child in self.children:
-            value, node = child.trace_read(read, facts, params)
-            values.append(value)
-            nodes.append(node)
-        combined = self.combine(values)
-        return combined, TraceNode(self.op, Truth.of(combined), children=tuple(nodes))
+        traced = [child.trace(facts, params) for child in self.children]
+        combined = kleene(self.op, [value for value, _ in traced])
+        return combined, TraceNode(self.op, Truth.of(combined), children=tuple(node for _, node in traced))
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         conjunctive = (self.op == "all") == want
@@ -170,11 +156,6 @@ class Negation(Node):
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value, node = self.child.trace(facts, params)
-        negated = k_not(value)
-        return negated, TraceNode("not", Truth.of(negated), children=(node,))
-
-    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        value, node = self.child.trace_read(read, facts, params)
         negated = k_not(value)
         return negated, TraceNode("not", Truth.of(negated), children=(node,))
 
@@ -233,7 +214,6 @@ class Comparison(Node):
         self.operand = operand
         self.param = param
         self.vtype = vtype
-        self._memo: Memo[tuple[Any, ...], tuple[TV, TraceNode, ParamUse | None]] = Memo()
 
     def _operand(self, params: Params) -> Any:
         return params[self.param].value if self.param is not None else self.operand
@@ -247,14 +227,8 @@ class Comparison(Node):
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
         value = facts.get(self.name)
         param = params[self.param] if self.param is not None else None
-        key = (type(value), value, id(param))  # the memo entry holds `param`, so its id stays its own
-        found = self._memo.get(key)
-        if found is not None:
-            return found[0], found[1]
         tv = None if value is None else self.fn(value, self._operand(params))
-        node = TraceNode(self.op, Truth.of(tv), fact=FactUse(self.name, value), param=param, operand=self.operand)
-        self._memo.keep(key, (tv, node, param))  # holds `param`: its id stays its own
-        return tv, node
+        return tv, TraceNode(self.op, Truth.of(tv), fact=FactUse(self.name, value), param=param, operand=self.operand)
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         operands = scope.param_values(self.param) if self.param is not None else [self.operand]
@@ -262,16 +236,34 @@ class Comparison(Node):
 
 
 @attrs.frozen
-class _Columns:
-    """A quantifier's codes in scope, with each code's item value and trace item per status."""
+class Columns:
+    """A tabled quantifier's codes in scope, with each code's item value and trace item per status.
+
+    Compiled once per `among` value (a literal, or each value a parameter declares), so a
+    checked `{code: status}` mapping is read by look-ups: `values[i][status]` is code i's
+    item value (status None: not given, read as the vocabulary's default status), and
+    `results[i][value]` its trace item.
+    """
 
     codes: tuple[str, ...]
     values: tuple[dict[str | None, TV], ...]
-    """Per code, its item value for each status, and for None (not given: the default status)."""
     results: tuple[dict[TV, ItemResult], ...]
-    among_use: ParamUse | None
-    pick: Callable[[tuple[Any, ...]], tuple[Any, ...]]
-    """From every code's status in vocabulary order (None if not given), the statuses in scope."""
+
+    def item_values(self, given: Mapping[str, str]) -> tuple[TV, ...]:
+        """Each code's item value for a checked `{code: status}` mapping."""
+        return tuple(map(operator.getitem, self.values, map(given.get, self.codes)))
+
+
+def combine(kind: str, op: str | None, values: tuple[TV, ...], target: Any) -> TV:
+    """A quantifier's value from its items' values: `every` is Kleene and, `some` Kleene or,
+    `count` compares the range of possible counts with `target` (`_count_compare`)."""
+    if kind == "every":
+        return False if False in values else None if None in values else True
+    if kind == "some":
+        return True if True in values else None if None in values else False
+    assert op is not None
+    sure = values.count(True)
+    return _count_compare(op, sure, sure + values.count(None), target)
 
 
 class Quantifier(Node):
@@ -289,6 +281,7 @@ class Quantifier(Node):
         param: str | None,
         size: int,
         vocabulary: Vocabulary | None = None,
+        among_values: Sequence[Any] = (),
     ) -> None:
         self.kind = kind
         self.collection = collection
@@ -300,13 +293,51 @@ class Quantifier(Node):
         self.param = param
         self.size = size
         self.vocabulary = vocabulary
-        self._table: dict[tuple[str, str], tuple[TV, ItemResult]] | None = None
-        self._codes: dict[int, _Columns] = {}
-        self.read_at: int | None = None
-        """Where a ruleset's evaluator puts this quantifier's reading in its flat reading."""
         self.trace_op = kind if op is None else f"count_{op}"
-        self._given = FactUse(collection, "given")
-        self._missing = FactUse(collection, None)
+        self.tabled = vocabulary is not None and _fields_only(where)
+        """Whether `where` reads only item fields, so its value per (code, status) is tabled."""
+        self._table = self._item_table() if self.tabled else {}
+        self.columns: Columns | None = None
+        """The tabled columns of a literal (or no) `among`."""
+        self.columns_by_among: dict[tuple[Any, ...], Columns] = {}
+        """The tabled columns for each value an `among` parameter declares."""
+        if self.tabled and among_param is None:
+            self.columns = self._columns(self.among)
+        elif self.tabled:
+            for value in among_values:
+                key = tuple(value)
+                self.columns_by_among[key] = self._columns(frozenset(key))
+
+    def _item_table(self) -> dict[tuple[str, str], tuple[TV, ItemResult]]:
+        """Each item's value and trace item for every (code, status)."""
+        assert self.vocabulary is not None
+        vocabulary = self.vocabulary
+        table = {}
+        for status in vocabulary.statuses:
+            for item in vocabulary.items(dict.fromkeys(vocabulary.codes, status)):
+                tv = self.where.test({}, {}, item)
+                table[(item["code"], status)] = (tv, ItemResult(item["code"], Truth.of(tv)))
+        return table
+
+    def _columns(self, among: frozenset[str] | None) -> Columns:
+        assert self.vocabulary is not None
+        table = self._table
+        codes = tuple(c for c in self.vocabulary.codes if among is None or c in among)
+        statuses = (*self.vocabulary.statuses, None)
+        default = self.vocabulary.spec.default_status
+        values = tuple({s: table[(c, default if s is None else s)][0] for s in statuses} for c in codes)
+        results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
+        return Columns(codes, values, results)
+
+    def columns_for(self, among_value: Any) -> Columns:
+        """The tabled columns for an `among` parameter's value (compiled anew for an undeclared one)."""
+        key = tuple(among_value)
+        found = self.columns_by_among.get(key)
+        return found if found is not None else self._columns(frozenset(key))
+
+    def target(self, params: Params) -> Any:
+        """What a `count` compares with: the literal or the parameter's value in force."""
+        return params[self.param].value if self.param is not None else self.operand
 
     def _items(self, facts: Facts, params: Params) -> Sequence[Item] | None:
         items: Sequence[Item] | Mapping[str, str] | None = facts.get(self.collection)
@@ -322,148 +353,48 @@ class Quantifier(Node):
             return items
         return [item for item in items if item["code"] in among]
 
-    def _combine(self, values: Sequence[TV], params: Params) -> TV:
-        if self.kind == "every":
-            return k_and(values)
-        if self.kind == "some":
-            return k_or(values)
-        sure = sum(1 for v in values if v is True)
-        maybe = sure + sum(1 for v in values if v is None)
-        assert self.op is not None
-        target = params[self.param].value if self.param is not None else self.operand
-        return _count_compare(self.op, sure, maybe, target)
+    def columns_in_force(self, params: Params) -> Columns | None:
+        """The tabled columns for the `among` in force; None when `where` is not tabled."""
+        if self.among_param is None:
+            return self.columns
+        return self.columns_for(params[self.among_param].value) if self.tabled else None
 
-    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
-        items = self._items(facts, params)
-        if items is None:
-            return None
-        return self._combine([self.where.test(facts, params, it) for it in items], params)
+    def read(self, facts: Facts, params: Params) -> tuple[tuple[str, ...], tuple[TV, ...]] | None:
+        """The codes in scope and each one's item value; None when the collection is not given.
 
-    def _item_table(self) -> dict[tuple[str, str], tuple[TV, ItemResult]] | None:
-        """Each item's value for every (code, status), when `where` reads only item fields."""
-        if self._table is None and self.vocabulary is not None and _fields_only(self.where):
-            vocabulary = self.vocabulary
-            table = {}
-            for status in vocabulary.statuses:
-                for item in vocabulary.items(dict.fromkeys(vocabulary.codes, status)):
-                    tv = self.where.test({}, {}, item)
-                    table[(item["code"], status)] = (tv, ItemResult(item["code"], Truth.of(tv)))
-            self._table = table
-        return self._table
-
-    def _columns(self, among_use: ParamUse | None) -> _Columns | None:
-        """The codes in scope and, per code, its value and trace item for each status."""
-        entry = self._codes.get(id(among_use))
-        if entry is not None:
-            return entry
-        table = self._item_table()
-        if table is None:
-            return None
-        assert self.vocabulary is not None
-        among = self.among if among_use is None else frozenset(among_use.value)
-        codes = tuple(c for c in self.vocabulary.codes if among is None or c in among)
-        statuses = (*self.vocabulary.statuses, None)
-        default = self.vocabulary.spec.default_status
-        values = tuple({s: table[(c, default if s is None else s)][0] for s in statuses} for c in codes)
-        results = tuple({table[(c, s)][0]: table[(c, s)][1] for s in self.vocabulary.statuses} for c in codes)
-        entry = _Columns(codes, values, results, among_use, _picker(self.vocabulary.codes, codes))
-        # the entry holds `among_use`, so its id stays its own
-        if len(self._codes) >= 64:  # a new parameter object per date: keep the memo bounded
-            self._codes.clear()
-        self._codes[id(among_use)] = entry
-        return entry
-
-    def _trace_reading(self, reading: Any, params: Params) -> tuple[TV, TraceNode]:
-        """Trace from a `reading` of a checked mapping, by table look-ups."""
-        values = reading[0]
-        columns = self._columns_in_force(params)
-        assert columns is not None  # the reading was taken from them
-        name = self.param or self.among_param
-        value = self._combine_values(values, params)
-        node = TraceNode(
-            self.trace_op,
-            Truth.of(value),
-            fact=self._given,
-            param=params[name] if name is not None else None,
-            operand=self.operand,
-            items=tuple(map(operator.getitem, columns.results, values)),
-        )
-        return value, node
-
-    def trace_read(self, read: Sequence[Any], facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        reading = read[self.read_at] if self.read_at is not None else None
-        if reading is None or reading is NOT_KEYED:
-            return self.trace(facts, params)
-        return self._trace_reading(reading, params)
-
-    def reading(self, facts: Facts, params: Params) -> Any:
-        """All this quantifier's trace depends on: its item values and parameters.
-
-        None when the collection is not given; `NOT_KEYED` when its items cannot be
-        tabled (a `where` reading facts) or the collection is not a checked mapping.
-        """
+        By table look-ups for a checked mapping when `where` reads only item fields, else
+        by testing `where` on each item."""
         given = facts.get(self.collection)
         if given is None:
             return None
-        if type(given) is not dict or self.vocabulary is None:
-            return NOT_KEYED
-        return self.reading_of(tuple(map(given.get, self.vocabulary.codes)), params)
+        if self.tabled and type(given) is dict:
+            columns = self.columns_in_force(params)
+            assert columns is not None
+            return columns.codes, columns.item_values(given)
+        items = self._items(facts, params)
+        assert items is not None
+        return tuple(it["code"] for it in items), tuple(self.where.test(facts, params, it) for it in items)
 
-    def reading_of(self, statuses: Any, params: Params) -> Any:
-        """`reading`, from the collection's statuses in vocabulary order as `decide()` keys them.
-
-        `statuses` is None when the collection is not given, `NOT_KEYED` when it is not a
-        checked mapping, else every code's status (None where not given).
-        """
-        if statuses is None or statuses is NOT_KEYED:
-            return statuses
-        columns = self._columns_in_force(params)
-        if columns is None:
-            return NOT_KEYED
-        name = self.param or self.among_param
-        param = params[name] if name is not None else None
-        values = tuple(map(operator.getitem, columns.values, columns.pick(statuses)))
-        return (values, id(param), id(columns.among_use))
-
-    def _columns_in_force(self, params: Params) -> _Columns | None:
-        """The columns for the `among` in force (`_columns`, looked up first)."""
-        among_use = params[self.among_param] if self.among_param is not None else None
-        return self._codes.get(id(among_use)) or self._columns(among_use)
-
-    def _combine_values(self, values: tuple[TV, ...], params: Params) -> TV:
-        """`_combine` for a tuple of item values, counted in C."""
-        if self.kind == "every":
-            return False if False in values else None if None in values else True
-        if self.kind == "some":
-            return True if True in values else None if None in values else False
-        sure = values.count(True)
-        assert self.op is not None
-        target = params[self.param].value if self.param is not None else self.operand
-        return _count_compare(self.op, sure, sure + values.count(None), target)
+    def test(self, facts: Facts, params: Params, item: Item | None) -> TV:
+        read = self.read(facts, params)
+        if read is None:
+            return None
+        return combine(self.kind, self.op, read[1], self.target(params))
 
     def trace(self, facts: Facts, params: Params) -> tuple[TV, TraceNode]:
-        given = facts.get(self.collection)
-        if type(given) is dict:  # a checked mapping: by table, if `where` reads only item fields
-            reading = self.reading(facts, params)
-            if reading is not NOT_KEYED:
-                return self._trace_reading(reading, params)
-        items = self._items(facts, params)
-        if items is None:
-            value: TV = None
-            results: tuple[ItemResult, ...] = ()
+        read = self.read(facts, params)
+        name = self.param or self.among_param
+        param = params[name] if name is not None else None
+        if read is None:
+            return None, TraceNode(self.trace_op, Truth.UNKNOWN, fact=FactUse(self.collection, None), param=param, operand=self.operand)
+        codes, values = read
+        value = combine(self.kind, self.op, values, self.target(params))
+        columns = self.columns_in_force(params) if type(facts.get(self.collection)) is dict else None
+        if columns is not None:  # the trace items tabled too
+            items = tuple(map(operator.getitem, columns.results, values))
         else:
-            tvs = [self.where.test(facts, params, it) for it in items]
-            value = self._combine(tvs, params)
-            results = tuple(ItemResult(it["code"], Truth.of(tv)) for it, tv in zip(items, tvs, strict=True))
-        param = self.param or self.among_param
-        return value, TraceNode(
-            self.trace_op,
-            Truth.of(value),
-            fact=FactUse(self.collection, None if items is None else "given"),
-            param=params[param] if param is not None else None,
-            operand=self.operand,
-            items=results,
-        )
+            items = tuple(ItemResult(code, Truth.of(tv)) for code, tv in zip(codes, values, strict=True))
+        return value, TraceNode(self.trace_op, Truth.of(value), fact=FactUse(self.collection, "given"), param=param, operand=self.operand, items=items)
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         if self.among_param is not None:  # each value in force (found in review: the whole vocabulary's size)
@@ -485,18 +416,6 @@ class Quantifier(Node):
         targets = scope.param_values(self.param) if self.param is not None else [self.operand]
         fn = COMPARISONS[self.op]
         return any(fn(c, t) == want for t in targets for c in range(low, high + 1))
-
-
-def _picker(everything: tuple[str, ...], chosen: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """A function taking, from values in the order of `everything`, those of `chosen` (a tuple)."""
-    if chosen == everything:
-        return lambda values: values
-    if not chosen:  # an empty `among` (found in review: itemgetter() takes at least one index)
-        return lambda values: ()
-    if len(chosen) == 1:
-        at = everything.index(chosen[0])
-        return lambda values: (values[at],)
-    return operator.itemgetter(*map(everything.index, chosen))
 
 
 def _fields_only(node: Node) -> bool:
@@ -772,7 +691,8 @@ def _compile_quantifier(kind: str, raw: dict[str, Any], scope: Scope, path: Path
     if op is not None:
         operand, param = _operand(raw[op], scope, (*path, op))
         _check_operand(op, ValueType("integer", low=0, high=len(vocabulary.codes)), operand, param, scope, (*path, op))
-    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes), vocabulary)
+    among_values = scope.param_values(among_param) if among_param is not None else ()
+    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes), vocabulary, among_values)
 
 
 def _operand(raw: Any, scope: Scope, path: Path_) -> tuple[Any, str | None]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -51,7 +52,7 @@ class FactUse:
     value: Any = attrs.field(converter=_freeze)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class ParamUse:
     """A parameter value a condition used, with the dates it is valid for."""
 
@@ -104,12 +105,46 @@ class Question:
 
 @attrs.frozen
 class CriterionResult:
-    """One criterion's status with the trace of its condition."""
+    """One criterion's status with the trace of its condition.
+
+    `decide()` builds the trace when it is first read (see `LazyTrace`): equality, hashing,
+    `repr`, pickling and JSON read it like any field, so a result is the same either way.
+    """
 
     id: str
     status: Status
     role: str
     trace: TraceNode
+
+
+class LazyTrace:
+    """A trace not built yet: `build(facts, params)` makes it, on the first read of `CriterionResult.trace`.
+
+    Computing statuses, outcome and questions does not need the trace (`_evaluate.Evaluator`),
+    so a decision whose trace nobody reads never builds it (as OpenFisca's tracer and zen's
+    trace flag are opt-in, except that here the caller does not have to ask).
+    """
+
+    __slots__ = ("build", "facts", "params")
+
+    def __init__(self, build: Callable[[Any, Any], TraceNode], facts: Any, params: Any) -> None:
+        self.build = build
+        self.facts = facts
+        self.params = params
+
+
+_TRACE_SLOT: Any = CriterionResult.__dict__["trace"]
+
+
+def _read_trace(result: CriterionResult) -> TraceNode:
+    value = _TRACE_SLOT.__get__(result, CriterionResult)
+    if type(value) is LazyTrace:
+        value = value.build(value.facts, value.params)
+        _TRACE_SLOT.__set__(result, value)  # the slot itself: the frozen class refuses `setattr`
+    return value  # type: ignore[no-any-return]
+
+
+CriterionResult.trace = property(_read_trace, _TRACE_SLOT.__set__, doc="The trace of the criterion's condition.")  # type: ignore[assignment]
 
 
 @attrs.frozen

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import operator
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._conditions import (
-    NOT_KEYED,
     Comparison,
     Junction,
     Known,
@@ -17,121 +17,375 @@ from ._conditions import (
     Params,
     Provisional,
     Quantifier,
-    _fields_only,
+    combine,
 )
 from ._decision import (
     CriterionResult,
     Decision,
+    LazyTrace,
     Outcome,
+    PackInfo,
     Question,
     Status,
     TraceNode,
 )
 from ._facts import validate_facts
 from ._memo import Memo
-from ._pack import Criterion, Ruleset
 from ._truth import Truth
+
+if TYPE_CHECKING:
+    from ._pack import Criterion, Ruleset
 
 
 def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | None = None) -> Decision:
     """Validate `facts` (raising `FactsError` with every problem) and decide.
 
     `as_of` picks the parameter values in force; it defaults to today and is recorded.
+    Each criterion's trace is built when it is first read (`CriterionResult.trace`).
     """
     ready = ruleset.fast_facts.check(facts)
     if ready is None:  # something to convert or report: the full check says what
         ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False, elsewhere=ruleset.elsewhere)[1]
     on = as_of if as_of is not None else datetime.date.today()
-    params = ruleset.params_at(on)
-    evaluator: _Evaluator = ruleset.evaluator or _evaluator(ruleset)
-    criteria, outcome, questions = evaluator.evaluate(ready, params)
-    return Decision(ruleset.id, outcome, criteria, questions, ready, on, ruleset.pack_info)
+    evaluator: Evaluator = ruleset.evaluator
+    return evaluator.decide(ready, ruleset.params_at(on), on)
 
 
 Concluded = tuple[tuple[CriterionResult, ...], Outcome, tuple[Question, ...]]
 
+_TV_OF = {Status.MET: "True", Status.NOT_MET: "False", Status.UNKNOWN: "None"}
+_OPS = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "in": "in", "not_in": "not in"}
 
-class _Evaluator:
-    """A ruleset's criteria readers and the conclusion drawn from their results.
 
-    Like each criterion, the whole conclusion (criteria, outcome, questions) is a function
-    of what the ruleset reads, so it is memoised on that reading.
+class Evaluator:
+    """A ruleset's criteria compiled into one Python function, generated from their condition trees.
+
+    Built once, when the ruleset is loaded, and never changed after: `decide` is generated
+    source (as attrs and cattrs generate their methods) that reads each fact and parameter
+    once, computes every node's three-valued value in locals, concludes the outcome with
+    `allows_eligible` and `refuses` (tabled over every status), and, when undetermined,
+    collects the open questions from the same locals as `open_questions` collects them from
+    traces. Each criterion's trace is left to `CriterionResult.trace`, which builds it from
+    the tree (`Node.trace`) on first read, through a memo keyed on the criterion's reading.
+
+    The tree stays the one semantics: the generated code is derived from it node by node,
+    calls its `combine` and `_count_compare`, and falls back to `Node.test` for what it
+    does not table; the differential tests hold the two (and the columnar screener) equal.
     """
 
-    def __init__(self, ruleset: Ruleset) -> None:
-        readers = [_Reader(criterion) for criterion in ruleset.criteria]
-        self.names = tuple(dict.fromkeys(name for reader in readers for name in reader.names))
-        self.quantifiers = tuple({id(q): q for reader in readers for q in reader.quantifiers}.values())
-        for reader in readers:
-            reader.place(self.names, self.quantifiers)
-        for at, quantifier in enumerate(self.quantifiers):
-            read_at = 1 + 2 * len(self.names) + at  # see the flat reading in `evaluate`
-            if quantifier.read_at not in (None, read_at):  # a node is compiled for one ruleset
-                raise RuntimeError(f"condition node shared between rulesets ({quantifier.collection})")
-            quantifier.read_at = read_at
-        self.readers = tuple(readers)
-        self.gates_first = tuple(sorted(range(len(readers)), key=lambda i: readers[i].role != "gate"))
-        self.collections = tuple(
-            {q.collection: q.vocabulary.codes for q in self.quantifiers if q.vocabulary is not None}.items()
-        )
-        # a `where` that reads facts (not just item fields) reads more than the key holds
-        self.keyed = all(q.vocabulary is not None and _fields_only(q.where) for q in self.quantifiers)
-        collections = [name for name, _ in self.collections]
-        self.statuses_at = tuple(
-            (q, collections.index(q.collection)) for q in self.quantifiers if q.collection in collections
-        )
-        self.readings: Memo[Any, tuple[Params, Concluded]] = Memo()  # the entry holds `params`
-        self.provisional = provisional_gates(ruleset.criteria)
+    def __init__(self, ruleset_id: str, criteria: Sequence[Criterion], pack: PackInfo) -> None:
+        self.ruleset_id = ruleset_id
+        self.criteria = tuple(criteria)
+        self.pack = pack
+        self.provisional = provisional_gates(self.criteria)
         """(index of a gate, its provisional facts) for each gate that has some."""
+        self.tracers = tuple(_Tracer(criterion.node) for criterion in self.criteria)
+        self._questions: dict[tuple[_Ask, tuple[str, ...]], Question] = {}
+        generator = _Generator(self)
+        self.source = generator.source()
+        """The generated Python source of `decide` (kept for reading and debugging)."""
+        namespace = {**self._namespace(), **generator.constants}
+        exec(compile(self.source, f"<ccm_rules evaluator {ruleset_id}>", "exec"), namespace)  # noqa: S102 - source generated from the compiled tree, never from input
+        self.decide: Callable[[Mapping[str, Any], Params, datetime.date], Decision] = namespace["decide"]
+
+    def _namespace(self) -> dict[str, Any]:
+        return {
+            "STATUS": {True: Status.MET, False: Status.NOT_MET, None: Status.UNKNOWN},
+            "CR": CriterionResult,
+            "LAZY": LazyTrace,
+            "DECISION": Decision,
+            "ELIGIBLE": Outcome.ELIGIBLE,
+            "NOT_ELIGIBLE": Outcome.NOT_ELIGIBLE,
+            "UNDETERMINED": Outcome.UNDETERMINED,
+            "PROVISIONAL": Provisional,
+            "COMBINE": combine,
+            "GETITEM": operator.getitem,
+            "MERGE": self.merge,
+            "RULESET": self.ruleset_id,
+            "PACK": self.pack,
+            "TRACERS": self.tracers,
+        }
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
         """The criteria, outcome and questions for checked facts and the parameters in force."""
-        values = tuple(map(facts.get, self.names))
-        types = tuple(map(type, values))
-        statuses = [_statuses(facts.get(name), codes) for name, codes in self.collections]
-        key = (id(params), values, types, *statuses)
-        found = self.readings.get(key)
-        if found is not None:
-            return found[1]
-        # one flat reading: the parameters' identity, scalar values, their types, quantifier readings
-        read = (id(params), *values, *types, *self.read_quantifiers(facts, params, statuses))
-        criteria = tuple([reader.result(read, facts, params) for reader in self.readers])
-        outcome = conclude(criteria, self.firm(criteria, facts, params))
-        questions = self.questions(read, criteria, params) if outcome is Outcome.UNDETERMINED else ()
-        concluded = (criteria, outcome, questions)
-        if self.keyed and NOT_KEYED not in key:  # the entry holds `params`, so `id(params)` stays its own
-            self.readings.keep(key, (params, concluded))
-        return concluded
+        decision = self.decide(facts, params, datetime.date.min)
+        return decision.criteria, decision.outcome, decision.questions
 
-    def firm(
-        self, criteria: tuple[CriterionResult, ...], facts: Mapping[str, Any], params: Params
-    ) -> tuple[Status, ...]:
-        """Each criterion's status on the facts a fuller assessment could not change.
+    def merge(self, asked: list[tuple[_Ask, str]]) -> tuple[Question, ...]:
+        """Questions in the order first asked, each naming every criterion that asks it."""
+        criteria: dict[_Ask, list[str]] = {}
+        for ask, rule_id in asked:
+            criteria.setdefault(ask, []).append(rule_id)
+        return tuple([self._question(ask, tuple(dict.fromkeys(ids))) for ask, ids in criteria.items()])
 
-        The statuses themselves, unless a gate with provisional facts is not met: then a
-        required criterion that is not met is tested again with those facts unknown.
-        """
-        statuses = tuple(result.status for result in criteria)
-        held = provisional_facts(self.provisional, statuses)
-        if not held:
-            return statuses
-        return tuple(
-            firm_status(reader.criterion.node, result, facts, params, held)
-            for reader, result in zip(self.readers, criteria, strict=True)
-        )
+    def _question(self, ask: _Ask, criteria: tuple[str, ...]) -> Question:
+        """The frozen `Question`, made once: a ruleset asks few distinct ones, and each costs a microsecond."""
+        cache = self._questions
+        found = cache.get((ask, criteria))
+        if found is None:
+            if len(cache) >= 4096:
+                cache.clear()
+            kind, key, collection = ask
+            found = cache[(ask, criteria)] = Question(kind, key, criteria, collection)
+        return found
 
-    def read_quantifiers(self, facts: Mapping[str, Any], params: Params, statuses: list[Any]) -> list[Any]:
-        """Each quantifier's reading, from the statuses already taken for the key where it can."""
+
+class _Tracer:
+    """Builds one criterion's trace from the tree, memoised on what the trace reads.
+
+    A trace is a function of the scalar facts the condition reads (value and type), its
+    quantifiers' item values and the parameters it uses; equal readings give an equal
+    frozen trace. A quantifier whose `where` reads facts is not keyed: traced every time.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        names: list[str] = []
+        quantifiers: list[Quantifier] = []
+        params: list[str] = []
+        _reads(node, names, quantifiers, params)
+        self.names = tuple(dict.fromkeys(names))
+        self.quantifiers = tuple(quantifiers)
+        self.params = tuple(dict.fromkeys(params))
+        self.keyed = all(q.tabled for q in quantifiers)
+        self.memo: Memo[Any, TraceNode] = Memo()
+
+    def __call__(self, facts: Mapping[str, Any], params: Params) -> TraceNode:
         if not self.keyed:
-            return [q.reading(facts, params) for q in self.quantifiers]
-        return [q.reading_of(statuses[at], params) for q, at in self.statuses_at]
+            return self.node.trace(facts, params)[1]
+        values = tuple(map(facts.get, self.names))
+        key = (
+            values,
+            tuple(map(type, values)),
+            tuple(q.read(facts, params) for q in self.quantifiers),
+            tuple(params[name] for name in self.params),
+        )
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        return self.memo.keep(key, self.node.trace(facts, params)[1])
 
-    def questions(
-        self, read: tuple[Any, ...], criteria: tuple[CriterionResult, ...], params: Params
-    ) -> tuple[Question, ...]:
-        """`open_questions(criteria)`, with each criterion's part memoised on its reading."""
-        readers = self.readers
-        return _merge([(criteria[i].id, readers[i].asks(read, criteria[i], params)) for i in self.gates_first])
+
+def _reads(node: Node, names: list[str], quantifiers: list[Quantifier], params: list[str]) -> None:
+    """The scalar facts, quantifiers and parameters below `node`, in order."""
+    if isinstance(node, Comparison):
+        if not node.is_field:
+            names.append(node.name)
+        if node.param is not None:
+            params.append(node.param)
+    elif isinstance(node, Known):
+        names.append(node.name)
+    elif isinstance(node, Quantifier):
+        quantifiers.append(node)
+        params.extend(p for p in (node.param, node.among_param) if p is not None)
+        if not node.tabled:
+            _reads(node.where, names, [], params)
+    elif isinstance(node, Junction):
+        for child in node.children:
+            _reads(child, names, quantifiers, params)
+    elif isinstance(node, Negation):
+        _reads(node.child, names, quantifiers, params)
+    else:
+        raise TypeError(f"unknown condition node {type(node).__name__}")
+
+
+class _Generator:
+    """Writes the Python source of an `Evaluator`'s `decide` from its criteria's trees."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self.counter = itertools.count()
+        self.facts: dict[str, str] = {}
+        self.params: dict[str, str] = {}
+        self.vars: dict[int, str] = {}
+        self.quantifiers: dict[int, tuple[str, str]] = {}  # node → (codes variable, item values variable)
+
+    def const(self, value: Any) -> str:
+        name = f"K{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def new(self, prefix: str = "v") -> str:
+        return f"{prefix}{next(self.counter)}"
+
+    def fact(self, name: str) -> str:
+        if name not in self.facts:
+            self.facts[name] = f"f{len(self.facts)}"
+        return self.facts[name]
+
+    def param(self, name: str) -> str:
+        if name not in self.params:
+            self.params[name] = f"p{len(self.params)}"
+        return self.params[name]
+
+    def source(self) -> str:
+        ev = self.evaluator
+        body: list[str] = []
+        tops: list[str] = []
+        for criterion in ev.criteria:
+            tops.append(self.node(criterion.node, body, "    ", held=False))
+        for i, top in enumerate(tops):
+            body.append(f"    s{i} = STATUS[{top}]")
+        results = ", ".join(
+            f"CR({c.id!r}, s{i}, {c.spec.role!r}, LAZY(TRACERS[{i}], facts, params))" for i, c in enumerate(ev.criteria)
+        )
+        body.append(f"    criteria = ({results},)")
+        body.extend(self.conclusion(tops))
+        body.append("    return DECISION(RULESET, outcome, criteria, questions, facts, on, PACK)")
+        firms = [self.firm_function(i) for i, c in enumerate(ev.criteria) if self.can_refuse_on_firm(i)]
+        head = ["def decide(facts, params, on):", "    get = facts.get"]
+        head += [f"    {var} = get({name!r})" for name, var in self.facts.items()]
+        head += [f"    {var} = params[{name!r}]" for name, var in self.params.items()]
+        return "\n".join([*itertools.chain.from_iterable(firms), *head, *body]) + "\n"
+
+    # ------------------------------------------------------------ values
+
+    def node(self, node: Node, out: list[str], pad: str, held: bool) -> str:
+        """Lines computing `node`'s value into a new local; returns the local's name."""
+        var = self.new()
+        self.vars[id(node)] = var
+        if isinstance(node, Comparison) and not node.is_field:
+            fact = self.fact(node.name)
+            if held:
+                out.append(f"{pad}{fact}h = None if {node.name!r} in held else {fact}")
+                fact = f"{fact}h"
+            operand = f"{self.param(node.param)}.value" if node.param is not None else self.const(node.operand)
+            out.append(f"{pad}{var} = None if {fact} is None else ({fact} {_OPS[node.op]} {operand})")
+        elif isinstance(node, Known):
+            fact = self.fact(node.name)
+            known = f"{fact} is not None"
+            out.append(f"{pad}{var} = None if {node.name!r} in held else {known}" if held else f"{pad}{var} = {known}")
+        elif isinstance(node, Negation):
+            child = self.node(node.child, out, pad, held)
+            out.append(f"{pad}{var} = None if {child} is None else not {child}")
+        elif isinstance(node, Junction):
+            children = [self.node(child, out, pad, held) for child in node.children]
+            first, then, last = ("False", "None", "True") if node.op == "all" else ("True", "None", "False")
+            sure = " or ".join(f"{c} is {first}" for c in children)
+            maybe = " or ".join(f"{c} is None" for c in children)
+            out.append(f"{pad}{var} = {first} if ({sure}) else {then} if ({maybe}) else {last}")
+        elif isinstance(node, Quantifier):
+            self.quantifier(node, var, out, pad, held)
+        else:
+            raise TypeError(f"cannot generate code for {type(node).__name__}")
+        return var
+
+    def quantifier(self, node: Quantifier, var: str, out: list[str], pad: str, held: bool) -> None:
+        given = self.fact(node.collection)
+        codes, values = f"{var}c", f"{var}i"
+        self.quantifiers[id(node)] = (codes, values)
+        target = f"{self.param(node.param)}.value" if node.param is not None else self.const(node.operand)
+        facts = "PROVISIONAL(facts, held)" if held else "facts"
+        out.append(f"{pad}if {given} is None:")
+        out.append(f"{pad}    {var} = {codes} = {values} = None")
+        out.append(f"{pad}else:")
+        inner = pad + "    "
+        if node.tabled:  # a checked mapping is read by look-ups in the columns compiled at load time
+            if node.among_param is None:
+                columns = self.const(node.columns)
+            else:
+                columns = f"{self.const(node.columns_by_among)}.get({self.param(node.among_param)}.value)"
+            out.append(f"{inner}{var}t = {columns} if type({given}) is dict else None")
+            out.append(f"{inner}if {var}t is not None:")
+            out.append(f"{inner}    {codes} = {var}t.codes")
+            out.append(f"{inner}    {values} = tuple(map(GETITEM, {var}t.values, map({given}.get, {codes})))")
+            out.append(f"{inner}else:")
+            inner += "    "
+        out.append(f"{inner}{codes}, {values} = {self.const(node)}.read({facts}, params)")
+        out.append(f"{pad}    {var} = COMBINE({node.kind!r}, {node.op!r}, {values}, {target})")
+
+    # ------------------------------------------------------------ outcome, firm statuses, questions
+
+    def can_refuse_on_firm(self, index: int) -> bool:
+        """Whether criterion `index` may need its firm status: a required one, beside gates with provisional facts."""
+        return bool(self.evaluator.provisional) and self.evaluator.criteria[index].spec.role == "required"
+
+    def firm_function(self, index: int) -> list[str]:
+        """`firm{index}(facts, params, held)`: the criterion's value with the `held` facts read as unknown."""
+        saved = (self.vars, self.quantifiers)
+        self.vars, self.quantifiers = {}, {}
+        out: list[str] = []
+        top = self.node(self.evaluator.criteria[index].node, out, "    ", held=True)
+        self.vars, self.quantifiers = saved
+        reads = [f"    {var} = get({name!r})" for name, var in self.facts.items()]
+        reads += [f"    {var} = params[{name!r}]" for name, var in self.params.items()]
+        return [f"def firm{index}(facts, params, held):", "    get = facts.get", *reads, *out, f"    return {top}", ""]
+
+    def conclusion(self, tops: list[str]) -> list[str]:
+        ev = self.evaluator
+        out: list[str] = []
+        eligible = []
+        for i, c in enumerate(ev.criteria):
+            allowed = [s for s in Status if allows_eligible(c.spec.role, s)]
+            if len(allowed) < len(Status):
+                eligible.append("(" + " or ".join(f"{tops[i]} is {_TV_OF[s]}" for s in allowed) + ")" if allowed else "False")
+        out.append(f"    if {' and '.join(eligible) or 'True'}:")
+        out.append("        outcome = ELIGIBLE")
+        out.append("        questions = ()")
+        out.append("    else:")
+        if ev.provisional:
+            out.append("        held = frozenset()")
+            for at, names in ev.provisional:
+                out.append(f"        if {tops[at]} is not True:")  # not met: unknown counts as not met
+                out.append(f"            held = held | {self.const(names)}")
+        refusing = []
+        for i, c in enumerate(ev.criteria):
+            role = c.spec.role
+            for s in Status:
+                if ev.provisional and role == "required" and s is Status.NOT_MET:
+                    firm_refuses = [f for f in Status if refuses(role, s, f)]
+                    if firm_refuses == [Status.NOT_MET]:
+                        refusing.append(f"({tops[i]} is False and (not held or firm{i}(facts, params, held) is False))")
+                    elif firm_refuses:
+                        raise NotImplementedError("a refusal on a firm status other than not met")
+                elif refuses(role, s, s):
+                    refusing.append(f"{tops[i]} is {_TV_OF[s]}")
+        out.append(f"        if {' or '.join(refusing) or 'False'}:")
+        out.append("            outcome = NOT_ELIGIBLE")
+        out.append("            questions = ()")
+        out.append("        else:")
+        out.append("            outcome = UNDETERMINED")
+        out.append("            asked = []")
+        gates_first = sorted(range(len(ev.criteria)), key=lambda i: ev.criteria[i].spec.role != "gate")
+        for i in gates_first:
+            c = ev.criteria[i]
+            if c.spec.role == "informative":
+                continue
+            out.extend(self.asks(c.node, None, c.id, "            "))  # unknown: what is missing
+            if c.spec.role == "gate":  # a gate not met: what failed
+                out.extend(self.asks(c.node, False, c.id, "            "))
+        out.append("            questions = MERGE(asked) if asked else ()")
+        return out
+
+    def asks(self, node: Node, want: bool | None, rule_id: str, pad: str) -> list[str]:
+        """Lines adding what below `node` made it `want`, as `_walk` finds it in the trace."""
+        var = self.vars[id(node)]
+        inner = pad + "    "
+        body: list[str] = []
+        if isinstance(node, Comparison | Known):
+            fact = self.facts[node.name]
+            body = [f"{inner}if {fact} is None:", f"{inner}    asked.append((('fact', {node.name!r}, None), {rule_id!r}))"]
+        elif isinstance(node, Quantifier):
+            given = self.facts[node.collection]
+            codes, values = self.quantifiers[id(node)]
+            body = [
+                f"{inner}if {given} is None:",
+                f"{inner}    asked.append((('fact', {node.collection!r}, None), {rule_id!r}))",
+                f"{inner}else:",
+                f"{inner}    for code, tv in zip({codes}, {values}):",
+                f"{inner}        if tv is {want} or tv is None:",
+                f"{inner}            asked.append((('item', code, {node.collection!r}), {rule_id!r}))",
+            ]
+        elif isinstance(node, Junction):
+            for child in node.children:
+                body.extend(self.asks(child, want, rule_id, inner))
+        elif isinstance(node, Negation):
+            body = self.asks(node.child, None if want is None else not want, rule_id, inner)
+        if not body:
+            return []
+        return [f"{pad}if {var} is {want}:", *body]
 
 
 # ---------------------------------------------------------------- the outcome
@@ -208,98 +462,6 @@ def firm_status(
     if result.role != "required" or result.status is not Status.NOT_MET:
         return result.status
     return Status.of(node.test(Provisional(facts, held), params, None))
-
-
-def _statuses(given: Any, codes: tuple[str, ...]) -> Any:
-    """A collection fact as a key: its statuses in vocabulary order (None where not given)."""
-    if given is None:
-        return None
-    if type(given) is not dict:
-        return NOT_KEYED
-    return tuple(map(given.get, codes))
-
-
-def _evaluator(ruleset: Ruleset) -> _Evaluator:
-    evaluator = ruleset.evaluator = _Evaluator(ruleset)
-    return evaluator
-
-
-class _Reader:
-    """One criterion's evaluation, memoised on exactly what its trace depends on.
-
-    A criterion's trace is a function of the scalar facts it reads (value and type),
-    the item values of its quantifiers and the parameters in force. Equal readings give
-    the same frozen `CriterionResult`, so a repeated reading costs a key and a look-up.
-    """
-
-    def __init__(self, criterion: Criterion) -> None:
-        self.criterion = criterion
-        self.role = criterion.spec.role
-        names: list[str] = []
-        self.quantifiers: list[Quantifier] = []
-        _reads(criterion.node, names, self.quantifiers)
-        self.names = tuple(dict.fromkeys(names))
-        self.memo: Memo[Any, tuple[Params, CriterionResult]] = Memo()  # the entry holds `params`
-        self.asked: Memo[Any, tuple[Params, tuple[_Ask, ...]]] = Memo()  # keyed like `memo`, holds `params` too
-
-    def place(self, names: tuple[str, ...], quantifiers: tuple[Quantifier, ...]) -> None:
-        """Where this criterion's part sits in the ruleset's flat reading (see `_Evaluator.evaluate`)."""
-        values_at = [1 + names.index(name) for name in self.names]
-        types_at = [at + len(names) for at in values_at]
-        self.readings_at = tuple(
-            1 + 2 * len(names) + next(i for i, q in enumerate(quantifiers) if q is mine) for mine in self.quantifiers
-        )
-        self.key_of = operator.itemgetter(0, *values_at, *types_at, *self.readings_at)
-
-    def result(self, read: tuple[Any, ...], facts: Mapping[str, Any], params: Params) -> CriterionResult:
-        """This criterion's result, from its part of the ruleset's flat reading."""
-        key = self.key_of(read)
-        found = self.memo.get(key)
-        if found is not None:
-            return found[1]
-        if any(read[at] is NOT_KEYED for at in self.readings_at):
-            return self._traced(facts, params)
-        value, trace = self.criterion.node.trace_read(read, facts, params)
-        result = CriterionResult(self.criterion.id, Status.of(value), self.role, trace)
-        self.memo.keep(key, (params, result))  # holds `params`: its id stays its own
-        return result
-
-    def asks(self, read: tuple[Any, ...], result: CriterionResult, params: Params) -> tuple[_Ask, ...]:
-        """What `result` (this criterion's result for `read`) leaves to ask; see `open_questions`."""
-        if result.status is Status.MET or self.role == "informative":
-            return ()
-        if any(read[at] is NOT_KEYED for at in self.readings_at):
-            return _asks(result)
-        key = self.key_of(read)
-        found = self.asked.get(key)
-        if found is not None:
-            return found[1]
-        # the entry holds `params` (found in review: the result memo, which also holds it, is
-        # emptied on its own schedule, so a dead `params`'s id could come back for another date)
-        return self.asked.keep(key, (params, _asks(result)))[1]
-
-    def _traced(self, facts: Mapping[str, Any], params: Params) -> CriterionResult:
-        criterion = self.criterion
-        value, trace = criterion.node.trace(facts, params)
-        return CriterionResult(criterion.id, Status.of(value), self.role, trace)
-
-
-def _reads(node: Node, names: list[str], quantifiers: list[Quantifier]) -> None:
-    """The scalar facts and the quantifiers below `node`, in order."""
-    if isinstance(node, Comparison):
-        if not node.is_field:
-            names.append(node.name)
-    elif isinstance(node, Known):
-        names.append(node.name)
-    elif isinstance(node, Quantifier):
-        quantifiers.append(node)
-    elif isinstance(node, Junction):
-        for child in node.children:
-            _reads(child, names, quantifiers)
-    elif isinstance(node, Negation):
-        _reads(node.child, names, quantifiers)
-    else:
-        raise TypeError(f"unknown condition node {type(node).__name__}")
 
 
 def open_questions(results: Sequence[CriterionResult]) -> tuple[Question, ...]:

@@ -112,8 +112,16 @@ class Ruleset:
         """Facts that other rulesets of the pack declare and this one does not: `decide()` passes them over."""
         self.fast_facts = FastFacts(spec.facts, vocabularies)
         """The shortcut fact check `decide()` tries before the full one."""
-        self.evaluator: Any = None
-        """What `decide()` keeps between decisions: criteria readers and memos (built on first use)."""
+        from ._evaluate import Evaluator  # here: the evaluator module reads rulesets
+
+        self._evaluator = Evaluator(spec.id, self.criteria, pack)
+
+    @property
+    def evaluator(self) -> Any:
+        """The criteria compiled into Python at load time (`_evaluate.Evaluator`); `decide()` runs it.
+
+        Read-only: a compiled ruleset does not change, and the evaluator's memos are its own."""
+        return self._evaluator
 
     def join_pack(self, pack_facts: frozenset[str]) -> None:
         """Learn the facts the whole pack declares (called once, while the pack is loaded)."""
