@@ -41,7 +41,18 @@ from ._models import (
     ServiceIssue,
     SurveyResponse,
 )
-from ._read import SUFFIXES, Located, located, parse_csv, parse_json, parse_jsonl, read_file, read_records
+from ._read import (
+    SUFFIXES,
+    Located,
+    current,
+    located,
+    parse_csv,
+    parse_json,
+    parse_jsonl,
+    read_file,
+    read_records,
+    tables,
+)
 
 AREA = register_area(
     Area(
@@ -82,6 +93,7 @@ __all__ = [
     "code_problem",
     "converter",
     "csv_row",
+    "current",
     "entry_id",
     "identity_in_text",
     "located",
@@ -93,5 +105,6 @@ __all__ = [
     "record_schemas",
     "structure_record",
     "structure_register_entry",
+    "tables",
     "unstructure_record",
 ]

@@ -10,7 +10,8 @@ Each problem names the record's file and line (when read from one) and the field
 - the same entry twice (the same `id`, or the same content without one);
 - a correction (`corrects`) of an entry that does not exist, or of another kind or client;
 - personal identification in a text field (an e-mail address, a phone or identity number):
-  identities belong only in the code register.
+  identities belong only in the code register; and an entry id that contains the client's
+  code (after an erasure the logs must not be linkable to the person).
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def check_records(
         if ident in seen or existing(ident) is not None:
             problem(item, f"duplicate entry: an entry with id '{ident}' is already {'in this batch' if ident in seen else 'stored'}; a correction is a new entry with its own id whose 'corrects' names it", "$.id", "duplicate")
         seen.setdefault(ident, Existing(kind, code))
+        if code is not None and record.id is not None and code in record.id:
+            problem(item, f"the entry id '{record.id}' contains the client's code: after the person's erasure it would still link the entry to them", "$.id", "identity")
         if code is not None and known_code is not None and not known_code(code):
             problem(item, f"unknown code '{code}': the code register has no such client (add it first: `ccm-rules register add`)", "$.code", "unknown_code")
         corrects = getattr(record, "corrects", None)

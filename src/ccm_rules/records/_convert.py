@@ -1,7 +1,7 @@
 """Records from plain data and back: strict structuring (cattrs), CSV cells, entry ids, JSON Schemas.
 
-One converter per call site is cheap; there is no module-level converter to share state
-through (house style). Structuring is strict: a text is never read as a number or a yes,
+The converter is built once (`converter()`) and never changed afterwards, so that no
+state is shared through it (house style: no module-level mutable global). Structuring is strict: a text is never read as a number or a yes,
 a list is never read from a text, unknown keys are refused with the allowed ones listed, and
 every problem of a record is reported with its path (`$.measures[1].id`), not just the
 first one.
@@ -86,8 +86,14 @@ def _is_tuple(tp: Any) -> bool:
     return get_origin(tp) is tuple
 
 
+@functools.cache
 def converter() -> cattrs.Converter:
-    """A strict converter for the record classes (dates as YYYY-MM-DD texts)."""
+    """The strict converter of the record classes (dates as YYYY-MM-DD texts).
+
+    Built once per process: cattrs generates each class's code on first use, which costs
+    more than reading a record. Nothing registers hooks on it after it is built; a caller
+    who needs other hooks copies it (`converter().copy()`).
+    """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(bool, _bool)

@@ -19,8 +19,8 @@ from pathlib import Path
 import attrs
 
 from ..engine import JsonLimitError, Problem, describe, file_reason, load_json, text_in
-from ._convert import RecordError, converter, csv_row, problems_at, structure_record
-from ._models import KINDS, Record
+from ._convert import RecordError, converter, csv_row, entry_id, problems_at, structure_record
+from ._models import KINDS, Plan, Record
 
 SUFFIXES = (".jsonl", ".csv", ".json")
 """The file types a records folder may hold."""
@@ -160,3 +160,39 @@ def read_records(path: Path | str) -> list[Located]:
 def located(records: Iterable[Record]) -> list[Located]:
     """Records made in code, as the checks take them (no file or line)."""
     return [Located(r) for r in records]
+
+
+def current(items: Iterable[Located]) -> list[Located]:
+    """The entries no other entry corrects: the logs as they stand after every correction."""
+    items = list(items)
+    corrected = {getattr(item.record, "corrects", None) for item in items} - {None}
+    return [item for item in items if (getattr(item.record, "id", None) or entry_id(item.record)) not in corrected]
+
+
+def tables(items: Iterable[Located]) -> dict[str, list[dict[str, object]]]:
+    """Plain log tables, one per record kind, one row per entry: `id`, `corrects` and the record's fields.
+
+    Dates stay dates and lists stay lists; a plan also gives a `plan_measure` row for each of
+    its measures and a `plan_goal` row for each goal (with `plan` the plan entry's id), so
+    that a dataframe library reads them as flat tables.
+    """
+    conv = converter()
+    out: dict[str, list[dict[str, object]]] = {}
+    for item in items:
+        record = item.record
+        kind = type(record).KIND
+        ident = entry_id(record, conv)
+        row: dict[str, object] = {f.name: getattr(record, f.name) for f in attrs.fields(type(record))}
+        row["id"] = ident
+        if isinstance(record, Plan):
+            measures = row.pop("measures")
+            for measure in record.measures:
+                out.setdefault("plan_measure", []).append(
+                    {"id": f"{ident}/{measure.id}", "corrects": None, "code": record.code, "plan": ident, "on": record.on,
+                     "measure": measure.id, "description": measure.description, "kind": measure.kind, "due": measure.due}
+                )
+            for goal in record.goals:
+                out.setdefault("plan_goal", []).append({"id": f"{ident}/{goal}", "corrects": None, "code": record.code, "plan": ident, "on": record.on, "outcome": goal})
+            row["measures"] = [m.id for m in measures]  # type: ignore[attr-defined]
+        out.setdefault(kind, []).append(row)
+    return out
