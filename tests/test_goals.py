@@ -196,7 +196,7 @@ def test_cli_bad_goal_file_exits_2_naming_the_field(tmp_path: Path, capsys: pyte
     [
         ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected yes or no (true or false), got the text 'no'"),
         ("  description: 5\n", "$.goal.description", "expected a text, got the number 5"),
-        ("  description: Apply.\n  target_value: .nan\n", "$.goal.target_value", "expected a finite number, got nan"),
+        ("  description: Apply.\n  target_value: .nan\n", "$.goal.target_value", "expected a finite number, got the number nan"),
     ],
 )
 def test_goal_file_values_are_not_coerced(lines: str, field: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

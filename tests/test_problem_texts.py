@@ -58,6 +58,10 @@ def test_every_code_the_code_uses_is_in_the_catalogue() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             used |= set(re.findall(r"Message\(\s*\"([a-z_]+\.[a-z_]+)\"", path.read_text(encoding="utf-8")))
     used |= {"expected.integer", "expected.number"}  # built as f"expected.{kind}" in _facts
+    used |= {f"duration.{unit}" for unit in ("days", "weeks", "months", "years")}  # goals._goals._DURATIONS
+    used |= {"file.lang_not_text", "conference.unknown_step", "conference.unknown_duty"}  # chosen, then passed on
+    used |= {f"summary.{name}" for key in ("plan", "conference", "family_conference")  # goals._plan._SUMMARIES
+             for name in (f"{key}_unreadable", f"not_{key}_file", f"{key}_file_invalid")}
     assert used, "no Message codes found: the scan is broken"
     assert used <= set(catalogue()), sorted(used - set(catalogue()))
 

@@ -64,9 +64,9 @@ from ._facts import validate_facts
 from ._hours import ClientWeek, WeekTally, client_weeks_over, crossed, exact, week_of
 from ._json import from_json_data, to_json, to_json_data
 from ._limits import size_problem
-from ._messages import format_text
+from ._messages import format_number, format_text
 from ._pack import Parameter, ParameterSet, RulePack, Ruleset, check_pack, default_pack, default_rules_dir
-from ._problem_texts import LANGUAGES, Message, describe, file_reason, say, text_in
+from ._problem_texts import LANGUAGES, CodedValueError, Message, Translated, describe, file_reason, say, text_in
 from ._rulebook import BookChapter, BookCondition, BookParameter, BookRule, BookSource, RuleBook, rule_book
 from ._spec import FactSpec, ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
 from ._truth import Truth
@@ -88,6 +88,7 @@ __all__ = [
     "BookSource",
     "CcmRulesError",
     "ClientWeek",
+    "CodedValueError",
     "CriterionExplanation",
     "CriterionResult",
     "Decision",
@@ -123,6 +124,7 @@ __all__ = [
     "Status",
     "Texts",
     "TraceNode",
+    "Translated",
     "Truth",
     "UnknownLanguageError",
     "Vocabulary",
@@ -148,6 +150,7 @@ __all__ = [
     "facts_mapping",
     "file_reason",
     "format_path",
+    "format_number",
     "format_text",
     "from_json_data",
     "iso_date",

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from ._problem_texts import CodedValueError, Message
+
 Phase = Literal["initial", "middle", "late"]
 Basis = Literal["team_cadence", "plan_interval", "plan_evaluation", "next_review"]
 """Where a case's review date comes from: the team's cadence, the plan's interval, the
@@ -69,17 +71,21 @@ def next_meeting(start: datetime.date, last_held: datetime.date | None, params: 
 
 
 def next_meeting_in_phase(start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]) -> tuple[datetime.date, Phase]:
-    """The next meeting's due date and the phase of the cadence it was set in."""
+    """The next meeting's due date and the phase of the cadence it was set in.
+
+    A `ValueError` (a `CodedValueError`, said in any language) when `last_held` is before
+    `start` or the next meeting would fall after 9999-12-31.
+    """
     since = last_held or start
     if since < start:
-        raise ValueError(f"last meeting {since} is before the start of the cooperation {start}")
+        raise CodedValueError(Message("review.meeting_before_start", {"last": since.isoformat(), "start": start.isoformat()}))
     try:
         phase = phase_on(start, since, params)
         if phase == "initial":
             return since + datetime.timedelta(days=params["meeting_interval_initial_days"]), phase
         return add_months(since, params[f"meeting_interval_{phase}_months"]), phase
     except (OverflowError, ValueError) as err:  # found in review: a traceback for dates in 9999
-        raise ValueError(f"the next meeting after {since} would fall after {datetime.date.max}") from err
+        raise CodedValueError(Message("review.past_calendar", {"last": since.isoformat()})) from err
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -111,6 +111,7 @@ def make_converter() -> cattrs.Converter:
     only an int becomes a float, and a whole float such as 25.0 an int.
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook_func(is_literal, _structure_literal)  # "not one of: …", not "typing.Literal[…]"
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_structure_hook_factory(is_mutable_sequence, _lists_only)
     for kind in (str, int, float, bool):

@@ -12,7 +12,7 @@ from ._citations import parse_ref
 from ._decision import Decision, PackInfo, Question, Status
 from ._deprecation import moved_to_keywords
 from ._errors import PackMismatchError, UnknownLanguageError
-from ._messages import format_text
+from ._messages import format_number, format_text
 from ._pack import RulePack, Ruleset
 from ._spec import PROJECT_POLICY, Source
 from ._vocabulary import Vocabulary
@@ -194,6 +194,8 @@ def _show(value: Any, lang: str, vocabulary: Vocabulary | None = None) -> str:
         return vocabulary.label(value, lang)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, (int, float)):
+        return format_number(value, lang)
     return str(value)
 
 

@@ -9,6 +9,10 @@ plural form of ICU MessageFormat that translators know:
 `#` stands for the number; `=0 {…}` matches an exact value before any category. Babel
 gives each language's categories (Czech: one, few, many, other), so "1 days" and "2 dní"
 cannot happen. Only this plural form of MessageFormat is supported: no select, no nesting.
+
+Numbers are written here, once for every text: a value that is a number (and the `#` of a
+plural form) is shown as `format_number` writes it in the text's language, so Czech,
+Hungarian and German texts say "2,5" where English says "2.5".
 """
 
 from __future__ import annotations
@@ -27,18 +31,67 @@ class MessageError(ValueError):
     """A text whose plural form cannot be read (unbalanced braces, no `other`, …)."""
 
 
+DECIMAL_COMMA = frozenset({"cs", "hu", "de"})
+"""The languages that write a decimal comma (CLDR: "2,5" in cs, hu and de)."""
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """`value` as a text in `lang` writes it: as Python writes it in English (`2.5`, `-3.0`),
+    with a decimal comma in Czech, Hungarian and German (`2,5`); no digit grouping, so a
+    number reads back as written.
+
+    >>> format_number(2.5, "en"), format_number(2.5, "cs"), format_number(12, "de")
+    ('2.5', '2,5', '12')
+    """
+    text = repr(value) if isinstance(value, float) else str(value)
+    return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+
+
+class _Number:
+    """A number placed in a text: `{n}`, `{n!r}` and `{n:.1f}` all write it as `format_number` does."""
+
+    __slots__ = ("lang", "value")
+
+    def __init__(self, value: int | float, lang: str) -> None:
+        self.value, self.lang = value, lang
+
+    def __str__(self) -> str:
+        return format_number(self.value, self.lang)
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        text = format(self.value, spec)
+        return text.replace(".", ",") if self.lang in DECIMAL_COMMA else text
+
+
+def _shown(values: Mapping[str, Any], lang: str) -> Mapping[str, Any]:
+    """`values` with each number (not a yes/no) ready to be written in `lang`."""
+    if not any(_is_number(v) for v in values.values()):
+        return values
+    return {k: _Number(v, lang) if _is_number(v) else v for k, v in values.items()}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def format_text(text: str, lang: str, values: Mapping[str, Any]) -> str:
-    """`text` with its plural forms chosen for `values` in `lang`, then its placeholders filled."""
+    """`text` with its plural forms chosen for `values` in `lang`, then its placeholders filled
+    (numbers written as `format_number` writes them in `lang`)."""
     if "plural" not in text:
-        return text.format_map(values)
+        return text.format_map(_shown(values, lang))
     out: list[str] = []
     for literal, plural in _segments(text):
         out.append(literal)
         if plural is not None:
             name, options = plural
             shown = values[name]
-            out.append(_choose(options, _number(shown), lang).replace("#", str(shown)))
-    return "".join(out).format_map(values)
+            written = format_number(shown, lang) if _is_number(shown) else str(shown)
+            out.append(_choose(options, _number(shown), lang).replace("#", written))
+    return "".join(out).format_map(_shown(values, lang))
 
 
 def _number(value: Any) -> int | float | None:

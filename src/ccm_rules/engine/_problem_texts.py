@@ -38,12 +38,14 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
 def say(code: str, lang: str, values: Mapping[str, Any]) -> str:
     """The message `code` in `lang` (English for a language it is not written in).
 
-    A value that is itself a `Message` (a described value, a reason) is said in the same
-    language; plural forms follow the language's rules (see `_messages.format_text`).
+    A value that is itself a `Message` (a described value, a reason) or a `Translated` text
+    of the rule pack (an item's title) is said in the same language; plural forms follow the
+    language's rules and numbers are written as the language writes them (see
+    `_messages.format_text`: "2,5" in cs, hu and de).
     """
     texts = catalogue()[code]
     template = texts.get(lang) or texts["en"]
-    shown = {name: value.say(lang) if isinstance(value, Message) else _cut(name, value) for name, value in values.items()}
+    shown = {name: value.say(lang) if isinstance(value, (Message, Translated)) else _cut(name, value) for name, value in values.items()}
     return format_text(template, lang if lang in texts else "en", shown)
 
 
@@ -82,6 +84,29 @@ class Message(str):
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled (Spark, Dask workers) as code and values
         return (Message, (self.code, dict(self.values)))
+
+
+class Translated(str):
+    """A text of the rule pack placed in a message (a DACTS item's title): English as a `str`,
+    said again in any language the pack wrote it in (English where it did not).
+
+    >>> t = Translated({"en": "Small caseload", "cs": "Malý počet klientů"})
+    >>> str(t), t.say("cs"), t.say("hu")
+    ('Small caseload', 'Malý počet klientů', 'Small caseload')
+    """
+
+    texts: Mapping[str, str]
+
+    def __new__(cls, texts: Mapping[str, str]) -> Translated:
+        self = super().__new__(cls, texts.get("en", next(iter(texts.values()), "")))
+        self.texts = dict(texts)
+        return self
+
+    def say(self, lang: str) -> str:
+        return self.texts.get(lang) or str(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled with every language
+        return (Translated, (dict(self.texts),))
 
 
 def text_in(message: str, lang: str) -> str:

@@ -31,6 +31,7 @@ from ..engine import (
     RulePackError,
     Source,
     Texts,
+    Translated,
     YamlProblem,
     check_explainable,
     cite,
@@ -188,7 +189,8 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
     """The pack's DACTS scale, checked: 28 items, known sections, ordered cuts, 5 anchors."""
     docs = pack.documents("dacts")
     if len(docs) != 1:
-        raise RulePackError("the rule pack has no single DACTS scale", [Problem(f"expected one file of kind 'dacts', found {len(docs)}", file=str(pack.root))])
+        found = Problem(Message("pack.not_single", {"kind": "dacts", "count": len(docs)}), file=str(pack.root))
+        raise RulePackError(Message("summary.no_dacts_scale"), [found])
     doc: DactsDoc = docs[0]
     problems = _check_scale(doc, pack)
     if problems:
@@ -350,7 +352,7 @@ def _round(value: Fraction) -> float:
 
 def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
-        raise FactsError("figures must be a mapping", [Problem("figures must be a mapping of figure name to value", "$", kind="figure")])
+        raise FactsError(Message("summary.figures_not_mapping"), [Problem(Message("dacts.raw_figures_not_mapping"), "$", kind="figure")])
     items = {i.figure: i for i in doc.items}
     flags = {f.name for f in doc.flags}
     problems: list[Problem] = []
@@ -359,14 +361,14 @@ def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
         path = f"$.{name}"
         if name not in items and name not in flags:
             close = difflib.get_close_matches(str(name), [*items, *flags], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            problems.append(Problem(f"unknown figure {name!r}{hint}", path, kind="figure"))
+            unknown = Message("dacts.unknown_figure_close", {"name": str(name), "close": close[0]}) if close else Message("dacts.unknown_figure", {"name": str(name)})
+            problems.append(Problem(unknown, path, kind="figure"))
             continue
         if value is None:
             continue
         if name in flags:
             if not isinstance(value, bool):
-                problems.append(Problem(f"expected true or false, got {describe(value)}", path, kind="figure"))
+                problems.append(Problem(Message("expected.bool", {"value": describe(value)}), path, kind="figure"))
             else:
                 given[name] = value
             continue
@@ -376,20 +378,26 @@ def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
         else:
             given[name] = value
     if problems:
-        raise FactsError("the program figures are not valid", problems)
+        raise FactsError(Message("summary.figures_invalid"), problems)
     return given
 
 
-def _figure_problem(item: DactsItem, value: Any) -> str | None:
+def _figure_problem(item: DactsItem, value: Any) -> Message | None:
+    """Why `value` cannot be the figure of `item` (a number within the item's range), or None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"expected a number, got {describe(value)}"
+        return Message("expected.number", {"value": describe(value)})
     if item.scoring == "rating" and not float(value).is_integer():
-        return f"a rating is a whole number from 1 to 5, got {value!r}"
+        return Message("dacts.rating_whole", {"value": describe(value)})
     if value < item.min:
-        return f"{value!r} is below the smallest allowed value {item.min:g} ({item.id} {item.title['en']})"
+        return Message("dacts.below", {"value": describe(value), "limit": _whole(item.min), "item": item.id, "title": Translated(item.title)})
     if item.max is not None and value > item.max:
-        return f"{value!r} is above the largest allowed value {item.max:g} ({item.id} {item.title['en']})"
+        return Message("dacts.above", {"value": describe(value), "limit": _whole(item.max), "item": item.id, "title": Translated(item.title)})
     return None
+
+
+def _whole(value: float) -> int | float:
+    """A whole float as the integer it is: a limit of 0.0 is written 0."""
+    return int(value) if float(value).is_integer() else value
 
 
 # ---------------------------------------------------------------- program files
@@ -415,27 +423,27 @@ def read_program(path: Path | str) -> Program:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the program file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(Message("summary.program_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
-        raise InputFileError("cannot read the program file", [err.problem]) from err
+        raise InputFileError(Message("summary.program_unreadable"), [err.problem]) from err
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError("not a program file", [Problem("a program file must be a mapping with a 'figures' key", file=file, line=1)])
+        raise InputFileError(Message("summary.not_program_file"), [Problem(Message("dacts.not_program_file"), file=file, line=1)])
     problems = [
-        Problem(f"unknown key {key!r}; allowed keys: {', '.join(PROGRAM_KEYS)}", f"$.{key}", file, located.line((key,)))
+        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(PROGRAM_KEYS)}), f"$.{key}", file, located.line((key,)))
         for key in data
         if key not in PROGRAM_KEYS
     ]
     figures = data.get("figures")
     if not isinstance(figures, dict):
-        problems.append(Problem("'figures' must be a mapping of figure name to value", "$.figures", file, located.line(("figures",))))
+        problems.append(Problem(Message("dacts.figures_not_mapping"), "$.figures", file, located.line(("figures",))))
     as_of = data.get("as_of")
     if (message := date_field_message(as_of)) is not None:
         problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if data.get("program") is not None and not isinstance(data["program"], str):
-        problems.append(Problem("'program' must be text (a pseudonymous code)", "$.program", file, located.line(("program",))))
+        problems.append(Problem(Message("file.code_not_text", {"key": "program"}), "$.program", file, located.line(("program",))))
     if problems:
-        raise InputFileError("the program file is not valid", problems)
+        raise InputFileError(Message("summary.program_file_invalid"), problems)
     assert isinstance(figures, dict)
     return Program(figures, file, data.get("program"), as_of, data.get("expect"), {str(k): located.line(("figures", k)) or 0 for k in figures})
 
@@ -446,7 +454,9 @@ def locate_figure_errors(err: FactsError, program: Program) -> FactsError:
         attrs.evolve(p, path="$.figures" + p.path.removeprefix("$"), file=program.file, line=program.lines.get(p.path.removeprefix("$.")))
         for p in err.problems
     ]
-    return FactsError(str(err.args[0]), problems)
+    relocated = err.with_problems(problems)
+    assert isinstance(relocated, FactsError)
+    return relocated
 
 
 # ---------------------------------------------------------------- explaining

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..engine import Decision, FactsError, Problem, RulePack, decide, format_path
+from ..engine import Decision, FactsError, Message, Problem, RulePack, decide, format_path
 from ._goals import GoalAssessment
 from ._goals_spec import GoalChecklistSpec
 from ._plan import Document, Step, assess_goals, filled
@@ -169,12 +169,14 @@ def assess_conference_document(doc: Document, *, as_of: datetime.date | None = N
     codes = [item.id for item in agenda_steps(pack).items]
     duty_codes = [item.id for item in facilitator_duties(pack).items]
     duties = conf.facilitator.duties if conf.facilitator is not None else None
-    problems = _unknown_codes(doc, conf.agenda, ("conference", "agenda"), "agenda step", codes)
-    problems += _unknown_codes(doc, duties, ("conference", "facilitator", "duties"), "facilitator duty", duty_codes)
+    problems = _unknown_codes(doc, conf.agenda, ("conference", "agenda"), "conference.unknown_step", codes)
+    problems += _unknown_codes(doc, duties, ("conference", "facilitator", "duties"), "conference.unknown_duty", duty_codes)
     if conf.next_meeting is not None and conf.next_meeting < conf.date:
-        problems.append(Problem(f"next meeting {conf.next_meeting} is before the conference {conf.date}", "$.conference.next_meeting", doc.located.file, doc.located.line(("conference", "next_meeting")), kind="fact"))
+        dates = {"next": conf.next_meeting.isoformat(), "date": conf.date.isoformat()}
+        line = doc.located.line(("conference", "next_meeting"))
+        problems.append(Problem(Message("conference.next_before", dates), "$.conference.next_meeting", doc.located.file, line, kind="fact"))
     if problems:
-        raise FactsError("the conference record is not valid", problems)
+        raise FactsError(Message("summary.conference_invalid"), problems)
     output = conf.output
     goals = assess_goals(output.goals, doc, ("conference", "output", "goals"), conf.date, pack) if output is not None else ()
     missing = tuple(c for c in codes if conf.agenda is not None and c not in conf.agenda)
@@ -207,10 +209,12 @@ def assess_conference_document(doc: Document, *, as_of: datetime.date | None = N
     return ConferenceAssessment(decide(pack.ruleset("case_conference"), facts, on), missing, goals, duties_missing)
 
 
-def _unknown_codes(doc: Document, given: list[str] | None, path: tuple[str, ...], what: str, codes: list[str]) -> list[Problem]:
-    """A problem for every code of a checklist that the pack does not know, at its line."""
+def _unknown_codes(doc: Document, given: list[str] | None, path: tuple[str, ...], code_of_message: str, codes: list[str]) -> list[Problem]:
+    """A problem (`conference.unknown_step` or `conference.unknown_duty`) for every code of a
+    checklist that the pack does not know, at its line."""
+    known = ", ".join(codes)
     return [
-        Problem(f"unknown {what} {code!r}; {what}s: {', '.join(codes)}", format_path((*path, i)), doc.located.file, doc.located.line((*path, i)), kind="fact")
+        Problem(Message(code_of_message, {"code": code, "known": known}), format_path((*path, i)), doc.located.file, doc.located.line((*path, i)), kind="fact")
         for i, code in enumerate(given or [])
         if code not in codes
     ]
@@ -272,7 +276,9 @@ def assess_family_conference_document(doc: Document, *, as_of: datetime.date | N
         days = (fam.date - fam.preparation_start).days
         if days < 0:
             line = doc.located.line(("family_conference", "preparation_start"))
-            raise FactsError("the family conference record is not valid", [Problem(f"preparation start {fam.preparation_start} is after the conference {fam.date}", "$.family_conference.preparation_start", doc.located.file, line, kind="fact")])
+            dates = {"start": fam.preparation_start.isoformat(), "date": fam.date.isoformat()}
+            problem = Problem(Message("family.preparation_after", dates), "$.family_conference.preparation_start", doc.located.file, line, kind="fact")
+            raise FactsError(Message("summary.family_conference_invalid"), [problem])
     facts = _drop_none({
         "preparation_days": days,
         "coordinator_independent": fam.coordinator.independent if fam.coordinator is not None else None,

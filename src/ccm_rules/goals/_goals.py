@@ -108,22 +108,33 @@ def check_goal(goal: Goal, pack: RulePack, on: datetime.date, path: str = "$") -
     problems = []
     text = goal.description
     if not text.strip():
-        problems.append(Problem("the goal text is empty; write what is to be achieved", f"{path}.description", kind="fact"))
+        problems.append(Problem(Message("goal.empty"), f"{path}.description", kind="fact"))
     elif len(text) > limit:
-        problems.append(Problem(f"the goal text has {len(text)} characters; at most {limit} are accepted (one goal, one or two sentences)", f"{path}.description", kind="fact"))
+        problems.append(Problem(Message("goal.too_long", {"length": len(text), "limit": limit}), f"{path}.description", kind="fact"))
     if goal.due_date is not None and goal.start_date is not None and goal.due_date < goal.start_date:
-        problems.append(Problem(f"due date {goal.due_date} is before the start date {goal.start_date}", f"{path}.due_date", kind="fact"))
+        dates = {"due": goal.due_date.isoformat(), "start": goal.start_date.isoformat()}
+        problems.append(Problem(Message("goal.due_before_start", dates), f"{path}.due_date", kind="fact"))
     if goal.due_duration is not None and goal.due_duration.value <= 0:
-        problems.append(Problem(f"due duration must be positive, got {goal.due_duration.value}", f"{path}.due_duration.value", kind="fact"))
+        problems.append(Problem(Message("goal.duration_not_positive", {"value": describe(goal.due_duration.value)}), f"{path}.due_duration.value", kind="fact"))
     elif goal.due_duration is not None and _add(on, goal.due_duration) is None:
-        problems.append(Problem(f"{goal.due_duration.value} {goal.due_duration.unit} from {on} runs past the last date a calendar holds (9999-12-31)", f"{path}.due_duration.value", kind="fact"))
+        past = {"duration": duration_text(goal.due_duration), "start": on.isoformat()}
+        problems.append(Problem(Message("goal.duration_past_calendar", past), f"{path}.due_duration.value", kind="fact"))
     for name in ("target_value", "target_low", "target_high"):
         value = getattr(goal, name)
         if isinstance(value, float) and not math.isfinite(value):
-            problems.append(Problem(f"expected a finite number, got {value!r}", f"{path}.{name}", kind="fact"))
+            problems.append(Problem(Message("expected.finite", {"value": describe(value)}), f"{path}.{name}", kind="fact"))
     if goal.target_low is not None and goal.target_high is not None and goal.target_low > goal.target_high:
-        problems.append(Problem(f"target range low {goal.target_low} is above high {goal.target_high}", f"{path}.target_low", kind="fact"))
+        problems.append(Problem(Message("goal.range_reversed", {"low": goal.target_low, "high": goal.target_high}), f"{path}.target_low", kind="fact"))
     return problems
+
+
+_DURATIONS: dict[str, str] = {"days": "duration.days", "weeks": "duration.weeks", "months": "duration.months", "years": "duration.years"}
+"""The catalogue's counted text of each unit of `Duration` ("3 weeks", "3 týdny")."""
+
+
+def duration_text(duration: Duration) -> Message:
+    """A duration as a person says it, in any language: "1 week", "6 weeks", "6 týdnů"."""
+    return Message(_DURATIONS[duration.unit], {"count": duration.value})
 
 
 def assess_goal(
@@ -153,7 +164,7 @@ def assess_goal(
     on = goal.start_date or as_of or datetime.date.today()
     problems = check_goal(goal, pack, on)
     if problems:
-        raise FactsError("the goal cannot be checked", problems)
+        raise FactsError(Message("summary.goal_invalid"), problems)
     words = lexicon(pack, goal.lang)
     date_order = pack.parameter_set(LIMITS).values_at(on)["date_order"]
     reading = read_goal_text(goal.description, goal.lang, words, on, date_order)
@@ -209,7 +220,7 @@ def structure_goal(data: Any, located: Located, path: tuple[str | int, ...]) -> 
     if isinstance(data, str):
         data = {"description": data}
     if not isinstance(data, dict):
-        return None, [Problem("a goal must be a text or a mapping with a 'description'", format_path(path), located.file, located.line(path), kind="fact")]
+        return None, [Problem(Message("goal.not_goal"), format_path(path), located.file, located.line(path), kind="fact")]
     try:
         return make_converter().structure(data, Goal), []
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
@@ -239,16 +250,16 @@ def read_goal_file(path: Path | str) -> GoalFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the goal file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(Message("summary.goal_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     try:
         located = parse_yaml(text, str(path))
     except YamlProblem as err:
-        raise InputFileError("cannot read the goal file", [err.problem]) from err
+        raise InputFileError(Message("summary.goal_unreadable"), [err.problem]) from err
     data = located.data
     if not isinstance(data, dict) or "goal" not in data:
-        raise InputFileError("not a goal file", [Problem("a goal file must be a mapping with a 'goal' key", "$", str(path), 1)])
+        raise InputFileError(Message("summary.not_goal_file"), [Problem(Message("goal.not_goal_file"), "$", str(path), 1)])
     problems = [
-        Problem(f"unknown key {key!r}; allowed keys: {', '.join(GOAL_FILE_KEYS)}", f"$.{key}", str(path), located.line((key,)))
+        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(GOAL_FILE_KEYS)}), f"$.{key}", str(path), located.line((key,)))
         for key in data
         if key not in GOAL_FILE_KEYS
     ]
@@ -259,7 +270,7 @@ def read_goal_file(path: Path | str) -> GoalFile:
         problems.append(Problem(message, "$.as_of", str(path), located.line(("as_of",))))
     problems += file_code_problems(data, located, str(path))
     if problems or goal is None:
-        raise InputFileError("the goal file is not valid", problems)
+        raise InputFileError(Message("summary.goal_file_invalid"), problems)
     return GoalFile(goal, str(path), data.get("case"), as_of, data.get("expect"), located)
 
 
@@ -267,10 +278,11 @@ def file_code_problems(data: dict[str, Any], located: Located, file: str) -> lis
     """A file's `case` must be a pseudonymous code and its `lang` a language code, both text
     (found in review: `case: {a: 1}` reached the output, and a traceback in the text report)."""
     problems = []
-    for name, what in (("case", "a pseudonymous case code"), ("lang", "a language code such as en")):
+    for name in ("case", "lang"):
         value = data.get(name)
         if name in data and (not isinstance(value, str) or not value.strip()):
-            problems.append(Problem(f"{name!r} must be {what} (text), got {describe(value)}", f"$.{name}", file, located.line((name,))))
+            message = Message("file.case_not_text" if name == "case" else "file.lang_not_text", {"value": describe(value)})
+            problems.append(Problem(message, f"$.{name}", file, located.line((name,))))
     return problems
 
 
@@ -282,4 +294,6 @@ def locate_goal_errors(err: FactsError, file: str, located: Located | None = Non
         sub = tuple(part for part in p.path.removeprefix("$").split(".") if part and "[" not in part)
         line = located.line((*prefix, *sub)) if located is not None else None
         problems.append(attrs.evolve(p, path=path, file=file, line=line))
-    return FactsError(str(err.args[0]), problems)
+    relocated = err.with_problems(problems)
+    assert isinstance(relocated, FactsError)
+    return relocated

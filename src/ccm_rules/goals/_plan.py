@@ -19,6 +19,7 @@ import attrs
 import cattrs
 
 from ..engine import (
+    CodedValueError,
     Decision,
     FactsError,
     InputFileError,
@@ -167,14 +168,14 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
         text = path.read_text(encoding="utf-8")
         located = parse_yaml(text, str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(f"cannot read the {key} file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(_summary(key, "unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
-        raise InputFileError(f"cannot read the {key} file", [err.problem]) from err
+        raise InputFileError(_summary(key, "unreadable"), [err.problem]) from err
     data = located.data
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
-        raise InputFileError(f"not a {key} file", [Problem(f"a {key} file must be a mapping with a '{key}' mapping", f"$.{key}", str(path), 1)])
+        raise InputFileError(_summary(key, "not_file"), [Problem(Message("file.document_not_mapping", {"key": key}), f"$.{key}", str(path), 1)])
     problems = [
-        Problem(f"unknown key {k!r}; allowed keys: {', '.join((key, *FILE_KEYS))}", f"$.{k}", str(path), located.line((k,)))
+        Problem(Message("key.unknown", {"key": str(k), "allowed": ", ".join((key, *FILE_KEYS))}), f"$.{k}", str(path), located.line((k,)))
         for k in data
         if k != key and k not in FILE_KEYS
     ]
@@ -191,9 +192,30 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
             full = (key, *sub)
             problems.append(Problem(message, format_path(full), str(path), located.line(full) or located.line((key,)), kind="fact"))
     if problems or body is None:
-        raise InputFileError(f"the {key} file is not valid", problems)
+        raise InputFileError(_summary(key, "invalid"), problems)
     lang = data.get("lang", "en")
     return Document(body, located, key, data.get("case"), data.get("as_of"), str(lang), data.get("expect"))
+
+
+_SUMMARIES: dict[str, dict[str, str]] = {
+    "plan": {"unreadable": "summary.plan_unreadable", "not_file": "summary.not_plan_file", "invalid": "summary.plan_file_invalid"},
+    "conference": {"unreadable": "summary.conference_unreadable", "not_file": "summary.not_conference_file", "invalid": "summary.conference_file_invalid"},
+    "family_conference": {
+        "unreadable": "summary.family_conference_unreadable",
+        "not_file": "summary.not_family_conference_file",
+        "invalid": "summary.family_conference_file_invalid",
+    },
+}
+"""The catalogue codes of the summaries of each document `read_document` reads."""
+
+
+def _summary(key: str, what: str) -> str:
+    """Why a document's file is refused, in one line: a `Message` for the documents the library reads,
+    plain English for a key of another caller's own."""
+    code = _SUMMARIES.get(key, {}).get(what)
+    if code is not None:
+        return Message(code)
+    return {"unreadable": f"cannot read the {key} file", "not_file": f"not a {key} file", "invalid": f"the {key} file is not valid"}[what]
 
 
 def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...], on: datetime.date, pack: RulePack) -> tuple[GoalAssessment, ...]:
@@ -201,7 +223,7 @@ def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...],
     limit = pack.parameter_set(LIMITS).values_at(on)["max_goals_per_plan"]
     file = doc.located.file
     if len(raw) > limit:
-        raise FactsError("too many goals", [Problem(f"{len(raw)} goals; at most {limit} are read from one file", format_path(path), file, doc.located.line(path), kind="fact")])
+        raise FactsError(Message("summary.too_many_goals"), [Problem(Message("goal.too_many", {"count": len(raw), "limit": limit}), format_path(path), file, doc.located.line(path), kind="fact")])
     results: list[GoalAssessment] = []
     problems: list[Problem] = []
     for index, item in enumerate(raw):
@@ -218,7 +240,7 @@ def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...],
         except FactsError as err:
             problems += [attrs.evolve(p, path=format_path(where) + p.path.removeprefix("$"), file=file, line=doc.located.line(where)) for p in err.problems]
     if problems:
-        raise FactsError("some goals cannot be checked", problems)
+        raise FactsError(Message("summary.goals_invalid"), problems)
     return tuple(results)
 
 
@@ -291,11 +313,13 @@ def next_review(start: datetime.date, last: datetime.date | None = None, *, as_o
         pack = default_pack()
     on = as_of or datetime.date.today()
     if last is not None and last < start:
-        raise FactsError("the review dates are not valid", [Problem(f"last review {last} is before the start {start}", "$.last_review", kind="fact")])
+        dates = {"last": last.isoformat(), "start": start.isoformat()}
+        raise FactsError(Message("summary.review_invalid"), [Problem(Message("review.before_start", dates), "$.last_review", kind="fact")])
     try:
         return review_status(start, last, on, pack.parameter_set(CADENCE).values_at(on))
     except ValueError as err:  # the next review would fall after 9999-12-31 (found in review: a traceback)
-        raise FactsError("the review dates are not valid", [Problem(str(err), "$.last_review" if last else "$.start_date", kind="fact")]) from err
+        message = err.message if isinstance(err, CodedValueError) else str(err)
+        raise FactsError(Message("summary.review_invalid"), [Problem(message, "$.last_review" if last else "$.start_date", kind="fact")]) from err
 
 
 def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> PlanAssessment:
@@ -311,7 +335,7 @@ def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, p
         review = plan_review(plan, on, pack)
     except FactsError as err:  # point the review dates' problems into the file
         located = doc.located
-        raise FactsError(str(err.args[0]), [
+        raise err.with_problems([
             attrs.evolve(p, path="$.plan" + p.path.removeprefix("$"), file=located.file, line=located.line(("plan", p.path.removeprefix("$."))))
             for p in err.problems
         ]) from err

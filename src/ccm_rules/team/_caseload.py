@@ -15,6 +15,7 @@ figures are unknown, never zero.
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -25,6 +26,7 @@ import attrs
 
 from ..engine import (
     ClientWeek,
+    CodedValueError,
     FactsError,
     InputFileError,
     Message,
@@ -44,6 +46,7 @@ from ..engine import (
     format_text,
     iso_date,
     parse_yaml,
+    regional_notes,
     unknown_value,
     week_of,
 )
@@ -128,11 +131,10 @@ def check_caseload(
     """
     pack = pack or default_pack()
     doc = team_model_doc(pack)
-    try:
-        spec = caseload_norm(doc, norm)
-    except KeyError as err:
-        raise FactsError("unknown caseload norm", [Problem(str(err.args[0]), "$.norm", kind="figure")]) from None
-    assert spec is not None
+    known = [n.id for n in doc.caseload_norms]
+    spec = caseload_norm(doc, norm) if isinstance(norm, str) and norm in known else None
+    if spec is None:
+        raise FactsError(Message("summary.unknown_norm"), [Problem(_unknown_norm(norm, known), "$.norm", kind="figure")])
     checked = _validate_workers(workers, spec)
     on = as_of if as_of is not None else datetime.date.today()
     uses = pack.parameter_set(doc.norms).params_at(on)
@@ -146,6 +148,15 @@ def check_caseload(
     hours = _team_hours_check(checked, worker_checks) if spec.max_hours_per_client_week is not None else _NO_HOURS
     team = _check("team", total_clients, total_fte, hours, spec, limits, len(checked))
     return CaseloadResult(spec.id, spec.scope, worker_checks, team, tuple(limits.values()), on, pack.info)
+
+
+def _unknown_norm(norm: Any, known: Sequence[str]) -> Message:
+    """No caseload norm of this name: the norms there are, and the closest if one is close."""
+    close = difflib.get_close_matches(norm, known, n=1) if isinstance(norm, str) else []
+    values = {"value": describe(norm), "known": ", ".join(known)}
+    if close:
+        return Message("caseload.unknown_norm_close", {**values, "close": close[0]})
+    return Message("caseload.unknown_norm", values)
 
 
 @attrs.frozen
@@ -269,41 +280,49 @@ _RANGES = {"fte": FTE_RANGE, "clients": (0, MAX_CLIENTS), "hours_per_client_week
 
 def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, Any]]:
     if not isinstance(workers, Sequence) or isinstance(workers, (str, bytes)) or not workers:
-        raise FactsError("workers must be a non-empty list", [Problem("'workers' must be a non-empty list of {code, fte, clients}", "$.workers", kind="figure")])
+        raise FactsError(Message("summary.workers_empty"), [Problem(Message("caseload.workers_empty"), "$.workers", kind="figure")])
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     for index, worker in enumerate(workers):
         path = f"$.workers[{index}]"
         if not isinstance(worker, Mapping):
-            problems.append(Problem("a worker must be a mapping with code, fte and clients", path, kind="figure"))
+            problems.append(Problem(Message("caseload.worker_not_mapping"), path, kind="figure"))
             continue
         read: list[dict[str, Any]] | None = None
         for key, value in worker.items():
             if key not in WORKER_KEYS:
-                problems.append(Problem(f"unknown field {key!r}; allowed fields: {', '.join(WORKER_KEYS)}", f"{path}.{key}", kind="figure"))
+                problems.append(Problem(_unknown_field(key, WORKER_KEYS), f"{path}.{key}", kind="figure"))
             elif value is None or key == "code":
                 if key == "code" and value is not None and not isinstance(value, str):
-                    problems.append(Problem("'code' must be text (a pseudonymous code)", f"{path}.code", kind="figure"))
+                    problems.append(Problem(Message("file.code_not_text", {"key": "code"}), f"{path}.code", kind="figure"))
             elif key == "clients" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                problems.append(Problem(f"'clients' must be a whole number of 0 or more, got {describe(value)}", f"{path}.clients", kind="figure"))
+                problems.append(Problem(Message("caseload.clients_not_count", {"value": describe(value)}), f"{path}.clients", kind="figure"))
             elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
-                problems.append(Problem(f"{key!r} must be a number of 0 or more, got {describe(value)}", f"{path}.{key}", kind="figure"))
+                problems.append(Problem(Message("caseload.not_number", {"key": key, "value": describe(value)}), f"{path}.{key}", kind="figure"))
             elif key == "contacts":
                 if spec.max_hours_per_client_week is None:
-                    problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'contacts'", f"{path}.{key}", kind="figure"))
+                    problems.append(Problem(Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}), f"{path}.{key}", kind="figure"))
                 else:
                     read = _contacts(value, f"{path}.contacts", problems)
             elif value > 0 and not _RANGES[key][0] <= value <= _RANGES[key][1]:
                 low, high = _RANGES[key]
-                problems.append(Problem(f"{describe(value)} is out of range: {key!r} is 0 or from {low:g} to {high:g}", f"{path}.{key}", kind="figure"))
+                bounds = {"value": describe(value), "key": key, "low": _whole(low), "high": _whole(high)}
+                problems.append(Problem(Message("caseload.out_of_range", bounds), f"{path}.{key}", kind="figure"))
             elif key == "hours_per_client_week" and spec.max_hours_per_client_week is None:
-                problems.append(Problem(f"the {spec.id!r} norm has no hours limit; remove 'hours_per_client_week'", f"{path}.{key}", kind="figure"))
+                problems.append(Problem(Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}), f"{path}.{key}", kind="figure"))
         if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):
-            problems.append(Problem("a worker with clients needs an FTE above 0", f"{path}.fte", kind="figure"))
+            problems.append(Problem(Message("caseload.fte_zero"), f"{path}.fte", kind="figure"))
         out.append({**worker, "contacts": read} if read is not None else dict(worker))
     if problems:
-        raise FactsError("the team figures are not valid", problems)
+        raise FactsError(Message("summary.team_figures_invalid"), problems)
     return out
+
+
+def _unknown_field(key: Any, allowed: Sequence[str]) -> Message:
+    """An unknown field of a worker or a contact; a bare `on` (YAML's true) is told to be `day`."""
+    if key is True:
+        return Message("caseload.contact_bare_on", {"allowed": ", ".join(allowed)})
+    return Message("file.unknown_field", {"key": str(key), "allowed": ", ".join(allowed)})
 
 
 def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -312,40 +331,39 @@ def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, 
     The day's key is `day`, not `on`: YAML reads a bare `on` as the boolean true.
     """
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
-        problems.append(Problem("'contacts' must be a list of {client, day, hours}: the hours spent with each client, by day", path, kind="figure"))
+        problems.append(Problem(Message("caseload.contacts_not_list"), path, kind="figure"))
         return []
     out: list[dict[str, Any]] = []
     for index, contact in enumerate(value):
         here = f"{path}[{index}]"
         if not isinstance(contact, Mapping):
-            problems.append(Problem("a contact must be a mapping with client, day and hours", here, kind="figure"))
+            problems.append(Problem(Message("caseload.contact_not_mapping"), here, kind="figure"))
             continue
         ok = True
         for key in contact:
             if key not in CONTACT_KEYS:
                 ok = False
-                hint = " (YAML reads a bare 'on' as true: write 'day')" if key is True else ""
-                problems.append(Problem(f"unknown field {key!r}{hint}; allowed fields: {', '.join(CONTACT_KEYS)}", f"{here}.{key}", kind="figure"))
+                problems.append(Problem(_unknown_field(key, CONTACT_KEYS), f"{here}.{key}", kind="figure"))
         for key in CONTACT_KEYS:
             if contact.get(key) is None:
                 ok = False
-                problems.append(Problem(f"a contact needs {key!r}", f"{here}.{key}", kind="figure"))
+                problems.append(Problem(Message("caseload.contact_missing", {"key": key}), f"{here}.{key}", kind="figure"))
         client, day, hours = contact.get("client"), contact.get("day"), contact.get("hours")
         if client is not None and (not isinstance(client, str) or not client.strip()):
             ok = False
-            problems.append(Problem("'client' must be text (a pseudonymous code)", f"{here}.client", kind="figure"))
+            problems.append(Problem(Message("file.code_not_text", {"key": "client"}), f"{here}.client", kind="figure"))
         if isinstance(day, str):
             try:
                 day = iso_date(day)
-            except ValueError as err:
+            except CodedValueError as err:
                 ok = False
-                problems.append(Problem(str(err), f"{here}.day", kind="figure"))
+                problems.append(Problem(err.message, f"{here}.day", kind="figure"))
         elif day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
             ok = False
-            problems.append(Problem(f"'day' must be a date (YYYY-MM-DD), got {describe(day)}", f"{here}.day", kind="figure"))
+            problems.append(Problem(Message("caseload.day_not_date", {"value": describe(day)}), f"{here}.day", kind="figure"))
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS_PER_WEEK):
             ok = False
-            problems.append(Problem(f"'hours' must be a number from 0 to {MAX_HOURS_PER_WEEK}, got {describe(hours)}", f"{here}.hours", kind="figure"))
+            problems.append(Problem(Message("caseload.hours_range", {"limit": MAX_HOURS_PER_WEEK, "value": describe(hours)}), f"{here}.hours", kind="figure"))
         if ok:
             out.append({"client": client, "day": day, "hours": hours})
     return out
@@ -373,21 +391,22 @@ def read_team(path: Path | str) -> TeamFile:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError("cannot read the team file", [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(Message("summary.team_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
     except YamlProblem as err:
-        raise InputFileError("cannot read the team file", [err.problem]) from err
+        raise InputFileError(Message("summary.team_unreadable"), [err.problem]) from err
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError("not a team file", [Problem("a team file must be a mapping with 'norm' and 'workers'", file=file, line=1)])
-    problems = [Problem(f"unknown key {k!r}; allowed keys: {', '.join(FILE_KEYS)}", f"$.{k}", file, located.line((k,))) for k in data if k not in FILE_KEYS]
+        raise InputFileError(Message("summary.not_team_file"), [Problem(Message("caseload.not_team_file"), file=file, line=1)])
+    allowed = ", ".join(FILE_KEYS)
+    problems = [Problem(Message("key.unknown", {"key": str(k), "allowed": allowed}), f"$.{k}", file, located.line((k,))) for k in data if k not in FILE_KEYS]
     for key in ("norm", "workers"):
         if key not in data:
-            problems.append(Problem(f"required key {key!r} is missing", f"$.{key}", file, 1))
+            problems.append(Problem(Message("key.missing", {"key": key}), f"$.{key}", file, 1))
     as_of = data.get("as_of")
     if (message := date_field_message(as_of)) is not None:
         problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if problems:
-        raise InputFileError("the team file is not valid", problems)
+        raise InputFileError(Message("summary.team_file_invalid"), problems)
     workers = data["workers"] if isinstance(data["workers"], list) else []
     lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(workers) if isinstance(w, dict) for k in w}
     for i, w in enumerate(workers):  # each contact and its fields, so a bad contact is named at its line
@@ -403,7 +422,9 @@ def read_team(path: Path | str) -> TeamFile:
 
 def locate_team_errors(err: FactsError, team: TeamFile) -> FactsError:
     """The same error with file and line of each problem."""
-    return FactsError(str(err.args[0]), [attrs.evolve(p, file=team.file, line=team.lines.get(p.path) or team.lines.get(p.path.rsplit(".", 1)[0])) for p in err.problems])
+    relocated = err.with_problems([attrs.evolve(p, file=team.file, line=team.lines.get(p.path) or team.lines.get(p.path.rsplit(".", 1)[0])) for p in err.problems])
+    assert isinstance(relocated, FactsError)
+    return relocated
 
 
 # ---------------------------------------------------------------- explaining
@@ -419,8 +440,9 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
     def label(key: str) -> str:
         return t[key][lang]
 
-    values = {u.name: _num(u.value) for u in result.params}
-    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {spec.text[lang].format_map(values)}", f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}", ""]
+    values = {u.name: _whole(u.value) for u in result.params}
+    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {format_text(spec.text[lang], lang, values)}", f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}", ""]
+    lines[-1:-1] = [f"  {note}" for note in regional_notes(pack, doc.norms, [u.name for u in result.params], result.as_of, lang)]  # a region's own value, with its source
     checks = (*result.workers, result.team) if result.scope == "worker" else (result.team,)
     limit = values.get(spec.max_hours_per_client_week or "", "")
     for c in checks:
@@ -430,7 +452,7 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
         if c.status is Status.NOT_MET and c.per == "person":
             lines.append("      " + format_text(label("caseload.over_person"), lang, {"over": round(c.over_by), "cap": values[spec.max_clients], "extra": c.extra_workers or 0}))
         elif c.status is Status.NOT_MET:
-            lines.append("      " + label("caseload.over").format(over=_num(round(c.over_by, 2)), extra=_num(c.extra_fte_rounded)))
+            lines.append("      " + format_text(label("caseload.over"), lang, {"over": _whole(round(c.over_by, 2)), "extra": _whole(c.extra_fte_rounded)}))
         if c.below_minimum:
             lines.append("      " + label("caseload.below_minimum"))
         if spec.max_hours_per_client_week is not None:
@@ -440,20 +462,20 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
     return "\n".join(lines)
 
 
-def _hours_lines(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, limit: str) -> list[str]:
+def _hours_lines(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, limit: Any) -> list[str]:
     """What the hours of each client in each week show: each client-week over the limit, all within, or why it is not known."""
     if c.client_weeks_over:
         return [
-            texts["caseload.client_week_over"][lang].format(client=w.client, week=w.week.isoformat(), hours=_num(w.hours), over=_num(round(w.over_by, 2)), limit=limit)
+            format_text(texts["caseload.client_week_over"][lang], lang, {"client": w.client, "week": w.week.isoformat(), "hours": _whole(w.hours), "over": _whole(round(w.over_by, 2)), "limit": limit})
             for w in c.client_weeks_over
         ]
-    average = _num(round(c.hours_per_client_week, 2)) if c.hours_per_client_week is not None else None
+    average = _whole(round(c.hours_per_client_week, 2)) if c.hours_per_client_week is not None else None
     if c.hours_status is Status.NOT_MET:
-        return [texts["caseload.hours_average_over"][lang].format(hours=average, limit=limit)]
+        return [format_text(texts["caseload.hours_average_over"][lang], lang, {"hours": average, "limit": limit})]
     if c.hours_status is Status.MET:
-        return [texts["caseload.hours_within"][lang].format(limit=limit, most=_num(c.hours_max if c.hours_max is not None else 0))]
+        return [format_text(texts["caseload.hours_within"][lang], lang, {"limit": limit, "most": _whole(c.hours_max if c.hours_max is not None else 0)})]
     if average is not None:
-        return [texts["caseload.hours_average_only"][lang].format(hours=average, limit=limit)]
+        return [format_text(texts["caseload.hours_average_only"][lang], lang, {"hours": average, "limit": limit})]
     return [texts["caseload.hours_unknown"][lang]]
 
 
@@ -466,14 +488,18 @@ def _load_text(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, 
     if c.clients is None and c.fte is None:
         return texts["caseload.load_unknown"][lang]
     if c.clients is None:
-        return texts["caseload.clients_unknown"][lang].format(fte=_num(c.fte))
+        return format_text(texts["caseload.clients_unknown"][lang], lang, {"fte": _whole(c.fte)})
     if c.fte is None:
-        return texts["caseload.fte_unknown"][lang].format(clients=_num(c.clients))
-    per_fte = f"{c.clients_per_fte:.1f}" if c.clients_per_fte is not None else unknown_value(texts, lang)
-    return texts["caseload.load"][lang].format(clients=_num(c.clients), fte=_num(c.fte), per_fte=per_fte)
+        return format_text(texts["caseload.fte_unknown"][lang], lang, {"clients": _whole(c.clients)})
+    per_fte = round(c.clients_per_fte, 1) if c.clients_per_fte is not None else unknown_value(texts, lang)
+    return format_text(texts["caseload.load"][lang], lang, {"clients": _whole(c.clients), "fte": _whole(c.fte), "per_fte": per_fte})
 
 
-def _num(value: Any) -> str:
+def _whole(value: Any) -> Any:
+    """A whole float as the integer it is (`2.0` is written `2`); any other value as it is.
+
+    Numbers stay numbers: `format_text` writes them in the text's language (`1,5` in cs, hu, de).
+    """
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return int(value)
+    return value

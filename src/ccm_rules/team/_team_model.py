@@ -24,6 +24,7 @@ from ..engine import (
     Decision,
     Explanation,
     FactSpec,
+    Message,
     Outcome,
     PackInfo,
     ParamUse,
@@ -39,6 +40,7 @@ from ..engine import (
     default_pack,
     explain,
     facts_mapping,
+    format_text,
     meeting_dates,
     moved_to_keywords,
     question_text,
@@ -158,7 +160,8 @@ def team_model_doc(pack: RulePack) -> TeamModelDoc:
     """The pack's team model, checked against the pack's rulesets, texts and norms."""
     docs = pack.documents("team_model")
     if len(docs) != 1:
-        raise RulePackError("the rule pack has no single team model", [Problem(f"expected one file of kind 'team_model', found {len(docs)}", file=str(pack.root))])
+        found = Problem(Message("pack.not_single", {"kind": "team_model", "count": len(docs)}), file=str(pack.root))
+        raise RulePackError(Message("summary.no_team_model"), [found])
     doc: TeamModelDoc = docs[0]
     problems = _check_doc(doc, pack)
     if problems:
@@ -476,7 +479,7 @@ def explain_team_model(rec: TeamModelRecommendation, pack: RulePack, lang: str =
         key_worker=f"{doc.key_worker.rule[lang]} {t['team.key_worker.typical'][lang]}: {model.key_worker_typical[lang]}.",
         conference=t[f"team.conference.{rec.conference.value}"][lang],
         meetings=meetings,
-        cadence=doc.cadence.text[lang].format_map(norms) if rec.cadence.applies else None,
+        cadence=format_text(doc.cadence.text[lang], lang, norms) if rec.cadence.applies else None,
         meeting_dates=rec.cadence.dates,
         caseload_norm=norm_text,
         caseload_norm_source=norm.source.ref if norm is not None else None,
