@@ -13,9 +13,8 @@ import argparse
 import datetime
 from typing import Any
 
-from ccm_rules import FactsError, Problem
-from ccm_rules.engine import format_text
-from ccm_rules.engine import MAX_INTERVAL_DAYS, ReviewAgreement, meeting_dates
+from ccm_rules import FactsError, Message, Problem
+from ccm_rules.engine import MAX_INTERVAL_DAYS, ReviewAgreement, format_text, meeting_dates
 from ccm_rules.goals import CADENCE, next_review
 from ccm_rules.monitoring import Monitoring
 
@@ -61,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.interval_days is None and args.review_on is None:
         return _team_cadence(args, pack, on)
     if args.last is not None and args.last < args.start:
-        raise FactsError("the review dates are not valid", [Problem(f"last review {args.last} is before the start {args.start}", "--last", kind="fact")])
+        dates = {"last": args.last.isoformat(), "start": args.start.isoformat()}
+        raise FactsError(Message("summary.review_invalid"), [Problem(Message("review.before_start", dates), "--last", kind="fact")])
     agreement = ReviewAgreement()
     if args.interval_days is not None:
         agreement.agree_interval(args.start, args.interval_days)
