@@ -21,7 +21,7 @@ import attrs
 import pytest
 
 from ccm_rules import RulePack
-from ccm_rules.engine import rule_book
+from ccm_rules.engine import PackMismatchError, rule_book
 from ccm_rules.fidelity import explain_dacts, read_program, score_dacts
 from ccm_rules.readiness import assess_readiness, explain_readiness, parse_region, read_region
 from ccm_rules_adapters.cli import main
@@ -29,7 +29,7 @@ from ccm_rules_adapters.html._charts import Bar, bar_chart, radar_chart
 from ccm_rules_adapters.html._env import environment, render, stylesheet
 from ccm_rules_adapters.html.dacts import render_dacts_html
 from ccm_rules_adapters.html.readiness import render_report
-from ccm_rules_adapters.html.rulebook import render_html
+from ccm_rules_adapters.html.rulebook import render_html, render_markdown
 
 from .conftest import EXAMPLES, RULES
 
@@ -119,7 +119,7 @@ def readiness_page(name: str, lang: str, pack: RulePack, **kwargs: Any) -> tuple
 
 def dacts_page(name: str, lang: str, pack: RulePack, program: str | None = "ACT-P01") -> str:
     result = score_dacts(read_program(EXAMPLES / f"dacts/{name}.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
-    return render_dacts_html(explain_dacts(result, pack, lang), result, pack, program)
+    return render_dacts_html(explain_dacts(result, pack, lang), result, pack=pack, program=program)
 
 
 # ------------------------------------------------------------------ every report, every language
@@ -131,7 +131,8 @@ def test_readiness_report_is_well_formed_in_every_language(lang: str, pack: Rule
     root = well_formed(page, lang)
     charts = root.findall(f".//{SVG}svg")
     assert len(charts) == 2  # the factor bars and the radar
-    bars, radar = charts
+    radar, bars = sorted(charts, key=lambda svg: svg.get("class") != "chart radar")  # the radar in the summary cards, the bars under the factors
+    assert radar.get("class") == "chart radar"
     assert len(bars.findall(f"{SVG}rect")) == 2 * len(view.factors)  # reachable (light) and in place (solid)
     assert [t.text for t in radar.findall(f"{SVG}text")][-len(view.factors) :] == [f.id for f in view.factors]
     assert len(radar.findall(f"{SVG}circle")) == len(view.factors)
@@ -157,7 +158,7 @@ def test_dacts_report_is_well_formed_with_a_chart_per_section(name: str, lang: s
 @pytest.mark.parametrize("lang", LANGS)
 def test_rulebook_is_well_formed_in_every_language(lang: str, pack: RulePack) -> None:
     book = rule_book(lang, pack=pack)
-    root = well_formed(render_html(book, pack), lang)
+    root = well_formed(render_html(book, pack=pack), lang)
     ids = [a.get("id") for a in root.iter() if a.get("id")]
     assert len(ids) == len(set(ids))
     assert {r.id.lower() for c in book.chapters for r in c.rules} <= set(ids)
@@ -203,7 +204,7 @@ def test_every_text_of_the_readiness_report_is_escaped(lang: str, pack: RulePack
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_text_of_the_dacts_report_is_escaped(lang: str, pack: RulePack) -> None:
     result = score_dacts(read_program(EXAMPLES / "dacts/partly_measured.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
-    page = render_dacts_html(poisoned(explain_dacts(result, pack, lang)), result, pack, HOSTILE)
+    page = render_dacts_html(poisoned(explain_dacts(result, pack, lang)), result, pack=pack, program=HOSTILE)
     assert_escaped(page, 28 * 4)  # at least title, figure, anchor and bar label of every item
     well_formed(page, lang)
 
@@ -211,7 +212,7 @@ def test_every_text_of_the_dacts_report_is_escaped(lang: str, pack: RulePack) ->
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_text_of_the_rulebook_is_escaped(lang: str, pack: RulePack) -> None:
     book = rule_book(lang, pack=pack)
-    page = render_html(poisoned(book), pack)
+    page = render_html(poisoned(book), pack=pack)
     assert_escaped(page, sum(len(c.rules) for c in book.chapters) * 4)
     well_formed(page, lang)
 
@@ -225,7 +226,7 @@ def test_a_rule_text_with_markup_is_escaped_in_the_rulebook(tmp_path: Path) -> N
     assert "Termínovanost" in text
     smart.write_text(text.replace("Termínovanost", "Termínovanost <script>alert(1)</script>", 1), encoding="utf-8")
     pack = RulePack.load(rules)
-    page = render_html(rule_book("cs", pack=pack), pack)
+    page = render_html(rule_book("cs", pack=pack), pack=pack)
     assert "<script" not in page and "Termínovanost &lt;script&gt;alert(1)&lt;/script&gt;" in page
     well_formed(page, "cs")
 
@@ -281,28 +282,47 @@ def _h6_row(page: str) -> list[str]:
     raise AssertionError("no H6 row")
 
 
-@pytest.mark.parametrize(("figure", "shown", "score", "anchor"), [(94.6, "94.6% → 95%", "5", "≥ 95%"), (94.4, "94.4% → 94%", "4", "80–94%"), (85, "85%", "4", "80–94%")])
+@pytest.mark.parametrize(("figure", "shown", "score", "anchor"), [(94.6, "94.6 → 95%", "5", "≥ 95%"), (94.4, "94.4 → 94%", "4", "80–94%"), (85, "85%", "4", "80–94%")])
 def test_dacts_h6_figure_agrees_with_its_anchor(figure: float, shown: str, score: str, anchor: str, pack: RulePack) -> None:
     """Maine App. 193-2-A: "80 - 94%" scores 4, "Operated at 95% or more" scores 5; the figure is
     rounded half up to whole percent first (project policy), so 94.6 % scores 5 — the row says
     so instead of showing 94.6% next to the anchor ≥ 95%."""
     figures = {**read_program(EXAMPLES / "dacts/moderate_fidelity.yaml").figures, "pct_full_staffing_12_months": figure}
     result = score_dacts(figures, as_of=datetime.date(2027, 1, 1), pack=pack)
-    cells = _h6_row(render_dacts_html(explain_dacts(result, pack, "en"), result, pack))
+    cells = _h6_row(render_dacts_html(explain_dacts(result, pack, "en"), result, pack=pack))
     assert cells[2:5] == [shown, score, anchor]
 
 
 # ------------------------------------------------------------------ old call forms
 
 
-def test_renderers_keep_their_old_call_forms(pack: RulePack) -> None:
+def test_renderers_take_one_shape_and_keep_their_old_call_forms(pack: RulePack) -> None:
+    """Issue 14 item 15: the explanation first, then keywords (`pack=`, …); the old positional forms still work, with a DeprecationWarning."""
     result = score_dacts(read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
     ex = explain_dacts(result, pack, "cs")
-    assert render_dacts_html(ex, result, pack, "P") == render_dacts_html(ex, result, pack=pack, program="P")
-    assert render_dacts_html(ex, result) == render_dacts_html(ex, result, None, None)  # the shipped pack by default
+    new = render_dacts_html(ex, result, pack=pack, program="P")
+    with pytest.warns(DeprecationWarning, match="passing pack, program by position"):
+        assert render_dacts_html(ex, result, pack, "P") == new  # type: ignore[call-arg]
+    assert render_dacts_html(ex, result, program="P") == new  # the shipped pack by default
+    book = rule_book("de", pack=pack)
+    with pytest.warns(DeprecationWarning, match="pack by position"):
+        assert render_html(book, pack) == render_html(book, pack=pack) == render_html(book)  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match="pack by position"):
+        assert render_markdown(book, pack) == render_markdown(book, pack=pack)  # type: ignore[call-arg]
     region = parse_region((EXAMPLES / "readiness/hospital_host.yaml").read_text(encoding="utf-8"), "r.yaml", pack=pack)
     view = explain_readiness(assess_readiness(region, pack=pack), pack, "hu")
-    assert render_report(view) == render_report(view, stylesheet_url=None)
-    book = rule_book("de", pack=pack)
-    assert render_html(book, pack).startswith("<!DOCTYPE html>\n<html lang=\"de\">")
+    assert render_report(view) == render_report(view, pack=pack)
 
+
+def test_a_report_refuses_a_pack_other_than_the_one_that_made_it(pack: RulePack, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    smart = rules / "goals" / "smart.yaml"
+    smart.write_text(smart.read_text(encoding="utf-8").replace("Termínovanost", "Termínovanost (edited)", 1), encoding="utf-8")
+    other = RulePack.load(rules)
+    result = score_dacts(read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    with pytest.raises(PackMismatchError):
+        render_dacts_html(explain_dacts(result, pack, "en"), result, pack=other)
+    region = parse_region((EXAMPLES / "readiness/hospital_host.yaml").read_text(encoding="utf-8"), "r.yaml", pack=pack)
+    with pytest.raises(PackMismatchError):
+        render_report(explain_readiness(assess_readiness(region, pack=pack), pack, "en"), pack=other)

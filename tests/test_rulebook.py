@@ -75,13 +75,13 @@ def test_every_citation_of_the_pack_is_shown_once(pack: RulePack, books: dict[st
 def test_every_quote_is_in_the_book_word_for_word(pack: RulePack, books: dict[str, RuleBook]) -> None:
     quotes = sorted(c.source.quote for c in pack.citations if c.source.quote)
     for lang, book in books.items():
-        text = render_markdown(book, pack)
+        text = render_markdown(book, pack=pack)
         missing = [q for q in quotes if q.replace("|", "\\|").replace("<", "&lt;") not in text]
         assert missing == [], lang
 
 
 def test_the_book_is_deterministic(pack: RulePack) -> None:
-    assert render_markdown(rule_book("hu", pack=pack), pack) == render_markdown(rule_book("hu", pack=pack), pack)
+    assert render_markdown(rule_book("hu", pack=pack), pack=pack) == render_markdown(rule_book("hu", pack=pack), pack=pack)
 
 
 def test_an_unshipped_language_is_refused(pack: RulePack) -> None:
@@ -229,7 +229,7 @@ class _Checker(HTMLParser):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_html_is_well_formed_with_an_anchor_for_every_rule(pack: RulePack, books: dict[str, RuleBook], lang: str) -> None:
-    html = render_html(books[lang], pack)
+    html = render_html(books[lang], pack=pack)
     checker = _Checker()
     checker.feed(html)
     assert checker.stack == []
@@ -241,7 +241,7 @@ def test_html_is_well_formed_with_an_anchor_for_every_rule(pack: RulePack, books
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_markdown_has_a_heading_for_every_rule(pack: RulePack, books: dict[str, RuleBook], lang: str) -> None:
-    text = render_markdown(books[lang], pack)
+    text = render_markdown(books[lang], pack=pack)
     for chapter in books[lang].chapters:
         assert f"## {chapter.title}" in text
         for r in chapter.rules:

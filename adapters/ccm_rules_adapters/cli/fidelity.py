@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         from ccm_rules_adapters.html.dacts import render_dacts_html
 
-        text = render_dacts_html(explanation, result, pack, program.code)
+        text = render_dacts_html(explanation, result, pack=pack, program=program.code)
     else:
         text = (f"{program.code}\n" if program.code else "") + render_dacts_text(explanation, pack=pack) + "\n"
     if args.output is None:

@@ -49,7 +49,7 @@ def register(commands: Any) -> None:
 def render_book(pack: RulePack, lang: str, fmt: str) -> str:
     """The rule book of `pack` in `lang`, as Markdown (`md`) or HTML (`html`)."""
     book = rule_book(lang, pack=pack)
-    return render_html(book, pack) if fmt == "html" else render_markdown(book, pack)
+    return render_html(book, pack=pack) if fmt == "html" else render_markdown(book, pack=pack)
 
 
 def run_doc(args: argparse.Namespace) -> int:

@@ -227,7 +227,7 @@ class RadarChart:
 
 def radar_chart(labels: Sequence[str], shares: Sequence[float], reachable: Sequence[float], *, title: str, threshold: float | None) -> RadarChart:
     """Shares (0..1) on one spoke each, clockwise from the top; `reachable` as a light polygon behind."""
-    size, radius = 380, 130
+    size, radius = 250, 90
     c = size / 2
     count = len(labels)
 

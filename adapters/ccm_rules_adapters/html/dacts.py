@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import attrs
 
-from ccm_rules import RulePack, default_pack
-from ccm_rules.engine import unknown_value
+from ccm_rules import RulePack
+from ccm_rules.engine import check_explainable, moved_to_keywords, shipped_pack_if_none, unknown_value
 from ccm_rules.fidelity import DactsExplanation, FidelityResult
 
 from ._charts import Bar, BarChart, bar_chart
@@ -36,15 +36,25 @@ class ItemRow:
     note: str
 
 
+@moved_to_keywords("pack", "program")
 def render_dacts_html(
-    ex: DactsExplanation, result: FidelityResult, pack: RulePack | None = None, program: str | None = None, *, stylesheet_url: str | None = None
+    ex: DactsExplanation,
+    result: FidelityResult,
+    *,
+    pack: RulePack | None = None,
+    program: str | None = None,
+    stylesheet_url: str | None = None,
 ) -> str:
     """The DACTS report of one program, in the explanation's language.
 
-    `pack` is the pack the explanation was made with (the default pack when omitted), for
-    the report's labels; `stylesheet_url` links the stylesheet instead of inlining it (web app).
+    `pack` is the pack that made `result` (default: the shipped pack; checked by content
+    hash), for the report's labels; `program` is the program's code shown under the title;
+    `stylesheet_url` links the stylesheet instead of inlining it (web app). The renderers'
+    one shape: the explanation first, then keywords (`render_dacts_text(ex, pack=…)`);
+    `pack` and `program` by position still work, with a DeprecationWarning.
     """
-    pack = pack if pack is not None else default_pack()
+    pack = shipped_pack_if_none(pack)
+    check_explainable(result.pack, pack, ex.lang)
     t = pack.texts
     lang = ex.lang
 
@@ -92,11 +102,12 @@ def _scored_value(text: str, value: float | None, rounded: float | None) -> str:
     """The measured figure, and the figure as scored when rounding to the anchors' precision changed it.
 
     A staffing of 94.6 % is scored as 95 % (rounded half up, project policy) and so meets the
-    anchor "≥ 95%"; the report says `94.6% → 95%` so figure and anchor do not seem to disagree.
+    anchor "≥ 95%"; the report says `94.6 → 95%` (and `0.25 → 0.3 meetings a week`) so figure
+    and anchor do not seem to disagree.
     """
     if value is None or rounded is None or float(value) == rounded:
         return text
     shown = _number(float(value))
     if not text.startswith(shown):
         return text
-    return f"{text} → {_number(rounded)}{text[len(shown):]}"
+    return f"{shown} → {_number(rounded)}{text[len(shown):]}"

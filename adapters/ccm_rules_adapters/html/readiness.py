@@ -10,6 +10,8 @@ the template, which escapes every text.
 
 from __future__ import annotations
 
+from ccm_rules import RulePack
+from ccm_rules.engine import check_explainable
 from ccm_rules.readiness import ReadinessExplanation
 
 from ._charts import CHART_BAR, CHART_LABEL, CHART_ROW, HBar, hbar_chart, radar_chart
@@ -21,8 +23,15 @@ CSS: str = str(stylesheet())
 """The reports' shared stylesheet (`static/report.css`), as the page inlines it."""
 
 
-def render_report(view: ReadinessExplanation, *, stylesheet_url: str | None = None) -> str:
-    """The whole report page in the view's language; `stylesheet_url` links the stylesheet instead of inlining it (web app)."""
+def render_report(view: ReadinessExplanation, *, pack: RulePack | None = None, stylesheet_url: str | None = None) -> str:
+    """The whole report page in the view's language.
+
+    The view carries every text, so `pack` is only checked: given, it must be the pack that
+    made the view (same content hash), as for every renderer (`render_x(explanation, pack=…)`).
+    `stylesheet_url` links the stylesheet instead of inlining it (web app).
+    """
+    if pack is not None:
+        check_explainable(view.pack, pack, view.lang)
     lb = view.labels
     threshold = _threshold(view)
     rows = [HBar(f"{f.id} {f.short_title}", f.share, f.share_max, f.share_text, f.selected) for f in view.factors]

@@ -20,6 +20,8 @@ from ccm_rules.engine import (
     BookRule,
     BookSource,
     RuleBook,
+    moved_to_keywords,
+    shipped_pack_if_none,
 )
 
 from ._env import render
@@ -140,8 +142,10 @@ def _md_chapter(chapter: BookChapter, book: RuleBook, pack: RulePack) -> list[st
     return lines
 
 
-def render_markdown(book: RuleBook, pack: RulePack) -> str:
-    """The rule book as one Markdown page (GitHub-flavoured: tables, anchors)."""
+@moved_to_keywords("pack")
+def render_markdown(book: RuleBook, *, pack: RulePack | None = None) -> str:
+    """The rule book as one Markdown page (GitHub-flavoured: tables, anchors); `pack` as for `render_html`."""
+    pack = shipped_pack_if_none(pack)
     t = book.text
     lines = [
         f"# {t(pack, 'title')}: {_md(book.title)}",
@@ -175,11 +179,15 @@ def render_markdown(book: RuleBook, pack: RulePack) -> str:
 # ------------------------------------------------------------------ HTML
 
 
-def render_html(book: RuleBook, pack: RulePack, *, stylesheet_url: str | None = None) -> str:
+@moved_to_keywords("pack")
+def render_html(book: RuleBook, *, pack: RulePack | None = None, stylesheet_url: str | None = None) -> str:
     """The rule book as one self-contained HTML page (`templates/rulebook.html`: inline stylesheet, no scripts).
 
-    `stylesheet_url` links the stylesheet instead of inlining it (web app).
+    `pack` is the pack the book was made from (default: the shipped pack), for the headings;
+    `stylesheet_url` links the stylesheet instead of inlining it (web app). `pack` by
+    position still works, with a DeprecationWarning.
     """
+    pack = shipped_pack_if_none(pack)
     title = f"{book.text(pack, 'title')}: {book.title}"
     context = {
         "book": book,
