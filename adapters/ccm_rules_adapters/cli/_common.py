@@ -83,20 +83,31 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
-    """`--lang`, `--format` and `--rules` for a command that prints a decision."""
+    """`--lang`, `--format`, `--rules` and `--pack` for a command that prints a decision."""
     parser.add_argument("--lang", default="en", help="output language: en, cs, hu or de (default: en)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for scripts")
+    add_pack_options(parser)
+
+
+def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    """`--rules DIR` (the base pack) and `--pack NAME|DIR` (a regional extension over it, repeatable)."""
     parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    parser.add_argument(
+        "--pack", action="append", default=None, metavar="NAME|DIR",
+        help="extension pack merged over the rules (a folder, or an installed pack's name); repeat for several, in order",
+    )
 
 
 def load_pack(args: argparse.Namespace) -> RulePack:
+    """The pack a command decides with: `--rules` (default: the shipped pack) with each `--pack` merged over it."""
+    packs = getattr(args, "pack", None) or []
     if args.rules is not None and not args.rules.is_dir():
         raise CommandError(f"--rules {args.rules}: no such rule pack folder")
-    if args.rules is None:
+    if args.rules is None and not packs:
         from ccm_rules.engine import default_pack
 
         return default_pack()
-    return RulePack.load(args.rules)
+    return RulePack.load(args.rules, extensions=packs)
 
 
 def check_lang(pack: RulePack, lang: str) -> None:

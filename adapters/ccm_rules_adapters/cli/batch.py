@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ccm_rules import InputFileError, Problem
 from ccm_rules.engine import Message
 
-from ._common import EXIT_FINDINGS, EXIT_OK, date_arg, load_pack, require_extra
+from ._common import EXIT_FINDINGS, EXIT_OK, add_pack_options, date_arg, load_pack, require_extra
 
 if TYPE_CHECKING:
     from ccm_rules.engine.columnar import Screener
@@ -57,7 +57,7 @@ def register(commands: Any) -> None:
         "--ruleset", action="append", default=None, help="ruleset to apply; repeat for several (default: eligibility and labour_market)"
     )
     parser.add_argument("--as-of", type=date_arg, default=None, help="decide with the parameters in force on this date (default: today)")
-    parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    add_pack_options(parser)
     parser.add_argument("--ignore-extra-columns", action="store_true", help="skip columns no ruleset reads instead of refusing them")
     parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS, help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")

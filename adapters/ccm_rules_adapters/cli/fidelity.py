@@ -17,7 +17,7 @@ from ccm_rules.fidelity import (
     score_dacts,
 )
 
-from ._common import EXIT_OK, LANGUAGES, check_lang, load_pack, print_json, write_output
+from ._common import EXIT_OK, LANGUAGES, add_pack_options, check_lang, load_pack, print_json, write_output
 
 
 def register(commands: Any) -> None:
@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
     dacts.add_argument("--lang", default="en", help=f"output language: {', '.join(LANGUAGES)} (default: en)")
     dacts.add_argument("--format", choices=("text", "json", "html"), default="text", help="text for people, json for scripts, html for a report")
     dacts.add_argument("--output", "-o", type=Path, default=None, help="write to this file instead of standard output")
-    dacts.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    add_pack_options(dacts)
     dacts.set_defaults(handler=run)
 
 

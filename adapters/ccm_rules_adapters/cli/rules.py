@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import RulePack
-from ccm_rules.engine import check_pack, default_rules_dir
-from ccm_rules.engine import citation_drift, rule_book
+from ccm_rules.engine import check_pack, citation_drift, default_rules_dir, rule_book
 
 from ..html.rulebook import REGENERATE, render_html, render_markdown
-from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, check_lang, load_pack, print_json, write_output
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CommandError,
+    add_pack_options,
+    check_lang,
+    load_pack,
+    print_json,
+    write_output,
+)
 
 
 def register(commands: Any) -> None:
@@ -32,6 +40,10 @@ def register(commands: Any) -> None:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
+        "--pack", action="append", default=None, metavar="NAME|DIR",
+        help="lint this extension pack merged over the pack DIR (a folder, or an installed pack's name); repeatable",
+    )
+    check.add_argument(
         "--seeds", type=Path, default=None, metavar="DIR",
         help="folder of the seed texts (shared/seeds): also check that every quote stands at its cited section and lines",
     )
@@ -39,7 +51,7 @@ def register(commands: Any) -> None:
     doc = sub.add_parser("doc", help="write the rule book: every rule as a domain expert reviews it, without reading YAML")
     doc.add_argument("--lang", default="en", help="language: en, cs, hu or de (default: en)")
     doc.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or one self-contained HTML page")
-    doc.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    add_pack_options(doc)
     doc.add_argument("--output", type=Path, default=None, help="write to this file instead of printing")
     doc.add_argument("--all", type=Path, default=None, metavar="DIR", help="write every language in both formats into DIR (<lang>.md, <lang>.html)")
     doc.add_argument("--check", action="store_true", help="with --all: write nothing, fail (exit 1) if a file there is missing or not current")
@@ -90,9 +102,10 @@ def run_check(args: argparse.Namespace) -> int:
         raise CommandError(f"{root}: no such rule pack folder")
     if args.seeds is not None and not args.seeds.is_dir():
         raise CommandError(f"--seeds {args.seeds}: no such folder of seed texts")
-    problems = check_pack(root)
+    packs = args.pack or []
+    problems = check_pack(root, extensions=packs)
     if args.seeds is not None and not any(p.severity == "error" for p in problems):
-        problems += citation_drift(args.seeds, pack=RulePack.load(root))
+        problems += citation_drift(args.seeds, pack=RulePack.load(root, extensions=packs))
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
         print_json([{"severity": p.severity, "kind": p.kind, "file": p.file, "line": p.line, "rule_id": p.rule_id, "path": p.path, "message": p.message} for p in problems])
@@ -101,6 +114,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(str(p))
         verdict = "ok" if not errors else "FAILED"
         warnings = len(problems) - len(errors)
-        sys.stderr.write(f"{root}: {verdict} — {len(errors)} error(s), {warnings} warning(s)\n")
+        checked = " + ".join([str(root), *packs])
+        sys.stderr.write(f"{checked}: {verdict} — {len(errors)} error(s), {warnings} warning(s)\n")
     failing = errors if not args.strict else problems
     return EXIT_FINDINGS if failing else EXIT_OK

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import json
 import os
 import socket
 import sys
-from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, CommandError, require_extra
+from ._common import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_OK, CommandError, add_pack_options, require_extra
 
 TOKEN_ENV = "CCM_RULES_TOKEN"  # noqa: S105 - the name of the variable, not a secret
 
@@ -33,7 +33,7 @@ def register(commands: Any) -> None:
                         help="seconds for a whole request to arrive before the connection is closed (default: 10)")
     parser.add_argument("--insecure", action="store_true",
                         help="serve on a non-loopback address without a bearer token (anyone who can reach it may use it)")
-    parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
+    add_pack_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"warning: serving on {args.host} without a bearer token (--insecure)\n")
     _check_port_free(args.host, args.port)
     # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
-    env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_MAX_BODY": str(args.max_body or "")}
+    packs = json.dumps(args.pack) if args.pack else ""  # names or folders, resolved where the app is built
+    env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_PACKS": packs, "CCM_RULES_MAX_BODY": str(args.max_body or "")}
     os.environ.update({k: v for k, v in env.items() if v})
     for key in (k for k, v in env.items() if not v):
         os.environ.pop(key, None)

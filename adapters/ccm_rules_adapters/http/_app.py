@@ -204,13 +204,16 @@ def app_from_env() -> Litestar:
     """The app as `ccm-rules serve` configures it through the environment (one per worker).
 
     `CCM_RULES_TOKEN` (bearer token), `CCM_RULES_RULES` (rule pack directory),
+    `CCM_RULES_PACKS` (a JSON list of extension packs, names or folders, merged over it),
     `CCM_RULES_MAX_BODY` (bytes). Used as a uvicorn factory so several workers can start it.
     """
+    import json
     import os
 
     rules = os.environ.get("CCM_RULES_RULES")
+    packs = json.loads(os.environ.get("CCM_RULES_PACKS") or "[]")
     return create_app(
-        RulePack.load(rules) if rules else None,
+        RulePack.load(rules or None, extensions=packs) if rules or packs else None,
         token=os.environ.get("CCM_RULES_TOKEN") or None,
         max_body=int(os.environ.get("CCM_RULES_MAX_BODY", DEFAULT_MAX_BODY)),
     )

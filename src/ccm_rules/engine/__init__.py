@@ -29,6 +29,7 @@ from ._decision import (
     ItemResult,
     Outcome,
     PackInfo,
+    PackPart,
     ParamUse,
     Question,
     Status,
@@ -60,6 +61,7 @@ from ._explain import (
     source_ref,
     unknown_value,
 )
+from ._extend import PACKS_ENTRY_POINT_GROUP, REGIONAL_POLICY, installed_packs, regional_notes, resolve_pack
 from ._facts import validate_facts
 from ._hours import ClientWeek, WeekTally, client_weeks_over, crossed, exact, week_of
 from ._json import from_json_data, to_json, to_json_data
@@ -78,7 +80,9 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "LANGUAGES",
     "MAX_INTERVAL_DAYS",
+    "PACKS_ENTRY_POINT_GROUP",
     "PARAMETERS",
+    "REGIONAL_POLICY",
     "AgreedDue",
     "Area",
     "BookChapter",
@@ -104,6 +108,7 @@ __all__ = [
     "Outcome",
     "PackInfo",
     "PackMismatchError",
+    "PackPart",
     "ParamUse",
     "Parameter",
     "ParameterNotInForceError",
@@ -153,6 +158,7 @@ __all__ = [
     "format_number",
     "format_text",
     "from_json_data",
+    "installed_packs",
     "iso_date",
     "json_limit_problem",
     "load_installed_areas",
@@ -168,10 +174,12 @@ __all__ = [
     "parse_yaml",
     "question_text",
     "read_case",
+    "regional_notes",
     "register_area",
     "register_kind",
     "register_pack_check",
     "render_text",
+    "resolve_pack",
     "review_status",
     "rule_book",
     "say",

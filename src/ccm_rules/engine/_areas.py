@@ -28,7 +28,8 @@ class Area:
     `kinds` maps a rule-file `kind:` to the attrs class its files are structured into;
     `pack_checks` maps a kind to a check run over the loaded pack (it returns problems or
     raises); `rules` is a folder of the area's own rule files, merged into the pack that
-    loads it (None when its files ship in the main pack's `rules/`).
+    loads it (None when its files ship in the main pack's `rules/`), and `version` the
+    version of those files, recorded with their hash in every decision (`PackInfo.parts`).
     """
 
     name: str
@@ -36,6 +37,7 @@ class Area:
     kinds: Mapping[str, type] = attrs.field(factory=dict)
     pack_checks: Mapping[str, Callable[[Any], object]] = attrs.field(factory=dict)
     rules: Path | None = None
+    version: str = ""
 
 
 _AREAS: dict[str, Area] = {}

@@ -148,12 +148,34 @@ CriterionResult.trace = property(_read_trace, _TRACE_SLOT.__set__, doc="The trac
 
 
 @attrs.frozen
+class PackPart:
+    """One folder a merged pack was loaded from: the base pack, an area's own rule files, or an extension.
+
+    `kind` is `base`, `area` or `extension`; `source` is what an extension's adaptation
+    rests on (its manifest's `source`), so a decision names it (docs/regional-packs.md).
+    """
+
+    kind: str
+    id: str
+    version: str
+    content_hash: str
+    source: str | None = None
+
+
+@attrs.frozen
 class PackInfo:
-    """Which rule pack made a decision: id, version and a hash of its content."""
+    """Which rule pack made a decision: id, version and a hash of its content.
+
+    `id`, `version` and `content_hash` are those of the effective pack. A pack merged from
+    several folders (the base, areas' own rule files, regional extensions) lists them in
+    `parts`, base first (`ccm-core+region 0.2.0+1.0.0`, its hash over the parts' hashes);
+    a pack loaded from one folder has no parts.
+    """
 
     id: str
     version: str
     content_hash: str
+    parts: tuple[PackPart, ...] = ()
 
 
 @attrs.frozen

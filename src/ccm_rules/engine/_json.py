@@ -65,7 +65,7 @@ def to_json(obj: Any, *, indent: int | None = 2) -> str:
 
     >>> import ccm_rules
     >>> print(ccm_rules.to_json(ccm_rules.PackInfo("ccm-core", "0.1.0", "sha256:0"), indent=None))
-    {"id": "ccm-core", "version": "0.1.0", "content_hash": "sha256:0"}
+    {"id": "ccm-core", "version": "0.1.0", "content_hash": "sha256:0", "parts": []}
     """
     return json.dumps(to_json_data(obj), ensure_ascii=False, indent=indent)
 

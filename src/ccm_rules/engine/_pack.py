@@ -8,18 +8,31 @@ import hashlib
 import importlib.resources
 import re
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ._areas import load_installed_areas
+from ._areas import areas, load_installed_areas
 from ._citations import Citation, nearest_id
 from ._conditions import Node, Scope, check_provisional, compile_condition
-from ._convert import make_spec_converter, structure_spec
-from ._decision import PackInfo, ParamUse
+from ._convert import make_spec_converter
+from ._decision import PackInfo, PackPart, ParamUse
 from ._errors import ParameterNotInForceError, Problem, ProblemsError, RulePackError
+from ._extend import (
+    ParameterValuesSpec,
+    RegionalValue,
+    check_base_manifest,
+    check_manifest,
+    check_text_overrides,
+    effective_info,
+    layer_values,
+    overlay_texts,
+    regional_values,
+    resolve_pack,
+    structure_rule_file,
+)
 from ._facts import FastFacts
 from ._messages import plain_text, plural_problems
 from ._problem_texts import describe
@@ -30,6 +43,7 @@ from ._spec import (
     PackSpec,
     ParameterSetSpec,
     ParameterSpec,
+    ParameterValue,
     RulesetSpec,
     Source,
     Texts,
@@ -177,8 +191,13 @@ class RulePack:
         documents: Mapping[str, list[Any]] | None = None,
         parameter_sets: Mapping[str, ParameterSet] | None = None,
         citations: Iterable[Citation] = (),
+        extensions: Iterable[PackSpec] = (),
     ) -> None:
         self.spec = spec
+        self.extensions: tuple[PackSpec, ...] = tuple(extensions)
+        """The manifests of the extension packs merged over the base, in load order (see `info.parts`)."""
+        self.regional: Mapping[tuple[str, str], tuple[tuple[ParameterValue, PackPart], ...]] = {}
+        """The values extensions added to base parameters: (ruleset or parameter-set id, name) → (value, extension)."""
         self.parameter_sets = dict(parameter_sets or {})
         self._documents = dict(documents or {})
         self.rulesets = dict(rulesets)
@@ -219,10 +238,24 @@ class RulePack:
     def text(self, key: str, lang: str) -> str:
         return self.texts[key][lang]
 
+    def regional_value(self, owner: str, name: str, on: datetime.date) -> tuple[ParameterValue, PackPart] | None:
+        """The value an extension set for parameter `name` of `owner` in force on `on`, with the extension (None: the base's own)."""
+        for value, part in self.regional.get((owner, name), ()):
+            if value.valid_from <= on and (value.valid_until is None or on <= value.valid_until):
+                return value, part
+        return None
+
     @classmethod
-    def load(cls, root: Path | str | None = None) -> RulePack:
-        """Load and check a pack; raise `RulePackError` listing every error found."""
-        pack, problems = _load(Path(root) if root is not None else default_rules_dir())
+    def load(cls, root: Path | str | None = None, *, extensions: Iterable[Path | str] = ()) -> RulePack:
+        """Load and check a pack; raise `RulePackError` listing every error found.
+
+        `root` is the base pack's folder (default: the shipped pack). `extensions` are
+        regional extension packs merged over it in order, each a folder or the name of an
+        installed pack (`ccm_rules.packs` entry points; docs/regional-packs.md). Every
+        registered area's own rule folder (`Area.rules`) joins the base.
+        """
+        folders = [resolve_pack(ref) for ref in extensions]
+        pack, problems = _load(Path(root) if root is not None else default_rules_dir(), folders)
         errors = [p for p in problems if p.severity == "error"]
         if errors or pack is None:
             raise RulePackError("the rule pack is not valid", errors)
@@ -235,13 +268,19 @@ def default_pack() -> RulePack:
     return RulePack.load()
 
 
-def check_pack(root: Path | str) -> list[Problem]:
+def check_pack(root: Path | str, *, extensions: Iterable[Path | str] = ()) -> list[Problem]:
     """Every problem in a rule pack (errors and warnings), as `rules check` reports them.
 
     Once the pack loads, each area's own check of its documents runs too (see
-    `register_pack_check`), e.g. that the DACTS scale has its 28 items.
+    `register_pack_check`), e.g. that the DACTS scale has its 28 items. With `extensions`
+    (folders or installed pack names) the base and those extensions are linted merged, so an
+    extension's conflicts with its base are reported at the extension's file and line.
     """
-    pack, problems = _load(Path(root))
+    try:
+        folders = [resolve_pack(ref) for ref in extensions]
+    except RulePackError as err:
+        return list(err.problems)
+    pack, problems = _load(Path(root), folders)
     if pack is None or any(p.severity == "error" for p in problems):
         return problems
     for kind, check in PACK_CHECKS.items():
@@ -289,12 +328,9 @@ def content_hash(root: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
-    load_installed_areas()  # every installed area's rule-file kinds are known before files are read
+def _read_folder(root: Path, converter: Any, *, extension: bool = False) -> tuple[list[_File], list[Problem]]:
+    """Every rule file of one folder, structured by its kind, with the problems found reading it."""
     problems: list[Problem] = []
-    if not root.is_dir():
-        return None, [Problem(f"rule pack directory not found: {root}", file=str(root), kind="io")]
-    converter = make_spec_converter()
     files: list[_File] = []
     for path in _yaml_files(root):
         try:
@@ -302,12 +338,78 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
         except YamlProblem as err:
             problems.append(err.problem)
             continue
-        spec, found = structure_spec(converter, located.data, located.file)
+        spec, found = structure_rule_file(converter, located.data, located.file, extension=extension)
         for p in found:
             at = _parse_path(p.path)
             problems.append(attrs.evolve(p, line=located.line(at), rule_id=_raw_rule_id(located.data, at)))
         if spec is not None:
             files.append(_File(located, spec))
+    return files, problems
+
+
+def _area_folders(converter: Any, languages: tuple[str, ...]) -> tuple[list[_File], list[PackPart], list[Problem]]:
+    """The rule files of every registered area that brings its own folder (`Area.rules`), one part each."""
+    files: list[_File] = []
+    parts: list[PackPart] = []
+    problems: list[Problem] = []
+    for area in areas():
+        if area.rules is None:
+            continue
+        if not area.rules.is_dir():
+            problems.append(Problem(f"area {area.name!r}: its rule folder {area.rules} is not found", file=str(area.rules), kind="io"))
+            continue
+        found_files, found = _read_folder(area.rules, converter)
+        problems.extend(found)
+        for file in found_files:
+            if isinstance(file.spec, PackSpec):
+                problems.append(file.problem(("kind",), f"area {area.name!r}: an area's rule folder joins a pack and has no 'pack' file of its own"))
+                continue
+            problems.extend(_check_translations(file, languages))
+            files.append(file)
+        parts.append(PackPart("area", area.name, area.version, content_hash(area.rules)))
+    return files, parts, problems
+
+
+@attrs.define
+class _Extension:
+    """One extension pack as read: its manifest, its texts, its parameter values and its other files."""
+
+    root: Path
+    manifest: _File
+    texts: list[_File]
+    values: list[_File]
+    others: list[_File]
+
+    def part(self) -> PackPart:
+        spec: PackSpec = self.manifest.spec
+        return PackPart("extension", spec.id, spec.version, content_hash(self.root), spec.source.ref if spec.source else None)
+
+
+def _read_extension(root: Path, converter: Any, base: PackSpec) -> tuple[_Extension | None, list[Problem]]:
+    if not root.is_dir():
+        return None, [Problem(f"extension pack directory not found: {root}", file=str(root), kind="io")]
+    files, problems = _read_folder(root, converter, extension=True)
+    manifests = [f for f in files if isinstance(f.spec, PackSpec)]
+    if len(manifests) != 1:
+        names = ", ".join(f.located.file for f in manifests) or "none"
+        problems.append(Problem(f"an extension pack needs exactly one file of kind 'pack'; found: {names}", file=str(root)))
+        return None, problems
+    manifest = manifests[0]
+    problems.extend(check_manifest(manifest, base))
+    problems.extend(_check_translations(manifest, tuple(base.languages)))
+    texts = [f for f in files if isinstance(f.spec, TextsSpec)]
+    values = [f for f in files if isinstance(f.spec, ParameterValuesSpec)]
+    others = [f for f in files if f is not manifest and f not in texts and f not in values]
+    return _Extension(root, manifest, texts, values, others), problems
+
+
+def _load(root: Path, extensions: Sequence[Path] = ()) -> tuple[RulePack | None, list[Problem]]:
+    """Read, merge and check a pack: the base folder, every area's own folder, then each extension in order."""
+    load_installed_areas()  # every installed area's rule-file kinds are known before files are read
+    if not root.is_dir():
+        return None, [Problem(f"rule pack directory not found: {root}", file=str(root), kind="io")]
+    converter = make_spec_converter()
+    files, problems = _read_folder(root, converter)
 
     manifests = [f for f in files if isinstance(f.spec, PackSpec)]
     if len(manifests) != 1:
@@ -315,10 +417,29 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
         problems.append(Problem(f"a pack needs exactly one file of kind 'pack'; found: {names}", file=str(root)))
         return None, problems
     manifest = manifests[0]
+    problems.extend(check_base_manifest(manifest))
     languages = tuple(manifest.spec.languages)
 
     for file in files:
         problems.extend(_check_translations(file, languages))
+    area_files, parts, found = _area_folders(converter, languages)
+    files += area_files
+    problems += found
+
+    layers: list[_Extension] = []
+    for ext_root in extensions:
+        layer, found = _read_extension(ext_root, converter, manifest.spec)
+        problems.extend(found)
+        if layer is not None:
+            layers.append(layer)
+            for file in layer.others:
+                problems.extend(_check_translations(file, languages))
+            files += layer.others
+    # Sources and citations are read from the files as written, before a region's values join a base parameter.
+    citations: list[Citation] = []
+    for file in [*files, *(f for layer in layers for f in (layer.manifest, *layer.texts, *layer.values))]:
+        problems.extend(_check_sources(file))
+        citations.extend(_citations(file))
 
     vocabularies: dict[str, Vocabulary] = {}
     for file in files:
@@ -327,6 +448,8 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
             if file.spec.id in vocabularies:
                 problems.append(file.problem(("id",), f"duplicate vocabulary id {file.spec.id!r}"))
             vocabularies[file.spec.id] = Vocabulary(file.spec)
+    layered, found = _layer_parameter_values(files, layers, vocabularies)
+    problems.extend(found)
 
     texts: dict[str, Mapping[str, str]] = {}
     for file in files:
@@ -335,6 +458,11 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
                 if key in texts:
                     problems.append(file.problem(("texts", key), f"duplicate text key {key!r}"))
                 texts[key] = value
+    base_texts = dict(texts)
+    for layer in layers:
+        for file in layer.texts:
+            problems.extend(check_text_overrides(file, base_texts, languages, layer.manifest.spec.languages))
+            overlay_texts(texts, file.spec.texts)
 
     parameter_sets: dict[str, ParameterSet] = {}
     for file in files:
@@ -344,15 +472,19 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
                 problems.append(file.problem(("id",), f"duplicate parameter set id {file.spec.id!r}"))
             parameter_sets[file.spec.id] = ParameterSet(file.spec)
 
-    info = PackInfo(manifest.spec.id, manifest.spec.version, content_hash(root))
+    parts += [layer.part() for layer in layers]
+    info = effective_info(PackPart("base", manifest.spec.id, manifest.spec.version, content_hash(root)), parts)
     rulesets: dict[str, Ruleset] = {}
+    ruleset_at: dict[str, str] = {}
     rule_ids: dict[str, str] = {}
     for file in files:
         if not isinstance(file.spec, RulesetSpec):
             continue
         spec = file.spec
-        if spec.id in rulesets:
-            problems.append(file.problem(("id",), f"duplicate ruleset id {spec.id!r}"))
+        if spec.id in ruleset_at:
+            problems.append(file.problem(("id",), f"duplicate ruleset id {spec.id!r} (first at {ruleset_at[spec.id]})"))
+        else:
+            ruleset_at[spec.id] = f"{file.located.file}:{file.located.line(('id',))}"
         for index, criterion in enumerate(spec.criteria):
             where = f"{file.located.file}:{file.located.line(('criteria', index, 'id'))}"
             if criterion.id in rule_ids:
@@ -363,23 +495,45 @@ def _load(root: Path) -> tuple[RulePack | None, list[Problem]]:
                 rule_ids[criterion.id] = where
         ruleset, found = _compile_ruleset(file, vocabularies, info)
         problems.extend(found)
-        if ruleset is not None:
+        if ruleset is not None and spec.id not in rulesets:
             rulesets[spec.id] = ruleset
 
     documents: dict[str, list[Any]] = {}
-    citations: list[Citation] = []
     core = (PackSpec, RulesetSpec, VocabularySpec, TextsSpec, ParameterSetSpec)
     for file in files:
-        problems.extend(_check_sources(file))
-        citations.extend(_citations(file))
         if not isinstance(file.spec, core):
             documents.setdefault(file.spec.kind, []).append(file.spec)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets, citations)
+    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets, citations, extensions=[layer.manifest.spec for layer in layers])
+    by_id = {part.id: part for part in info.parts if part.kind == "extension"}
+    pack.regional = {key: tuple((a.value, by_id[a.extension]) for a in added) for key, added in layered.items()}
     for ruleset in rulesets.values():
         ruleset.join_pack(pack.fact_names)
     return pack, problems
+
+
+def _layer_parameter_values(
+    files: list[_File], layers: Sequence[_Extension], vocabularies: Mapping[str, Vocabulary]
+) -> tuple[dict[tuple[str, str], list[RegionalValue]], list[Problem]]:
+    """Put each extension's dated values over the base parameters they adapt (the file's spec is replaced).
+
+    Returns the values added, per (ruleset or parameter-set id, parameter name), and the problems found."""
+    owners: dict[str, tuple[_File, Mapping[str, ParameterSpec]]] = {}
+    for file in files:
+        if isinstance(file.spec, (RulesetSpec, ParameterSetSpec)):
+            owners.setdefault(file.spec.id, (file, file.spec.parameters))
+    problems: list[Problem] = []
+    layered: dict[tuple[str, str], list[RegionalValue]] = {}
+    for layer in layers:
+        for file in layer.values:
+            problems.extend(regional_values(file, owners, lambda spec, value: _param_value_problem(spec, value, vocabularies), layered, layer.manifest.spec.id))
+    for (owner, name), added in layered.items():
+        owner_file = owners[owner][0]
+        param = owner_file.spec.parameters[name]
+        merged = attrs.evolve(param, values=layer_values(param.values, [a.value for a in added]))
+        owner_file.spec = attrs.evolve(owner_file.spec, parameters={**owner_file.spec.parameters, name: merged})
+    return layered, problems
 
 
 _PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]|\['([^']*)'\]")
