@@ -1,20 +1,24 @@
-"""Event monitoring throughput and memory: durable-rules with 10,000 open cases over 1M events.
+"""Event monitoring throughput and memory: the Python engine and durable-rules, 10,000 open cases, 1M events.
 
-Run: python benchmarks/bench_events.py [--events 1000000] [--cases 10000] [--gc-freeze]
+Run: python benchmarks/bench_events.py [--events 1000000] [--cases 10000] [--engines python,durable]
+[--floor] [--reader]; or `--write FILE` to write the same log as JSON Lines (to time
+`ccm-rules monitor` on it).
 
-Printed, all from the same run (the machine is shared: compare ratios, and read the CPU
-rate next to the wall rate — when other processes take the CPU, wall time stretches
-more than CPU time does):
+Each chunk of events (`--chunk`, 10,000) goes through every engine in turn, the order
+rotating from chunk to chunk, so all are measured on the same events at the same load;
+the baseline is a bare loop that reads each event's kind. Printed, from the same run
+(the machine is shared: compare ratios, and read CPU rates, which the load moves less
+than wall rates):
 
-- per 100,000 events: events/s in that stretch (wall and CPU), cumulative, RSS, review
-  and goal facts held in the engine and waiting outside it, engine ids ever issued,
-  alerts per event, ticks, time spent in the garbage collector, load average;
-- the event mix and alerts per event over the run;
-- the engine's own floor, measured at the end in the same process: one bare
-  `assert_events` post of an event no rule matches, and one fact retract + assert with
-  1,000 and with 20,000 facts in the session;
-- reading JSON Lines (`EventReader`), and the plain-Python oracle against durable-rules
-  on the first `--oracle-events` events (same alerts required).
+- per 100,000 events: each engine's CPU rate in that stretch, RSS, the open cases and
+  the Python engine's due-date index (entries, and the duties among them that can still
+  alert), load average;
+- over the run: events/s (CPU and wall), time against the bare loop's, alerts per event,
+  the Python engine against durable-rules, and whether both raised the same alerts, chunk
+  by chunk (exit 1 if not); peak RSS;
+- with `--floor`, durable-rules' own floor in the same process (a bare unmatched post; a
+  fact retract + assert with 1,000 and 20,000 facts held); with `--reader`, reading JSON
+  Lines (`EventReader`, with its sequence checks).
 
 The event stream is a seeded simulation of a region whose mix follows how the services
 in the rules work, so that alerts are the exception they are in practice:
@@ -60,7 +64,10 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+
+import attrs
 
 from ccm_rules.engine._pack import default_pack
 from ccm_rules.monitoring._monitoring import Alert, Event, EventReader, Monitoring, PythonMonitor
@@ -317,14 +324,16 @@ def rss_mb() -> float:
 
 
 def as_json(event: Event) -> str:
+    """The event as a JSON Lines line, every field it has (so a log written with it replays the same alerts)."""
     fields: dict[str, Any] = {"event": event.kind, "on": event.on.isoformat()}
-    for key in ("case", "model", "goal", "reason", "worker", "clients", "achieved"):
+    for key in _LINE_FIELDS:
         value = getattr(event, key)
         if value is not None:
-            fields[key] = value
-    if event.due is not None:
-        fields["due"] = event.due.isoformat()
+            fields[key] = value.isoformat() if isinstance(value, datetime.date) else value
     return json.dumps(fields)
+
+
+_LINE_FIELDS = [f.name for f in attrs.fields(Event) if f.name not in ("kind", "on", "line", "seq")]
 
 
 def engine_floor(engine: Any, sizes: tuple[int, ...] = (1_000, 20_000)) -> tuple[float, dict[int, float]]:
@@ -396,8 +405,13 @@ def main() -> int:
     parser.add_argument("--engines", default="python,durable", help="comma-separated: python, durable (durable skipped when not installed)")
     parser.add_argument("--floor", action="store_true", help="also time durable-rules' own floor (bare post; fact retract + assert)")
     parser.add_argument("--reader", action="store_true", help="also time reading JSON Lines (EventReader) on 200,000 events")
+    parser.add_argument("--write", type=Path, help="only write the event log as JSON Lines to this file (for timing `ccm-rules monitor`)")
     args = parser.parse_args()
     monitoring = Monitoring.from_pack(default_pack())
+    if args.write is not None:
+        with args.write.open("w", encoding="utf-8") as log:
+            log.writelines(as_json(event) + "\n" for event in realistic_events(monitoring, args.cases, args.events))
+        return 0
     wanted = [name.strip() for name in args.engines.split(",") if name.strip()]
     print(f"start RSS {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}; Python {sys.version.split()[0]}")
     python = PythonMonitor(monitoring)

@@ -92,10 +92,10 @@ def load_engine() -> ModuleType:
         import durable_rules_engine  # type: ignore[import-not-found,unused-ignore]
     except ImportError as err:
         raise EngineUnavailableError(
-            "event monitoring needs durable-rules, which cannot be imported here "
+            "the durable engine needs durable-rules, which cannot be imported here "
             f"({err}). Install the extra: pip install 'ccm-rules[events]' (it builds from source "
             "with a C compiler and does not import on Python 3.13 or later), "
-            "or replay with the plain-Python engine: --engine python"
+            "or replay with the default, built-in engine: --engine python"
         ) from err
     engine: ModuleType = durable_rules_engine
     return engine

@@ -3,8 +3,8 @@
 The alert rules are data in `rules/monitoring.yaml` (kind `monitoring`): which care models
 exist, which of them never end or end only for listed reasons, which `team_norms`
 parameters are each model's caseload norm and weekly hours limit, and the alerts' texts and
-sources. `PythonMonitor` is the plain-Python oracle of the rules; the durable-rules engine
-in `ccm_rules_adapters.events` must give the same alerts.
+sources. `PythonMonitor` runs the rules: the default engine, its open duties indexed by due
+date; the optional durable-rules engine in `ccm_rules_adapters.events` must give the same alerts.
 
 A review is overdue only against what was agreed for that case (`_cadence.ReviewAgreement`):
 the plan's evaluation date (`plan_agreed` with `review_on`), the date set at a review
