@@ -137,8 +137,8 @@ def test_card_uuid_is_deterministic(client: Any) -> None:
 ])
 def test_bad_calls_are_problem_json_naming_the_field(client: Any, body: dict[str, Any], pointer: str) -> None:
     r = client.post("/cds-services/ccm-eligibility", json=body)
-    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
-    assert r.json()["errors"][0]["pointer"] == pointer
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["pointer"] == pointer and r.json()["errors"][0]["code"]
 
 
 def test_invalid_prefetch_resource_is_422_naming_the_key(client: Any) -> None:
@@ -155,7 +155,7 @@ def test_feedback(client: Any) -> None:
                           "outcomeTimestamp": "2026-03-01T10:00:00Z"}]}
     assert client.post("/cds-services/ccm-eligibility/feedback", json=body).status_code == 200
     bad = client.post("/cds-services/ccm-eligibility/feedback", json={"feedback": [{"card": "x", "outcome": "maybe"}]})
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/feedback/0/outcome"
 
 
 def test_shipped_example_request(client: Any) -> None:
@@ -164,3 +164,37 @@ def test_shipped_example_request(client: Any) -> None:
     valid(r.json(), RESPONSE)
     card = r.json()["cards"][0]
     assert card["summary"].endswith("indiziert") and card["suggestions"][0]["isRecommended"] is True
+
+
+def test_an_invalid_prefetch_resource_points_into_the_body_in_the_request_language(client: Any) -> None:
+    """The pointer was `/prefetch/intake ($.item[0]…)` (not a JSON pointer) and the summary English in a Czech answer."""
+    bad = {"resourceType": "QuestionnaireResponse", "status": "completed",
+           "item": [{"linkId": "services_needed", "answer": [{"valueInteger": "many"}]}]}
+    r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bad}), headers={"Accept-Language": "cs"})
+    assert r.status_code == 422 and r.headers["content-language"] == "cs"
+    problem = r.json()
+    assert problem["detail"] == "předem načtená data 'intake' nejsou platný FHIR R4B"
+    pointers = [e["pointer"] for e in problem["errors"]]
+    assert pointers and all(p.startswith("/prefetch/intake/") and " " not in p for p in pointers), pointers
+
+
+def test_the_card_is_in_the_request_language_through_and_through(client: Any) -> None:
+    """The suggestion label was the code system's English `Case management` inside a German card."""
+    r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")}),
+                    headers={"Accept-Language": "de"})
+    card = r.json()["cards"][0]
+    assert card["suggestions"][0]["label"] == "Entwurf einer Überweisung ins Case Management anlegen"
+    assert card["source"]["label"].startswith("Regelpaket ") and "Quelle: 001_bb7494a8907fa6f9.txt" in card["source"]["label"]
+    english = client.post("/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")})).json()
+    assert english["cards"][0]["suggestions"][0]["label"] == "Draft a referral to case management"
+
+
+def test_openapi_says_a_prefetch_value_is_a_fhir_resource(client: Any) -> None:
+    """The schema allowed any object as a prefetch value; the service requires a FHIR resource (issue 16 item 15)."""
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    prefetch = schemas["CdsRequest"]["properties"]["prefetch"]
+    mapping = next(s for s in prefetch["oneOf"] if s.get("type") == "object")
+    resource = next(s for s in mapping["additionalProperties"]["oneOf"] if s.get("type") == "object")
+    assert resource["required"] == ["resourceType"] and resource["properties"]["resourceType"]["type"] == "string"
+    checker = jsonschema_rs.validator_for(resource)
+    assert checker.is_valid({"resourceType": "Bundle", "entry": []}) and not checker.is_valid({"entry": []})

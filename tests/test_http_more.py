@@ -199,7 +199,9 @@ def test_empty_or_odd_documents_are_refused_not_crashed(client: Any, path: str, 
     assert r.status_code in (200, 422), r.text
 
 
-def test_a_non_object_body_is_a_400(client: Any) -> None:
+def test_a_non_object_body_is_a_422_naming_the_body(client: Any) -> None:
+    """JSON that is not the endpoint's object is refused like any other field: 422 (400 is for bodies that are not JSON)."""
     r = client.post("/v1/goal", json=["a goal"])
-    assert r.status_code == 400 and r.headers["content-type"].startswith(PROBLEM_JSON)
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM_JSON)
+    assert [(e["pointer"], e["code"]) for e in r.json()["errors"]] == [("", "expected.mapping")]
 

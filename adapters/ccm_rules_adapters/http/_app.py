@@ -12,25 +12,25 @@ from typing import Annotated, Any
 import attrs
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.datastructures import State
-from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Reference, SecurityScheme
 from litestar.params import JSONBody
 from litestar.types import Guard
 
-from ccm_rules import Problem, ProblemsError, RulePack
-from ccm_rules.engine import JsonLimitError, default_pack, json_limit_problem, load_json
+from ccm_rules import ProblemsError, RulePack
+from ccm_rules.engine import default_pack
 
 from . import _cds
 from ._auth import bearer_guard
+from ._body import JsonRequest, read_body
 from ._docs import DOCS_PATH, assets_router, docs_router, render_plugins
 from ._document_schemas import DocumentBody, DocumentSchemaPlugin
 from ._documents import DocumentService, document_services, json_numbers
 from ._lang import negotiate
 from ._models import Health, ServiceInfo, request_model
 from ._openapi import AcceptLanguage, problem_specs
-from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError, request_language
+from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError
 from ._schema import RequestSchemaPlugin
 from ._services import DecisionService, decision_services
 from ._validate import check_request
@@ -54,7 +54,7 @@ def create_app(
     rows = tuple(services) if services is not None else decision_services(pack)
     guards: list[Guard] = [bearer_guard(token)] if token else []
     security: list[dict[str, list[str]]] | None = [{"bearer": []}] if token else None
-    errors = (400, 401, 413, 422) if token else (400, 413, 422)
+    errors = (400, 401, 413, 415, 422) if token else (400, 413, 415, 422)
     models = {request_model(row): row for row in rows}
     documents = document_services(pack) if services is None else ()
 
@@ -72,7 +72,11 @@ def create_app(
     components = Components(security_schemes=schemes)
     return Litestar(
         route_handlers=handlers,
-        plugins=[RequestSchemaPlugin(models, pack), DocumentSchemaPlugin({row.name: row.body_schema(pack) for row in documents})],
+        plugins=[
+            RequestSchemaPlugin(models, pack),
+            DocumentSchemaPlugin({row.name: row.body_schema(pack) for row in documents}),
+            _cds.FhirResourceSchemaPlugin(),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=max_body,
         openapi_config=OpenAPIConfig(
@@ -85,24 +89,11 @@ def create_app(
             openapi_router=docs_router(),  # the pages load only this server's files (_docs.py)
             render_plugins=render_plugins(),
         ),
-        state=State({"pack": pack}),
+        state=State({"pack": pack, "max_body": max_body}),
         logging_config=None,
-        before_request=_within_limits,
+        request_class=JsonRequest,
+        before_request=read_body,  # every body read once, within the limits (`_body.py`), before any handler
     )
-
-
-async def _within_limits(request: Request[Any, Any, Any]) -> None:
-    """Every JSON body within the readers' limits (depth, sizes, digits) before any handler walks it: 400 naming the limit."""
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return
-    problem = json_limit_problem(await request.body())
-    if problem is not None:
-        raise _past_a_limit(problem, request)
-
-
-def _past_a_limit(problem: Problem, request: Request[Any, Any, Any]) -> ValidationException:
-    key = problem.path.removeprefix("$").lstrip(".")
-    return ValidationException("the body passes a limit", extra=[{"message": problem.text(request_language(request)), "key": key}])
 
 
 def _health(pack: RulePack) -> HTTPRouteHandler:
@@ -132,14 +123,8 @@ def _decision_handler(
     """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language."""
 
     async def check(request: Request[Any, Any, Any]) -> None:
-        body = await request.body()
-        try:
-            raw = load_json(body)  # parsed once, within the limits (this hook replaces the app's `_within_limits`)
-        except JsonLimitError as err:
-            raise _past_a_limit(err.problem, request) from None
-        except ValueError as err:
-            raise ValidationException("the body is not valid JSON", extra=[{"message": str(err), "key": ""}]) from None
-        request.state.checked = check_request(raw, service, pack)
+        # the body as `read_body` decoded it (this hook replaces the app's): every bad field at once, 422
+        request.state.checked = check_request(await request.json(), service, pack)
 
     async def handler(data: Any, request: Request[Any, Any, Any], accept_language: Any = None) -> Any:
         checked = request.state.checked  # the same body, fully validated by `check`

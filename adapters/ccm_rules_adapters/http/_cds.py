@@ -7,20 +7,25 @@ the FHIR adapter (which needs the `fhir` extra; without it the service is not li
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import attrs
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import JSONBody
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.types import Guard
+from litestar.typing import FieldDefinition
 
-from ccm_rules import Decision, Explanation, FactsError, Outcome, ProblemsError, RulePack
+from ccm_rules import Decision, Explanation, FactsError, Message, Outcome, ProblemsError, RulePack
 
 from ._lang import negotiate
 from ._openapi import AcceptLanguage, problem_specs
+from ._problems import DocumentProblemsError
 
 SERVICE_ID = "ccm-eligibility"
 HOOK = "patient-view"
@@ -30,6 +35,44 @@ SUMMARY_MAX = 139  # CDS Hooks: summary "<140 characters"
 INDICATOR: dict[Outcome, Literal["info", "warning", "critical"]] = {
     Outcome.ELIGIBLE: "warning", Outcome.UNDETERMINED: "info", Outcome.NOT_ELIGIBLE: "info",
 }
+
+
+REFERRAL_LABEL = {
+    "en": "Draft a referral to case management",
+    "cs": "Připravit návrh doporučení do case managementu",
+    "hu": "Esetmenedzsmentre irányítás tervezetének elkészítése",
+    "de": "Entwurf einer Überweisung ins Case Management anlegen",
+}
+"""The suggestion's label, in the card's language (the FHIR code's `display` stays the code system's own)."""
+
+
+class FhirResource:
+    """Marks a prefetch value: a FHIR R4 resource (or search Bundle) as JSON, `resourceType` required.
+
+    Litestar unwraps a `NewType`, but keeps `Annotated` metadata: `FhirResourceSchemaPlugin`
+    gives every value marked with this the schema the service checks (`_decide`).
+    """
+
+
+PrefetchValue = Annotated[dict[str, Any], FhirResource()]
+
+FHIR_RESOURCE_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["resourceType"],
+    properties={"resourceType": Schema(type=OpenAPIType.STRING, min_length=1,
+                                       description="The FHIR resource type, e.g. QuestionnaireResponse or Bundle")},
+    description="A FHIR R4 resource as JSON (a search result is a Bundle); read by the FHIR adapter, see docs/fhir.md.",
+)
+
+
+class FhirResourceSchemaPlugin(OpenAPISchemaPlugin):
+    """The OpenAPI schema of a prefetch value: a FHIR resource, `resourceType` required (not any object)."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return any(isinstance(m, FhirResource) for m in field_definition.metadata)
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        return FHIR_RESOURCE_SCHEMA
 
 
 @attrs.frozen
@@ -68,7 +111,8 @@ class CdsRequest:
     context: PatientViewContext
     fhirServer: str | None = None  # noqa: N815
     fhirAuthorization: dict[str, Any] | None = None  # noqa: N815
-    prefetch: dict[str, Any] | None = None
+    prefetch: dict[str, PrefetchValue | None] | None = None
+    """Prefetch key → FHIR resource, or null when the client could not prefetch it."""
 
 
 @attrs.frozen
@@ -154,9 +198,11 @@ def handlers(pack: RulePack, guards: list[Guard], security: Any, errors: Sequenc
 
     @post(f"/cds-services/{SERVICE_ID}", summary="CDS Hooks patient-view: CCM eligibility card", tags=["cds-hooks"],
           status_code=200, guards=guards, security=security, responses=specs, include_in_schema=listed)
-    async def patient_view(data: JSONBody[CdsRequest], accept_language: AcceptLanguage = None) -> Response[CdsResponse]:
+    async def patient_view(
+        data: JSONBody[CdsRequest], request: Request[Any, Any, Any], accept_language: AcceptLanguage = None
+    ) -> Response[CdsResponse]:
         lang = negotiate(accept_language, pack.languages, pack.languages[0])
-        decision, explanation = _decide(data, pack, lang)
+        decision, explanation = _decide(data, pack, lang, await request.json())
         card = eligibility_card(data.hookInstance, decision, explanation, pack, _subject(data))
         body = drop_none(attrs.asdict(CdsResponse([card])))
         return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
@@ -180,8 +226,12 @@ def _subject(data: CdsRequest) -> str:
     return f"Patient/{data.context.patientId}"
 
 
-def _decide(data: CdsRequest, pack: RulePack, lang: str) -> tuple[Decision, Explanation]:
-    """Facts from the prefetch (intake + social needs); no prefetch means every fact unknown."""
+def _decide(data: CdsRequest, pack: RulePack, lang: str, document: Any = None) -> tuple[Decision, Explanation]:
+    """Facts from the prefetch (intake + social needs); no prefetch means every fact unknown.
+
+    A resource the FHIR adapter refuses is a 422 whose problems point into the request body
+    (`/prefetch/intake/item/0/...`); `document` is that body, for keys that hold dots.
+    """
     from ccm_rules_adapters.fhir import assess_resources, resources
 
     items: list[Any] = []
@@ -191,11 +241,20 @@ def _decide(data: CdsRequest, pack: RulePack, lang: str) -> tuple[Decision, Expl
         try:
             items.extend(resources(value, "R4B"))
         except ProblemsError as err:
-            raise FactsError(f"prefetch {key!r} is not valid FHIR R4B", [
-                attrs.evolve(p, path=f"$.prefetch.{key} ({p.path})") for p in err.problems
-            ]) from err
+            refusal = FactsError(Message("http.prefetch_not_fhir", {"key": key}), [
+                attrs.evolve(p, path=f"$.prefetch.{key}{_within_resource(p.path)}") for p in err.problems
+            ])
+            raise DocumentProblemsError(refusal, document) from err
     assessment = assess_resources(items, version="R4B", lang=lang, ruleset="eligibility", pack=pack)
     return assessment.decision, assessment.explanation
+
+
+def _within_resource(path: str) -> str:
+    """A FHIRPath (`QuestionnaireResponse.item[0]`, `Bundle.entry[2].resource.code`) or `$` as the rest of a `$.a.b` path."""
+    return path.removeprefix("$") if path.startswith("$") else _RESOURCE_TYPE.sub("", path, count=1)
+
+
+_RESOURCE_TYPE = re.compile(r"^[A-Za-z]+")
 
 
 def eligibility_card(
@@ -209,7 +268,9 @@ def eligibility_card(
         summary += f" ({len(explanation.questions)})"
     if len(summary) > SUMMARY_MAX:
         summary = summary[: SUMMARY_MAX - 1] + "…"
-    source = CardSource(label=f"ccm_rules {pack.info.id} {pack.info.version}: {ruleset.spec.source.ref}")
+    lang = explanation.lang
+    source = CardSource(label=f"{pack.text('label.pack', lang)} {pack.info.id} {pack.info.version} — "
+                              f"{pack.text('label.source', lang)}: {ruleset.spec.source.ref}")
     suggestions = None
     if decision.outcome is Outcome.ELIGIBLE:
         suggestions = [_referral(card_id, decision, explanation, subject)]
@@ -231,7 +292,7 @@ def _referral(card_id: str, decision: Decision, explanation: Explanation, subjec
     drafts = referral_drafts(decision, explanation, subject, load_mapping(), "R4B")
     request = next(d for d in drafts if d["resourceType"] == "ServiceRequest")
     return Suggestion(
-        label=request["code"]["coding"][0]["display"],
+        label=REFERRAL_LABEL.get(explanation.lang, REFERRAL_LABEL["en"]),
         uuid=str(uuid.uuid5(_NAMESPACE, f"{card_id}|referral")),
         isRecommended=True,
         actions=[Action("create", f"{explanation.headline}", request)],

@@ -1,20 +1,27 @@
-"""RFC 9457 problem+json: every refused request says what is wrong, field by field."""
+"""RFC 9457 problem+json: every refused request says what is wrong, field by field, in one shape.
+
+Every 4xx (and the 500) is `{type, title, status, detail, instance, errors}`, and `errors` is
+never empty: one item per problem with its RFC 6901 `pointer` into the body (`""` for the
+request as a whole: a token, a path, a method, the size or media type of the body), the
+message's `code` in the library's catalogue and its `detail` in the request's Accept-Language.
+"""
 
 from __future__ import annotations
 
 import http
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from ccm_rules import CcmRulesError, ParameterNotInForceError, Problem, ProblemsError
-from ccm_rules.engine import LANGUAGES
+from ccm_rules import CcmRulesError, Message, ParameterNotInForceError, Problem, ProblemsError
+from ccm_rules.engine import LANGUAGES, describe, text_in
 
+from ._body import DECODED, BodyRefused
 from ._lang import negotiate
 from ._models import ProblemDetails, ProblemItem
 from ._openapi import PROBLEM_JSON
@@ -89,70 +96,135 @@ def request_language(request: Request[Any, Any, Any]) -> str:
 
 
 def problem_response(
-    status: int, kind: str, detail: str, request: Request[Any, Any, Any], errors: list[ProblemItem] | None = None,
-    headers: dict[str, str] | None = None,
+    request: Request[Any, Any, Any],
+    status: int,
+    kind: str,
+    summary: str,
+    problems: Sequence[Problem],
+    document: Any = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response[Any]:
+    """The one shape of every refusal: RFC 9457 problem+json with an `errors` item per problem.
+
+    `summary` (a `Message` or a text) becomes `detail`; each problem an item with its RFC 6901
+    `pointer` into the body, its catalogue `code` and its `detail`, all in the request's language.
+    """
+    lang = request_language(request)
     body = ProblemDetails(
         type=TYPE_BASE + kind,
         title=http.HTTPStatus(status).phrase,
         status=status,
-        detail=detail,
+        detail=text_in(summary, lang),
         instance=request.url.path,
-        errors=errors or [],
+        errors=[item(p, document, lang) for p in problems],
     )
-    return Response(attrs.asdict(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    answer_headers = {**(headers or {}), "Content-Language": lang, "Vary": "Accept-Language"}
+    return Response(attrs.asdict(body), status_code=status, media_type=PROBLEM_JSON, headers=answer_headers)
 
 
 def on_problems(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Facts or request fields refused by the core: 422 with every problem, in the request's language."""
+    """Facts or request fields refused by the core: 422 with every problem."""
     assert isinstance(exc, ProblemsError)
     document = exc.document if isinstance(exc, DocumentProblemsError) else None
-    lang = request_language(request)
-    errors = [item(p, document, lang) for p in exc.problems]
-    headers = {"Content-Language": lang, "Vary": "Accept-Language"}
-    return problem_response(422, "invalid-input", exc.summary(lang), request, errors, headers=headers)
+    return problem_response(request, 422, "invalid-input", exc.args[0], exc.problems, document)
 
 
 def on_core(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Another refusal by the core (e.g. no parameter value in force on `as_of`): 422."""
-    path = "$.as_of" if isinstance(exc, ParameterNotInForceError) else "$"
-    return problem_response(422, "not-decidable", str(exc), request, [ProblemItem(str(exc), json_pointer(path), path)])
+    """Another refusal by the core (no parameter value in force on `as_of`): 422 naming `as_of`."""
+    if isinstance(exc, ParameterNotInForceError):
+        values = {"parameter": exc.parameter, "on": str(exc.on)}
+        if exc.earliest is not None:
+            message = Message("http.not_in_force_before", {**values, "earliest": str(exc.earliest)})
+        else:
+            message = Message("http.not_in_force", values)
+        return problem_response(request, 422, "not-decidable", message, [Problem(message, "$.as_of")])
+    message = Message("http.not_decodable", {"detail": str(exc)})
+    return problem_response(request, 422, "not-decidable", message, [Problem(message, "$")])
+
+
+def on_body(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A body that is not JSON, passes a limit (400) or is not sent as JSON (415)."""
+    assert isinstance(exc, BodyRefused)
+    summary = exc.problem.message if exc.status == 415 else Message("http.not_readable")
+    return problem_response(request, exc.status, exc.kind, summary, [exc.problem])
 
 
 def on_validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """A body or header Litestar could not decode (e.g. not JSON): 400, naming the field."""
+    """JSON that does not fit the endpoint's typed request model (msgspec's conversion): 422, naming each field."""
     assert isinstance(exc, ValidationException)
-    errors = []
-    for entry in exc.extra if isinstance(exc.extra, list) else []:
-        key = str(entry.get("key", "")) if isinstance(entry, dict) else ""
-        message = str(entry.get("message", "invalid value")) if isinstance(entry, dict) else str(entry)
-        path = "$" + "".join(f".{k}" for k in key.split(".") if k)
-        if missing := _MISSING.search(message):  # msgspec names a missing field only in its message
-            path += f".{missing.group(1)}"
-        errors.append(ProblemItem(message, json_pointer(path), path, "decode"))
-    return problem_response(400, "bad-request", "the request could not be decoded", request, errors)
+    document = request.scope.get("state", {}).get(DECODED)
+    problems = [
+        _conversion_problem(entry if isinstance(entry, Mapping) else {"message": str(entry)}, document)
+        for entry in (exc.extra if isinstance(exc.extra, list) else [])
+    ] or [Problem(Message("http.not_decodable", {"detail": str(exc.detail)}), "$")]
+    return problem_response(request, 422, "invalid-input", Message("summary.request"), problems, document)
+
+
+_EXPECTED = {"str": "text", "bool": "bool", "int": "integer", "float": "number", "array": "list", "object": "mapping"}
+_TYPE = re.compile(r"Expected `([a-z]+)[^`]*`, got `[a-z]+`")
+
+
+def _conversion_problem(entry: Mapping[str, Any], document: Any) -> Problem:
+    """msgspec's words for one field (`Expected `str`, got `int``) as the catalogue's coded message, pointed into the body."""
+    message, key = str(entry.get("message", "")), str(entry.get("key", ""))
+    key = "" if key == "data" or entry.get("source", "body") != "body" else key.removeprefix("data.")
+    path = "$" + ("" if not key or key.startswith("[") else ".") + key  # msgspec writes `feedback[0].card`
+    if missing := _MISSING.search(message):  # msgspec names a missing field only in its message
+        return Problem(Message("key.missing", {"key": missing.group(1)}), f"{path}.{missing.group(1)}", kind="decode")
+    value = _at(document, _segments(path, document))
+    found = _TYPE.match(message)
+    if found and found.group(1) in _EXPECTED:
+        return Problem(Message(f"expected.{_EXPECTED[found.group(1)]}", {"value": describe(value)}), path, kind="decode")
+    detail = describe(value) if message.startswith("Invalid enum value") else message
+    return Problem(Message("http.not_decodable", {"detail": detail}), path, kind="decode")
+
+
+def _at(document: Any, steps: Sequence[str]) -> Any:
+    """The value at `steps` (keys, list positions as digits) in `document`; None where there is none."""
+    node = document
+    for step in steps:
+        if isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        elif isinstance(node, Mapping):
+            node = node.get(step)
+        else:
+            return None
+    return node
+
+
+_HTTP = {
+    401: ("unauthorized", "http.unauthorized"),
+    404: ("not-found", "http.not_found"),
+    405: ("method-not-allowed", "http.method_not_allowed"),
+    413: ("body-too-large", "http.body_too_large"),
+    415: ("unsupported-media-type", "http.media_type"),
+}
 
 
 def on_http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Any other HTTP error (401, 404, 405, 413 …) as problem+json, keeping its headers."""
+    """Any other HTTP error (401, 404, 405, 413, 415 …) in the same shape, keeping its headers."""
     assert isinstance(exc, HTTPException)
-    kind = {401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}.get(
-        exc.status_code, "http-error"
-    )
-    return problem_response(exc.status_code, kind, str(exc.detail), request, headers=exc.headers)
+    kind, code = _HTTP.get(exc.status_code, ("http-error", ""))
+    values = {
+        "path": request.url.path, "method": request.method,
+        "limit": request.app.state.get("max_body", 0), "media": request.headers.get("content-type", ""),
+    }
+    message = Message(code, values) if code else Message("http.not_decodable", {"detail": str(exc.detail)})
+    return problem_response(request, exc.status_code, kind, message, [Problem(message, "$", kind="request")], headers=exc.headers)
 
 
 def on_internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """An unexpected error: 500 without internals; the log names the route and error type only."""
     _log.error("internal error on %s %s: %s", request.method, request.scope.get("path", ""), type(exc).__name__)
-    return problem_response(500, "internal-error", "the service could not complete the request", request)
+    message = Message("http.internal")
+    return problem_response(request, 500, "internal-error", message, [Problem(message, "$", kind="internal")])
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    BodyRefused: on_body,
     ProblemsError: on_problems,
     CcmRulesError: on_core,
     ValidationException: on_validation,
     HTTPException: on_http,
     Exception: on_internal,
 }
-
