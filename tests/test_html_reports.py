@@ -326,3 +326,14 @@ def test_a_report_refuses_a_pack_other_than_the_one_that_made_it(pack: RulePack,
     region = parse_region((EXAMPLES / "readiness/hospital_host.yaml").read_text(encoding="utf-8"), "r.yaml", pack=pack)
     with pytest.raises(PackMismatchError):
         render_report(explain_readiness(assess_readiness(region, pack=pack), pack, "en"), pack=other)
+
+
+def test_an_inlined_stylesheet_can_carry_a_csp_nonce(pack: RulePack) -> None:
+    """The web app's strict CSP allows the single <style> by nonce (and a hostile nonce is escaped)."""
+    book = rule_book("en", pack=pack)
+    context = {"book": book, "t": lambda key: book.text(pack, key), "lang": "en", "report": "report-rulebook", "title": "t"}
+    context |= {"source_label": "Source", "why_label": "Why", "regenerate": "", "date": str, "anchor": str.lower}
+    page = render("rulebook.html", context, csp_nonce="r4nd0m")
+    assert page.count('<style nonce="r4nd0m">') == 1
+    assert '<style nonce="&#34;&gt;&lt;script&gt;">' in render("rulebook.html", context, csp_nonce='"><script>')
+    assert "<style>" in render("rulebook.html", context)
