@@ -47,7 +47,7 @@ import pytest
 from .conftest import ADAPTER_EXTRAS, missing_extras
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
+PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "docs" / "reference").glob("*.md")])
 PAGE_IDS = [str(p.relative_to(ROOT)) for p in PAGES]
 FLAGS = doctest.ELLIPSIS
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,})(?P<info>[^`]*)$")
@@ -246,7 +246,8 @@ def test_no_command_output_is_shown_unchecked(page: Path) -> None:
 
 # ------------------------------------------------------------------ (c) the public API only, and true references
 
-PRIVATE_IMPORT = re.compile(r"\bfrom\s+ccm_rules\._\w+|\bimport\s+ccm_rules\._\w+|\bccm_rules\._\w+(?:\.\w+)*\(")
+_PRIVATE = r"ccm_rules(?:_adapters)?(?:\.[a-z]\w*)*\._\w+"  # ccm_rules._x, ccm_rules.engine._pack, ccm_rules_adapters.fhir._goal
+PRIVATE_IMPORT = re.compile(rf"\bfrom\s+{_PRIVATE}|\bimport\s+{_PRIVATE}|\b{_PRIVATE}(?:\.\w+)*\(")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
@@ -254,7 +255,15 @@ def test_pages_use_only_the_public_namespace(page: Path) -> None:
     """A page may say in which private module something is implemented; it never imports or calls one."""
     text = page.read_text(encoding="utf-8")
     found = [(text.count("\n", 0, m.start()) + 1, m.group()) for m in PRIVATE_IMPORT.finditer(text)]
-    assert not found, f"{page.relative_to(ROOT)} uses private modules (line, use): {found}; use `ccm_rules.…`"
+    assert not found, f"{page.relative_to(ROOT)} uses private modules (line, use): {found}; use the package's public names"
+
+
+def test_the_private_import_check_is_checked_itself() -> None:
+    """Private modules at any depth are caught; public packages and prose naming a module are not."""
+    caught = ["from ccm_rules._pack import x", "import ccm_rules.engine._pack", "from ccm_rules_adapters.fhir._goal import g", "ccm_rules.engine._pack.load(d)"]
+    passed = ["from ccm_rules.engine import RulePack", "from ccm_rules_adapters.fhir import goal_outcome", "implemented in `ccm_rules.engine._pack`", "::: ccm_rules.engine.columnar"]
+    assert all(PRIVATE_IMPORT.search(text) for text in caught)
+    assert not any(PRIVATE_IMPORT.search(text) for text in passed)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
@@ -346,3 +355,68 @@ def test_every_page_is_in_the_site_navigation() -> None:
     assert written - listed == set(), f"pages missing from mkdocs.yml's nav: {sorted(written - listed)}"
     assert listed - written == set(), f"nav entries with no page: {sorted(listed - written)}"
 
+
+
+# ------------------------------------------------------------------ the API reference and the architecture page
+
+
+def public_packages() -> list[str]:
+    """The packages the API reference documents: ccm_rules, its engine, every area, every adapter package."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    areas = [value.split(":")[0] for value in project["entry-points"]["ccm_rules.areas"].values()]
+    adapters = sorted(f"ccm_rules_adapters.{p.parent.name}" for p in (ROOT / "adapters" / "ccm_rules_adapters").glob("*/__init__.py"))
+    return ["ccm_rules", "ccm_rules.engine", *areas, *adapters]
+
+
+def test_every_public_package_has_a_reference_page() -> None:
+    """docs/reference/ renders each public package (or its public modules) from its docstrings (mkdocstrings `:::`)."""
+    rendered = {
+        line.removeprefix(":::").strip()
+        for page in (ROOT / "docs" / "reference").glob("*.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith(":::")
+    }
+    missing = [name for name in public_packages() if not any(r == name or r.startswith(f"{name}.") for r in rendered)]
+    assert {"ccm_rules.eligibility", "ccm_rules_adapters.cli"} <= set(public_packages())
+    assert not missing, f"no page of docs/reference/ renders {missing}: add one (`::: package`) and its line in mkdocs.yml's nav"
+    private = sorted(r for r in rendered if PRIVATE_IMPORT.search(f"import {r}"))
+    assert not private, f"the reference renders private modules {private}: render the package's public names"
+
+
+def _load_ext(name: str) -> object:
+    """A helper module of the docs site (docs/_ext/NAME.py), which is not a package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"docs_ext_{name}", ROOT / "docs" / "_ext" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_architecture_picture_is_current() -> None:
+    """docs/img/architecture.svg is what docs/_ext/architecture_svg.py draws from today's areas and adapters."""
+    drawing = _load_ext("architecture_svg")
+    picture = drawing.draw()  # type: ignore[attr-defined]
+    assert picture == (ROOT / "docs" / "img" / "architecture.svg").read_text(encoding="utf-8"), (
+        "docs/img/architecture.svg is stale: run python docs/_ext/architecture_svg.py"
+    )
+    for name in public_packages()[2:]:
+        assert f">{name.rsplit('.', 1)[1]}<" in picture, f"the picture does not draw {name}"
+
+
+def test_api_reference_shows_docstring_examples_as_console_blocks() -> None:
+    """The site's griffe extension fences the doctest paragraphs of docstrings (its own example is run)."""
+    pytest.importorskip("griffe", reason="needs the docs group: pip install -e . --group docs")
+    ext = _load_ext("griffe_doctests")
+    test = doctest.DocTestFinder().find(ext.fence_doctests, "fence_doctests", globs=vars(ext))  # type: ignore[attr-defined]
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    report = io.StringIO()
+    for case in test:
+        runner.run(case, out=report.write)
+    assert sum(len(c.examples) for c in test) == 1 and runner.failures == 0, report.getvalue()
+    fence = ext.fence_doctests  # type: ignore[attr-defined]
+    assert fence("Text.\n    >>> indented_in_a_section()\n") == "Text.\n    >>> indented_in_a_section()", "only margin paragraphs are fenced"
+    assert fence(">>> f()\n[1, 2]").splitlines() == ["```pycon", ">>> f()", "[1, 2]", "```"]
