@@ -120,3 +120,12 @@ def test_a_bad_area_folder_is_a_clear_problem(tmp_path: Path, broken: str) -> No
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "area 'bad'" in done.stdout
+
+
+def test_a_plugin_that_cannot_be_imported_is_named(tmp_path: Path) -> None:
+    """An entry point naming a module that is not there stops the command with exit 2 and its name, not a traceback."""
+    _install(tmp_path, "ccm_rules.areas", "ghost = ccm_area_ghost:AREA", name="ccm_area_ghost")
+    done = _run(tmp_path, "import sys; from ccm_rules_adapters.cli import main; sys.exit(main(['rules', 'check']))")
+    assert done.returncode == 2, done.stderr
+    assert "entry point 'ghost' of group 'ccm_rules.areas' (ccm_area_ghost:AREA, from ccm_area_ghost) cannot be loaded" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ._errors import Problem, RulePackError
 from ._spec import register_kind, register_pack_check
 
 ENTRY_POINT_GROUP = "ccm_rules.areas"
@@ -68,9 +69,21 @@ def areas() -> tuple[Area, ...]:
 def load_installed_areas() -> None:
     """Import every area named in the `ccm_rules.areas` entry points (once per process).
 
-    An entry point names a module or an `Area` object; importing it registers the area.
+    An entry point names a module or an `Area` object; importing it registers the area. An
+    entry point that cannot be imported is a `RulePackError` naming it and its distribution
+    (a broken plugin stops the pack from loading, with a message instead of a traceback).
     """
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        loaded = entry.load()
+        loaded = load_entry_point(entry)
         if isinstance(loaded, Area):
             register_area(loaded)
+
+
+def load_entry_point(entry: importlib.metadata.EntryPoint) -> object:
+    """Import what an entry point names; a failure is a `RulePackError` naming the entry point."""
+    try:
+        return entry.load()
+    except Exception as err:  # any import failure of a plugin is reported the same way
+        dist = entry.dist.name if entry.dist is not None else "unknown distribution"
+        message = f"entry point {entry.name!r} of group {entry.group!r} ({entry.value}, from {dist}) cannot be loaded: {type(err).__name__}: {err}"
+        raise RulePackError("an installed plugin cannot be loaded", [Problem(message, kind="io")]) from err

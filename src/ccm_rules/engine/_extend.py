@@ -27,6 +27,7 @@ import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError
 
+from ._areas import load_entry_point
 from ._convert import cattrs_problems, structure_spec
 from ._decision import PackInfo, PackPart
 from ._errors import Problem, RulePackError
@@ -80,7 +81,7 @@ def installed_packs() -> dict[str, Path]:
     """
     found: dict[str, Path] = {}
     for entry in importlib.metadata.entry_points(group=PACKS_ENTRY_POINT_GROUP):
-        loaded = entry.load()
+        loaded = load_entry_point(entry)
         if callable(loaded):
             loaded = loaded()
         found[entry.name] = Path(str(loaded))
