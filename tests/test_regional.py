@@ -370,3 +370,35 @@ def test_texts_only_extension_changes_no_decision(tmp_path_factory: pytest.TempP
         shipped = check_caseload("labour_market", ONE_WORKER_32, as_of=on)
         assert attrs.evolve(check_caseload("labour_market", ONE_WORKER_32, as_of=on, pack=pack), pack=shipped.pack) == shipped
     assert assess_eligibility({}, as_of=FROM, pack=pack).pack == pack.info
+
+
+def test_regional_eligibility_value_is_shown_under_the_seed_source(tmp_path: Path) -> None:
+    """A region that asks for 3 life domains with a need from 2027 (seed 001: 2 or more) changes E2-type
+    decisions only from that day, and the explanation names the regional value beside the seed's source."""
+    values = VALUE.replace("team_norms", "eligibility").replace("labour_market_max_clients_per_worker", "min_domains_with_need").replace("value: 30", "value: 3")
+    pack = RulePack.load(extensions=[_extension(tmp_path, {"values.yaml": values})])
+    facts = {"domains": {"housing": "unmet_need", "finances": "unmet_need"}}
+    from ccm_rules.engine import explain
+
+    def uses(on: datetime.date) -> list[tuple[str, Any, str]]:
+        decision = decide(pack.ruleset("eligibility"), facts, on)
+        shown = explain(decision, pack, "en")
+        return [
+            (c.id, c.status.value, shown.criteria[i].source_title)
+            for i, c in enumerate(decision.criteria)
+            if any(n.param is not None and n.param.name == "min_domains_with_need" for n in _nodes(c.trace))
+        ]
+
+    before, after = uses(DAY_BEFORE), uses(FROM)
+    base = [(c.id, c.status.value) for c in decide(default_pack().ruleset("eligibility"), facts, FROM).criteria]
+    assert before and [(i, s) for i, s, _ in before] == [(i, s) for i, s in base if i in {b[0] for b in before}]
+    assert all("Regional value" not in shown for _, _, shown in before)
+    assert [s for _, s, _ in after] != [s for _, s, _ in before]  # 2 domains no longer reach the region's 3
+    assert all(
+        "Regional value: min_domains_with_need = 3 from 2027-01-01 — regional policy: test region (extension test-region 0.1.0)" in shown
+        for _, _, shown in after
+    )
+
+
+def _nodes(node: Any) -> list[Any]:
+    return [node, *(n for child in node.children for n in _nodes(child))]

@@ -9,9 +9,10 @@ from typing import Any
 import attrs
 
 from ._citations import parse_ref
-from ._decision import Decision, PackInfo, Question, Status
+from ._decision import Decision, PackInfo, Question, Status, TraceNode
 from ._deprecation import moved_to_keywords
 from ._errors import PackMismatchError, UnknownLanguageError
+from ._extend import regional_notes
 from ._messages import format_number, format_text
 from ._pack import RulePack, Ruleset
 from ._spec import PROJECT_POLICY, Source
@@ -79,7 +80,7 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
                 role=result.role,
                 reason=format_text(template, lang, values),
                 source=source_ref(spec.source),
-                source_title=cite(spec.source, pack.texts, lang),
+                source_title=_with_regional(cite(spec.source, pack.texts, lang), pack, ruleset.id, result.trace if pack.regional else None, decision.as_of, lang),
             )
         )
     return Explanation(
@@ -94,6 +95,23 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
         as_of=decision.as_of,
         pack=f"{decision.pack.id} {decision.pack.version} ({decision.pack.content_hash[:19]})",
     )
+
+
+def _with_regional(shown: str, pack: RulePack, owner: str, trace: TraceNode | None, on: datetime.date, lang: str) -> str:
+    """A criterion's source as shown, followed by each regional value its condition used (docs/regional-packs.md).
+
+    A region never silently changes a seed's rule: where an extension pack's value of a
+    parameter was in force, the reader sees it, its own source and the extension."""
+    if trace is None:
+        return shown
+    names: set[str] = set()
+    stack = [trace]
+    while stack:
+        node = stack.pop()
+        if node.param is not None:
+            names.add(node.param.name)
+        stack.extend(node.children)
+    return "; ".join([shown, *regional_notes(pack, owner, sorted(names), on, lang)])
 
 
 RATIONALE_LANG = "en"
