@@ -62,33 +62,47 @@ def make_facts(rnd: random.Random) -> dict[str, Any]:
 # ---------------------------------------------------------------- the floor: hand-written Python
 
 
-def floor(facts: dict[str, Any]) -> tuple[str, list[str], list[str]]:
-    """Outcome, failed and unknown criteria of the eligibility rules, written by hand (no trace)."""
+def _k_and(*vs: bool | None) -> bool | None:
+    return False if False in vs else None if None in vs else True
+
+
+def _k_or(*vs: bool | None) -> bool | None:
+    return True if True in vs else None if None in vs else False
+
+
+def floor_criteria(facts: dict[str, Any], held: bool = False) -> dict[str, bool | None]:
+    """E1-E4 of the eligibility rules, three-valued, written by hand; `held`: E2's provisional facts read as unknown."""
     p = PARAMS
     domains = facts.get("domains")
-
-    def k_and(*vs: bool | None) -> bool | None:
-        return False if False in vs else None if None in vs else True
-
+    get = (lambda name: None) if held else facts.get
     if domains is None:
-        e1c = e2 = None
+        count = e2 = None
     else:
         sure = sum(1 for c in CODES if domains.get(c) in ("met_need", "unmet_need"))
         maybe = sure + sum(1 for c in CODES if domains.get(c, "not_assessed") == "not_assessed")
-        e1c = True if sure >= p["min_domains_with_need"] else False if maybe < p["min_domains_with_need"] else None
+        need = p["min_domains_with_need"]
+        count = True if sure >= need else False if maybe < need else None
         e2 = all(domains.get(c, "not_assessed") != "not_assessed" for c in HOLISTIC)
-    services = facts.get("services_needed")
-    e1 = k_and(e1c, None if services is None else services >= p["min_services"])
-    chronic, months = facts.get("chronic_condition"), facts.get("expected_duration_months")
-    e3 = True if chronic is True or (months is not None and months >= p["long_term_months"]) else None if chronic is None or months is None else False
-    ongoing, referral = facts.get("ongoing_coordination_needed"), facts.get("referral_only")
-    e4 = k_and(None if ongoing is None else ongoing, None if referral is None else not referral)
-    criteria = {"E1": e1, "E2": e2, "E3": e3, "E4": e4}
+    services = get("services_needed")
+    e1 = _k_or(count, None if services is None else services >= p["min_services"])
+    chronic, months = get("chronic_condition"), get("expected_duration_months")
+    long_term = None if months is None else months >= p["long_term_months"]
+    known = None if held else months is not None
+    e3 = _k_or(long_term, _k_and(None if known is None else not known, None if chronic is None else chronic is True))
+    ongoing, referral = get("ongoing_coordination_needed"), get("referral_only")
+    e4 = _k_and(None if ongoing is None else ongoing is True, None if referral is None else referral is False)
+    return {"E1": e1, "E2": e2, "E3": e3, "E4": e4}
+
+
+def floor(facts: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+    """Outcome, failed and unknown criteria of the eligibility rules, written by hand (no trace, no validation)."""
+    criteria = floor_criteria(facts)
     failed = [k for k, v in criteria.items() if v is False]
     unknown = [k for k, v in criteria.items() if v is None]
     if not failed and not unknown:
         return "eligible", failed, unknown
-    if any(k in failed for k in ("E1", "E3", "E4")):
+    firm = floor_criteria(facts, held=True) if criteria["E2"] is not True else criteria  # E2 not met: its provisional facts held
+    if any(criteria[k] is False and firm[k] is False for k in ("E1", "E3", "E4")):
         return "not_eligible", failed, unknown
     return "undetermined", failed, unknown
 
@@ -141,13 +155,12 @@ def zen_decision() -> Any:
 def durable_decision() -> Any:
     from durable import engine as de
 
-    p = PARAMS
     found: list[str] = []
 
     def record(outcome: str) -> Callable[[Any], None]:
         return lambda c: found.append(outcome)
 
-    no = [{"e1": False}, {"e3": False}, {"e4": False}]
+    no = [{"$and": [{f"e{k}": False}, {f"e{k}_firm": False}]} for k in (1, 3, 4)]
     definition = {"elig": {
         "eligible": {"all": [{"m": {"$and": [{"e1": True}, {"e2": True}, {"e3": True}, {"e4": True}]}}], "run": record("eligible")},
         "not_eligible": {"all": [{"m": {"$or": no}}], "run": record("not_eligible")},
@@ -160,41 +173,18 @@ def durable_decision() -> Any:
     host = Host(definition)
 
     def run(facts: dict[str, Any]) -> str:
-        outcome, _, _ = floor_criteria(facts)
-        message = {"sid": "0", **outcome}
+        # durable-rules has no aggregation over a map: the three-valued criterion values are prepared
+        # in Python (as a user would have to; E2's provisional facts too) and the engine matches the outcome rules on them.
+        criteria = floor_criteria(facts)
+        firm = floor_criteria(facts, held=True) if criteria["E2"] is not True else criteria
+        message: dict[str, Any] = {"sid": "0", **{k.lower(): v for k, v in criteria.items() if v is not None}}
+        message |= {f"{k.lower()}_firm": v for k, v in firm.items() if v is not None}
         found.clear()
         try:
             host.post("elig", message)
         except de.MessageNotHandledException:
             return "undetermined"
         return found[0] if found else "undetermined"
-
-    def floor_criteria(facts: dict[str, Any]) -> tuple[dict[str, Any], None, None]:
-        # durable-rules has no aggregation over a map: the three-valued criterion values are prepared
-        # in Python (as a user would have to) and the engine matches the outcome rules on them.
-        domains = facts.get("domains")
-        values: dict[str, Any] = {}
-        if domains is not None:
-            sure = sum(1 for c in CODES if domains.get(c) in ("met_need", "unmet_need"))
-            maybe = sure + sum(1 for c in CODES if domains.get(c, "not_assessed") == "not_assessed")
-            services = facts.get("services_needed")
-            c1 = True if sure >= p["min_domains_with_need"] else False if maybe < p["min_domains_with_need"] else None
-            s1 = None if services is None else services >= p["min_services"]
-            e1 = False if False in (c1, s1) else None if None in (c1, s1) else True
-            if e1 is not None:
-                values["e1"] = e1
-            values["e2"] = all(domains.get(c, "not_assessed") != "not_assessed" for c in HOLISTIC)
-        chronic, months = facts.get("chronic_condition"), facts.get("expected_duration_months")
-        if chronic is True or (months is not None and months >= p["long_term_months"]):
-            values["e3"] = True
-        elif chronic is not None and months is not None:
-            values["e3"] = False
-        ongoing, referral = facts.get("ongoing_coordination_needed"), facts.get("referral_only")
-        if ongoing is False or referral is True:
-            values["e4"] = False
-        elif ongoing is True and referral is False:
-            values["e4"] = True
-        return values, None, None
 
     return run
 

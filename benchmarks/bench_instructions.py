@@ -7,7 +7,9 @@ with N decisions after the same warm-up, and divides the difference by N:
 
 - ``floor``  — the hand-written Python function of `bench_decisions.py` (no trace);
 - ``pool``   — `decide()` cycling through 2,000 records decided twice in the warm-up (re-screening a caseload);
-- ``fresh``  — `decide()` on 3,000 records never seen before (every record new).
+- ``fresh``  — `decide()` on 3,000 records never seen before (every record new): outcome, statuses, questions;
+- ``fresh+trace`` — the same, with every criterion's trace read (built on first read);
+- ``bound``  — `bench_bound.py`'s hand-written eligibility decision with its eager trace, on the same new records.
 
 Instructions are not time (a cache miss costs more than an add), so read the ratios to the
 floor, and the seconds from `bench_decisions.py`. Needs valgrind (Debian package).
@@ -32,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 def child(mode: str, n: int) -> None:
     """The measured program: warm up, then `n` calls of one workload."""
     sys.path.insert(0, str(HERE))
+    from bench_bound import bound_decision, decide_traced
     from bench_decisions import ON, RULESET, floor, make_facts
 
     from ccm_rules import decide
@@ -39,13 +42,24 @@ def child(mode: str, n: int) -> None:
     rnd = random.Random(7)
     warm = [make_facts(rnd) for _ in range(2000)]
     pool = warm if mode == "pool" else [make_facts(rnd) for _ in range(3000)]
+    if mode == "bound":  # the bound reads the domains as given, as its own script times it
+        pool = [facts for facts in pool if facts["domains"] is not None]
+    bound = bound_decision()
     for _ in range(2):  # a memo keeps a reading on its second miss, so a record "seen before" is seen twice
         for facts in warm:
-            decide(RULESET, facts, ON)
+            decide_traced(facts)
             floor(facts)
+            if facts["domains"] is not None:
+                bound(facts)
     if mode == "floor":
         for i in range(n):
             floor(pool[i % len(pool)])
+    elif mode == "bound":
+        for i in range(n):
+            bound(pool[i % len(pool)])
+    elif mode == "fresh+trace":
+        for i in range(n):
+            decide_traced(pool[i % len(pool)])
     else:
         for i in range(n):
             decide(RULESET, pool[i % len(pool)], ON)
@@ -72,14 +86,14 @@ def main() -> int:
         return 0
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    modes = ("floor", "pool", "fresh")
+    modes = ("floor", "pool", "fresh", "fresh+trace", "bound")
     with ThreadPoolExecutor(max_workers=2) as pool:
         totals = dict(zip([(m, k) for m in modes for k in (0, args.n)],
                           pool.map(lambda job: count(*job), [(m, k) for m in modes for k in (0, args.n)]), strict=True))
     per_call = {m: (totals[(m, args.n)] - totals[(m, 0)]) / args.n for m in modes}
-    print(f"{'workload':<8} {'instructions per call':>22} {'÷ floor':>8}")
+    print(f"{'workload':<12} {'instructions per call':>22} {'÷ floor':>8} {'bound ÷':>8}")
     for mode in modes:
-        print(f"{mode:<8} {per_call[mode]:>22,.0f} {per_call[mode] / per_call['floor']:>8.2f}")
+        print(f"{mode:<12} {per_call[mode]:>22,.0f} {per_call[mode] / per_call['floor']:>8.2f} {per_call['bound'] / per_call[mode]:>8.2f}")
     print(f"\npython {sys.version.split()[0]}, {args.n} calls per workload")
     return 0
 

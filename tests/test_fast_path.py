@@ -246,9 +246,9 @@ def test_no_cache_is_keyed_by_identity() -> None:
     facts = {"domains": {"housing": "not_assessed"}, "services_needed": 4}
     first = decide(ruleset, facts, ON)
     params = dict(ruleset.params_at(ON))  # another object, equal values
-    for tracer, criterion in zip(ruleset.evaluator.tracers, first.criteria, strict=True):
-        for _ in range(3):
-            assert tracer(first.facts, params) == criterion.trace
+    for _ in range(3):
+        again = ruleset.evaluator.decide(first.facts, params, ON)
+        assert again == first and repr(again) == repr(first)
     source = ruleset.evaluator.source
     assert "id(" not in source
 
@@ -364,3 +364,45 @@ def test_varied_quantifiers_equal_the_plain_path(
         decision = decide(varied, facts, on)
         assert repr(decision.criteria) == repr(expected)
         assert decision.outcome is outcome and decision.questions == questions
+
+
+@pytest.mark.parametrize("ruleset_id", RULESETS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_lazy_trace_is_indistinguishable_from_an_eager_one(ruleset_id: str, data: st.DataObject) -> None:
+    """A decision whose traces were never read pickles, copies, prints, hashes and serialises
+    exactly as one whose traces were built (issue 17: the trace is built on first read)."""
+    import copy
+    import pickle
+
+    import attrs
+
+    from ccm_rules import to_json
+
+    ruleset = PACK.ruleset(ruleset_id)
+    facts = data.draw(raw_facts(ruleset))
+    try:
+        eager = decide(ruleset, facts, ON)
+    except FactsError:
+        return
+    for criterion in eager.criteria:
+        criterion.trace  # noqa: B018 - built now
+    read_how = data.draw(st.sampled_from(["pickle", "copy", "repr", "hash", "json", "evolve", "asdict", "eq"]))
+    lazy = decide(ruleset, facts, ON)
+    if read_how == "pickle":
+        assert pickle.loads(pickle.dumps(lazy)) == eager
+    elif read_how == "copy":
+        assert copy.deepcopy(lazy) == eager
+    elif read_how == "repr":
+        assert repr(lazy) == repr(eager)
+    elif read_how == "hash":
+        assert hash(lazy.criteria) == hash(eager.criteria)
+    elif read_how == "json":
+        assert to_json(lazy) == to_json(eager)
+    elif read_how == "evolve":
+        assert attrs.evolve(lazy.criteria[0]) == eager.criteria[0]
+    elif read_how == "asdict":
+        assert attrs.asdict(lazy.criteria[0]) == attrs.asdict(eager.criteria[0])
+    else:
+        assert lazy == eager
+    assert plain_results(ruleset, facts) == lazy.criteria

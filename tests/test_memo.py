@@ -52,16 +52,18 @@ def test_records_seen_once_leave_the_memos_empty_and_repeated_traces_are_served_
         {"domains": {code: ("unmet_need" if (i >> n) & 1 else "no_need") for n, code in enumerate(codes)}, "services_needed": i % 7}
         for i in range(300)
     ]
-    for facts in records:
-        decide(ruleset, facts, ON).criteria[0].trace  # noqa: B018 - read: the trace is built now
-    tracers = ruleset.evaluator.tracers
-    assert len(tracers[0].memo) == 0  # E1 reads the domains: every reading new
+    memos = ruleset.evaluator.memos
+    assert memos  # E2's quantifier (8 holistic domains) and the quantifier-free E3 and E4
     untouched = [decide(ruleset, facts, ON) for facts in records]
-    assert all(len(t.memo) == 0 for t in tracers[1:])  # traces not read are never built
+    assert all(len(memo) == 0 for memo in memos)  # traces not read are never built
+    for decision in untouched:
+        decision.criteria[0].trace  # noqa: B018 - read: E1's trace is built now
+    assert all(len(memo) == 0 for memo in memos)  # E1 counts over 15 domains: no memo, its readings rarely repeat
 
-    repeated = {"domains": dict.fromkeys(codes, "met_need")}  # a reading not traced yet
-    first, second, third = (decide(ruleset, repeated, ON).criteria[0].trace for _ in range(3))
+    repeated = {"domains": dict.fromkeys(codes, "met_need"), "chronic_condition": True}
+    first, second, third = (decide(ruleset, repeated, ON).criterion("E3").trace for _ in range(3))
     assert first == second == third
     assert third is second  # the second miss kept it; the third is a look-up
     assert first is not second
-    assert untouched[0].criteria[0].trace == decide(ruleset, records[0], ON).criteria[0].trace
+    again = decide(ruleset, records[0], ON).criteria[0].trace
+    assert again == untouched[0].criteria[0].trace and again is not untouched[0].criteria[0].trace

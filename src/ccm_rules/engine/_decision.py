@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -117,30 +116,25 @@ class CriterionResult:
     trace: TraceNode
 
 
-class LazyTrace:
-    """A trace not built yet: `build(facts, params)` makes it, on the first read of `CriterionResult.trace`.
+LazyTrace = tuple[Any, ...]
+"""A trace not built yet, as `CriterionResult.trace` holds it: `(build, reading, params)`.
 
-    Computing statuses, outcome and questions does not need the trace (`_evaluate.Evaluator`),
-    so a decision whose trace nobody reads never builds it (as OpenFisca's tracer and zen's
-    trace flag are opt-in, except that here the caller does not have to ask).
-    """
-
-    __slots__ = ("build", "facts", "params")
-
-    def __init__(self, build: Callable[[Any, Any], TraceNode], facts: Any, params: Any) -> None:
-        self.build = build
-        self.facts = facts
-        self.params = params
+`_evaluate.Evaluator` computes statuses, outcome and questions without traces, and leaves
+in each result the function that builds its trace from the values already computed (the
+reading) and the parameters used; the first read of `trace` calls it and keeps the trace.
+A `TraceNode` is never a tuple, so the two cannot be confused.
+"""
 
 
 _TRACE_SLOT: Any = CriterionResult.__dict__["trace"]
 
 
-def _read_trace(result: CriterionResult) -> TraceNode:
-    value = _TRACE_SLOT.__get__(result, CriterionResult)
-    if type(value) is LazyTrace:
-        value = value.build(value.facts, value.params)
-        _TRACE_SLOT.__set__(result, value)  # the slot itself: the frozen class refuses `setattr`
+def _read_trace(result: CriterionResult, _get: Any = _TRACE_SLOT.__get__, _set: Any = _TRACE_SLOT.__set__) -> TraceNode:
+    value = _get(result)
+    if type(value) is tuple:  # a `LazyTrace`
+        build, reading, params = value
+        value = build(reading, params)
+        _set(result, value)  # the slot itself: the frozen class refuses `setattr`
     return value  # type: ignore[no-any-return]
 
 

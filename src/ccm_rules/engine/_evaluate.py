@@ -22,7 +22,8 @@ from ._conditions import (
 from ._decision import (
     CriterionResult,
     Decision,
-    LazyTrace,
+    FactUse,
+    ItemResult,
     Outcome,
     PackInfo,
     Question,
@@ -30,7 +31,7 @@ from ._decision import (
     TraceNode,
 )
 from ._facts import validate_facts
-from ._memo import Memo
+from ._memo import MEMO_SIZE, Memo
 from ._truth import Truth
 
 if TYPE_CHECKING:
@@ -79,12 +80,15 @@ class Evaluator:
         self.pack = pack
         self.provisional = provisional_gates(self.criteria)
         """(index of a gate, its provisional facts) for each gate that has some."""
-        self.tracers = tuple(_Tracer(criterion.node) for criterion in self.criteria)
-        self._questions: dict[tuple[_Ask, tuple[str, ...]], Question] = {}
+        self._questions: dict[tuple[str, tuple[str, ...]], Question] = {}
+        self.asks: dict[str, _Ask] = {}
+        """Every question the generated code can ask, by its text key."""
         generator = _Generator(self)
         self.source = generator.source()
         """The generated Python source of `decide` (kept for reading and debugging)."""
         namespace = {**self._namespace(), **generator.constants}
+        self.memos = tuple(value for value in generator.constants.values() if isinstance(value, Memo))
+        """The trace memos of the generated code (bounded, kept on a reading's second miss)."""
         exec(compile(self.source, f"<ccm_rules evaluator {ruleset_id}>", "exec"), namespace)  # noqa: S102 - source generated from the compiled tree, never from input
         self.decide: Callable[[Mapping[str, Any], Params, datetime.date], Decision] = namespace["decide"]
 
@@ -92,7 +96,6 @@ class Evaluator:
         return {
             "STATUS": {True: Status.MET, False: Status.NOT_MET, None: Status.UNKNOWN},
             "CR": CriterionResult,
-            "LAZY": LazyTrace,
             "DECISION": Decision,
             "ELIGIBLE": Outcome.ELIGIBLE,
             "NOT_ELIGIBLE": Outcome.NOT_ELIGIBLE,
@@ -103,7 +106,10 @@ class Evaluator:
             "MERGE": self.merge,
             "RULESET": self.ruleset_id,
             "PACK": self.pack,
-            "TRACERS": self.tracers,
+            "TN": TraceNode,
+            "FU": FactUse,
+            "ITEM": ItemResult,
+            "TRUTH": {True: Truth.TRUE, False: Truth.FALSE, None: Truth.UNKNOWN},
         }
 
     def evaluate(self, facts: Mapping[str, Any], params: Params) -> Concluded:
@@ -111,82 +117,53 @@ class Evaluator:
         decision = self.decide(facts, params, datetime.date.min)
         return decision.criteria, decision.outcome, decision.questions
 
-    def merge(self, asked: list[tuple[_Ask, str]]) -> tuple[Question, ...]:
-        """Questions in the order first asked, each naming every criterion that asks it."""
-        criteria: dict[_Ask, list[str]] = {}
-        for ask, rule_id in asked:
-            criteria.setdefault(ask, []).append(rule_id)
-        return tuple([self._question(ask, tuple(dict.fromkeys(ids))) for ask, ids in criteria.items()])
+    def merge(self, asked: list[tuple[str, str]]) -> tuple[Question, ...]:
+        """Questions in the order first asked, each naming every criterion that asks it.
 
-    def _question(self, ask: _Ask, criteria: tuple[str, ...]) -> Question:
+        `asked` holds (ask, criterion id) pairs, an ask being a key of `self.asks` (text, so
+        that its hash is computed once)."""
+        criteria: dict[str, tuple[str, ...]] = {}
+        for ask, rule_id in asked:
+            ids = criteria.get(ask)
+            if ids is None:
+                criteria[ask] = (rule_id,)
+            elif rule_id not in ids:
+                criteria[ask] = (*ids, rule_id)
+        known = self._questions.get
+        return tuple([known(entry) or self._question(entry) for entry in criteria.items()])
+
+    def _question(self, entry: tuple[str, tuple[str, ...]]) -> Question:
         """The frozen `Question`, made once: a ruleset asks few distinct ones, and each costs a microsecond."""
         cache = self._questions
-        found = cache.get((ask, criteria))
-        if found is None:
-            if len(cache) >= 4096:
-                cache.clear()
-            kind, key, collection = ask
-            found = cache[(ask, criteria)] = Question(kind, key, criteria, collection)
+        if len(cache) >= 4096:
+            cache.clear()
+        kind, key, collection = self.asks[entry[0]]
+        found = cache[entry] = Question(kind, key, entry[1], collection)
         return found
 
 
-class _Tracer:
-    """Builds one criterion's trace from the tree, memoised on what the trace reads.
-
-    A trace is a function of the scalar facts the condition reads (value and type), its
-    quantifiers' item values and the parameters it uses; equal readings give an equal
-    frozen trace. A quantifier whose `where` reads facts is not keyed: traced every time.
-    """
-
-    def __init__(self, node: Node) -> None:
-        self.node = node
-        names: list[str] = []
-        quantifiers: list[Quantifier] = []
-        params: list[str] = []
-        _reads(node, names, quantifiers, params)
-        self.names = tuple(dict.fromkeys(names))
-        self.quantifiers = tuple(quantifiers)
-        self.params = tuple(dict.fromkeys(params))
-        self.keyed = all(q.tabled for q in quantifiers)
-        self.memo: Memo[Any, TraceNode] = Memo()
-
-    def __call__(self, facts: Mapping[str, Any], params: Params) -> TraceNode:
-        if not self.keyed:
-            return self.node.trace(facts, params)[1]
-        values = tuple(map(facts.get, self.names))
-        key = (
-            values,
-            tuple(map(type, values)),
-            tuple(q.read(facts, params) for q in self.quantifiers),
-            tuple(params[name] for name in self.params),
-        )
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        return self.memo.keep(key, self.node.trace(facts, params)[1])
+def _has_quantifier(node: Node) -> bool:
+    if isinstance(node, Quantifier):
+        return True
+    if isinstance(node, Junction):
+        return any(_has_quantifier(child) for child in node.children)
+    return isinstance(node, Negation) and _has_quantifier(node.child)
 
 
-def _reads(node: Node, names: list[str], quantifiers: list[Quantifier], params: list[str]) -> None:
-    """The scalar facts, quantifiers and parameters below `node`, in order."""
+def _fact_names(node: Node) -> list[str]:
+    """The scalar facts a quantifier-free condition reads, in order, once each."""
+    if isinstance(node, Comparison | Known):
+        return [node.name]
+    children = node.children if isinstance(node, Junction) else (node.child,) if isinstance(node, Negation) else ()
+    return list(dict.fromkeys(name for child in children for name in _fact_names(child)))
+
+
+def _param_names(node: Node) -> list[str]:
+    """The parameters a quantifier-free condition reads, in order, once each."""
     if isinstance(node, Comparison):
-        if not node.is_field:
-            names.append(node.name)
-        if node.param is not None:
-            params.append(node.param)
-    elif isinstance(node, Known):
-        names.append(node.name)
-    elif isinstance(node, Quantifier):
-        quantifiers.append(node)
-        params.extend(p for p in (node.param, node.among_param) if p is not None)
-        if not node.tabled:
-            _reads(node.where, names, [], params)
-    elif isinstance(node, Junction):
-        for child in node.children:
-            _reads(child, names, quantifiers, params)
-    elif isinstance(node, Negation):
-        _reads(node.child, names, quantifiers, params)
-    else:
-        raise TypeError(f"unknown condition node {type(node).__name__}")
+        return [node.param] if node.param is not None else []
+    children = node.children if isinstance(node, Junction) else (node.child,) if isinstance(node, Negation) else ()
+    return list(dict.fromkeys(name for child in children for name in _param_names(child)))
 
 
 class _Generator:
@@ -228,8 +205,10 @@ class _Generator:
             tops.append(self.node(criterion.node, body, "    ", held=False))
         for i, top in enumerate(tops):
             body.append(f"    s{i} = STATUS[{top}]")
+        traces = [self.trace_function(i, c.node) for i, c in enumerate(ev.criteria)]
         results = ", ".join(
-            f"CR({c.id!r}, s{i}, {c.spec.role!r}, LAZY(TRACERS[{i}], facts, params))" for i, c in enumerate(ev.criteria)
+            f"CR({c.id!r}, s{i}, {c.spec.role!r}, (trace{i}, ({''.join(v + ', ' for v in traces[i][1])}), params))"
+            for i, c in enumerate(ev.criteria)
         )
         body.append(f"    criteria = ({results},)")
         body.extend(self.conclusion(tops))
@@ -238,7 +217,100 @@ class _Generator:
         head = ["def decide(facts, params, on):", "    get = facts.get"]
         head += [f"    {var} = get({name!r})" for name, var in self.facts.items()]
         head += [f"    {var} = params[{name!r}]" for name, var in self.params.items()]
-        return "\n".join([*itertools.chain.from_iterable(firms), *head, *body]) + "\n"
+        lines = [*itertools.chain.from_iterable(firms), *itertools.chain.from_iterable(t for t, _ in traces), *head, *body]
+        return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------ traces
+
+    def trace_function(self, index: int, node: Node) -> tuple[list[str], list[str]]:
+        """`trace{index}(reading, params)`: the criterion's trace from the values `decide` computed.
+
+        Returns the function's lines and the locals of `decide` it reads (its reading, in
+        order). A comparison's or `known`'s trace node depends only on its fact's value and
+        type and the parameter used, so it is memoised on them (bounded): on new records
+        those repeat. The rest is built anew, from table look-ups where a quantifier is tabled.
+        """
+        reads: list[str] = []
+        out: list[str] = []
+        top = self.trace_node(node, out, reads)
+        head = [f"def trace{index}(reading, params):", f"    {''.join(v + ', ' for v in reads)}= reading"]
+        if not _has_quantifier(node):  # the whole trace is a function of the facts' values and types and the parameters
+            facts = [self.facts[name] for name in _fact_names(node)]
+            params = "".join(f"params[{name!r}], " for name in _param_names(node))
+            memo = self.const(Memo())
+            head += [
+                f"    key = ({''.join(f'{f}, type({f}), ' for f in facts)}{params})",
+                f"    found = {memo}.get(key)",
+                "    if found is not None:",
+                "        return found",
+            ]
+            return [*head, *out, f"    return {memo}.keep(key, {top})", ""], reads
+        return [*head, *out, f"    return {top}", ""], reads
+
+    def trace_node(self, node: Node, out: list[str], reads: list[str]) -> str:
+        var = self.vars[id(node)]
+        name = f"n{var}"
+        reads.append(var)
+        if isinstance(node, Comparison | Known):
+            fact = self.facts[node.name]
+            reads.append(fact)
+            memo = self.const({})
+            param = None if isinstance(node, Known) or node.param is None else node.param
+            key = f"({fact}, type({fact}), params[{param!r}])" if param is not None else f"({fact}, type({fact}))"
+            if isinstance(node, Known):
+                build = f"TN('known', TRUTH[{var}], fact=FU({node.name!r}, {fact}))"
+            else:
+                use = f"params[{param!r}]" if param is not None else "None"
+                build = f"TN({node.op!r}, TRUTH[{var}], fact=FU({node.name!r}, {fact}), param={use}, operand={self.const(node.operand)})"
+            out += [
+                f"    {name}k = {key}",
+                f"    {name} = {memo}.get({name}k)",
+                f"    if {name} is None:",
+                f"        if len({memo}) >= 1024:",
+                f"            {memo}.clear()",
+                f"        {name} = {memo}[{name}k] = {build}",
+            ]
+        elif isinstance(node, Negation):
+            child = self.trace_node(node.child, out, reads)
+            out.append(f"    {name} = TN('not', TRUTH[{var}], children=({child},))")
+        elif isinstance(node, Junction):
+            children = [self.trace_node(child, out, reads) for child in node.children]
+            out.append(f"    {name} = TN({node.op!r}, TRUTH[{var}], children=({''.join(c + ', ' for c in children)}))")
+        elif isinstance(node, Quantifier):
+            codes, values = self.quantifiers[id(node)]
+            reads += [codes, values, f"{var}t"]
+            param = node.param or node.among_param
+            use = f"params[{param!r}]" if param is not None else "None"
+            operand = self.const(node.operand)
+            # a memo only where readings can come back: at most three values per item in scope, and a memo of MEMO_SIZE entries
+            scopes = [node.columns] if node.columns is not None else list(node.columns_by_among.values())
+            repeats = bool(scopes) and 3 ** max(len(c.codes) for c in scopes) <= 4 * MEMO_SIZE
+            out += [
+                f"    if {codes} is None:",
+                f"        {name} = TN({node.trace_op!r}, TRUTH[None], fact={self.const(FactUse(node.collection, None))}, param={use}, operand={operand})",
+            ]
+            if not repeats:
+                out += [
+                    f"    elif {var}t is not None:",
+                    f"        {name} = TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items=tuple(map(GETITEM, {var}t.results, {values})))",
+                ]
+            memo = self.const(Memo()) if repeats else ""  # keyed on the item values and the parameter, which a tabled trace is a function of
+            out += [] if not repeats else [
+                f"    elif {var}t is not None:",
+                f"        {name}k = ({values}, {use})",
+                f"        {name} = {memo}.get({name}k)",
+                f"        if {name} is None:",
+                f"            {name}s = tuple(map(GETITEM, {var}t.results, {values}))",
+                f"            {name} = {memo}.keep({name}k, TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items={name}s))",
+            ]
+            out += [
+                "    else:",
+                f"        {name}s = tuple(map(ITEM, {codes}, map(TRUTH.__getitem__, {values})))",
+                f"        {name} = TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items={name}s)",
+            ]
+        else:
+            raise TypeError(f"cannot generate a trace for {type(node).__name__}")
+        return name
 
     # ------------------------------------------------------------ values
 
@@ -279,9 +351,11 @@ class _Generator:
         target = f"{self.param(node.param)}.value" if node.param is not None else self.const(node.operand)
         facts = "PROVISIONAL(facts, held)" if held else "facts"
         out.append(f"{pad}if {given} is None:")
-        out.append(f"{pad}    {var} = {codes} = {values} = None")
+        out.append(f"{pad}    {var} = {codes} = {values} = {var}t = None")
         out.append(f"{pad}else:")
         inner = pad + "    "
+        if not node.tabled:
+            out.append(f"{inner}{var}t = None")
         if node.tabled:  # a checked mapping is read by look-ups in the columns compiled at load time
             if node.among_param is None:
                 columns = self.const(node.columns)
@@ -359,6 +433,12 @@ class _Generator:
         out.append("            questions = MERGE(asked) if asked else ()")
         return out
 
+    def ask(self, kind: str, key: str, collection: str | None) -> str:
+        """The text key of a question (`Evaluator.asks` maps it back)."""
+        text = f"{kind}:{key}" if collection is None else f"{kind}:{collection}:{key}"
+        self.evaluator.asks[text] = (kind, key, collection)
+        return text
+
     def asks(self, node: Node, want: bool | None, rule_id: str, pad: str) -> list[str]:
         """Lines adding what below `node` made it `want`, as `_walk` finds it in the trace."""
         var = self.vars[id(node)]
@@ -366,17 +446,17 @@ class _Generator:
         body: list[str] = []
         if isinstance(node, Comparison | Known):
             fact = self.facts[node.name]
-            body = [f"{inner}if {fact} is None:", f"{inner}    asked.append((('fact', {node.name!r}, None), {rule_id!r}))"]
+            body = [f"{inner}if {fact} is None:", f"{inner}    asked.append(({self.ask('fact', node.name, None)!r}, {rule_id!r}))"]
         elif isinstance(node, Quantifier):
             given = self.facts[node.collection]
             codes, values = self.quantifiers[id(node)]
+            assert node.vocabulary is not None
+            items = self.const({code: self.ask("item", code, node.collection) for code in node.vocabulary.codes})
             body = [
                 f"{inner}if {given} is None:",
-                f"{inner}    asked.append((('fact', {node.collection!r}, None), {rule_id!r}))",
+                f"{inner}    asked.append(({self.ask('fact', node.collection, None)!r}, {rule_id!r}))",
                 f"{inner}else:",
-                f"{inner}    for code, tv in zip({codes}, {values}):",
-                f"{inner}        if tv is {want} or tv is None:",
-                f"{inner}            asked.append((('item', code, {node.collection!r}), {rule_id!r}))",
+                f"{inner}    asked += [({items}[code], {rule_id!r}) for code, tv in zip({codes}, {values}) if tv is {want} or tv is None]",
             ]
         elif isinstance(node, Junction):
             for child in node.children:
