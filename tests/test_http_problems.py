@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from ccm_rules.engine import LANGUAGES
+from ccm_rules.engine import LANGUAGES, load_json
 from ccm_rules.engine._problem_texts import catalogue
 from ccm_rules_adapters.http import _body, create_app
 
@@ -128,7 +128,7 @@ ENDPOINTS = {
 def test_each_body_is_decoded_once_by_the_one_reader(client: Any, path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The old path decoded with `json.loads` (limits) and again with msgspec (Litestar's `Request.json`)."""
     calls: list[bytes | str] = []
-    real = _body.load_json
+    real = load_json
 
     def counted(text: bytes | str) -> Any:
         calls.append(text)
