@@ -130,7 +130,7 @@ def test_a_nested_measure_problem_has_its_index() -> None:
     assert {p.path for p in err.problems} == {"$.measures[1].description", "$.measures[1].kind"}
 
 
-@pytest.mark.parametrize("key", ["name", "birth_date", "address", "email", "taj", "family-name"])
+@pytest.mark.parametrize("key", ["name", "birth_date", "address", "email", "taj", "family-name", "client_name", "place_of_birth", "home_address", "phone_number"])
 def test_identity_fields_outside_the_register_are_refused(key: str) -> None:
     """002 §8.2 (line 192): identities get a code; the further records refer to codes."""
     err = refused(structure_record, "closure", {"code": "K-0001", "on": "2026-03-02", key: "Kiss Anna"})

@@ -9,7 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ccm_rules.records import KINDS, read_records, record_schemas
+from ccm_rules import Problem
+from ccm_rules.records import KINDS, RecordError, read_records, record_schemas
 
 from ._common import EXIT_OK, CommandError
 from ._db import add_db_option, open_db
@@ -38,10 +39,24 @@ def register(commands: Any) -> None:
     schema.set_defaults(handler=run_schema)
 
 
+SHOWN = 20
+"""Problems printed at most; the count says how many more there were (a wrong register can refuse every line)."""
+
+
+def _shown(err: RecordError) -> RecordError:
+    if len(err.problems) <= SHOWN:
+        return err
+    more = Problem(f"… and {len(err.problems) - SHOWN} more problems", "$", kind="more")
+    return RecordError(f"the records are not valid; nothing was stored; the first {SHOWN} of {len(err.problems)} problems", [*err.problems[:SHOWN], more])
+
+
 def run_import(args: argparse.Namespace) -> int:
-    items = read_records(args.folder)
-    with open_db(args) as store:
-        ids = store.append(items)
+    try:
+        items = read_records(args.folder)
+        with open_db(args) as store:
+            ids = store.append(items)
+    except RecordError as err:
+        raise _shown(err) from None
     counts = Counter(type(item.record).KIND for item in items)
     sys.stdout.write(f"stored {len(ids)} entries in {store.url}: " + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) + "\n")
     return EXIT_OK

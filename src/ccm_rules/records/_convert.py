@@ -36,6 +36,14 @@ IDENTITY_KEYS = frozenset(
     }
 )
 """Keys that carry personal identification: refused in every record outside the code register (002 §8.2, line 192)."""
+IDENTITY_PARTS = ("name", "birth", "address", "email", "e_mail", "phone", "mobile", "taj", "passport", "ssn")
+"""Parts of a key that mark it as personal identification too (`client_name`, `place_of_birth`, `home_address`)."""
+
+
+def is_identity_key(key: str) -> bool:
+    """Whether a key names personal identification (an exact `IDENTITY_KEYS` name, or one with an `IDENTITY_PARTS` part)."""
+    norm = key.lower().replace("-", "_").replace(" ", "_")
+    return norm in IDENTITY_KEYS or any(part in norm.split("_") or norm.startswith(part) for part in IDENTITY_PARTS)
 
 
 class RecordError(ProblemsError):
@@ -169,7 +177,7 @@ def _key_problems(cls: type, data: Mapping[str, Any], where: str, *, identities_
     for key in data:
         if not isinstance(key, str) or key in names:
             continue
-        if not identities_allowed and key.lower().replace("-", "_") in IDENTITY_KEYS:
+        if not identities_allowed and is_identity_key(key):
             out.append(Problem(
                 f"field '{key}' holds personal identification: identities belong only in the code register "
                 "(002 §8.2: the further records must refer to the codes)", f"{where}.{key}", kind="identity",
