@@ -22,6 +22,7 @@ from ._convert import (
     structure_register_entry,
     unstructure_record,
 )
+from ._duties import DUTIES, MAX_CLIENTS, MAX_MINUTES_PER_WEEK, DutyFinding, check_duties
 from ._models import (
     KINDS,
     LOG_KINDS,
@@ -65,13 +66,17 @@ AREA = register_area(
 
 __all__ = [
     "AREA",
+    "DUTIES",
     "FUTURE_OK",
     "IDENTITY_KEYS",
     "KINDS",
     "LOG_KINDS",
+    "MAX_CLIENTS",
+    "MAX_MINUTES_PER_WEEK",
     "SUFFIXES",
     "Closure",
     "Declaration",
+    "DutyFinding",
     "Enrolment",
     "Existing",
     "Feedback",
@@ -89,6 +94,7 @@ __all__ = [
     "ServiceEvent",
     "ServiceIssue",
     "SurveyResponse",
+    "check_duties",
     "check_records",
     "class_schema",
     "code_problem",
