@@ -2,7 +2,11 @@
 
 Engines, all in the same run and interleaved round by round (the machine is shared and noisy):
 
-- ``ours``    — `decide()`: validated facts, three-valued criteria, full trace, frozen `Decision`;
+- ``ours``    — `decide()`: validated facts, three-valued criteria, outcome and open questions, frozen
+                 `Decision` (each criterion's trace is built on its first read, here never);
+- ``ours+tr`` — the same with every criterion's trace read, so built;
+- ``bound``   — `bench_bound.py`'s eligibility decision written out by hand with its eager trace (on
+                 records without domains, which it does not handle, `ours+tr`);
 - ``floor``   — a hand-written Python function returning outcome and failed/unknown criteria (no trace);
 - ``zen``     — GoRules zen-engine: the same rules as a JDM graph (expression node for the four
                  three-valued criteria, decision table for the outcome), `evaluate(..., {"trace": True})`;
@@ -210,6 +214,15 @@ def measure(
     return rate, statistics.median(samples) / 1000
 
 
+def _outcome(engine: str, answer: Any) -> str:
+    """An engine's answer as an outcome text."""
+    if engine == "floor":
+        return str(answer[0])
+    if engine in ("ours+tr", "bound"):
+        return str(answer.outcome.value)
+    return str(answer)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -221,8 +234,20 @@ def main() -> int:
     pool = [make_facts(rnd) for _ in range(args.n if args.fresh else args.pool)]
 
     ruleset = RULESET
+
+    def traced(facts: dict[str, Any]) -> Any:
+        decision = decide(ruleset, facts, ON)
+        for criterion in decision.criteria:
+            criterion.trace  # noqa: B018 - the first read builds it
+        return decision
+
+    from bench_bound import bound_decision
+
+    bound = bound_decision()
     engines: dict[str, Callable[[dict[str, Any]], Any]] = {
         "ours": lambda f: decide(ruleset, f, ON),
+        "ours+tr": traced,
+        "bound": lambda f: bound(f) if f.get("domains") is not None else traced(f),
         "floor": floor,
     }
     for name, make in (("zen", zen_decision), ("durable", durable_decision)):
@@ -235,7 +260,7 @@ def main() -> int:
     for name, fn in engines.items():
         if name == "ours":
             continue
-        agree = sum((fn(f)[0] if name == "floor" else fn(f)) == ours[i] for i, f in enumerate(pool[:2000]))
+        agree = sum(_outcome(name, fn(f)) == ours[i] for i, f in enumerate(pool[:2000]))
         print(f"{name}: agrees with ours on {agree}/{len(ours)} records")
 
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in engines}
@@ -249,12 +274,13 @@ def main() -> int:
         for name in order:
             results[name].append(measure(engines[name], pool, args.n, timed))
         print(f"round {round_ + 1}: " + ", ".join(f"{n} {results[n][-1][0]:,.0f}/s" for n in engines))
-    print(f"\n{'engine':<8} {'decisions/s (median of rounds)':>31} {'median µs':>10} {'ours ÷ engine':>14}")
+    print(f"\n{'engine':<8} {'decisions/s (median of rounds)':>31} {'median µs':>10} {'ours ÷ engine':>14} {'ours+tr ÷ engine':>17}")
     ours_rate = statistics.median(r for r, _ in results["ours"])
+    traced_rate = statistics.median(r for r, _ in results["ours+tr"])
     for name, runs in results.items():
         rate = statistics.median(r for r, _ in runs)
         latency = statistics.median(m for _, m in runs)
-        print(f"{name:<8} {rate:>31,.0f} {latency:>10.1f} {ours_rate / rate:>14.2f}")
+        print(f"{name:<8} {rate:>31,.0f} {latency:>10.1f} {ours_rate / rate:>14.2f} {traced_rate / rate:>17.2f}")
     print(f"\npython {sys.version.split()[0]}, {'fresh records' if args.fresh else f'pool of {args.pool} records'}, {args.rounds} rounds × {args.n}")
     return 0
 

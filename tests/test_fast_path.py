@@ -1,9 +1,10 @@
-"""The shortcuts `decide()` takes for speed give exactly the answers of the plain path.
+"""The generated evaluator and the lazy trace give exactly the answers of the plain path.
 
-`decide()` checks facts with `FastFacts` before `validate_facts`, and memoises each
-criterion's result on what its trace reads. These properties hold the shortcuts to the
-plain path: the full fact check, and every criterion traced over the vocabulary's items
-(the general quantifier path, which uses neither tables nor memos).
+`decide()` checks facts with the one `FactsValidator` (happy paths, else the full check),
+runs the Python generated per ruleset from the condition trees, and builds each trace on
+first read. These properties hold it to the plain path: the full fact check, and every
+criterion traced by the tree walk over the vocabulary's items (the general quantifier
+path, which uses neither tables nor memos), for every shipped ruleset.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from ccm_rules import FactsError, RulePack, decide, open_questions
 from ccm_rules.engine._conditions import COMPARISONS, Node, _count_compare
 from ccm_rules.engine._decision import CriterionResult, Outcome, Status
-from ccm_rules.engine._facts import FastFacts, validate_facts
+from ccm_rules.engine._facts import FactsValidator, validate_facts
 from ccm_rules.engine._pack import Ruleset
 from ccm_rules.engine._spec import FactSpec
 
@@ -152,12 +153,17 @@ def _stays_not_met(ruleset: Ruleset, node: Node, items: dict[str, Any], params: 
 def test_fast_fact_check_agrees_with_the_full_check(ruleset_id: str, data: st.DataObject) -> None:
     ruleset = PACK.ruleset(ruleset_id)
     facts = data.draw(raw_facts(ruleset))
-    fast = FastFacts(ruleset.spec.facts, ruleset.vocabularies).check(facts)
+    validator = FactsValidator(ruleset.spec.facts, ruleset.vocabularies)
+    fast = validator.check(facts)
     try:
         _, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False)
-    except FactsError:
+    except FactsError as err:
         assert fast is None  # every bad fact is left to the full check, which names it
+        with pytest.raises(FactsError) as raised:
+            validator.ready(facts)
+        assert raised.value.problems == err.problems  # one validator: the same problems, however reached
         return
+    assert validator.ready(facts) == ready
     if fast is not None:
         assert fast == ready
         assert [list(v) if isinstance(v, dict) else v for v in fast.values()] == [

@@ -30,7 +30,6 @@ from ._decision import (
     Status,
     TraceNode,
 )
-from ._facts import validate_facts
 from ._memo import MEMO_SIZE, Memo
 from ._truth import Truth
 
@@ -44,9 +43,7 @@ def decide(ruleset: Ruleset, facts: Mapping[str, Any], as_of: datetime.date | No
     `as_of` picks the parameter values in force; it defaults to today and is recorded.
     Each criterion's trace is built when it is first read (`CriterionResult.trace`).
     """
-    ready = ruleset.fast_facts.check(facts)
-    if ready is None:  # something to convert or report: the full check says what
-        ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False, elsewhere=ruleset.elsewhere)[1]
+    ready = ruleset.fast_facts.ready(facts)
     on = as_of if as_of is not None else datetime.date.today()
     evaluator: Evaluator = ruleset.evaluator
     return evaluator.decide(ready, ruleset.params_at(on), on)

@@ -34,44 +34,111 @@ def validate_facts(
     that no area declares is refused, with the nearest known name as a hint.
     A domain-statuses fact is ready as the vocabulary's items, or with `items=False`
     as the checked `{code: status}` mapping (what `decide()` evaluates fastest).
+
+    `FactsValidator(specs, vocabularies, elsewhere).validate(...)`: see there.
     """
-    if type(raw) is not dict and not isinstance(raw, Mapping):
-        raise FactsError(Message("summary.facts_not_mapping"), [Problem(Message("facts.not_mapping"), prefix, file)])
-    problems: list[Problem] = []
-    given: dict[str, Any] = {}
-    ready: dict[str, Any] = {}
+    return FactsValidator(specs, vocabularies, elsewhere).validate(raw, file=file, lines=lines, prefix=prefix, items=items)
 
-    def problem(name: str, message: str, sub: str = "") -> None:
-        line = lines.get(name) if lines else None
-        problems.append(Problem(message, f"{prefix}.{name}{sub}", file, line, kind="fact"))
 
-    for name, value in raw.items():
-        spec = specs.get(name) if isinstance(name, str) else None
-        if spec is None:
-            if isinstance(name, str) and name in elsewhere:
+class FactsValidator:
+    """The one facts validator: a ruleset's declared facts, each with its check compiled once.
+
+    Each fact's check has a happy path for a value already in its normal form (a boolean,
+    an integer in range, a known code, ...) and otherwise the full check (`_check`), which
+    converts (`12.0` to `12`, ISO text to a date) or says what is wrong. `validate` reports
+    every problem; `ready` is what `decide()` calls: the happy paths alone while they hold,
+    else `validate`, so every answer and every error message comes from one place.
+    """
+
+    def __init__(self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary], elsewhere: Collection[str] = ()) -> None:
+        self.specs = specs
+        self.vocabularies = vocabularies
+        self.elsewhere = elsewhere
+        self._checks = {name: (_fast_check(spec, vocabularies), spec) for name, spec in specs.items()}
+        self._passed_over = frozenset(name for name in elsewhere if isinstance(name, str)) - frozenset(specs)
+
+    def validate(
+        self,
+        raw: Mapping[str, Any],
+        *,
+        file: str | None = None,
+        lines: Mapping[str, int] | None = None,
+        prefix: str = "$",
+        items: bool = True,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(facts as given, normalised; facts ready to evaluate), or `FactsError` with every problem (`validate_facts`)."""
+        if type(raw) is not dict and not isinstance(raw, Mapping):
+            raise FactsError(Message("summary.facts_not_mapping"), [Problem(Message("facts.not_mapping"), prefix, file)])
+        specs, vocabularies, checks = self.specs, self.vocabularies, self._checks
+        problems: list[Problem] = []
+        given: dict[str, Any] = {}
+
+        def problem(name: str, message: str, sub: str = "") -> None:
+            line = lines.get(name) if lines else None
+            problems.append(Problem(message, f"{prefix}.{name}{sub}", file, line, kind="fact"))
+
+        for name, value in raw.items():
+            entry = checks.get(name) if isinstance(name, str) else None
+            if entry is None:
+                if name in self._passed_over:
+                    continue
+                close = difflib.get_close_matches(str(name), [*specs, *self.elsewhere], n=1)
+                if close:
+                    problem(str(name), Message("fact.unknown_close", {"name": str(name), "close": close[0]}))
+                else:
+                    problem(str(name), Message("fact.unknown", {"name": str(name), "known": ", ".join(sorted(specs))}))
                 continue
-            close = difflib.get_close_matches(str(name), [*specs, *elsewhere], n=1)
-            if close:
-                problem(str(name), Message("fact.unknown_close", {"name": str(name), "close": close[0]}))
+            if value is None:
+                continue
+            fast, spec = entry
+            checked = fast(value)
+            if checked is _REFER:
+                try:
+                    checked = _check(spec, value, vocabularies)
+                except _Bad as bad:
+                    for message, sub in bad.found:
+                        problem(name, message, sub)
+                    continue
+            given[name] = checked
+        if problems:
+            raise FactsError(Message("summary.facts"), problems)
+        ready = {
+            name: vocabularies[specs[name].vocabulary or ""].items(value) if items and specs[name].type == "domain_statuses" else value
+            for name, value in given.items()
+        }
+        return given, ready
+
+    def ready(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """`validate(raw, items=False)[1]`: the facts `decide()` evaluates, or `FactsError`."""
+        if type(raw) is dict:
+            checks = self._checks
+            out: dict[str, Any] = {}
+            for name, value in raw.items():
+                entry = checks.get(name)
+                if entry is None:
+                    if name in self._passed_over:
+                        continue
+                    break
+                if value is None:
+                    continue
+                checked = entry[0](value)
+                if checked is _REFER:
+                    break
+                out[name] = checked
             else:
-                problem(str(name), Message("fact.unknown", {"name": str(name), "known": ", ".join(sorted(specs))}))
-            continue
-        if value is None:
-            continue
+                return out
+        return self.validate(raw, items=False)[1]
+
+    def check(self, raw: Any) -> dict[str, Any] | None:
+        """`ready(raw)`, or None instead of `FactsError` (the old `FastFacts.check`)."""
         try:
-            checked = _check(spec, value, vocabularies)
-        except _Bad as bad:
-            for message, sub in bad.found:
-                problem(name, message, sub)
-            continue
-        given[name] = checked
-        if spec.type == "domain_statuses" and spec.vocabulary:
-            ready[name] = checked if not items else vocabularies[spec.vocabulary].items(checked)
-        else:
-            ready[name] = checked
-    if problems:
-        raise FactsError(Message("summary.facts"), problems)
-    return given, ready
+            return self.ready(raw)
+        except FactsError:
+            return None
+
+
+FastFacts = FactsValidator
+"""The old name of `FactsValidator`."""
 
 
 class _Bad(Exception):  # noqa: N818 - internal carrier
@@ -160,44 +227,11 @@ def _num(value: float) -> str:
 
 
 _REFER = object()
-"""A fast check's answer for "let `validate_facts` look at this" (an error, or a value to convert)."""
-
-
-class FastFacts:
-    """The common case of `validate_facts(..., items=False)` without its generality.
-
-    One small check per declared fact, built once per ruleset. `check` returns the
-    facts `validate_facts` would return, or None when any value is bad or needs
-    converting; the caller then runs `validate_facts`, so every error message comes
-    from one place and this is only ever a shortcut (a property test holds them equal).
-    """
-
-    def __init__(self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary], elsewhere: Collection[str] = ()) -> None:
-        self._checks = {name: _fast_check(spec, vocabularies) for name, spec in specs.items()}
-        self._elsewhere = frozenset(elsewhere) - frozenset(specs)
-
-    def check(self, raw: Any) -> dict[str, Any] | None:
-        if type(raw) is not dict:
-            return None
-        checks = self._checks
-        ready: dict[str, Any] = {}
-        for name, value in raw.items():
-            check = checks.get(name)
-            if check is None:  # another area's fact is passed over; an unknown one, even when None, is an error
-                if name in self._elsewhere:
-                    continue
-                return None
-            if value is None:
-                continue
-            value = check(value)
-            if value is _REFER:
-                return None
-            ready[name] = value
-        return ready
+"""A happy path's answer for "let the full check look at this" (an error, or a value to convert)."""
 
 
 def _fast_check(spec: FactSpec, vocabularies: Mapping[str, Vocabulary]) -> Any:
-    """A one-argument check: the value as `_check` would return it, or `_REFER`."""
+    """A fact's happy path: a value already in its normal form, as `_check` would return it, else `_REFER`."""
     kind = spec.type
     low = -math.inf if spec.min is None else spec.min
     high = math.inf if spec.max is None else spec.max
