@@ -25,7 +25,10 @@ D = datetime.date
 START, END = D(2026, 1, 1), D(2026, 3, 31)
 
 
-def enrolment(code: str, provider: str = "P1", *, on: D = D(2025, 12, 1), sex: str | None = "female", age_band: str | None = "50-64") -> dict[str, Any]:
+ENROLLED = D(2025, 12, 1)
+
+
+def enrolment(code: str, provider: str = "P1", *, on: D = ENROLLED, sex: str | None = "female", age_band: str | None = "50-64") -> dict[str, Any]:
     return {"code": code, "on": on, "provider": provider, "case_manager": f"cm-{provider}", "region": "R1", "age_band": age_band, "sex": sex, "education": "primary", "prior_status": "job_seeker"}
 
 
@@ -124,7 +127,7 @@ def test_an_absent_table_leaves_its_indicators_out_rather_than_zero() -> None:
 @pytest.mark.parametrize(
     ("tables", "message"),
     [
-        ({"meetings": None}, "'meetings' is not a table"),
+        ({"meetings": None}, "'meetings' is neither a record kind"),
         ({"meeting": pl.DataFrame({"code": ["A"]})}, "meeting: missing column"),
         ({"meeting": pl.DataFrame({"code": ["A"], "on": ["2026-01-01"]})}, "meeting.on: a date column was expected"),
     ],

@@ -33,12 +33,16 @@ This module needs the `records` extra (narwhals, polars); it is not imported wit
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any, Literal
 
 import narwhals as nw
+import yaml
 
 from ..engine import InputFileError, Problem
+from ._models import KINDS
 
 By = Literal["provider", "case_manager", "region"]
 """The groups an indicator table can be given for (None: the whole service)."""
@@ -132,7 +136,8 @@ def indicators(
 
 def _checked_frames(tables: Mapping[str, Any]) -> dict[str, nw.LazyFrame[Any]]:
     """Each known table as a narwhals lazy frame without superseded entries; unknown tables and missing columns refused."""
-    problems = [Problem(f"tables: {name!r} is not a table the indicators read (known: {', '.join(TABLES)})", path=f"$.{name}") for name in tables if name not in TABLES]
+    known = TABLES.keys() | KINDS.keys()  # the other record kinds' tables are welcome and not read
+    problems = [Problem(f"tables: {name!r} is neither a record kind nor a table the indicators read ({', '.join(TABLES)})", path=f"$.{name}") for name in tables if name not in known]
     frames: dict[str, nw.LazyFrame[Any]] = {}
     for name, native in tables.items():
         if name not in TABLES:
@@ -271,3 +276,28 @@ def _satisfaction(survey: nw.LazyFrame[Any], start: datetime.date, end: datetime
         _rows(answered, "satisfaction.mean", None, nw.col("satisfaction").mean()),
         _rows(answered, "satisfaction.score", nw.col("satisfaction"), nw.len()),
     ]
+
+
+@functools.cache
+def _texts() -> Mapping[str, Mapping[str, Mapping[str, str]]]:
+    """The indicators' and categories' names in every shipped language, read once from `indicator_texts.yaml`."""
+    data: Mapping[str, Mapping[str, Mapping[str, str]]] = yaml.safe_load(resources.files("ccm_rules.records").joinpath("indicator_texts.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def indicator_label(indicator: str, lang: str) -> str:
+    """What an indicator is called in `lang` (its id when the catalogue lacks it)."""
+    return _texts()["indicators"].get(indicator, {}).get(lang, indicator)
+
+
+def category_label(category: str | None, lang: str) -> str:
+    """A category's name in `lang`: a coded value translated, a free one (a score, an age band) as it is."""
+    if category is None:
+        return ""
+    return _texts()["categories"].get(category, {}).get(lang, category)
+
+
+def report_order(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Rows in the order a report reads them: by group, then output, result, impact, base data, satisfaction."""
+    rank = {indicator: i for i, indicator in enumerate(INDICATORS)}
+    return sorted(rows, key=lambda r: (str(r["group"]), rank.get(str(r["indicator"]), len(rank)), "" if r["category"] is None else str(r["category"])))

@@ -1,0 +1,105 @@
+"""The commissioner's indicators report as one self-contained HTML page (`templates/indicators.html`).
+
+Seed 002 §4.1 and §5 item 5 ask for feedback to the commissioner at set intervals; §6 and
+§8.1 name what it reports. One section per group (provider, case manager or region, or
+the whole service): the headline figures, a bar chart per indicator with categories (the
+fulfilment of the planned measures, the impact, the base data, the satisfaction scores),
+and every figure in a table. Texts are the indicator catalogue's, in the page's language;
+the template escapes every text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from itertools import groupby
+from typing import Any
+
+import attrs
+
+from ccm_rules.engine import format_number
+from ccm_rules.records.indicators import ALL, category_label, indicator_label, report_order
+
+from ._charts import HBar, HBarChart, hbar_chart
+from ._env import render
+
+TITLES = {
+    "en": ("Labour-market case management: indicators", "Period", "Group", "whole service", "Indicator", "Value", "Source: seed 002 §6, §8.1"),
+    "cs": ("Case management na trhu práce: ukazatele", "Období", "Skupina", "celá služba", "Ukazatel", "Hodnota", "Zdroj: podklad 002 §6, §8.1"),
+    "hu": ("Munkaerő-piaci esetmenedzsment: mutatók", "Időszak", "Csoport", "a teljes szolgáltatás", "Mutató", "Érték", "Forrás: 002 §6, §8.1"),
+    "de": ("Arbeitsmarktbezogenes Case Management: Kennzahlen", "Zeitraum", "Gruppe", "gesamter Dienst", "Kennzahl", "Wert", "Quelle: Vorlage 002 §6, §8.1"),
+}
+"""The page's own words per language: title, period, group, all, indicator, value, source line."""
+
+BY = {
+    "provider": {"en": "provider", "cs": "poskytovatel", "hu": "szolgáltató", "de": "Anbieter"},
+    "case_manager": {"en": "case manager", "cs": "case manažer", "hu": "esetmenedzser", "de": "Case Manager"},
+    "region": {"en": "region", "cs": "region", "hu": "régió", "de": "Region"},
+}
+
+
+@attrs.frozen
+class Figure:
+    """One row of a group's table: the indicator's name, the category (may be empty) and the value as text."""
+
+    indicator: str
+    category: str
+    value: str
+
+
+@attrs.frozen
+class Section:
+    """One group of the report: its name, the headline figures, a chart per categorised indicator, the table."""
+
+    name: str
+    headline: tuple[Figure, ...]
+    charts: tuple[HBarChart, ...]
+    figures: tuple[Figure, ...]
+
+
+def render_indicators_html(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    lang: str = "en",
+    start: datetime.date,
+    end: datetime.date,
+    by: str | None = None,
+    stylesheet_url: str | None = None,
+    csp_nonce: str | None = None,
+) -> str:
+    """The report of an indicator table's rows (`ccm_rules.records.indicators(...)`, as dicts) in `lang`."""
+    words = TITLES.get(lang, TITLES["en"])
+    sections = [_section(str(group), list(items), lang, words) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
+    context = {
+        "lang": lang,
+        "report": "indicators",
+        "title": words[0],
+        "period_label": words[1],
+        "period": f"{start.isoformat()} – {end.isoformat()}",
+        "group_label": BY[by][lang] if by in BY and lang in BY[by] else words[2],
+        "indicator_label": words[4],
+        "value_label": words[5],
+        "source": words[6],
+        "sections": sections,
+    }
+    return render("indicators.html", context, stylesheet_url=stylesheet_url, csp_nonce=csp_nonce)
+
+
+def _section(group: str, rows: list[Mapping[str, Any]], lang: str, words: tuple[str, ...]) -> Section:
+    figures = tuple(Figure(indicator_label(str(r["indicator"]), lang), category_label(r["category"], lang), _number(r["value"], lang, str(r["indicator"]))) for r in rows)
+    headline = tuple(f for f, r in zip(figures, rows, strict=True) if r["category"] is None)
+    charts = []
+    for indicator, items in groupby((r for r in rows if r["category"] is not None), key=lambda r: r["indicator"]):
+        listed = list(items)
+        total = sum(float(r["value"]) for r in listed) or 1.0
+        bars = [HBar(category_label(r["category"], lang), float(r["value"]) / total, float(r["value"]) / total, _number(r["value"], lang, str(indicator)), True) for r in listed]
+        charts.append(hbar_chart(bars, title=indicator_label(str(indicator), lang), threshold=None, threshold_title=""))
+    return Section(words[3] if group == ALL else group, headline, tuple(charts), figures)
+
+
+def _number(value: Any, lang: str, indicator: str) -> str:
+    """A count as a whole number, a share as a percentage, a mean to two decimals, as `lang` writes numbers."""
+    number = float(value)
+    if indicator.endswith("_rate"):
+        return f"{format_number(round(number * 100, 1), lang)} %"
+    return format_number(int(number) if number.is_integer() else round(number, 2), lang)
