@@ -165,3 +165,22 @@ def test_openapi_documents_the_one_problem_shape_for_every_refusal(client: Any) 
         for status in ("400", "401", "413", "415", "422"):
             content = operation["responses"][status]["content"]
             assert content["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails"), operation["operationId"]
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/caseload", {"team": 5, "as_of": 20270104, "note": "x", "extra": 1}),
+    ("/v1/fidelity-dacts", {"program": ["P"], "figures": 3}),
+    ("/v1/readiness", {"region": "R", "expect": {}}),
+    ("/v1/goal", {"goal": 5, "case": 7}),
+    ("/v1/goal", {"case": "C"}),
+    ("/v1/plan", {"plan": [], "lang": "xx"}),
+])
+def test_document_refusals_are_coded_and_said_in_the_request_language(client: Any, path: str, body: dict[str, Any]) -> None:
+    """The document envelopes said `got int 5` and `NoneType None`, in English only and without a code."""
+    czech = client.post(path, headers={**AUTH, "Accept-Language": "cs"}, json=body)
+    assert czech.status_code == 422, czech.text
+    assert czech.json()["detail"] == "požadavek není platný"
+    english = client.post(path, headers=AUTH, json=body).json()["errors"]
+    for cs_error, en_error in zip(czech.json()["errors"], english, strict=True):
+        assert cs_error["code"] == en_error["code"] and cs_error["code"] in catalogue(), en_error
+        assert not re.search(r"\b(int|str|NoneType|dict)\b", en_error["detail"]), en_error["detail"]

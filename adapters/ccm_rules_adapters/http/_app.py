@@ -19,7 +19,7 @@ from litestar.params import JSONBody
 from litestar.types import Guard
 
 from ccm_rules import ProblemsError, RulePack
-from ccm_rules.engine import default_pack
+from ccm_rules.engine import default_pack, to_json_data
 
 from . import _cds
 from ._auth import bearer_guard
@@ -120,7 +120,11 @@ def _catalogue(rows: Sequence[DecisionService | DocumentService], guards: list[G
 def _decision_handler(
     service: DecisionService, model: type, pack: RulePack, guards: list[Guard], security: Any, errors: Sequence[int]
 ) -> HTTPRouteHandler:
-    """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language."""
+    """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language.
+
+    The answer is the library's own JSON of the result (`to_json_data`, as `--format json`
+    prints it), which reads each criterion's trace as built on first read.
+    """
 
     async def check(request: Request[Any, Any, Any]) -> None:
         # the body as `read_body` decoded it (this hook replaces the app's): every bad field at once, 422
@@ -130,7 +134,7 @@ def _decision_handler(
         checked = request.state.checked  # the same body, fully validated by `check`
         lang = negotiate(accept_language, pack.languages, pack.languages[0])
         body = attrs.evolve(service.respond(checked.facts, checked.as_of, pack, lang), case=checked.case)
-        return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+        return Response(to_json_data(body), headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     handler.__annotations__ = {
         "data": JSONBody[model],  # type: ignore[valid-type,misc]
@@ -151,7 +155,7 @@ def _document_handler(
             body = service.respond(json_numbers(data), pack, lang)
         except ProblemsError as err:  # keys may hold dots (readiness item ids): pointers need the document
             raise DocumentProblemsError(err, data) from err
-        return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+        return Response(to_json_data(body), headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     handler.__annotations__ = {
         "data": JSONBody[Annotated[dict[str, Any], DocumentBody(service.name)]], "accept_language": AcceptLanguage,

@@ -44,7 +44,18 @@ from ccm_rules import (
     parse_region,
     score_dacts,
 )
-from ccm_rules.engine import Located, Path_, cattrs_problems, format_path, iso_date, make_spec_converter
+from ccm_rules.engine import (
+    CodedValueError,
+    Located,
+    Message,
+    Path_,
+    cattrs_problems,
+    date_message,
+    describe,
+    format_path,
+    iso_date,
+    make_spec_converter,
+)
 from ccm_rules.fidelity import DactsExplanation, dacts_scale
 from ccm_rules.goals import Conference, ConferenceAssessment, Document, FamilyConference, Goal, Plan
 from ccm_rules.readiness import factor_catalogue
@@ -151,7 +162,7 @@ def json_numbers(value: Any) -> Any:
 
 def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str]) -> list[Problem]:
     return [
-        Problem(f"unknown key {key!r}; allowed keys: {', '.join(allowed)}", f"$.{key}", kind="fact")
+        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(allowed)}), f"$.{key}", kind="fact")
         for key in raw
         if key not in allowed
     ]
@@ -161,7 +172,7 @@ def _iso_date(value: Any, _: type) -> datetime.date:
     """A JSON date: text `YYYY-MM-DD` that is a real day (not `20270101`, not `2027-W01-1`)."""
     if isinstance(value, str):
         return iso_date(value)
-    raise ValueError(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    raise CodedValueError(date_message(value))
 
 
 def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime.date | None:
@@ -170,8 +181,8 @@ def _date(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> datetime
         return None
     try:
         return _iso_date(value, datetime.date)
-    except ValueError as err:
-        problems.append(Problem(str(err), f"$.{key}", kind="fact"))
+    except CodedValueError as err:
+        problems.append(Problem(err.message, f"$.{key}", kind="fact"))
         return None
 
 
@@ -201,19 +212,16 @@ def _goals(conv: cattrs.Converter, goals: Sequence[Any], path: Path_, lang: str,
 def _code(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> str | None:
     value = raw.get(key)
     if value is not None and not isinstance(value, str):
-        problems.append(Problem(f"{key!r} must be a pseudonymous code (text), got {_show(value)}", f"$.{key}", kind="fact"))
+        message = Message("file.case_not_text", {"value": describe(value)}) if key == "case" else Message("file.code_not_text", {"key": key})
+        problems.append(Problem(message, f"$.{key}", kind="fact"))
         return None
     return value
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
-
-
-def _refuse(what: str, problems: list[Problem]) -> None:
+def _refuse(problems: list[Problem]) -> None:
+    """Every problem of the envelope and the core in one refusal, said in the request's language."""
     if problems:
-        raise FactsError(f"the {what} is not valid", problems)
+        raise FactsError(Message("summary.request"), problems)
 
 
 def _core(call: Callable[[], T], problems: list[Problem], prefix: str = "") -> T | None:
@@ -227,7 +235,7 @@ def _core(call: Callable[[], T], problems: list[Problem], prefix: str = "") -> T
         if not isinstance(err, OverflowError) and "out of range" not in str(err):
             raise
         # e.g. a deadline counted past year 9999 (a due duration of 10**10 weeks): the core does not catch it yet
-        problems.append(Problem(f"a value computed from this document is out of range: {err}", prefix or "$", kind="fact"))
+        problems.append(Problem(Message("http.not_decodable", {"detail": str(err)}), prefix or "$", kind="fact"))
         return None
 
 
@@ -242,13 +250,13 @@ def _caseload(raw: Mapping[str, Any], pack: RulePack, lang: str) -> CaseloadResp
     code = _code(raw, "team", problems)
     norm, workers = raw.get("norm"), raw.get("workers")
     if not isinstance(norm, str):
-        problems.append(Problem(f"'norm' must be the name of a caseload norm, got {_show(norm)}", "$.norm", kind="figure"))
+        problems.append(Problem(Message("expected.text", {"value": describe(norm)}), "$.norm", kind="figure"))
     if not isinstance(workers, list):
-        problems.append(Problem(f"'workers' must be a list of workers, got {_show(workers)}", "$.workers", kind="figure"))
+        problems.append(Problem(Message("expected.list", {"value": describe(workers)}), "$.workers", kind="figure"))
     result = None
     if isinstance(norm, str) and isinstance(workers, list):
         result = _core(lambda: check_caseload(norm, workers, as_of=as_of, pack=pack), problems)
-    _refuse("team", problems)
+    _refuse(problems)
     assert result is not None
     return CaseloadResponse(result, result.status.value, code)
 
@@ -264,7 +272,7 @@ def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResp
     result = None
     if isinstance(figures, dict):
         huge = [
-            Problem(f"{value!r} is too large to score; a DACTS figure is at most {MAX_FIGURE:g}", f"$.figures.{name}", kind="figure")
+            Problem(Message("range.above", {"value": describe(value), "limit": f"{MAX_FIGURE:g}"}), f"$.figures.{name}", kind="figure")
             for name, value in figures.items()
             if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_FIGURE
         ]
@@ -273,8 +281,8 @@ def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResp
         else:
             result = _core(lambda: score_dacts(figures, as_of=as_of, pack=pack), problems, "$.figures")
     else:
-        problems.append(Problem(f"'figures' must be a mapping of figure name to value, got {_show(figures)}", "$.figures", kind="figure"))
-    _refuse("program", problems)
+        problems.append(Problem(Message("dacts.figures_not_mapping"), "$.figures", kind="figure"))
+    _refuse(problems)
     assert result is not None
     return FidelityResponse(result, explain_dacts(result, pack, lang), code)
 
@@ -282,12 +290,12 @@ def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResp
 def _readiness(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ReadinessResponse:
     problems: list[Problem] = []
     if "expect" in raw:  # a scenario's expected answer belongs in test files, not in requests
-        problems.append(Problem("unknown key 'expect'; a scenario's expected answer is not sent to the service", "$.expect", kind="fact"))
+        problems.append(Problem(Message("http.expect_not_sent"), "$.expect", kind="fact"))
     as_of = _date(raw, "as_of", problems)  # JSON has no date type: checked here, passed on
     body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key not in ("as_of", "expect")}
     # the core's own reader checks the rest (YAML text: JSON keys are text, ORIC item numbers are not)
     region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack=pack), problems)
-    _refuse("region", problems)
+    _refuse(problems)
     assert region is not None
     result = assess_readiness(region, pack=pack, as_of=as_of)
     return ReadinessResponse(result, explain_readiness(result, pack, lang), region.name)
@@ -313,7 +321,7 @@ def _goal(raw: Mapping[str, Any], pack: RulePack, lang: str) -> GoalResponse:
     code = _code(raw, "case", problems)
     assessment = None
     if "goal" not in raw:
-        problems.append(Problem("required key 'goal' is missing: a goal text or a structured goal", "$.goal", kind="fact"))
+        problems.append(Problem(Message("key.missing", {"key": "goal"}), "$.goal", kind="fact"))
     else:
         data = raw["goal"]
         goal = None
@@ -321,10 +329,10 @@ def _goal(raw: Mapping[str, Any], pack: RulePack, lang: str) -> GoalResponse:
             data = {"description": data} if isinstance(data, str) else data
             goal = _structure(strict_converter(), {"lang": lang, **data}, Goal, ("goal",), problems)
         else:
-            problems.append(Problem(f"'goal' must be a goal text or a structured goal, got {_show(data)}", "$.goal", kind="fact"))
+            problems.append(Problem(Message("goal.not_goal"), "$.goal", kind="fact"))
         if goal is not None:
             assessment = _core(lambda: assess_goal(goal, as_of=as_of, pack=pack), problems, "$.goal")
-    _refuse("goal", problems)
+    _refuse(problems)
     assert assessment is not None
     return GoalResponse(assessment, explain(assessment.decision, pack, lang), code)
 
@@ -339,12 +347,12 @@ def _document(raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, asses
     code = _code(raw, "case", problems)
     lang = raw.get("lang", "en")
     if lang not in pack.languages:
-        problems.append(Problem(f"'lang' must be one of {', '.join(pack.languages)}, got {_show(lang)}", "$.lang", kind="fact"))
+        problems.append(Problem(Message("expected.one_of", {"value": describe(lang), "allowed": ", ".join(pack.languages)}), "$.lang", kind="fact"))
         lang = "en"
     body: Any = None
     shape: list[Problem] = []
     if not isinstance(raw.get(key), dict):
-        problems.append(Problem(f"'{key}' must be a mapping, got {_show(raw.get(key))}", f"$.{key}", kind="fact"))
+        problems.append(Problem(Message("expected.mapping", {"value": describe(raw.get(key))}), f"$.{key}", kind="fact"))
     else:
         conv = strict_converter()
         body = _structure(conv, raw[key], cls, (key,), shape)
@@ -355,7 +363,7 @@ def _document(raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, asses
     problems += shape
     doc = Document(body, Located(raw, {}, SOURCE), key, code, as_of, str(lang), None)
     result = _core(lambda: assess(doc), problems) if body is not None and not shape else None
-    _refuse(key.replace("_", " "), problems)
+    _refuse(problems)
     assert result is not None
     return doc, result
 
