@@ -273,3 +273,14 @@ def test_real_server_logs_no_personal_data(tmp_path: Path) -> None:
         log = proc.communicate(timeout=10)[0].decode()
     assert "Uvicorn running on http://127.0.0.1" in log
     assert "C-SECRET" not in log and "tok-123" not in log and "eligibility" not in log
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_the_answer_is_the_librarys_json_of_the_decision(client: Any, core_pack: RulePack, lang: str) -> None:
+    """The same data as `to_json_data` (`--format json`): with traces built on first read, the answer was a 500."""
+    from ccm_rules.engine import to_json_data
+
+    r = client.post("/v1/eligibility", json={"facts": FULL, "as_of": AS_OF}, headers={"Accept-Language": lang})
+    expected = assess_eligibility(FULL, as_of=datetime.date.fromisoformat(AS_OF), pack=core_pack)
+    assert r.status_code == 200
+    assert r.json() == {"decision": to_json_data(expected), "explanation": to_json_data(explain(expected, core_pack, lang)), "case": None}

