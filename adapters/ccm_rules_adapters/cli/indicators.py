@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ccm_rules.engine import Message, default_pack, format_number
+from ccm_rules.engine import Message, default_pack
 
 from ._common import EXIT_OK, CommandError, check_lang, date_arg, require_extra, write_output
 
@@ -110,23 +110,19 @@ def _render(table: Any, fmt: str, lang: str, start: datetime.date, end: datetime
 
 
 def _text(rows: list[dict[str, Any]], lang: str, start: datetime.date, end: datetime.date) -> str:
-    from ccm_rules.records.indicators import category_label, indicator_label, report_order
+    from ccm_rules.records.indicators import category_label, format_value, group_label, indicator_label, report_order
 
     lines = [f"{start.isoformat()} – {end.isoformat()}"]
     group = indicator = None
     for row in report_order(rows):
         if row["group"] != group:
             group, indicator = row["group"], None
-            lines += ["", f"== {group} =="]
+            lines += ["", f"== {group_label(str(group), lang)} =="]
         if row["indicator"] != indicator:
             indicator = row["indicator"]
-            value = "" if row["category"] is not None else f": {_number(row['value'], lang)}"
+            value = "" if row["category"] is not None else f": {format_value(row['value'], indicator, lang)}"
             lines.append(f"{indicator_label(indicator, lang)}{value}")
         if row["category"] is not None:
-            lines.append(f"  - {category_label(row['category'], lang)}: {_number(row['value'], lang)}")
+            lines.append(f"  - {category_label(row['category'], lang)}: {format_value(row['value'], indicator, lang)}")
     return "\n".join(lines) + "\n"
 
-
-def _number(value: float, lang: str) -> str:
-    """A count as a whole number, a share or mean to two decimals, in the language's way of writing it."""
-    return format_number(int(value) if float(value).is_integer() else round(value, 2), lang)

@@ -17,19 +17,19 @@ from typing import Any
 
 import attrs
 
-from ccm_rules.engine import format_number
-from ccm_rules.records.indicators import ALL, category_label, indicator_label, report_order
+from ccm_rules.records.indicators import category_label, format_value, group_label, indicator_label, report_order
 
 from ._charts import HBar, HBarChart, hbar_chart
 from ._env import render
 
-TITLES = {
-    "en": ("Labour-market case management: indicators", "Period", "Group", "whole service", "Indicator", "Value", "Source: seed 002 §6, §8.1"),
-    "cs": ("Case management na trhu práce: ukazatele", "Období", "Skupina", "celá služba", "Ukazatel", "Hodnota", "Zdroj: podklad 002 §6, §8.1"),
-    "hu": ("Munkaerő-piaci esetmenedzsment: mutatók", "Időszak", "Csoport", "a teljes szolgáltatás", "Mutató", "Érték", "Forrás: 002 §6, §8.1"),
-    "de": ("Arbeitsmarktbezogenes Case Management: Kennzahlen", "Zeitraum", "Gruppe", "gesamter Dienst", "Kennzahl", "Wert", "Quelle: Vorlage 002 §6, §8.1"),
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {"title": "Labour-market case management: indicators", "period": "Period", "group": "Group", "indicator": "Indicator", "value": "Value", "source": "Source: seed 002 §6, §8.1"},
+    "cs": {"title": "Case management na trhu práce: ukazatele", "period": "Období", "group": "Skupina", "indicator": "Ukazatel", "value": "Hodnota", "source": "Zdroj: podklad 002 §6, §8.1"},
+    "hu": {"title": "Munkaerő-piaci esetmenedzsment: mutatók", "period": "Időszak", "group": "Csoport", "indicator": "Mutató", "value": "Érték", "source": "Forrás: 002 §6, §8.1"},
+    "de": {"title": "Arbeitsmarktbezogenes Case Management: Kennzahlen", "period": "Zeitraum", "group": "Gruppe", "indicator": "Kennzahl", "value": "Wert", "source": "Quelle: Vorlage 002 §6, §8.1"},
 }
-"""The page's own words per language: title, period, group, all, indicator, value, source line."""
+"""The page's own words in each language."""
+
 
 BY = {
     "provider": {"en": "provider", "cs": "poskytovatel", "hu": "szolgáltató", "de": "Anbieter"},
@@ -68,38 +68,31 @@ def render_indicators_html(
     csp_nonce: str | None = None,
 ) -> str:
     """The report of an indicator table's rows (`ccm_rules.records.indicators(...)`, as dicts) in `lang`."""
-    words = TITLES.get(lang, TITLES["en"])
-    sections = [_section(str(group), list(items), lang, words) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
+    words = WORDS.get(lang, WORDS["en"])
+    sections = [_section(str(group), list(items), lang) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
     context = {
         "lang": lang,
         "report": "indicators",
-        "title": words[0],
-        "period_label": words[1],
+        "title": words["title"],
+        "period_label": words["period"],
         "period": f"{start.isoformat()} – {end.isoformat()}",
-        "group_label": BY[by][lang] if by in BY and lang in BY[by] else words[2],
-        "indicator_label": words[4],
-        "value_label": words[5],
-        "source": words[6],
+        "group_label": BY[by][lang] if by in BY and lang in BY[by] else words["group"],
+        "indicator_label": words["indicator"],
+        "value_label": words["value"],
+        "source": words["source"],
         "sections": sections,
     }
     return render("indicators.html", context, stylesheet_url=stylesheet_url, csp_nonce=csp_nonce)
 
 
-def _section(group: str, rows: list[Mapping[str, Any]], lang: str, words: tuple[str, ...]) -> Section:
-    figures = tuple(Figure(indicator_label(str(r["indicator"]), lang), category_label(r["category"], lang), _number(r["value"], lang, str(r["indicator"]))) for r in rows)
+def _section(group: str, rows: list[Mapping[str, Any]], lang: str) -> Section:
+    figures = tuple(Figure(indicator_label(str(r["indicator"]), lang), category_label(r["category"], lang), format_value(r["value"], str(r["indicator"]), lang)) for r in rows)
     headline = tuple(f for f, r in zip(figures, rows, strict=True) if r["category"] is None)
     charts = []
     for indicator, items in groupby((r for r in rows if r["category"] is not None), key=lambda r: r["indicator"]):
         listed = list(items)
         total = sum(float(r["value"]) for r in listed) or 1.0
-        bars = [HBar(category_label(r["category"], lang), float(r["value"]) / total, float(r["value"]) / total, _number(r["value"], lang, str(indicator)), True) for r in listed]
+        bars = [HBar(category_label(r["category"], lang), float(r["value"]) / total, float(r["value"]) / total, format_value(r["value"], str(indicator), lang), True) for r in listed]
         charts.append(hbar_chart(bars, title=indicator_label(str(indicator), lang), threshold=None, threshold_title=""))
-    return Section(words[3] if group == ALL else group, headline, tuple(charts), figures)
+    return Section(group_label(group, lang), headline, tuple(charts), figures)
 
-
-def _number(value: Any, lang: str, indicator: str) -> str:
-    """A count as a whole number, a share as a percentage, a mean to two decimals, as `lang` writes numbers."""
-    number = float(value)
-    if indicator.endswith("_rate"):
-        return f"{format_number(round(number * 100, 1), lang)} %"
-    return format_number(int(number) if number.is_integer() else round(number, 2), lang)

@@ -41,7 +41,7 @@ from typing import Any, Literal
 import narwhals as nw
 import yaml
 
-from ..engine import InputFileError, Problem
+from ..engine import InputFileError, Problem, format_number
 from ._models import KINDS
 
 By = Literal["provider", "case_manager", "region"]
@@ -297,7 +297,20 @@ def category_label(category: str | None, lang: str) -> str:
     return _texts()["categories"].get(category, {}).get(lang, category)
 
 
+def group_label(group: str, lang: str) -> str:
+    """A group's name in `lang`: the whole service and an unknown group translated, a provider's own name as it is."""
+    return _texts()["groups"].get(group, {}).get(lang, group)
+
+
 def report_order(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Rows in the order a report reads them: by group, then output, result, impact, base data, satisfaction."""
     rank = {indicator: i for i, indicator in enumerate(INDICATORS)}
     return sorted(rows, key=lambda r: (str(r["group"]), rank.get(str(r["indicator"]), len(rank)), "" if r["category"] is None else str(r["category"])))
+
+
+def format_value(value: float, indicator: str, lang: str) -> str:
+    """An indicator's value as a report shows it: a count whole, a share as a percentage, a mean to two decimals."""
+    number = float(value)
+    if indicator.endswith("_rate"):
+        return f"{format_number(round(number * 100, 1), lang)} %"
+    return format_number(int(number) if number.is_integer() else round(number, 2), lang)
