@@ -34,6 +34,7 @@ def test_wheel_holds_every_rule_file_unchanged(wheel: Path) -> None:
         names = set(zf.namelist())
     assert shipped and packed == shipped
     assert {"ccm_rules/py.typed", "ccm_rules_adapters/py.typed", "ccm_rules_adapters/cli/__init__.py"} <= names, "both packages are typed (PEP 561)"
+    assert {"ccm_rules_adapters/html/templates/base.html", "ccm_rules_adapters/html/static/report.css"} <= names, "the HTML reports' templates and stylesheet"
     licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
     assert licenses, "the MIT licence text is not in the wheel"
     with zipfile.ZipFile(wheel) as zf:
