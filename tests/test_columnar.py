@@ -418,3 +418,23 @@ def test_union_of_held_facts_example(tmp_path_factory: pytest.TempPathFactory) -
     assert [d.criterion("R5").status.value for d in decisions] == ["not_met", "not_met"]
     assert [d.outcome.value for d in decisions] == ["not_eligible", "undetermined"]
     _agree(pack, rows)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    op=st.sampled_from(["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in"]),
+    flags=st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=6),
+    number=st.integers(-1, 7),
+    numbers=st.lists(st.integers(-1, 7), max_size=3).map(tuple),
+)
+def test_the_columnar_count_is_the_cores_count(op: str, flags: list[bool | None], number: int, numbers: tuple[int, ...]) -> None:
+    """Issue 17: the screener's count is the core's `_count_compare`, tabled, not a second semantics."""
+    from ccm_rules.engine._conditions import _count_compare
+    from ccm_rules.engine.columnar import _count_compare as columnar_count_compare
+
+    target = numbers if op in ("in", "not_in") else number
+    frame = pl.DataFrame({f"c{i}": [flag] for i, flag in enumerate(flags)}, schema={f"c{i}": pl.Boolean for i in range(len(flags))})
+    tests = [pl.col(f"c{i}") for i in range(len(flags))]
+    got = frame.select(columnar_count_compare(op, tests, [t.fill_null(True) for t in tests], target).alias("x"))["x"][0]
+    sure = flags.count(True)
+    assert got is _count_compare(op, sure, sure + flags.count(None), target)

@@ -34,7 +34,9 @@ from ._conditions import (
     Negation,
     Node,
     Quantifier,
+    _fields_only,
 )
+from ._conditions import _count_compare as core_count_compare
 from ._decision import Outcome, ParamUse, Status
 from ._errors import InputFileError, Problem
 from ._evaluate import allows_eligible, provisional_gates, refuses
@@ -796,7 +798,7 @@ class _Compiler:
             for code in vocabulary.codes
             if among is None or code in among
         ]
-        static = _on_items_only(node.where)
+        static = _fields_only(node.where)  # the core's test of a tabled `where`
         if node.kind in ("every", "some"):
             tests = [self._by_status(node.where, item) if static else self.expr(node.where, item) for item in items]
             if node.kind == "every":
@@ -831,15 +833,6 @@ class _Compiler:
         return _tabled(item.status, self._status_table(where, item), pl.Boolean)
 
 
-def _on_items_only(node: Node) -> bool:
-    """Whether a condition reads nothing but the fields of the item it is tested on."""
-    if isinstance(node, Junction):
-        return all(_on_items_only(child) for child in node.children)
-    if isinstance(node, Negation):
-        return _on_items_only(node.child)
-    return isinstance(node, Comparison) and node.is_field and node.param is None  # a parameter is not the item
-
-
 def _tabled(key: pl.Expr, table: Mapping[str, Any], dtype: Any) -> pl.Expr:
     """`table[key]` for a small table, as is_in tests (faster than a string replace)."""
     import polars as pl
@@ -867,25 +860,18 @@ def _among(status: pl.Expr, codes: list[str]) -> pl.Expr:
 
 
 def _count_compare(op: str, sure: list[pl.Expr], maybe: list[pl.Expr], target: Any) -> pl.Expr:
-    """`_conditions._count_compare`, vectorised: the count lies in [sure, maybe], the numbers
-    of items whose test is true (`sure`) and true or unknown (`maybe`), one flag per item."""
+    """`_conditions._count_compare`, vectorised by tabling it: the count lies in [low, high], the
+    numbers of items whose test is true (`sure`) and true or unknown (`maybe`), one flag per
+    item; the core's own function decides every possible (low, high), so the two cannot differ."""
     import polars as pl
 
     low_count = _sum([_flag(t, 1, pl.Int32) for t in sure], pl.Int32)
     high_count = _sum([_flag(t, 1, pl.Int32) for t in maybe], pl.Int32)
-    if op in ("in", "not_in"):  # not monotone: decided only if every count in the range agrees
-        counts = range(len(maybe) + 1)
-        possible = {count: (low_count <= count) & (pl.lit(count) <= high_count) for count in counts}
-        inside = [possible[count] for count in counts if count in target]
-        outside = [possible[count] for count in counts if count not in target]
-        any_inside = pl.any_horizontal(inside) if inside else pl.lit(False)
-        any_outside = pl.any_horizontal(outside) if outside else pl.lit(False)
-        member = pl.when(~any_outside).then(True).when(~any_inside).then(False)
-        return member if op == "in" else member.not_()
-    method = {"eq": "eq", "ne": "ne", "lt": "lt", "lte": "le", "gt": "gt", "gte": "ge"}[op]
-    low: pl.Expr = getattr(low_count, method)(target)
-    high: pl.Expr = getattr(high_count, method)(target)
-    if op in ("eq", "ne"):
-        straddles = (low_count <= target) & (pl.lit(target) <= high_count) & (low_count != high_count)
-        return pl.when(straddles).then(None).when(low == high).then(low)
-    return pl.when(low == high).then(low)
+    n = len(maybe)
+    table = {
+        low * (n + 1) + high: value
+        for low in range(n + 1)
+        for high in range(low, n + 1)
+        if (value := core_count_compare(op, low, high, target)) is not None
+    }
+    return (low_count * (n + 1) + high_count).replace_strict(table, default=None, return_dtype=pl.Boolean)
