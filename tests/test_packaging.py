@@ -96,3 +96,14 @@ def test_developer_dependencies_are_groups_not_extras() -> None:
     assert "pip install -e . --group test && .venv/bin/python -m pytest" in readme
     assert "pip install -e . --group test-core && .venv-core/bin/python -m pytest -rs" in readme
     assert "'pip>=25.1'" in readme, "pip installs dependency groups from 25.1 on"
+
+
+def test_ci_runs_the_readme_commands_the_layers_the_site_and_the_newer_pythons() -> None:
+    """.ci/run runs README's test command verbatim, lint-imports, the strict site build, and 3.12 and 3.13."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (command,) = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv &&") and "--group test " in line]
+    assert command in ci, "CI runs the README's test command as written"
+    assert "\n.venv/bin/lint-imports\n" in ci
+    assert "mkdocs build --strict" in ci
+    assert "for version in 3.12 3.13; do" in ci
