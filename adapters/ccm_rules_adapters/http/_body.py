@@ -45,7 +45,7 @@ def is_json_media(media_type: str) -> bool:
 def read_json(body: bytes, media_type: str = "application/json") -> Any:
     """The body as JSON data, or `BodyRefused` naming what is wrong (in the library's coded messages)."""
     if not is_json_media(media_type):
-        raise BodyRefused(415, "unsupported-media-type", Problem(Message("http.media_type", {"media": media_type}), "$"))
+        raise BodyRefused(415, "unsupported-media-type", Problem(Message("http.media_type", {"media": media_type[:60]}), "$"))
     try:
         text = body.decode(json.detect_encoding(body))  # strictly: bytes that are no text are refused here
         data = load_json(text)
@@ -54,7 +54,7 @@ def read_json(body: bytes, media_type: str = "application/json") -> Any:
     except UnicodeDecodeError:
         raise BodyRefused(400, "bad-request", Problem(Message("http.not_utf8"), "$", kind="json")) from None
     except ValueError as err:  # json.JSONDecodeError: where the text stops being JSON
-        message = _malformed(err, body)
+        message = _malformed(err, text)
         raise BodyRefused(400, "bad-request", Problem(message, "$", kind="json")) from None
     if _SURROGATE.search(text) and (where := _lone_surrogate(data, "$")) is not None:
         raise BodyRefused(400, "bad-request", Problem(Message("http.not_utf8"), where, kind="json"))
@@ -88,9 +88,9 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def _malformed(err: ValueError, body: bytes) -> Message:
+def _malformed(err: ValueError, text: str) -> Message:
+    """Where and why `text` stops being JSON, in the wording of the library's file reader."""
     msg, pos, column = getattr(err, "msg", str(err)), getattr(err, "pos", None), getattr(err, "colno", 1)
-    text = body.decode("utf-8", "replace")
     trailing = pos is not None and text[:pos].rstrip().endswith(",")
     return Message("json.trailing_comma" if trailing else "json.malformed", {"detail": msg, "column": column})
 
