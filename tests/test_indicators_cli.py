@@ -62,6 +62,7 @@ def test_csv_and_parquet_hold_the_same_rows(tmp_path: Path, capsys: pytest.Captu
         (["indicators", str(RECORDS), "--from", "2026-06-30", "--to", "2026-01-01"], "2026-01-01"),
         (["indicators", str(RECORDS), *PERIOD, "--format", "parquet"], "parquet"),
         (["indicators", str(RECORDS), *PERIOD, "--lang", "fr"], "fr"),
+        (["indicators", str(RECORDS), *PERIOD, "--format", "parquet", "-o", "/no/such/folder/i.parquet"], "/no/such/folder/i.parquet"),
     ],
 )
 def test_bad_input_is_exit_2_with_a_message_naming_it(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ccm_rules import RulePack, assess_readiness
-from ccm_rules.readiness import parse_region
 from ccm_rules.engine._convert import make_converter
+from ccm_rules.readiness import parse_region
 from ccm_rules_adapters.cli import main
 
 from .conftest import EXAMPLES

@@ -70,9 +70,14 @@ def count_arg(text: str) -> int:
 
 
 def write_output(path: Path, text: str, option: str = "--output") -> None:
-    """Write a command's output file; a folder that does not exist or cannot be written is bad input."""
+    """Write a command's output text file; a folder that does not exist or cannot be written is bad input."""
+    write_file(path, lambda target: target.write_text(text, encoding="utf-8"), option)
+
+
+def write_file(path: Path, write: Callable[[Path], object], option: str = "--output") -> None:
+    """Write a command's output file with `write` (text, Parquet, …), its failures worded as every output's."""
     try:
-        path.write_text(text, encoding="utf-8")
+        write(path)
     except OSError as err:
         reason = Message("io.folder_not_found") if isinstance(err, FileNotFoundError) else file_reason(err)
         raise CommandError(Message("cli.unwritable", {"option": option, "path": str(path), "reason": reason})) from err

@@ -17,7 +17,7 @@ from typing import Any
 
 from ccm_rules.engine import Message, default_pack
 
-from ._common import EXIT_OK, CommandError, check_lang, date_arg, require_extra, write_output
+from ._common import EXIT_OK, CommandError, check_lang, date_arg, require_extra, write_file, write_output
 
 FORMATS = ("text", "json", "csv", "parquet", "html")
 
@@ -57,11 +57,7 @@ def run(args: argparse.Namespace) -> int:
     tables = {name: _frame(pl, rows) for name, rows in _log_tables(args.source).items()}
     table: pl.DataFrame = indicators(tables, start=start, end=end, by=args.by)
     if args.format == "parquet":
-        try:
-            table.write_parquet(args.output)
-        except OSError as err:
-            write_output(args.output, "")  # names the folder the same way as every other output
-            raise CommandError(str(err)) from err
+        write_file(args.output, table.write_parquet)
         return EXIT_OK
     text = _render(table, args.format, args.lang, start, end, args.by)
     if args.output is not None:
@@ -123,6 +119,6 @@ def _text(rows: list[dict[str, Any]], lang: str, start: datetime.date, end: date
             value = "" if row["category"] is not None else f": {format_value(row['value'], indicator, lang)}"
             lines.append(f"{indicator_label(indicator, lang)}{value}")
         if row["category"] is not None:
-            lines.append(f"  - {category_label(row['category'], lang)}: {format_value(row['value'], indicator, lang)}")
+            lines.append(f"  - {category_label(row['category'], lang)}: {format_value(row['value'], str(row['indicator']), lang)}")
     return "\n".join(lines) + "\n"
 

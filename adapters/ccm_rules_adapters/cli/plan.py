@@ -6,8 +6,7 @@ import argparse
 from typing import Any
 
 from ccm_rules import RulePack, explain
-from ccm_rules.engine import format_text
-from ccm_rules.engine import ReviewStatus, Status, make_converter
+from ccm_rules.engine import ReviewStatus, Status, format_text, make_converter
 from ccm_rules.goals import Plan, PlanAssessment, assess_plan_document, read_document
 
 from ._common import EXIT_OK, add_output_options, check_lang, load_pack, print_json
