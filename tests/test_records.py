@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -247,7 +246,13 @@ def test_the_example_script_makes_the_example_folder(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- JSON Schema agrees with the reader
 
 
+def _jsonschema_rs() -> Any:
+    """The JSON Schema validator of the test group (the core-only path skips with the command)."""
+    return pytest.importorskip("jsonschema_rs", reason="needs jsonschema-rs: pip install -e . --group test")
+
+
 def test_the_schemas_accept_what_the_reader_reads() -> None:
+    jsonschema_rs = _jsonschema_rs()
     schemas = record_schemas()
     for item in read_records(EXAMPLES):
         kind = type(item.record).KIND
@@ -255,6 +260,7 @@ def test_the_schemas_accept_what_the_reader_reads() -> None:
 
 
 def test_the_schemas_refuse_an_identity_key() -> None:
+    jsonschema_rs = _jsonschema_rs()
     validator = jsonschema_rs.validator_for(record_schemas()["closure"])
     assert not validator.is_valid({"code": "K-0001", "on": "2026-03-02", "name": "Kiss Anna"})
     assert not validator.is_valid({"code": "Kiss Anna", "on": "2026-03-02"})
