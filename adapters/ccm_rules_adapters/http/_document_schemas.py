@@ -145,8 +145,9 @@ def caseload_schema(pack: RulePack) -> JSON:
                 "clients": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CLIENTS},
                 "hours_per_client_week": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_HOURS_PER_WEEK} if hours else {"type": "null"},
                 "contacts": {
-                    "type": "array",
-                    "description": "The hours spent with each client, by day: checked per client and calendar week (002 §10), never as an average.",
+                    "type": ["array", "null"],
+                    "description": "The hours spent with each client, by day: checked per client and calendar week (002 §10), never as an average. "
+                                   "null, like a missing key, means none given.",
                     "items": {
                         "type": "object",
                         "additionalProperties": False,
