@@ -203,3 +203,22 @@ def test_a_planners_region_file_is_refused_in_her_language(tmp_path: Path, capsy
     assert "hiba: a régiófájl nem érvényes (2 probléma):" in err
     assert "'hospital' itt nem válasz; ezek egyikét adja meg:" in err and f"{region}:1:" in err
     assert not PYTHON_WORDS.search(err)
+
+
+def test_the_catalogue_is_read_from_every_file_and_a_code_written_twice_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccm_rules.engine import _problem_texts
+
+    (tmp_path / "problem_texts.yaml").write_text("a.one: {en: one}\n", encoding="utf-8")
+    (tmp_path / "problem_texts_more.yaml").write_text("a.two: {en: two}\n", encoding="utf-8")
+    (tmp_path / "unrelated.yaml").write_text("a.three: {en: three}\n", encoding="utf-8")
+    monkeypatch.setattr(_problem_texts.resources, "files", lambda _package: tmp_path)
+    _problem_texts.catalogue.cache_clear()
+    try:
+        assert set(_problem_texts.catalogue()) == {"a.one", "a.two"}
+        (tmp_path / "problem_texts_again.yaml").write_text("a.one: {en: uno}\n", encoding="utf-8")
+        _problem_texts.catalogue.cache_clear()
+        with pytest.raises(RuntimeError, match=r"problem_texts_again.yaml: .* a\.one"):
+            _problem_texts.catalogue()
+    finally:
+        monkeypatch.undo()
+        _problem_texts.catalogue.cache_clear()

@@ -29,9 +29,21 @@ LANGUAGES = ("en", "cs", "hu", "de")
 
 @functools.cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
-    """Code → language → wording, read once from `problem_texts.yaml`."""
-    text = resources.files(__package__).joinpath("problem_texts.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    """Code → language → wording, read once from `problem_texts.yaml` and `problem_texts_*.yaml`.
+
+    The catalogue may be kept in several files beside this module, one per group of messages
+    (`problem_texts_log.yaml` for the event logs, ...), so that each is short enough to review;
+    a code is written in one file only.
+    """
+    folder = resources.files(__package__)
+    names = ["problem_texts.yaml", *sorted(e.name for e in folder.iterdir() if e.name.startswith("problem_texts_") and e.name.endswith(".yaml"))]
+    data: dict[str, dict[str, str]] = {}
+    for name in names:
+        part: dict[str, dict[str, str]] = yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8")) or {}
+        twice = sorted(set(part) & set(data))
+        if twice:
+            raise RuntimeError(f"{name}: message codes written in another catalogue file too: {', '.join(twice)}")
+        data.update(part)
     return data
 
 
