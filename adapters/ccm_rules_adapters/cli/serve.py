@@ -58,8 +58,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.update({k: v for k, v in env.items() if v})
     for key in (k for k, v in env.items() if not v):
         os.environ.pop(key, None)
-    from ccm_rules_adapters.http import app_from_env
-    from ccm_rules_adapters.http._server import server_options
+    from ccm_rules_adapters.http import app_from_env, server_options
 
     app_from_env()  # fail here, with exit 2, if the pack or settings are bad, not inside a worker
     import uvicorn

@@ -286,8 +286,7 @@ def eligibility_card(
 
 
 def _referral(card_id: str, decision: Decision, explanation: Explanation, subject: str) -> Suggestion:
-    from ccm_rules_adapters.fhir import load_mapping
-    from ccm_rules_adapters.fhir._results import referral_drafts
+    from ccm_rules_adapters.fhir import load_mapping, referral_drafts
 
     drafts = referral_drafts(decision, explanation, subject, load_mapping(), "R4B")
     request = next(d for d in drafts if d["resourceType"] == "ServiceRequest")
