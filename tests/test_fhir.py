@@ -244,7 +244,7 @@ def test_cli_goal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     ("entry_type", "where", "words"),
     [
         ("TOP:Foo", "Foo.resourceType", "unknown resourceType 'Foo'"),
-        (None, "Bundle.entry[1].resource.resourceType", "expected the resource's type as text, got None"),
+        (None, "Bundle.entry[1].resource.resourceType", "expected the resource's type as text, got nothing"),
         ("Foo", "Bundle.entry[1].resource.resourceType", "unknown resourceType 'Foo'"),
     ],
 )
