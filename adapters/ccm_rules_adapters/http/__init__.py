@@ -7,6 +7,7 @@ ASGI app yourself with `create_app()`.
 from __future__ import annotations
 
 from ._app import DEFAULT_MAX_BODY, app_from_env, create_app
+from ._lang import negotiate
 from ._server import server_options
 from ._services import DecisionResponse, DecisionService, decision_services, ruleset_service
 
@@ -17,6 +18,7 @@ __all__ = [
     "app_from_env",
     "create_app",
     "decision_services",
+    "negotiate",
     "ruleset_service",
     "server_options",
 ]
