@@ -31,7 +31,8 @@ SEEDS_MISSING = (
 _HTTP = ("http", ("litestar", "uvicorn", "msgspec", "httpx"))
 _BATCH = ("batch", ("polars", "pyarrow"))
 _FHIR = ("fhir", ("fhir.resources",))
-ADAPTER_EXTRAS = (_HTTP, _BATCH, _FHIR, ("dask", ("dask", "dask.dataframe")), ("spark", ("pyspark",)))
+_RECORDS = ("records", ("sqlalchemy", "alembic", "cryptography", "narwhals", "polars"))
+ADAPTER_EXTRAS = (_HTTP, _BATCH, _FHIR, _RECORDS, ("dask", ("dask", "dask.dataframe")), ("spark", ("pyspark",)))
 """The adapters' extras and the modules each brings (for a test that imports an adapter module)."""
 EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_batch.py": (_BATCH,),

@@ -139,6 +139,11 @@ def test_python_examples_run_and_print_what_the_page_shows(page: Path, monkeypat
         try:
             with contextlib.redirect_stdout(printed):
                 exec(compile(block.text, block.where, "exec"), namespace)
+        except ModuleNotFoundError as err:
+            reason = extra_reason(err)
+            if reason is None:
+                pytest.fail(f"{block.where}: the example raises\n{traceback.format_exc()}")
+            pytest.skip(f"{block.where}: {reason}")
         except Exception:
             pytest.fail(f"{block.where}: the example raises\n{traceback.format_exc()}")
         if block.next_lang == "text":
@@ -176,7 +181,7 @@ def run_command(command: str, where: str, cwd: Path) -> str:
         [sys.executable, "-c", ENTRY, *words[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, check=False
     )
     output = done.stdout.decode("utf-8")
-    if echo:
+    if echo or (done.returncode == 3 and NEEDS_EXTRA.search(output)):  # a missing extra: the caller skips (extra_not_installed)
         return output + f"{done.returncode}\n"
     assert done.returncode == 0, f"{where}: `{command}` exits {done.returncode} (add `; echo $?` to show it)\n{output}"
     return output
@@ -205,6 +210,12 @@ def test_console_examples_print_what_the_page_shows(page: Path, tmp_path: Path) 
             assert diff is None, f"{block.where}: `{command}` does not print what the page shows\n{diff}"
     if not_run:  # every other command of the page was checked above
         pytest.skip("; ".join(not_run))
+
+
+def extra_reason(err: ModuleNotFoundError) -> str | None:
+    """The skip reason when an example needs a module of an extra that is not installed (None: a real error)."""
+    top = (err.name or "").split(".")[0]
+    return missing_extras(tuple((extra, modules) for extra, modules in ADAPTER_EXTRAS if any(m.split(".")[0] == top for m in modules)))
 
 
 NEEDS_EXTRA = re.compile(r"needs the '(?P<extra>[\w-]+)' extra \(missing: (?P<modules>[^)]+)\)")
@@ -323,7 +334,7 @@ def test_module_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as err:
-        reason = missing_extras(tuple((extra, modules) for extra, modules in ADAPTER_EXTRAS if any(m.split(".")[0] == (err.name or "").split(".")[0] for m in modules)))
+        reason = extra_reason(err)
         if reason is None:
             raise
         pytest.skip(f"{name}: {reason}")

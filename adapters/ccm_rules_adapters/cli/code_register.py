@@ -113,9 +113,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ccm_rules_adapters.storage import StoreError
+    with open_db(args) as store:  # first: it stops with exit 3 when the records extra is missing
+        from ccm_rules_adapters.storage import StoreError
 
-    with open_db(args) as store:
         try:
             data = _register(store, args).export(args.code)
         except StoreError as err:
@@ -126,9 +126,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_erase(args: argparse.Namespace) -> int:
-    from ccm_rules_adapters.storage import StoreError
+    with open_db(args) as store:  # first: it stops with exit 3 when the records extra is missing
+        from ccm_rules_adapters.storage import StoreError
 
-    with open_db(args) as store:
         try:
             moved = _register(store, args).erase(args.code)
         except StoreError as err:
