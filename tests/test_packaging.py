@@ -99,11 +99,13 @@ def test_developer_dependencies_are_groups_not_extras() -> None:
 
 
 def test_ci_runs_the_readme_commands_the_layers_the_site_and_the_newer_pythons() -> None:
-    """.ci/run runs README's test command verbatim, lint-imports, the strict site build, and 3.12 and 3.13."""
+    """.ci/run runs README's test command verbatim, lint-imports, the strict site build; its second lane the core path, 3.12 and 3.13."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (command,) = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv &&") and "--group test " in line]
     assert command in ci, "CI runs the README's test command as written"
     assert "\n.venv/bin/lint-imports\n" in ci
     assert "mkdocs build --strict" in ci
-    assert "for version in 3.12 3.13; do" in ci
+    lanes = (ROOT / ".ci" / "other-lanes").read_text(encoding="utf-8")
+    assert ".ci/other-lanes >" in ci and 'wait "$other_lanes"' in ci, "CI starts the second lane and checks its exit"
+    assert "for version in 3.12 3.13; do" in lanes and "--group test-core" in lanes
