@@ -20,7 +20,7 @@ from typing import Any
 from litestar import Request
 
 from ccm_rules import Message, Problem
-from ccm_rules.engine import JsonLimitError, load_json
+from ccm_rules.engine import JsonLimitError, load_json, trailing_comma
 
 DECODED = "ccm_rules.http.body"
 """Where the decoded body is kept in the request's scope state (the exception handlers read it to point into it)."""
@@ -91,7 +91,7 @@ def _encodes(text: str) -> bool:
 def _malformed(err: ValueError, text: str) -> Message:
     """Where and why `text` stops being JSON, in the wording of the library's file reader."""
     msg, pos, column = getattr(err, "msg", str(err)), getattr(err, "pos", None), getattr(err, "colno", 1)
-    trailing = pos is not None and text[:pos].rstrip().endswith(",")
+    trailing = pos is not None and trailing_comma(text, pos)
     return Message("json.trailing_comma" if trailing else "json.malformed", {"detail": msg, "column": column})
 
 

@@ -65,7 +65,7 @@ from ._extend import PACKS_ENTRY_POINT_GROUP, REGIONAL_POLICY, installed_packs, 
 from ._facts import validate_facts
 from ._hours import ClientWeek, WeekTally, client_weeks_over, crossed, exact, week_of
 from ._json import from_json_data, to_json, to_json_data
-from ._limits import size_problem
+from ._limits import MAX_DEPTH, size_problem
 from ._messages import format_number, format_text
 from ._pack import Parameter, ParameterSet, RulePack, Ruleset, check_pack, default_pack, default_rules_dir
 from ._problem_texts import LANGUAGES, CodedValueError, Message, Translated, describe, file_reason, say, text_in
@@ -73,12 +73,23 @@ from ._rulebook import BookChapter, BookCondition, BookParameter, BookRule, Book
 from ._spec import FactSpec, ParameterSpec, ParameterValue, Source, Texts, register_kind, register_pack_check
 from ._truth import Truth
 from ._vocabulary import Vocabulary
-from ._yaml import JsonLimitError, Located, Path_, YamlProblem, format_path, json_limit_problem, load_json, parse_yaml
+from ._yaml import (
+    JsonLimitError,
+    Located,
+    Path_,
+    YamlProblem,
+    format_path,
+    json_limit_problem,
+    load_json,
+    parse_yaml,
+    trailing_comma,
+)
 
 __all__ = [
     "CADENCES",
     "ENTRY_POINT_GROUP",
     "LANGUAGES",
+    "MAX_DEPTH",
     "MAX_INTERVAL_DAYS",
     "PACKS_ENTRY_POINT_GROUP",
     "PARAMETERS",
@@ -189,6 +200,7 @@ __all__ = [
     "text_in",
     "to_json",
     "to_json_data",
+    "trailing_comma",
     "unknown_value",
     "validate_facts",
     "week_of",

@@ -278,7 +278,7 @@ def _parse_json(text: str, file: str) -> Located:
     try:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant, parse_int=_json_int, parse_float=_json_float)
     except json.JSONDecodeError as err:
-        code = "json.trailing_comma" if text[: err.pos].rstrip().endswith(",") else "json.malformed"
+        code = "json.trailing_comma" if trailing_comma(text, err.pos) else "json.malformed"
         message = Message(code, {"detail": err.msg, "column": err.colno})
         raise YamlProblem(Problem(message, file=file, line=err.lineno, kind="json")) from err
     except _JsonDuplicate as err:
@@ -330,6 +330,16 @@ def load_json(text: str | bytes) -> Any:
     if (exceeded := check_data(data)) is not None:
         raise JsonLimitError(Problem(exceeded.message, format_path(exceeded.path), kind="limit"))
     return data
+
+
+def trailing_comma(text: str, pos: int) -> bool:
+    """Whether JSON decoding stopped at `pos` for a comma before a closing bracket (`[1, 2,]`).
+
+    Python up to 3.12 stops after the comma, 3.13 at it ("Illegal trailing comma ..."): both
+    are recognised, so the message is the same on every Python.
+    """
+    before, after = text[:pos].rstrip(), text[pos:].lstrip()
+    return before.endswith(",") or (after.startswith(",") and after[1:].lstrip()[:1] in ("]", "}"))
 
 
 def json_limit_problem(text: str | bytes) -> Problem | None:
