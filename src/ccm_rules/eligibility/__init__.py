@@ -2,6 +2,19 @@
 
 from ..engine import Area, register_area
 from ._eligibility import EligibilityFacts, LabourMarketFacts, assess_eligibility, assess_labour_market
+from ._interview import (
+    AnswerType,
+    Choice,
+    Interview,
+    InterviewQuestion,
+    InterviewState,
+    Screen,
+    deciding_questions,
+    eligibility_interview,
+    interview,
+    known_facts,
+    labour_market_interview,
+)
 
 AREA = register_area(
     Area(
@@ -13,8 +26,19 @@ AREA = register_area(
 
 __all__ = [
     "AREA",
+    "AnswerType",
+    "Choice",
     "EligibilityFacts",
+    "Interview",
+    "InterviewQuestion",
+    "InterviewState",
     "LabourMarketFacts",
+    "Screen",
     "assess_eligibility",
     "assess_labour_market",
+    "deciding_questions",
+    "eligibility_interview",
+    "interview",
+    "known_facts",
+    "labour_market_interview",
 ]
