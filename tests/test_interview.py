@@ -326,3 +326,29 @@ def test_unknown_language_and_bad_facts_are_refused_clearly() -> None:
 def test_null_is_not_known_yet() -> None:
     assert known_facts({"referral_only": None, "domains": {"work": None, "housing": "no_need"}}) == {"domains": {"housing": "no_need"}}
     assert eligibility_interview({"referral_only": None}, as_of=ON).asking == eligibility_interview({}, as_of=ON).asking
+
+
+def test_record_answers_types_the_form_texts_and_names_a_bad_one() -> None:
+    """A screen's answers as a form sends them: yes/no, numbers (decimal comma), choices, "" for not known yet."""
+    from ccm_rules.eligibility import record_answers
+    from ccm_rules.engine import FactsError
+
+    facts = {"domains": dict.fromkeys(HOLISTIC, "unmet_need"), "services_needed": 3, "referral_only": False}
+    e3 = eligibility_interview(facts, as_of=ON).asking
+    assert [q.fact for q in e3] == ["expected_duration_months", "ongoing_coordination_needed", "chronic_condition"]  # "no" to either settles it
+    got, not_known = record_answers(e3, facts, {"expected_duration_months": "11,5", "chronic_condition": "", "ongoing_coordination_needed": "yes"}, ruleset="eligibility", as_of=ON)
+    assert got["expected_duration_months"] == 11.5 and got["ongoing_coordination_needed"] is True
+    assert "chronic_condition" not in got and "chronic_condition" in not_known
+    assert got["referral_only"] is False  # an answer not on the screen is kept
+    lm = labour_market_interview({}, as_of=ON).asking
+    got, _ = record_answers(lm, {}, {"age": "52", "employed": "false", "entry_route": "labour_office_referral"}, ruleset="labour_market", as_of=ON)
+    assert got == {"age": 52, "employed": False, "entry_route": "labour_office_referral"}
+    with pytest.raises(FactsError) as refused:
+        record_answers(lm, {}, {"age": "fifty", "entry_route": "by_bus"}, ruleset="labour_market", as_of=ON)
+    paths = {p.path for p in refused.value.problems}
+    assert paths == {"$.age", "$.entry_route"}
+    # a domain answered "not known yet" is taken out again (unknown is not no)
+    health = eligibility_interview({}, as_of=ON).screen
+    assert health is not None
+    got, not_known = record_answers(health.questions, facts, {"domains.physical_health": ""}, ruleset="eligibility", as_of=ON)
+    assert "physical_health" not in got["domains"] and "domains.physical_health" in not_known

@@ -3,6 +3,7 @@
 from ..engine import Area, register_area
 from ._eligibility import EligibilityFacts, LabourMarketFacts, assess_eligibility, assess_labour_market
 from ._interview import (
+    NOT_KNOWN_YET,
     AnswerType,
     Choice,
     Interview,
@@ -14,6 +15,7 @@ from ._interview import (
     interview,
     known_facts,
     labour_market_interview,
+    record_answers,
 )
 
 AREA = register_area(
@@ -26,6 +28,7 @@ AREA = register_area(
 
 __all__ = [
     "AREA",
+    "NOT_KNOWN_YET",
     "AnswerType",
     "Choice",
     "EligibilityFacts",
@@ -41,4 +44,5 @@ __all__ = [
     "interview",
     "known_facts",
     "labour_market_interview",
+    "record_answers",
 ]

@@ -222,6 +222,74 @@ def deciding_questions(
     return analysis.given, analysis.relevant()
 
 
+NOT_KNOWN_YET = ""
+"""The answer a form sends for "not known yet" (also None or a missing field): the fact stays unknown."""
+
+_YES = frozenset({"true", "yes"})
+_NO = frozenset({"false", "no"})
+
+
+def record_answers(
+    questions: Sequence[InterviewQuestion],
+    facts: Any,
+    answers: Mapping[str, str | None],
+    *,
+    ruleset: Ruleset | str,
+    as_of: datetime.date | None = None,
+    pack: RulePack | None = None,
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """`facts` with the answers to `questions` (a screen) written in, and those answered "not known yet".
+
+    `answers` maps each question's `fact` to its answer as a form or a command line sends
+    it: `true`/`false` (or `yes`/`no`) for a yes/no question, a choice's value, a number
+    (a decimal comma is read as a point), or "" / None / missing for "not known yet",
+    which removes the fact (unknown is not no). The result is checked like any facts:
+    a bad answer raises `FactsError` naming the fact (`$.services_needed`).
+
+    >>> q = eligibility_interview({"services_needed": 3}, as_of=datetime.date(2026, 1, 1)).screen.questions
+    >>> record_answers(q, {"services_needed": 3}, {"domains.physical_health": "unmet_need"}, ruleset="eligibility")
+    ({'services_needed': 3, 'domains': {'physical_health': 'unmet_need'}}, frozenset({'domains.mental_health'}))
+    """
+    pack = pack or default_pack()
+    compiled = pack.ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    out = {name: (dict(value) if isinstance(value, Mapping) else value) for name, value in known_facts(facts).items()}
+    not_known: set[str] = set()
+    for question in questions:
+        raw = answers.get(question.fact)
+        text = raw.strip() if isinstance(raw, str) else raw
+        value: Any = None if text in (None, NOT_KNOWN_YET) else _typed(question, str(text))
+        if value is None:
+            not_known.add(question.fact)
+        if question.collection is not None:
+            domain = out.setdefault(question.collection, {})
+            if value is None:
+                domain.pop(question.key, None)
+            else:
+                domain[question.key] = value
+        elif value is None:
+            out.pop(question.key, None)
+        else:
+            out[question.key] = value
+    decide(compiled, out, as_of if as_of is not None else datetime.date.today())  # FactsError names every bad answer
+    return out, frozenset(not_known)
+
+
+def _typed(question: InterviewQuestion, text: str) -> Any:
+    """An answer's text as the fact's value; a text that is not one is left as written, for the facts check to name."""
+    if question.answer == "yes_no":
+        low = text.lower()
+        return True if low in _YES else False if low in _NO else text
+    if question.answer in ("integer", "number"):
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return text
+        if question.answer == "integer":
+            return int(number) if number.is_integer() else text
+        return int(number) if number.is_integer() else number
+    return text
+
+
 def known_facts(facts: Any) -> dict[str, Any]:
     """`facts` with what is not known yet left out: null facts, and null life-domain statuses.
 
