@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from hypothesis import given
@@ -352,3 +353,15 @@ def test_record_answers_types_the_form_texts_and_names_a_bad_one() -> None:
     assert health is not None
     got, not_known = record_answers(health.questions, facts, {"domains.physical_health": ""}, ruleset="eligibility", as_of=ON)
     assert "physical_health" not in got["domains"] and "domains.physical_health" in not_known
+
+
+def test_interview_question_rebuilds_a_screen_already_answered() -> None:
+    """Going back: a question is put as the interview puts it, on the same screen."""
+    from ccm_rules.eligibility import interview_question
+
+    for state in (eligibility_interview({}, as_of=ON, lang="cs"), labour_market_interview({}, as_of=ON, lang="cs")):
+        for asked in state.asking:
+            again = interview_question(state.ruleset, asked.fact, lang="cs")
+            assert attrs.evolve(asked, criteria=(), settles=False) == again
+    with pytest.raises(KeyError):
+        interview_question("eligibility", "domains.moon")

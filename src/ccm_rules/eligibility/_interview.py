@@ -290,6 +290,46 @@ def _typed(question: InterviewQuestion, text: str) -> Any:
     return text
 
 
+def interview_question(
+    ruleset: Ruleset | str, fact: str, *, lang: str = "en", pack: RulePack | None = None
+) -> InterviewQuestion:
+    """The question for `fact` (as a case file spells it: `referral_only`, `domains.housing`), ready for a screen.
+
+    For going back to a screen already answered: its questions as the interview put them
+    (`criteria` empty and `settles` false: they are not computed from a decision here).
+
+    >>> interview_question("eligibility", "domains.housing", lang="de").text
+    'Erheben Sie den Lebensbereich: Wohnen'
+    """
+    pack = pack or default_pack()
+    if lang not in pack.languages:
+        raise UnknownLanguageError(lang, pack.languages)
+    compiled = pack.ruleset(ruleset) if isinstance(ruleset, str) else ruleset
+    collection, _, key = fact.partition(".")
+    specs = compiled.spec.facts
+    if key and collection in specs and specs[collection].type == "domain_statuses":
+        vocabulary = compiled.vocabularies[specs[collection].vocabulary or ""]
+        if key not in vocabulary.codes:
+            raise KeyError(fact)
+        question = Question("item", key, (), collection)
+    elif fact in specs and specs[fact].type != "domain_statuses":
+        question = Question("fact", fact, (_asking_criterion(compiled, fact),))
+    else:
+        raise KeyError(fact)
+    return attrs.evolve(_present(question, False, compiled, pack, lang), criteria=())
+
+
+def _asking_criterion(ruleset: Ruleset, fact: str) -> str:
+    """The first deciding criterion whose condition reads `fact` (its screen), else the first criterion."""
+    params = ruleset.params_at(ruleset.earliest_date or datetime.date.today())
+    for criterion in ruleset.spec.criteria:
+        reads = _Reads()
+        _walk(criterion.condition, params, reads)
+        if criterion.role != "informative" and fact in reads.facts:
+            return criterion.id
+    return ruleset.spec.criteria[0].id
+
+
 def known_facts(facts: Any) -> dict[str, Any]:
     """`facts` with what is not known yet left out: null facts, and null life-domain statuses.
 
