@@ -91,6 +91,18 @@ def _frame(pl: Any, rows: list[dict[str, object]]) -> Any:
     return pl.DataFrame(flat, infer_schema_length=None)
 
 
+def indicator_frames(log_tables: dict[str, list[dict[str, object]]]) -> dict[str, Any]:
+    """Each log table as the polars frame this command computes the indicators from (`POST`/`GET /v1/indicators` too)."""
+    import polars as pl
+
+    return {name: _frame(pl, rows) for name, rows in log_tables.items()}
+
+
+def render_table(table: Any, fmt: str, lang: str, start: datetime.date, end: datetime.date, by: str | None) -> str:
+    """The indicator table as `--format text|json|csv|html` writes it; the HTTP endpoint answers with the same text."""
+    return _render(table, fmt, lang, start, end, by)
+
+
 def _render(table: Any, fmt: str, lang: str, start: datetime.date, end: datetime.date, by: str | None) -> str:
     rows: list[dict[str, Any]] = table.to_dicts()
     if fmt == "json":

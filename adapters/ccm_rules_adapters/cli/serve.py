@@ -31,6 +31,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
     parser.add_argument("--request-timeout", type=float, default=None,
                         help="seconds for a whole request to arrive before the connection is closed (default: 10)")
+    parser.add_argument("--db", default=None, metavar="URL",
+                        help="the records store GET /v1/indicators computes seed 002's indicators from: a SQLite file "
+                        "path or sqlite:///FILE, or postgresql://user@host/db (default: $CCM_RULES_DB; none: that route answers 409)")
     parser.add_argument("--insecure", action="store_true",
                         help="serve on a non-loopback address without a bearer token (anyone who can reach it may use it)")
     add_pack_options(parser)
@@ -55,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
     # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
     packs = json.dumps(args.pack) if args.pack else ""  # names or folders, resolved where the app is built
     env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_PACKS": packs, "CCM_RULES_MAX_BODY": str(args.max_body or "")}
+    db = args.db or os.environ.get("CCM_RULES_DB")
+    if db:  # opened (and migrated) here, exit 3 if it cannot be; each worker opens it again from CCM_RULES_DB
+        from ._db import open_db
+
+        open_db(argparse.Namespace(db=db)).close()
+        env["CCM_RULES_DB"] = db
     os.environ.update({k: v for k, v in env.items() if v})
     for key in (k for k, v in env.items() if not v):
         os.environ.pop(key, None)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import attrs
 from litestar import Litestar, Request, Response, Router, get, post
@@ -21,7 +21,7 @@ from litestar.types import Guard
 from ccm_rules import ProblemsError, RulePack
 from ccm_rules.engine import default_pack, to_json_data
 
-from . import _cds
+from . import _cds, _indicators
 from ._auth import bearer_guard
 from ._body import JsonRequest, read_body
 from ._docs import DOCS_PATH, assets_router, docs_router, render_plugins
@@ -35,6 +35,9 @@ from ._schema import RequestSchemaPlugin
 from ._services import DecisionResponse, DecisionService, decision_services
 from ._validate import check_request
 
+if TYPE_CHECKING:
+    from ccm_rules_adapters.storage import Store
+
 DEFAULT_MAX_BODY = 64 * 1024
 """Largest accepted request body in bytes; a decision request is well under 2 KiB."""
 
@@ -44,11 +47,13 @@ def create_app(
     token: str | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     services: Sequence[DecisionService] | None = None,
+    store: Store | None = None,
 ) -> Litestar:
     """The HTTP service for `pack` (default: the shipped pack).
 
     `token` set → every endpoint but `/health` and the OpenAPI document needs
-    `Authorization: Bearer <token>`. Bodies over `max_body` bytes get 413.
+    `Authorization: Bearer <token>`. Bodies over `max_body` bytes get 413. `store` (an open records store): `GET /v1/indicators`
+    computes seed 002's indicators from it (`_indicators.py`; without one that route answers 409).
     """
     pack = pack or default_pack()
     rows = tuple(services) if services is not None else decision_services(pack)
@@ -64,6 +69,7 @@ def create_app(
         *(_decision_handler(row, model, pack, guards, security, errors) for model, row in models.items()),
         *(_document_handler(row, pack, guards, security, errors) for row in documents),
         *_cds.handlers(pack, guards, security, errors),
+        *(_indicators.handlers(pack, store, guards, security, errors) if services is None else ()),
         assets_router(),  # the /schema pages' scripts and styles: nothing is loaded from a CDN
     ]
     schemes: dict[str, SecurityScheme | Reference] | None = (
@@ -76,6 +82,7 @@ def create_app(
             RequestSchemaPlugin(models, pack),
             DocumentSchemaPlugin({row.name: row.body_schema(pack) for row in documents}),
             _cds.FhirResourceSchemaPlugin(),
+            _indicators.IndicatorsSchemaPlugin(pack),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=max_body,
@@ -208,15 +215,21 @@ def app_from_env() -> Litestar:
 
     `CCM_RULES_TOKEN` (bearer token), `CCM_RULES_RULES` (rule pack directory),
     `CCM_RULES_PACKS` (a JSON list of extension packs, names or folders, merged over it),
-    `CCM_RULES_MAX_BODY` (bytes). Used as a uvicorn factory so several workers can start it.
+    `CCM_RULES_MAX_BODY` (bytes), `CCM_RULES_DB` (the records store the indicators are computed
+    from; none when unset). Used as a uvicorn factory so several workers can start it.
     """
     import json
     import os
 
     rules = os.environ.get("CCM_RULES_RULES")
     packs = json.loads(os.environ.get("CCM_RULES_PACKS") or "[]")
-    return create_app(
+    store = _indicators.store_from_env()
+    app = create_app(
         RulePack.load(rules or None, extensions=packs) if rules or packs else None,
         token=os.environ.get("CCM_RULES_TOKEN") or None,
         max_body=int(os.environ.get("CCM_RULES_MAX_BODY", DEFAULT_MAX_BODY)),
+        store=store,
     )
+    if store is not None:
+        app.on_shutdown.append(store.close)
+    return app
