@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from ccm_rules.records import (
     DUTIES,
+    MAX_CLIENTS,
+    MAX_MINUTES_PER_WEEK,
     Closure,
     Declaration,
     Enrolment,
@@ -139,3 +141,62 @@ def test_the_weekly_limit_is_the_sum_of_each_calendar_week(meetings: list[tuple[
     got = check_duties([Located(declared()), *map(Located, records)], as_of=datetime.date(2026, 6, 30))
     assert [f.status for f in got if f.duty == "D2"] == expected
     assert check_duties([Located(declared()), *map(Located, reversed(records))], as_of=datetime.date(2026, 6, 30)) == got  # order does not matter
+
+
+def test_the_duties_are_rules_of_the_pack_cited_with_the_seeds_words() -> None:
+    """Each duty is a rule of `record_duties` (rules/records.yaml): title in four languages, its seed line and quote."""
+    from ccm_rules.engine import default_pack
+
+    ruleset = default_pack().ruleset("record_duties")
+    assert [c.id for c in ruleset.spec.criteria] == sorted(DUTIES)
+    for criterion in ruleset.spec.criteria:
+        assert sorted(criterion.title) == ["cs", "de", "en", "hu"]
+        assert criterion.source.ref.startswith("002_d392965ea9d1d7b7.txt §") and criterion.source.quote
+    assert "Project policy" in next(c for c in ruleset.spec.criteria if c.id == "D1").source.rationale
+
+
+def test_the_duty_limits_are_the_team_norms_of_seed_002_on_every_date() -> None:
+    """One value per concept: the duties' 120 minutes and 35 clients are team_norms' 2 hours and 35 (002 §10)."""
+    from ccm_rules.engine import default_pack
+
+    pack = default_pack()
+    duties, norms = pack.ruleset("record_duties"), pack.parameter_set("team_norms")
+    for on in (datetime.date(2019, 1, 1), DAY, datetime.date(2030, 1, 1)):
+        params, values = duties.params_at(on), norms.values_at(on)
+        assert params["max_minutes_per_client_week"].value == 60 * values["labour_market_max_hours_per_client_week"] == MAX_MINUTES_PER_WEEK
+        assert params["max_clients_per_case_manager"].value == values["labour_market_max_clients_per_worker"] == MAX_CLIENTS
+
+
+def test_a_finding_gives_its_reason_in_the_language_asked_and_cites_the_seed() -> None:
+    """002 §10 (line 209), 150 minutes in one week: the reason in each language, with its numbers."""
+    records = [Located(declared()), Located(meeting(minutes=150))]
+    reasons = {lang: check_duties(records, as_of=DAY, lang=lang)[0] for lang in ("en", "cs", "hu", "de")}
+    assert reasons["en"].message.startswith("150 minutes in the calendar week: more than the 120 minutes")
+    assert reasons["cs"].message.startswith("150 minut v kalendářním týdnu: více než 120 minut")
+    assert reasons["hu"].message.startswith("150 perc a naptári héten")
+    assert reasons["de"].message.startswith("150 Minuten in der Kalenderwoche")
+    finding = reasons["en"]
+    assert (finding.duty, finding.status, finding.on) == ("D2", "not_met", DAY)
+    assert finding.source == "002_d392965ea9d1d7b7.txt §10 (line 209)" and finding.quote == "de ügyfelenként maximum 2 óra/ hét"
+    assert finding.citation == DUTIES["D2"]
+
+
+def test_recorded_minutes_over_the_limit_fail_the_week_even_when_a_length_is_missing() -> None:
+    """Unknown is not no, but 150 recorded minutes are already more than 2 hours whatever the missing meeting lasted."""
+    got = check_duties([Located(declared()), Located(meeting(minutes=150)), Located(meeting(DAY + datetime.timedelta(days=1), minutes=None))], as_of=DAY + datetime.timedelta(days=1))
+    assert [(f.duty, f.status) for f in got] == [("D2", "not_met")]
+
+
+def test_follow_up_is_due_only_once_the_rules_days_after_closure_have_passed() -> None:
+    """002 §8.2 (line 195) sets no time; the rule's follow_up_within_days (project policy, 90) does."""
+    closure = Closure(code="K-0001", on=DAY, survey_offered=True)
+    assert findings(closure, as_of=DAY + datetime.timedelta(days=90)) == []
+    assert findings(closure, as_of=DAY + datetime.timedelta(days=91)) == [("D7", "K-0001", "not_met")]
+    assert findings(closure, FollowUp(code="K-0001", on=DAY + datetime.timedelta(days=95), kind="job"), as_of=DAY + datetime.timedelta(days=95)) == []
+
+
+def test_a_meeting_confirmed_by_neither_is_one_finding() -> None:
+    """002 §8.2 (line 194): one duty per meeting — both sign it."""
+    got = check_duties([Located(declared()), Located(meeting(confirmed_by_case_manager=False, confirmed_by_client=None))], as_of=DAY)
+    assert [(f.duty, f.status) for f in got] == [("D4", "not_met")]
+    assert "case manager: no; client: not known" in got[0].message
