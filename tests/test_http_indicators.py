@@ -168,6 +168,14 @@ def test_bad_query_parameters_are_422_naming_each(storeless: Any, lang: str, sum
     assert "provider, case_manager, region" in found["?by"]["detail"]
 
 
+def test_an_unknown_query_parameter_is_refused(storeless: Any) -> None:
+    r = storeless.get("/v1/indicators", params={**PERIOD, "form": "csv"})
+    assert r.status_code == 422
+    assert [(e["path"], e["pointer"], e["code"]) for e in r.json()["errors"]] == [("?form", "", "key.unknown")]
+    r = storeless.post("/v1/indicators", params={"by": "region"}, json={"records": example_records()[:3]})  # by belongs in the body
+    assert [(e["path"], e["code"]) for e in r.json()["errors"]] == [("?by", "key.unknown")]
+
+
 @pytest.mark.parametrize(("lang", "words"), [("en", "before it starts"), ("cs", "dříve, než začíná")])
 def test_a_period_that_ends_before_it_starts_is_422(storeless: Any, lang: str, words: str) -> None:
     r = storeless.get("/v1/indicators", params={"from": "2026-06-30", "to": "2026-01-01"}, headers={"Accept-Language": lang})

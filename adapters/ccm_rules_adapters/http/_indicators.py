@@ -136,6 +136,15 @@ def check_query(values: Mapping[str, Any], fmt: Any, prefix: str, problems: list
     return None if len(problems) > before else Query(start, end, by, fmt)
 
 
+def unknown_parameters(request: Request[Any, Any, Any], allowed: Sequence[str], problems: list[Problem]) -> None:
+    """A query parameter the route does not take is refused (as an unknown key of a body is), naming the ones it takes."""
+    problems += [
+        Problem(Message("key.unknown", {"key": name, "allowed": ", ".join(allowed)}), f"?{name}", kind="query")
+        for name in dict.fromkeys(request.query_params.keys())
+        if name not in allowed
+    ]
+
+
 def answer(items: Sequence[Located], query: Query, lang: str) -> Response[Any]:
     """The indicators of `items` as `ccm-rules indicators --format json|csv|html` writes them."""
     from ccm_rules.records import current, tables
@@ -389,8 +398,9 @@ def handlers(pack: RulePack, store: Store | None, guards: list[Guard], security:
     async def from_store(request: Request[Any, Any, Any], from_: FromParam = None, to: ToParam = None, by: ByParam = None,
                    format_: FormatParam = None, accept_language: AcceptLanguage = None) -> Response[Any]:
         problems: list[Problem] = []
+        unknown_parameters(request, ("from", "to", "by", "format"), problems)
         query = check_query({"from": from_, "to": to, "by": by}, format_, "?", problems)
-        if query is None:
+        if query is None or problems:
             return _refused(request, problems)
         if store is None:
             return _no_store(request)
@@ -405,6 +415,7 @@ def handlers(pack: RulePack, store: Store | None, guards: list[Guard], security:
     async def from_records(request: Request[Any, Any, Any], data: JSONBody[Annotated[dict[str, Any], IndicatorsBody()]],
                      format_: FormatParam = None, accept_language: AcceptLanguage = None) -> Response[Any]:
         problems: list[Problem] = []
+        unknown_parameters(request, ("format",), problems)
         items, lang = read_records(data, problems)
         query = check_query(data, format_, "$", problems)
         if query is None or problems:
