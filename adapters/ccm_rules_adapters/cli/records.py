@@ -1,8 +1,10 @@
-"""`ccm-rules records import FOLDER`: store a records folder in the append-only logs; `records schema`: their JSON Schemas."""
+"""`ccm-rules records import FOLDER`: store a records folder in the append-only logs; `records schema`: their JSON Schemas;
+`records duties SOURCE`: the duties of seed 002 not met; `records events SOURCE`: the records as a monitoring event log."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections import Counter
@@ -10,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import Problem
-from ccm_rules.records import KINDS, RecordError, read_records, record_schemas
+from ccm_rules.records import KINDS, RecordError, check_duties, monitoring_events, read_records, record_schemas
 
-from ._common import EXIT_OK, CommandError
+from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, add_output_options, check_lang, date_arg, load_pack
 from ._db import add_db_option, open_db
 
 
@@ -37,6 +39,25 @@ def register(commands: Any) -> None:
     schema = actions.add_parser("schema", help="print the JSON Schema of every record kind (or of one)")
     schema.add_argument("kind", nargs="?", choices=[*sorted(KINDS), "register_entry"], help="one record kind (default: all)")
     schema.set_defaults(handler=run_schema)
+    duties = actions.add_parser(
+        "duties", help="the duties of seed 002 (rules D1-D7) not met, or not known to be met, in a records folder",
+        description="Decide the rules of record_duties (rules/records.yaml) over FOLDER as of --as-of: each finding names "
+                    "the duty, the client code (or case manager), the day, the reason in --lang and the seed's words. "
+                    "Exit 0: every duty met; 1: a duty not met or not known to be met; 2: bad input.",
+    )
+    duties.add_argument("folder", type=Path, help="a records folder, or one records file named by its kind")
+    duties.add_argument("--as-of", type=date_arg, default=None, metavar="YYYY-MM-DD", help="the day the duties are checked on (default: today)")
+    add_output_options(duties)
+    duties.set_defaults(handler=run_duties)
+    events = actions.add_parser(
+        "events", help="print the records as a monitoring event log (JSON Lines, sorted by date) for `ccm-rules monitor`",
+        description="Turn FOLDER into the events of `ccm-rules monitor` (monitoring_events): enrolments, declarations, plans, "
+                    "meetings, service events, feedback, closures and follow-up, with a tick on every day up to --until "
+                    "so that the time-based duties alert on the day after they fall due.",
+    )
+    events.add_argument("folder", type=Path, help="a records folder, or one records file named by its kind")
+    events.add_argument("--until", type=date_arg, default=None, metavar="YYYY-MM-DD", help="add a tick on every day up to this one")
+    events.set_defaults(handler=run_events)
 
 
 SHOWN = 20
@@ -68,4 +89,26 @@ def run_schema(args: argparse.Namespace) -> int:
         raise CommandError(f"unknown record kind {args.kind!r}")
     data = schemas[args.kind] if args.kind else schemas
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def run_duties(args: argparse.Namespace) -> int:
+    pack = load_pack(args)
+    check_lang(pack, args.lang)
+    as_of = args.as_of or datetime.date.today()
+    found = check_duties(read_records(args.folder), as_of=as_of, pack=pack, lang=args.lang)
+    if args.format == "json":
+        rows = [{"duty": f.duty, "title": f.title, "subject": f.subject, "on": f.on.isoformat(), "status": f.status,
+                 "message": f.message, "source": f.source, "quote": f.quote} for f in found]
+        sys.stdout.write(json.dumps({"as_of": as_of.isoformat(), "findings": rows}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        status = {s: pack.text(f"status.{s}", args.lang) for s in ("not_met", "unknown")}
+        lines = [f"[{status[f.status]}] {f.duty} {f.title} — {f.subject}, {f.on.isoformat()}\n    {f.message}\n    {f.citation}" for f in found]
+        sys.stdout.write("\n".join(lines) + ("\n" if lines else ""))
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def run_events(args: argparse.Namespace) -> int:
+    for event in monitoring_events(read_records(args.folder), until=args.until):
+        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
     return EXIT_OK

@@ -63,7 +63,12 @@ if TYPE_CHECKING:
     from ..engine import RulePack
 
 Ending = Literal["never", "with_reason", "any"]
-Check = Literal["review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason", "hours_above_limit"]
+Check = Literal[
+    "review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason", "hours_above_limit",
+    "feedback_overdue", "declaration_missing", "survey_not_offered", "follow_up_missing",
+]
+RECORD_CHECKS: tuple[str, ...] = ("feedback_overdue", "declaration_missing", "survey_not_offered", "follow_up_missing")
+"""The checks of the case-record duties of seed 002 (D5, D1, D6, D7), for models with `case_records`."""
 CHECKS: tuple[str, ...] = Check.__args__  # type: ignore[attr-defined]
 _CACHE_SIZE = 8192  # dates (or date, phase pairs) kept per cache; cleared when full
 
@@ -82,6 +87,8 @@ class ModelSpec:
     caseload_norm: str | None = None
     closure_reasons: list[str] = attrs.Factory(list)
     hours_norm: str | None = None
+    case_records: bool = False
+    """Whether the model's cases are held to the case-record duties of seed 002 (`RECORD_CHECKS`)."""
 
 
 @attrs.frozen
@@ -129,8 +136,12 @@ class Monitoring:
     parameter, closure reason or check), naming what is wrong.
     """
 
-    def __init__(self, spec: MonitoringSpec, norms: Any, pack: PackInfo, texts: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    def __init__(
+        self, spec: MonitoringSpec, norms: Any, pack: PackInfo, texts: Mapping[str, Mapping[str, str]] | None = None, duties: Any = None,
+    ) -> None:
         self.spec = spec
+        self._duties = duties
+        """The `record_duties` ruleset (its `follow_up_within_days`), or None: no follow-up alert is armed."""
         self.pack = pack
         self.pack_texts: Mapping[str, Mapping[str, str]] = texts or {}
         """The pack's shared texts (how a source reads: `cite`); empty: sources are shown as written."""
@@ -162,7 +173,8 @@ class Monitoring:
         if len(specs) != 1:
             raise KeyError(f"pack {pack.info.id} needs exactly one rule file of kind 'monitoring'; found {len(specs)}")
         spec: MonitoringSpec = specs[0]
-        return cls(spec, pack.parameter_set(spec.norms), pack.info, pack.texts)
+        duties = pack.rulesets.get("record_duties")
+        return cls(spec, pack.parameter_set(spec.norms), pack.info, pack.texts, duties)
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The `team_norms` values in force on `on` (cached per date)."""
@@ -183,6 +195,13 @@ class Monitoring:
         """The most hours a week for each client under `model` on `on`, or None if the model sets none."""
         name = self.models[model].hours_norm
         return None if name is None else cast("int | float", self.params_at(on)[name])
+
+    def follow_up_days(self, on: datetime.date) -> int | None:
+        """Days after a closure by which follow-up is due (rule `follow_up_within_days` in force on `on`), or None."""
+        if self._duties is None:
+            return None
+        use = self._duties.params_at(on).get("follow_up_within_days")
+        return None if use is None else int(use.value)
 
     def agreed_review(self, agreement: ReviewAgreement) -> AgreedDue | None:
         """The review a case has agreed (None: none agreed), the team cadence read as in force at its last review."""
@@ -207,24 +226,30 @@ class Monitoring:
 
 EventKind = Literal[
     "opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated",
-    "hospitalised", "closed", "caseload", "contact", "tick",
+    "hospitalised", "closed", "caseload", "contact", "tick", "declared", "service", "feedback_given", "follow_up",
 ]
 _CASE_EVENTS = frozenset(
-    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed", "contact"}
+    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed", "contact",
+     "service", "feedback_given"}
 )
+"""Events of an open case; `declared` and `follow_up` may come before the case opens or after it closes."""
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (required, optional) beyond event/on
-    "opened": (frozenset({"case", "model"}), frozenset({"cadence"})),
+    "opened": (frozenset({"case", "model"}), frozenset({"cadence", "records"})),
     "assessed": (frozenset({"case"}), frozenset()),
-    "plan_agreed": (frozenset({"case"}), frozenset({"review_on", "interval_days", "cadence"})),
+    "plan_agreed": (frozenset({"case"}), frozenset({"review_on", "interval_days", "cadence", "feedback_interval_days"})),
     "review_held": (frozenset({"case"}), frozenset({"next_review"})),
     "contact": (frozenset({"case", "hours"}), frozenset()),
     "goal_due": (frozenset({"case", "goal", "due"}), frozenset()),
     "goal_achieved": (frozenset({"case", "goal"}), frozenset()),
     "goal_evaluated": (frozenset({"case", "goal", "achieved"}), frozenset()),
     "hospitalised": (frozenset({"case"}), frozenset()),
-    "closed": (frozenset({"case"}), frozenset({"reason"})),
+    "closed": (frozenset({"case"}), frozenset({"reason", "survey_offered"})),
     "caseload": (frozenset({"worker", "model", "clients"}), frozenset()),
     "tick": (frozenset(), frozenset()),
+    "declared": (frozenset({"case"}), frozenset()),
+    "service": (frozenset({"case"}), frozenset()),
+    "feedback_given": (frozenset({"case"}), frozenset()),
+    "follow_up": (frozenset({"case"}), frozenset()),
 }
 _KEYS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {  # kind → (keys allowed, keys needed in order)
     kind: (required | optional | {"event", "on"}, ("on", *sorted(required))) for kind, (required, optional) in _FIELDS.items()
@@ -253,7 +278,13 @@ class Event:
     goal_achieved, goal_evaluated (`achieved` true or false), hospitalised (the client
     was admitted to hospital), closed (with an optional `reason`), caseload (a `worker`'s
     number of `clients` under a `model` changed), contact (`hours` spent with the client
-    of `case`) and tick.
+    of `case`) and tick. The case records of seed 002 add: declared (the client's
+    data-processing declaration is on file), service (a meeting or service event of no
+    recorded length), feedback_given (to the plan's author and the commissioner), follow_up
+    (a follow-up document), `feedback_interval_days` on plan_agreed and `survey_offered` on
+    closed (`ccm_rules.records.monitoring_events` writes them from the records, with
+    `records: true` on opened: only such a case is held to those duties, since a log that
+    does not carry declarations says nothing about them — unknown is not no).
     """
 
     kind: EventKind
@@ -273,6 +304,9 @@ class Event:
     interval_days: int | None = None
     next_review: datetime.date | None = None
     hours: float | None = None
+    feedback_interval_days: int | None = None
+    survey_offered: bool | None = None
+    records: bool | None = None
 
 
 class EventReader:
@@ -386,17 +420,17 @@ class EventReader:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     ok = self._bad(line, "$.clients", f"expected a whole number of clients (0 or more), got {_show(value)}")
                 out[key] = value
-            elif key == "achieved":
+            elif key in ("achieved", "survey_offered", "records"):
                 if not isinstance(value, bool):
-                    ok = self._bad(line, "$.achieved", f"expected true or false, got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", f"expected true or false, got {_show(value)}")
                 out[key] = value
             elif key == "cadence":
                 if not isinstance(value, str) or value not in CADENCES:
                     ok = self._bad(line, "$.cadence", f"unknown cadence {_show(value)}; cadences: {', '.join(CADENCES)} (or give the plan's interval_days or review_on)")
                 out[key] = value
-            elif key == "interval_days":
+            elif key in ("interval_days", "feedback_interval_days"):
                 if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INTERVAL_DAYS:
-                    ok = self._bad(line, "$.interval_days", f"expected a whole number of days from 1 to {MAX_INTERVAL_DAYS}, got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", f"expected a whole number of days from 1 to {MAX_INTERVAL_DAYS}, got {_show(value)}")
                 out[key] = value
             elif key == "hours":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_HOURS_PER_WEEK:
@@ -613,7 +647,8 @@ def hours_values(model: str, week: datetime.date, total: Any, limit: int | float
 class _Case:
     """One open case as the engine holds it: model, review agreement, this week's hours, armed duties."""
 
-    __slots__ = ("agreed", "goals", "model", "opened", "review", "review_token", "week")
+    __slots__ = ("agreed", "feedback_interval", "feedback_token", "followed", "goals", "last_feedback", "model", "opened", "records", "review",
+                 "review_token", "served", "week")
 
     def __init__(self, model: str, opened: datetime.date) -> None:
         self.model = model
@@ -626,10 +661,28 @@ class _Case:
         """The index entry of the armed review duty; 0: none (nothing agreed, or already alerted)."""
         self.goals: dict[str, int] = {}
         """Open goal → the index entry of its armed duty (an evaluated or alerted goal is not here)."""
+        self.feedback_interval: int | None = None
+        """The latest plan's feedback interval in days (None: no feedback due, 002 §4.1)."""
+        self.last_feedback: datetime.date | None = None
+        self.feedback_token = 0
+        """The index entry of the armed feedback duty; 0: none."""
+        self.served = False
+        """Whether a first meeting or service has been seen (the declaration duty is checked then)."""
+        self.followed = False
+        """Whether a follow-up document was recorded while the case was open."""
+        self.records = False
+        """Whether the case is held to the case-record duties (opened with `records: true` under a model with `case_records`)."""
 
 
-_Duty = tuple[int, str, "str | None", datetime.date]
-"""An index entry: (token, case, goal or None for the review, due date)."""
+def feedback_due_on(anchor: datetime.date, interval_days: int) -> datetime.date:
+    """When feedback falls due: `interval_days` after the last feedback, or after the plan before any (002 §4.1)."""
+    return anchor + datetime.timedelta(days=interval_days)
+
+
+_Duty = tuple[int, str, "str | None", datetime.date, str]
+"""An index entry: (token, case, goal or None, due date, what: review, goal, feedback or follow_up)."""
+
+_RECORD_EVENTS = frozenset({"declared", "service", "feedback_given", "follow_up"})
 
 _SLACK = 1024
 """Stale index entries tolerated beyond the armed duties before the index is rebuilt."""
@@ -663,6 +716,10 @@ class PythonMonitor:
         self._armed = 0
         self._order = alert_order(monitoring)
         self._rules = {check: spec.id for check, spec in monitoring.alerts.items()}
+        self.declared: set[str] = set()
+        """Cases whose data-processing declaration is on file (dropped at closure)."""
+        self.follow: dict[str, tuple[int, datetime.date]] = {}
+        """Closed case → (index entry of its follow-up duty, day of closure), until follow-up is recorded or alerted."""
 
     def feed(self, events: Iterable[Event]) -> list[Alert]:
         """Every alert `events` raise, in report order."""
@@ -693,6 +750,12 @@ class PythonMonitor:
             case = self.cases[code]
             if agree(case.review, event):  # a new agreement re-arms the alert
                 self._arm_review(code, case)
+            if kind == "plan_agreed" and case.records:
+                case.feedback_interval = event.feedback_interval_days  # the latest plan's interval; none: none due
+                self._arm_feedback(code, case, case.last_feedback or event.on)
+        elif kind in _RECORD_EVENTS:
+            assert code is not None
+            return self._record_event(event, code)
         elif kind == "goal_due":
             assert code is not None and event.goal is not None and event.due is not None
             goals = self.cases[code].goals
@@ -708,20 +771,77 @@ class PythonMonitor:
         elif kind == "opened":
             assert code is not None and event.model is not None
             self.cases[code] = opened = _Case(event.model, event.on)
+            opened.records = event.records is True and self.monitoring.models[event.model].case_records
             if agree(opened.review, event):
                 self._arm_review(code, opened)
         elif kind == "tick":
             return self._tick(event)
         elif kind == "contact":
             assert code is not None
-            return self._contact(event, self.cases[code])
+            case = self.cases[code]
+            first = self._first_service(event, code, case)
+            alerts = self._contact(event, case)
+            return first + alerts if first else alerts
         elif kind == "closed":
             assert code is not None
             case = self.cases.pop(code)
-            self._armed -= len(case.goals) + (case.review_token != 0)
-            return closing_alerts(self.monitoring, event, case.model)
+            self._armed -= len(case.goals) + (case.review_token != 0) + (case.feedback_token != 0)
+            alerts = closing_alerts(self.monitoring, event, case.model)
+            if case.records:
+                alerts += self._closing_records(event, code, case)
+            return alerts
         # assessed, hospitalised: no alert rule reads them
         return []
+
+    def _record_event(self, event: Event, code: str) -> list[Alert]:
+        """declared, service, feedback_given and follow_up: the case-record duties of seed 002."""
+        kind = event.kind
+        if kind == "declared":
+            self.declared.add(code)
+        elif kind == "follow_up":
+            pending = self.follow.pop(code, None)
+            if pending is not None:
+                self._armed -= 1
+            elif code in self.cases:
+                self.cases[code].followed = True
+        elif kind == "service":
+            return self._first_service(event, code, self.cases[code])
+        elif kind == "feedback_given":
+            case = self.cases[code]
+            case.last_feedback = event.on
+            if case.records:
+                self._arm_feedback(code, case, event.on)
+        return []
+
+    def _first_service(self, event: Event, code: str, case: _Case) -> list[Alert]:
+        """D1: at a case's first meeting or service, an alert if no declaration is on file."""
+        if case.served or not case.records:
+            return []
+        case.served = True
+        if code in self.declared:
+            return []
+        return [Alert(self._rules["declaration_missing"], "declaration_missing", event.on, event.seq, event.line, case=code, values={"model": case.model})]
+
+    def _closing_records(self, event: Event, code: str, case: _Case) -> list[Alert]:
+        """D6 at closure (survey not offered, or not recorded), and D7's follow-up duty armed."""
+        self.declared.discard(code)
+        alerts = []
+        if event.survey_offered is not True:
+            offered = "not_recorded" if event.survey_offered is None else "no"
+            alerts.append(Alert(self._rules["survey_not_offered"], "survey_not_offered", event.on, event.seq, event.line, case=code,
+                                values={"model": case.model, "offered": offered}))
+        days = self.monitoring.follow_up_days(event.on)
+        if not case.followed and days is not None:
+            due = event.on + datetime.timedelta(days=days)
+            self.follow[code] = (self._push(due, code, None, "follow_up"), event.on)
+        return alerts
+
+    def _arm_feedback(self, code: str, case: _Case, anchor: datetime.date) -> None:
+        """The case's feedback duty from `anchor` at its plan's interval (none agreed: nothing can be overdue)."""
+        if case.feedback_token:
+            self._armed -= 1
+        interval = case.feedback_interval
+        case.feedback_token = 0 if interval is None else self._push(feedback_due_on(anchor, interval), code, None, "feedback")
 
     def _caseload(self, event: Event) -> list[Alert]:
         assert event.model is not None and event.clients is not None
@@ -751,7 +871,7 @@ class PythonMonitor:
         case.agreed = agreed
         case.review_token = 0 if agreed is None else self._push(agreed.due, code, None)
 
-    def _push(self, due: datetime.date, code: str, goal: str | None) -> int:
+    def _push(self, due: datetime.date, code: str, goal: str | None, what: str = "") -> int:
         """Index a new armed duty; its token, which the caller stores on the case."""
         if self._entries > 2 * self._armed + _SLACK:
             self._rebuild()
@@ -761,15 +881,21 @@ class PythonMonitor:
         if duties is None:
             duties = self._by_day[day] = []
             heapq.heappush(self._days, day)
-        duties.append((token, code, goal, due))
+        duties.append((token, code, goal, due, what or ("review" if goal is None else "goal")))
         self._entries += 1
         self._armed += 1
         return token
 
     def _is_armed(self, duty: _Duty) -> bool:
+        what = duty[4]
+        if what == "follow_up":
+            pending = self.follow.get(duty[1])
+            return pending is not None and pending[0] == duty[0]
         case = self.cases.get(duty[1])
         if case is None:
             return False
+        if what == "feedback":
+            return case.feedback_token == duty[0]
         return case.review_token == duty[0] if duty[2] is None else case.goals.get(duty[2]) == duty[0]
 
     def _rebuild(self) -> None:
@@ -793,11 +919,27 @@ class PythonMonitor:
         while days and days[0] < on:
             duties = by_day.pop(heapq.heappop(days))
             self._entries -= len(duties)
-            for token, code, goal, due in duties:
+            for token, code, goal, due, what in duties:
+                if what == "follow_up":
+                    pending = self.follow.get(code)
+                    if pending is None or pending[0] != token:
+                        continue  # followed up
+                    del self.follow[code]
+                    values = {"closed": pending[1], "due": due, "days_overdue": (event.on - due).days}
+                    alerts.append(Alert(self._rules["follow_up_missing"], "follow_up_missing", event.on, event.seq, event.line, case=code, values=values))
+                    self._armed -= 1
+                    continue
                 case = cases.get(code)
                 if case is None:
                     continue  # closed
-                if goal is None:
+                if what == "feedback":
+                    if case.feedback_token != token:
+                        continue  # feedback given, or a new plan
+                    case.feedback_token = 0
+                    assert case.feedback_interval is not None
+                    values = {"due": due, "days_overdue": (event.on - due).days, "interval_days": case.feedback_interval}
+                    alerts.append(Alert(self._rules["feedback_overdue"], "feedback_overdue", event.on, event.seq, event.line, case=code, values=values))
+                elif goal is None:
                     if case.review_token != token:
                         continue  # replaced by a later agreement
                     case.review_token = 0
@@ -836,6 +978,8 @@ def alert_message(alert: Alert, monitoring: Monitoring, lang: str) -> str:
             value = "; ".join(monitoring.reasons[r].label[lang] for r in value)
         elif key in ("hours", "limit"):
             value = _number(value)
+        elif key == "offered":
+            value = monitoring.text(f"monitor.survey.{value}", lang)
         values[key] = value
     if "basis" in values:  # where the review date came from, with its phase or interval
         values["basis"] = format_text(monitoring.text(f"monitor.basis.{values['basis']}", lang), lang, values)

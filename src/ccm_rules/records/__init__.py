@@ -23,6 +23,7 @@ from ._convert import (
     unstructure_record,
 )
 from ._duties import DUTIES, MAX_CLIENTS, MAX_MINUTES_PER_WEEK, DutyFinding, check_duties
+from ._events import monitoring_events
 from ._models import (
     KINDS,
     LOG_KINDS,
@@ -105,6 +106,7 @@ __all__ = [
     "identity_in_text",
     "is_identity_key",
     "located",
+    "monitoring_events",
     "parse_csv",
     "parse_json",
     "parse_jsonl",
