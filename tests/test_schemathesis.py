@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from .conftest import RULES
+from .conftest import ROOT, RULES
 from .test_http import start_server
 
 TOKEN = "schemathesis-token"
@@ -45,16 +46,35 @@ STARTED: list[float] = []
 # The documents below have only the decision date: with `as_of` pinned to a date in force,
 # every body their schema accepts must be accepted.
 PINNED = ("POST /v1/caseload", "POST /v1/fidelity-dacts", "POST /v1/readiness")
+# The indicators' period may end before it starts (JSON Schema cannot compare two parameters): a documented 422.
+NOT_PINNED_GETS = ("GET /v1/indicators",)
 
 
 def fully_described(label: str) -> bool:
+    if label in NOT_PINNED_GETS:
+        return False
     return label in PINNED or not (label.startswith("POST /v1/") or label == "POST /cds-services/ccm-eligibility")
 
 
+def example_store(folder: Path) -> str:
+    """A SQLite store of the example provider's records, so that `GET /v1/indicators` answers 200 in every format."""
+    from ccm_rules.records import read_records
+    from ccm_rules_adapters.storage import new_key, open_store
+
+    items = read_records(ROOT / "examples" / "records")
+    url = f"sqlite:///{folder / 'records.sqlite3'}"
+    with open_store(url) as store:
+        codes = sorted({item.record.code for item in items if hasattr(item.record, "code")})
+        store.register(new_key()).add([{"code": code, "on": "2026-01-02", "identity": {"name": f"Client {code}"}} for code in codes])
+        store.append(items)
+    return url
+
+
 @pytest.fixture(scope="module")
-def live_url() -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     STARTED.append(time.monotonic())
-    proc, url = start_server(RULES, {"CCM_RULES_TOKEN": TOKEN})  # the shipped pack: every endpoint it offers
+    env = {"CCM_RULES_TOKEN": TOKEN, "CCM_RULES_DB": example_store(tmp_path_factory.mktemp("store"))}
+    proc, url = start_server(RULES, env)  # the shipped pack: every endpoint it offers, and a records store
     yield url
     proc.terminate()
     proc.communicate(timeout=10)
@@ -79,8 +99,8 @@ def test_every_operation(api: Any, mode: GenerationMode) -> None:
     ops = operations(api)
     assert len(ops) >= 15, [label(op) for op in ops]
     for op in ops:
-        if mode is GenerationMode.NEGATIVE and op.method.upper() == "GET":
-            continue  # GET operations here take no input, so nothing can be made invalid
+        if mode is GenerationMode.NEGATIVE and op.method.upper() == "GET" and label(op) not in NOT_PINNED_GETS:
+            continue  # these GET operations take no input, so nothing can be made invalid
         run_operation(op, mode)
 
 
