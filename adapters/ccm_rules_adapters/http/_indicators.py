@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
+import attrs
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
@@ -83,7 +84,7 @@ def available() -> bool:
 # ---------------------------------------------------------------- the period and the answer
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Query:
     """A checked request: the period (both days inclusive), the grouping and the answer's format."""
 
@@ -338,7 +339,8 @@ class IndicatorsOperation(Operation):
             ok.description = "The indicators: `format=json` (default) the table as a document, `csv` the table, `html` the commissioner's report"
             ok.content = {"application/json": OpenAPIMediaType(schema=answer_schema()),
                           "text/csv": OpenAPIMediaType(schema=text), "text/html": OpenAPIMediaType(schema=text)}
-        responses.pop("400", None) if self.request_body is None else None  # a GET has no body to be unreadable
+        if self.request_body is None:  # a GET has no body to be unreadable
+            responses.pop("400", None)
 
 
 class IndicatorsBody:
