@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from ccm_rules import InputFileError, Problem
-from ccm_rules.engine import format_text
+from ccm_rules.engine import Message, file_reason, format_text
 from ccm_rules.monitoring import (
     Alert,
     Event,
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             alerts = PythonMonitor(monitoring).stream(events)
         count = _spool(alerts, spool, monitoring, args)
         if reader.problems:  # every bad line, found in the same pass; the alerts are discarded
-            raise InputFileError("the event log is not valid", reader.problems)
+            raise InputFileError(Message("log.invalid"), reader.problems)
         spool.seek(0)
         _print(spool, count, reader.count, monitoring, pack, args)
     return EXIT_FINDINGS if count else EXIT_OK
@@ -154,7 +154,7 @@ def _read(log: TextIO, path: Path) -> Iterator[str]:
 
 
 def _unreadable(path: Path, err: Exception) -> InputFileError:
-    return InputFileError("cannot read the event log", [Problem(f"cannot read file: {err}", file=str(path), kind="io")])
+    return InputFileError(Message("log.unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")])
 
 
 def _alert_text(alert: Alert, monitoring: Monitoring, lang: str) -> str:

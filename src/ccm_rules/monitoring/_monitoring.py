@@ -334,7 +334,7 @@ class EventReader:
         if not text or text.isspace():
             return None
         if text.startswith("\ufeff"):  # `json.loads` says so; the bare decoder would say "Expecting value"
-            self._bad(line, "$", "not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) (column 1)")
+            self._bad(line, "$", Message("log.bom"))
             return None
         if (long := size_problem(len(text), "text")) is not None:  # one event is a few hundred characters
             self._bad(line, "$", long)
@@ -347,7 +347,7 @@ class EventReader:
         try:
             raw = _decode(text)
         except json.JSONDecodeError as err:
-            self._bad(line, "$", f"not valid JSON: {err.msg} (column {err.colno})")
+            self._bad(line, "$", Message("log.not_json", {"detail": err.msg, "column": err.colno}))
             return None
         except (RecursionError, ValueError):  # nested past Python's depth, a number past its digits: say which limit
             problem = json_limit_problem(text)
@@ -369,10 +369,10 @@ class EventReader:
             for key in raw:
                 if key not in allowed:
                     names = ", ".join(["event", "on", *sorted(required | optional)])
-                    self._bad(line, f"$.{key}", f"unknown key {key!r} for event {kind!r}; allowed keys: {names}")
+                    self._bad(line, f"$.{key}", Message("log.unknown_key", {"key": repr(key), "kind": repr(kind), "keys": names}))
         for key in needed:
             if raw.get(key) is None:
-                self._bad(line, f"$.{key}", f"event {kind!r} needs {key!r}")
+                self._bad(line, f"$.{key}", Message("log.needs_key", {"kind": repr(kind), "key": repr(key)}))
         if self.found > before:
             return None
         values = self._values(kind, raw, line)
@@ -380,7 +380,7 @@ class EventReader:
             return None
         on = values["on"]
         if self._last is not None and on < self._last:
-            self._bad(line, "$.on", f"events must be in date order: {on} is before {self._last}")
+            self._bad(line, "$.on", Message("log.date_order", {"on": on.isoformat(), "last": self._last.isoformat()}))
             return None
         if not self._sequence(kind, values, line):
             return None
@@ -399,48 +399,48 @@ class EventReader:
                 if parsed is None:
                     ok = self._bad(line, f"$.{key}", date_message(value))
                 elif key == "on" and parsed > _LATEST:  # found in review: a traceback from the cadence
-                    ok = self._bad(line, "$.on", f"{parsed} is too late: the review cadence would run past the calendar's end (events up to {_LATEST})")
+                    ok = self._bad(line, "$.on", Message("log.too_late", {"on": parsed.isoformat(), "latest": _LATEST.isoformat()}))
                 elif key == "on" and not self._in_force(parsed):  # found in review: an error without its line
-                    ok = self._bad(line, "$.on", f"the monitoring norms (parameter set {self.monitoring.spec.norms!r}) have no values in force on {parsed}")
+                    ok = self._bad(line, "$.on", Message("log.norms_not_in_force", {"norms": repr(self.monitoring.spec.norms), "on": parsed.isoformat()}))
                 out[key] = parsed
             elif key in ("case", "goal", "worker"):
                 if not isinstance(value, str) or not value.strip():
-                    ok = self._bad(line, f"$.{key}", f"expected a non-empty pseudonymous code, got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", Message("log.code_expected", {"value": _show(value)}))
                 out[key] = value
             elif key == "model":
                 if not isinstance(value, str) or value not in self.monitoring.models:
-                    ok = self._bad(line, "$.model", f"unknown model {_show(value)}; models: {', '.join(self.monitoring.models)}")
+                    ok = self._bad(line, "$.model", Message("log.unknown_model", {"value": _show(value), "models": ", ".join(self.monitoring.models)}))
                 out[key] = value
             elif key == "reason":
                 if value is not None and (not isinstance(value, str) or value not in self.monitoring.reasons):
                     known = ", ".join(self.monitoring.reasons)
-                    ok = self._bad(line, "$.reason", f"unknown closure reason {_show(value)}; reasons: {known}")
+                    ok = self._bad(line, "$.reason", Message("log.unknown_reason", {"value": _show(value), "reasons": known}))
                 out[key] = value
             elif key == "clients":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    ok = self._bad(line, "$.clients", f"expected a whole number of clients (0 or more), got {_show(value)}")
+                    ok = self._bad(line, "$.clients", Message("log.clients_expected", {"value": _show(value)}))
                 out[key] = value
             elif key in ("achieved", "survey_offered", "records"):
                 if not isinstance(value, bool):
-                    ok = self._bad(line, f"$.{key}", f"expected true or false, got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", Message("log.true_false_expected", {"value": _show(value)}))
                 out[key] = value
             elif key == "cadence":
                 if not isinstance(value, str) or value not in CADENCES:
-                    ok = self._bad(line, "$.cadence", f"unknown cadence {_show(value)}; cadences: {', '.join(CADENCES)} (or give the plan's interval_days or review_on)")
+                    ok = self._bad(line, "$.cadence", Message("log.unknown_cadence", {"value": _show(value), "cadences": ", ".join(CADENCES)}))
                 out[key] = value
             elif key in ("interval_days", "feedback_interval_days"):
                 if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INTERVAL_DAYS:
-                    ok = self._bad(line, f"$.{key}", f"expected a whole number of days from 1 to {MAX_INTERVAL_DAYS}, got {_show(value)}")
+                    ok = self._bad(line, f"$.{key}", Message("log.days_expected", {"most": MAX_INTERVAL_DAYS, "value": _show(value)}))
                 out[key] = value
             elif key == "hours":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_HOURS_PER_WEEK:
-                    ok = self._bad(line, "$.hours", f"expected a number of hours from 0 to {MAX_HOURS_PER_WEEK}, got {_show(value)}")
+                    ok = self._bad(line, "$.hours", Message("log.hours_expected", {"most": MAX_HOURS_PER_WEEK, "value": _show(value)}))
                 out[key] = value
         if ok:
             for key in ("review_on", "next_review"):  # agreed for a day to come, not for the past
                 agreed = out.get(key)
                 if agreed is not None and agreed < out["on"]:
-                    ok = self._bad(line, f"$.{key}", f"{key} {agreed} is before the event's day {out['on']}")
+                    ok = self._bad(line, f"$.{key}", Message("log.agreed_before_event", {"key": key, "agreed": agreed.isoformat(), "on": out["on"].isoformat()}))
         return out if ok else None
 
     def _in_force(self, on: datetime.date) -> bool:
@@ -458,17 +458,17 @@ class EventReader:
         model = self._open.get(case)
         if kind == "opened":
             if model is not None:
-                return self._bad(line, "$.case", f"case {case!r} is already open")
+                return self._bad(line, "$.case", Message("log.case_already_open", {"case": repr(case)}))
             self._open[case] = values["model"]
             return True
         if model is None:
-            return self._bad(line, "$.case", f"case {case!r} is not open (never opened, or already closed)")
+            return self._bad(line, "$.case", Message("log.case_not_open", {"case": repr(case)}))
         goals = self._goals.get(case)
         if kind == "goal_due":
             self._goals.setdefault(case, set()).add(values["goal"])
         elif kind in ("goal_achieved", "goal_evaluated"):
             if goals is None or values["goal"] not in goals:
-                return self._bad(line, "$.goal", f"goal {values['goal']!r} of case {case!r} has no open 'goal_due'")
+                return self._bad(line, "$.goal", Message("log.goal_not_open", {"goal": repr(values["goal"]), "case": repr(case)}))
             goals.discard(values["goal"])
         elif kind == "closed":
             del self._open[case]
@@ -527,7 +527,7 @@ def read_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<even
     reader = EventReader(monitoring, file)
     events = [e for e in (reader.read(text, n) for n, text in enumerate(lines, start=1)) if e is not None]
     if reader.problems:
-        raise InputFileError("the event log is not valid", reader.problems)
+        raise InputFileError(Message("log.invalid"), reader.problems)
     return events
 
 
@@ -537,7 +537,7 @@ def iter_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<even
     for number, text in enumerate(lines, start=1):
         event = reader.read(text, number)
         if reader.problems:
-            raise InputFileError("the event log is not valid", reader.problems)
+            raise InputFileError(Message("log.invalid"), reader.problems)
         if event is not None:
             yield event
 
@@ -1008,16 +1008,17 @@ def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, A
     return record
 
 
-def _unknown_event(kind: Any, raw: dict[str, Any]) -> str:
+def _unknown_event(kind: Any, raw: dict[str, Any]) -> Message:
     """Why a line is no known event: a misspelt or missing 'event' key, or an unknown kind."""
     events = ", ".join(_FIELDS)
     if "event" not in raw:
         close = difflib.get_close_matches("event", [str(k) for k in raw], n=1, cutoff=0.6)
         if close:
-            return f"unknown key {close[0]!r}: did you mean 'event'? Every line needs 'event', one of: {events}"
-        return f"the line has no 'event' key; every line needs one, one of: {events}"
+            return Message("log.unknown_key_event", {"key": repr(close[0]), "events": events})
+        return Message("log.no_event_key", {"events": events})
     if not isinstance(kind, str):
-        return f"'event' must be text, one of: {events}"
+        return Message("log.event_not_text", {"events": events})
     close = difflib.get_close_matches(kind, list(_FIELDS), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown event {kind!r}{hint}; events: {events}"
+    if close:
+        return Message("log.unknown_event_close", {"kind": repr(kind), "close": repr(close[0]), "events": events})
+    return Message("log.unknown_event", {"kind": repr(kind), "events": events})
