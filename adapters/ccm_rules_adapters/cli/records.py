@@ -12,9 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from ccm_rules import Problem
+from ccm_rules.engine import Source, cite
 from ccm_rules.records import KINDS, RecordError, check_duties, monitoring_events, read_records, record_schemas
 
-from ._common import EXIT_FINDINGS, EXIT_OK, CommandError, add_output_options, check_lang, date_arg, load_pack
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CommandError,
+    add_output_options,
+    check_lang,
+    date_arg,
+    load_pack,
+    write_output,
+)
 from ._db import add_db_option, open_db
 
 
@@ -57,6 +67,7 @@ def register(commands: Any) -> None:
     )
     events.add_argument("folder", type=Path, help="a records folder, or one records file named by its kind")
     events.add_argument("--until", type=date_arg, default=None, metavar="YYYY-MM-DD", help="add a tick on every day up to this one")
+    events.add_argument("--output", type=Path, default=None, help="write the log to this file instead of printing it")
     events.set_defaults(handler=run_events)
 
 
@@ -103,12 +114,16 @@ def run_duties(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({"as_of": as_of.isoformat(), "findings": rows}, ensure_ascii=False, indent=2) + "\n")
     else:
         status = {s: pack.text(f"status.{s}", args.lang) for s in ("not_met", "unknown")}
-        lines = [f"[{status[f.status]}] {f.duty} {f.title} — {f.subject}, {f.on.isoformat()}\n    {f.message}\n    {f.citation}" for f in found]
+        lines = [f"[{status[f.status]}] {f.duty} {f.title} — {f.subject}, {f.on.isoformat()}\n    {f.message}\n"
+                 f"    {cite(Source(f.source), pack.texts, args.lang)}" + (f": „{f.quote}“" if f.quote else "") for f in found]
         sys.stdout.write("\n".join(lines) + ("\n" if lines else ""))
     return EXIT_FINDINGS if found else EXIT_OK
 
 
 def run_events(args: argparse.Namespace) -> int:
-    for event in monitoring_events(read_records(args.folder), until=args.until):
-        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    text = "".join(json.dumps(event, ensure_ascii=False) + "\n" for event in monitoring_events(read_records(args.folder), until=args.until))
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_output(args.output, text)
     return EXIT_OK
