@@ -133,3 +133,144 @@ def test_a_refused_prefetch_names_the_code_and_says_it_in_the_request_language(c
         assert said["code"] in catalogue() and said["code"] == en["code"], en
         assert said["detail"] != en["detail"] and not MODEL_WORDS.search(en["detail"]), en["detail"]
         assert said["pointer"].startswith("/prefetch/intake"), said["pointer"]
+
+
+# ---------------------------------------------------------------- 1. document endpoints (http/_documents.py)
+
+DOCUMENT_REFUSALS = [
+    ("/v1/caseload", {"team": 5, "as_of": "2027-02-30", "norm": "icmx", "workers": [{"code": "W", "fte": "one", "clients": -1}]}),
+    ("/v1/caseload", {"team": "T", "norm": 3, "workers": {"W": 1}, "extra": 1}),
+    ("/v1/caseload", {"team": "T", "norm": "act", "workers": [{"code": "W", "fte": 0, "clients": 3, "hours": 2}]}),
+    ("/v1/fidelity-dacts", {"program": ["P"], "figures": 3}),
+    ("/v1/fidelity-dacts", {"program": "P", "figures": {"clients_per_staff": "nine", "turnover": 1, "pct_full_staffing_12_months": 1e300}}),
+    ("/v1/readiness", {"region": "R", "expect": {}, "as_of": 20270101}),
+    ("/v1/readiness", {"region": 5, "host": "castle", "pioneer": {"F9.P9": "perhaps"}}),
+    ("/v1/goal", {"goal": 5, "case": 7}),
+    ("/v1/goal", {"goal": {"description": "", "due_duration": {"value": -3, "unit": "weeks"}, "target_low": 5, "target_high": 1}}),
+    ("/v1/goal", {"goal": {"description": "x", "start_date": "9999-12-01", "due_duration": {"value": 10, "unit": "weeks"}}}),
+    ("/v1/plan", {"plan": [], "lang": "xx"}),
+    ("/v1/plan", {"plan": {"start_date": "2027-01-04", "last_review": "2026-01-01", "goals": [5, {"description": 3}]}}),
+    ("/v1/conference", {"conference": {"date": "2027-02-15", "next_meeting": "2027-01-01", "agenda": ["opening", "dancing"]}}),
+    ("/v1/family-conference", {"family_conference": {"date": "2027-01-01", "preparation_start": "2027-02-01"}}),
+]
+
+
+@pytest.mark.skipif(HTTP_MISSING is not None, reason=HTTP_MISSING or "")
+@pytest.mark.parametrize("lang", ["cs", "hu"])
+@pytest.mark.parametrize(("path", "body"), DOCUMENT_REFUSALS)
+def test_no_english_detail_comes_back_for_a_refused_document(client: Any, path: str, body: dict[str, Any], lang: str) -> None:
+    english = client.post(path, headers=AUTH, json=body)
+    answer = client.post(path, headers={**AUTH, "Accept-Language": lang}, json=body)
+    assert answer.status_code == english.status_code == 422, english.text
+    assert answer.json()["detail"] != english.json()["detail"]
+    for said, en in zip(answer.json()["errors"], english.json()["errors"], strict=True):
+        assert said["code"] in catalogue() and said["code"] == en["code"], en
+        assert said["detail"] != en["detail"], en
+        assert not PYTHON_WORDS.search(en["detail"]), en["detail"]
+
+
+@pytest.mark.skipif(HTTP_MISSING is not None, reason=HTTP_MISSING or "")
+@pytest.mark.parametrize("lang", ["cs", "hu"])
+def test_a_date_past_the_calendar_is_said_without_pythons_words(client: Any, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """The last fallback of the document endpoints put Python's own text ("date value out of range") in the detail."""
+    from ccm_rules_adapters.http import _documents
+
+    def overflow(*_: Any, **__: Any) -> Any:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(_documents, "assess_goal", overflow)
+    english = client.post("/v1/goal", headers=AUTH, json={"goal": "The client applies for housing benefit by 2027-03-31."})
+    answer = client.post("/v1/goal", headers={**AUTH, "Accept-Language": lang}, json={"goal": "The client applies for housing benefit by 2027-03-31."})
+    assert answer.status_code == 422
+    [error], [en] = answer.json()["errors"], english.json()["errors"]
+    assert error["code"] == "document.past_calendar" and error["pointer"] == "/goal"
+    assert "out of range" not in en["detail"] and error["detail"] != en["detail"]
+
+
+# ---------------------------------------------------------------- 3. plural forms in rule texts, not "(s)"
+
+HALF_PLURAL = re.compile(r"\w\((s|e|n|en|y|ů|ok|ek)\)|riziko/rizika|Risiko/Risiken")
+"""A count's noun written for every number at once: "task(s)", "úkol(ů)", "Aufgabe(n)"."""
+
+
+def test_no_rule_text_writes_a_count_with_a_half_plural(pack: RulePack) -> None:
+    """Rule texts said "1 task(s)", "2 úkol(ů)", "3 Aufgabe(n)": each count now has the language's plural forms."""
+    found = []
+    for ruleset in pack.rulesets.values():
+        for criterion in ruleset.spec.criteria:
+            for kind in ("met", "not_met", "unknown"):
+                for lang, text in getattr(criterion, kind).items():
+                    if HALF_PLURAL.search(text):
+                        found.append((criterion.id, kind, lang, text))
+    for key, texts in pack.texts.items():
+        found += [(key, "text", lang, text) for lang, text in texts.items() if HALF_PLURAL.search(text)]
+    assert not found, found
+
+
+def plan_reasons(pack: RulePack, lang: str, copies: int) -> dict[str, str]:
+    """The reasons of the complete example plan (one goal) with its first step and its risk each written `copies` times."""
+    import attrs
+
+    from ccm_rules import explain
+    from ccm_rules.goals import Plan, assess_plan_document, read_document
+
+    doc = read_document(EXAMPLES / "plans" / "complete_plan.yaml", "plan", Plan)
+    body = attrs.evolve(doc.body, steps=doc.body.steps[:1] * copies, risks=doc.body.risks[:1] * copies)
+    result = assess_plan_document(attrs.evolve(doc, body=body), pack=pack)
+    assert result.decision.outcome.value == "eligible"  # text-only change: the decision is the example's
+    return {c.id: c.reason for c in explain(result.decision, pack, lang).criteria}
+
+
+@pytest.mark.parametrize(("lang", "one", "two", "five"), [
+    ("en", ["The plan sets 1 goal.", "The one step says what", "1 risk, with an alternative step."],
+     ["All 2 steps say what", "2 risks, each with an alternative step."], ["All 5 steps say what", "5 risks, each"]),
+    ("cs", ["Plán stanovuje 1 cíl.", "Jediný krok uvádí", "1 riziko s alternativním krokem."],
+     ["Všechny 2 kroky uvádějí", "2 rizika, každé"], ["Všech 5 kroků uvádí", "5 rizik, každé"]),
+    ("hu", ["A terv 1 célt tűz ki.", "Az egyetlen lépés megadja", "1 kockázat, alternatív lépéssel."],
+     ["Mind a(z) 2 lépés megadja", "2 kockázat, mindegyik"], ["Mind a(z) 5 lépés", "5 kockázat, mindegyik"]),
+    ("de", ["Der Plan legt 1 Ziel fest.", "Der eine Schritt nennt", "1 Risiko mit Alternativschritt."],
+     ["Alle 2 Schritte nennen", "2 Risiken, jeweils"], ["Alle 5 Schritte nennen", "5 Risiken, jeweils"]),
+])
+def test_a_plans_counts_are_said_with_the_languages_plural_forms(pack: RulePack, lang: str, one: list[str], two: list[str], five: list[str]) -> None:
+    """Seed 004 §individual plan (lines 400-405): goals, steps (co, kdy, kdo) and risks with alternative steps, counted."""
+    for copies, words in ((1, one), (2, two), (5, five)):
+        said = " ".join(plan_reasons(pack, lang, copies).values())
+        for word in words:
+            assert word in said, (lang, copies, word, said)
+
+
+@pytest.mark.parametrize(("lang", "none", "one", "three"), [
+    ("en", "There are no tasks: agree the tasks", "1 task lacks a responsible person", "3 tasks lack a responsible person"),
+    ("cs", "Úkoly chybí: dohodněte úkoly", "1 úkol nemá odpovědnou osobu", "3 úkoly nemají odpovědnou osobu"),
+    ("hu", "Nincs feladat:", "1 feladatnak nincs felelőse", "3 feladatnak nincs felelőse"),
+    ("de", "Es gibt keine Aufgaben:", "Bei 1 Aufgabe fehlen", "Bei 3 Aufgaben fehlen"),
+])
+def test_a_family_conferences_tasks_are_counted_in_words(pack: RulePack, lang: str, none: str, one: str, three: str) -> None:
+    """Seed 004 §family conference: every task with a responsible person and a deadline (FAM-5).
+    "0 task(s) lack … (or there are no tasks)" is now said as what it is: there are no tasks."""
+    import attrs
+
+    from ccm_rules import explain
+    from ccm_rules.goals import FamilyConference, assess_family_conference_document, read_document
+    from ccm_rules.goals._plan import Step
+
+    doc = read_document(EXAMPLES / "conferences" / "family_conference_short_prep.yaml", "family_conference", FamilyConference)
+    bare = Step(what="call the school", who=None, by=None)
+    for tasks, words in (([], none), ([bare], one), ([bare] * 3, three)):
+        result = assess_family_conference_document(attrs.evolve(doc, body=attrs.evolve(doc.body, tasks=tasks)), pack=pack)
+        [fam5] = [c for c in explain(result.decision, pack, lang).criteria if c.id == "FAM-5"]
+        assert fam5.status.value == "not_met" and words in fam5.reason, (lang, fam5.reason)
+
+
+@pytest.mark.parametrize(("lang", "one", "many"), [
+    ("en", "1 respondent, 1 rating missing", "3 respondents, 5 ratings missing"),
+    ("cs", "1 respondent, 1 chybějící hodnocení", "3 respondenti, 5 chybějících hodnocení"),
+    ("hu", "1 válaszadó, 1 hiányzó értékelés", "3 válaszadó, 5 hiányzó értékelés"),
+    ("de", "1 befragte Person, 1 fehlende Bewertung", "3 Befragte, 5 fehlende Bewertungen"),
+])
+def test_the_survey_line_counts_respondents_and_ratings_in_words(pack: RulePack, lang: str, one: str, many: str) -> None:
+    from ccm_rules.engine import format_text
+
+    label = pack.text("readiness.label.respondents", lang)
+    assert format_text(label, lang, {"respondents": 1, "missing": 1}) == one
+    assert format_text(label, lang, {"respondents": 3, "missing": 5}) == many

@@ -21,19 +21,12 @@ import cattrs
 import yaml
 
 from ccm_rules import (
-    CaseloadResult,
     Explanation,
     FactsError,
-    FidelityResult,
-    GoalAssessment,
-    PlanAssessment,
     Problem,
     ProblemsError,
-    ReadinessExplanation,
-    ReadinessResult,
     RulePack,
     assess_conference_document,
-    assess_family_conference_document,
     assess_goal,
     assess_plan_document,
     assess_readiness,
@@ -41,7 +34,6 @@ from ccm_rules import (
     explain,
     explain_dacts,
     explain_readiness,
-    parse_region,
     score_dacts,
 )
 from ccm_rules.engine import (
@@ -56,10 +48,20 @@ from ccm_rules.engine import (
     iso_date,
     make_spec_converter,
 )
-from ccm_rules.fidelity import DactsExplanation, dacts_scale
-from ccm_rules.goals import Conference, ConferenceAssessment, Document, FamilyConference, Goal, Plan
-from ccm_rules.readiness import factor_catalogue
-from ccm_rules.team import team_model_doc
+from ccm_rules.fidelity import DactsExplanation, FidelityResult, dacts_scale
+from ccm_rules.goals import (
+    Conference,
+    ConferenceAssessment,
+    Document,
+    FamilyConference,
+    Goal,
+    GoalAssessment,
+    Plan,
+    PlanAssessment,
+    assess_family_conference_document,
+)
+from ccm_rules.readiness import ReadinessExplanation, ReadinessResult, factor_catalogue, parse_region
+from ccm_rules.team import CaseloadResult, team_model_doc
 
 from . import _document_schemas as schemas
 from ._document_schemas import MAX_FIGURE
@@ -234,8 +236,8 @@ def _core(call: Callable[[], T], problems: list[Problem], prefix: str = "") -> T
     except (OverflowError, ValueError) as err:
         if not isinstance(err, OverflowError) and "out of range" not in str(err):
             raise
-        # e.g. a deadline counted past year 9999 (a due duration of 10**10 weeks): the core does not catch it yet
-        problems.append(Problem(Message("http.not_decodable", {"detail": str(err)}), prefix or "$", kind="fact"))
+        # a date counted past year 9999 that the core does not catch itself: said without Python's words
+        problems.append(Problem(Message("document.past_calendar"), prefix or "$", kind="fact"))
         return None
 
 

@@ -207,7 +207,7 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
                 s.subscale,
                 titles[s.subscale],
                 fmt.number(s.mean) if s.mean is not None else labels["label.no_ratings"],
-                labels["label.respondents"].format(respondents=s.respondents, missing=s.missing),
+                format_text(labels["label.respondents"], lang, {"respondents": s.respondents, "missing": s.missing}),
             )
             for s in result.survey.subscales
         )
