@@ -76,6 +76,13 @@ def render_dacts_html(
     return render("dacts.html", context, stylesheet_url=stylesheet_url)
 
 
+def dacts_charts(ex: DactsExplanation, result: FidelityResult, *, pack: RulePack | None = None) -> list[BarChart]:
+    """The report's chart per section (H, O, S) for `result` explained as `ex` (the web app's DACTS form draws them too)."""
+    pack = shipped_pack_if_none(pack)
+    check_explainable(result.pack, pack, ex.lang)
+    return _charts(ex, result, unknown_value(pack.texts, ex.lang))
+
+
 def _charts(ex: DactsExplanation, result: FidelityResult, unknown: str) -> list[BarChart]:
     """One chart per section (H, O, S), with the band's lowest line dashed across."""
     threshold = next((float(p.value) for p in result.band_params), None)

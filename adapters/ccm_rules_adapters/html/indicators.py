@@ -69,7 +69,7 @@ def render_indicators_html(
 ) -> str:
     """The report of an indicator table's rows (`ccm_rules.records.indicators(...)`, as dicts) in `lang`."""
     words = WORDS.get(lang, WORDS["en"])
-    sections = [_section(str(group), list(items), lang) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
+    sections = indicator_sections(rows, lang)
     context = {
         "lang": lang,
         "report": "indicators",
@@ -83,6 +83,11 @@ def render_indicators_html(
         "sections": sections,
     }
     return render("indicators.html", context, stylesheet_url=stylesheet_url, csp_nonce=csp_nonce)
+
+
+def indicator_sections(rows: Sequence[Mapping[str, Any]], lang: str) -> list[Section]:
+    """The report's sections (one per group: headline figures, a chart per categorised indicator, the table), for the web app's page too."""
+    return [_section(str(group), list(items), lang) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
 
 
 def _section(group: str, rows: list[Mapping[str, Any]], lang: str) -> Section:

@@ -14,10 +14,10 @@ from ccm_rules import RulePack
 from ccm_rules.engine import check_explainable
 from ccm_rules.readiness import ReadinessExplanation
 
-from ._charts import CHART_BAR, CHART_LABEL, CHART_ROW, HBar, hbar_chart, radar_chart
+from ._charts import CHART_BAR, CHART_LABEL, CHART_ROW, HBar, RadarChart, hbar_chart, radar_chart
 from ._env import render, stylesheet
 
-__all__ = ["CHART_BAR", "CHART_LABEL", "CHART_ROW", "CSS", "render_report"]
+__all__ = ["CHART_BAR", "CHART_LABEL", "CHART_ROW", "CSS", "readiness_radar", "render_report"]
 
 CSS: str = str(stylesheet())
 """The reports' shared stylesheet (`static/report.css`), as the page inlines it."""
@@ -42,12 +42,19 @@ def render_report(view: ReadinessExplanation, *, pack: RulePack | None = None, s
         "report": "report-readiness",
         "title": f"{view.title}: {view.region}" if view.region else view.title,
         "chart": hbar_chart(rows, title=lb["label.chart"], threshold=threshold, threshold_title=lb["label.threshold"]),
-        "radar": radar_chart(
-            [f.id for f in view.factors], [f.share for f in view.factors], [f.share_max for f in view.factors], title=lb["label.chart"], threshold=threshold
-        ),
+        "radar": readiness_radar(view),
         "threshold_text": "" if threshold is None else lb["format.percent"].format(value=round(threshold * 100)),
     }
     return render("readiness.html", context, stylesheet_url=stylesheet_url)
+
+
+def readiness_radar(view: ReadinessExplanation) -> RadarChart:
+    """The radar of the nine factors' shares (and how far each could reach), with the minimum variant's threshold.
+
+    The report and the web app's planner workspace draw it with `macros.html`'s `radar_chart`.
+    """
+    return radar_chart([f.id for f in view.factors], [f.share for f in view.factors], [f.share_max for f in view.factors],
+                       title=view.labels["label.chart"], threshold=_threshold(view))
 
 
 def _threshold(view: ReadinessExplanation) -> float | None:
