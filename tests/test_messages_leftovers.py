@@ -274,3 +274,32 @@ def test_the_survey_line_counts_respondents_and_ratings_in_words(pack: RulePack,
     label = pack.text("readiness.label.respondents", lang)
     assert format_text(label, lang, {"respondents": 1, "missing": 1}) == one
     assert format_text(label, lang, {"respondents": 3, "missing": 5}) == many
+
+
+# ---------------------------------------------------------------- 4. the DACTS report's "as scored" value
+
+@pytest.mark.parametrize(("lang", "h3", "h6", "unknown"), [
+    ("en", "0.25 → 0.3", "94.6 → 95%", "not known"),
+    ("cs", "0,25 → 0,3", "94,6 → 95%", "neznámo"),
+    ("hu", "0,25 → 0,3", "94,6 → 95%", None),
+    ("de", "0,25 → 0,3", "94,6 → 95%", None),
+])
+def test_the_dacts_report_writes_each_figure_as_scored_in_the_users_language(pack: RulePack, lang: str, h3: str, h6: str, unknown: str | None) -> None:
+    """Maine App. 193-2-A anchors: a figure is rounded to the anchors' precision before it is scored
+    (project policy). The value was English (`94.6%`) in every language, and the text and JSON
+    said nothing of the rounding that only the HTML report showed."""
+    import datetime
+
+    from ccm_rules import explain_dacts, score_dacts
+    from ccm_rules.fidelity import render_dacts_text
+
+    figures = {"pct_full_staffing_12_months": 94.6, "program_meetings_per_week": 0.25, "leader_pct_direct_service": 55}
+    result = score_dacts(figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    ex = explain_dacts(result, pack, lang)
+    values = {item.id: item.value for item in ex.items}
+    assert values["H3"].startswith(h3) and values["H6"] == h6 and values["H4"] == "55%"
+    if unknown is not None:
+        assert values["H1"] == unknown
+    text = render_dacts_text(ex, pack=pack)
+    assert h6 in text and (("." in ex.total) is (lang == "en")), ex.total
+    assert {i.id: i.score for i in ex.items}["H6"] == 5  # text only: 94.6 % still scores 5

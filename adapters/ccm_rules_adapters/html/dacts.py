@@ -94,27 +94,8 @@ def _charts(ex: DactsExplanation, result: FidelityResult, unknown: str) -> list[
 
 
 def _row(ex: DactsExplanation, result: FidelityResult, index: int, label: Callable[[str], str]) -> ItemRow:
-    item, score = ex.items[index], result.items[index]
-    value = _scored_value(item.value, score.value, score.rounded)
+    item = ex.items[index]  # its value is written as scored by explain_dacts (`94.6 → 95%`)
     shown = str(item.score) if item.score is not None else f"{item.low}–{item.high}"
-    return ItemRow(item.id, item.title, value, shown, item.anchor, label(f"dacts.verified.{item.verified}"))
+    return ItemRow(item.id, item.title, item.value, shown, item.anchor, label(f"dacts.verified.{item.verified}"))
 
 
-def _number(value: float) -> str:
-    """A figure as the explanation shows it (`85`, not `85.0`)."""
-    return str(int(value)) if value.is_integer() else str(value)
-
-
-def _scored_value(text: str, value: float | None, rounded: float | None) -> str:
-    """The measured figure, and the figure as scored when rounding to the anchors' precision changed it.
-
-    A staffing of 94.6 % is scored as 95 % (rounded half up, project policy) and so meets the
-    anchor "≥ 95%"; the report says `94.6 → 95%` (and `0.25 → 0.3 meetings a week`) so figure
-    and anchor do not seem to disagree.
-    """
-    if value is None or rounded is None or float(value) == rounded:
-        return text
-    shown = _number(float(value))
-    if not text.startswith(shown):
-        return text
-    return f"{shown} → {_number(rounded)}{text[len(shown):]}"

@@ -39,6 +39,7 @@ from ..engine import (
     default_pack,
     describe,
     file_reason,
+    format_number,
     moved_to_keywords,
     parse_yaml,
     shipped_pack_if_none,
@@ -508,11 +509,11 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
     items = []
     for s in result.items:
         spec = specs[s.id]
-        value = _value_text(s.value, spec, lang, unknown_value(t, lang))
+        value = _value_text(s.value, s.rounded, spec, lang, unknown_value(t, lang))
         anchor = spec.anchors[s.score - 1][lang] if s.score is not None else t["dacts.score_range"][lang].format(low=s.low, high=s.high)
         items.append(ItemExplanation(s.id, s.section, spec.title[lang], s.figure, value, s.score, s.low, s.high, anchor, spec.verified, source_ref(spec.source), cite(spec.source, t, lang)))
     sections = tuple(
-        (sec.code, sec.title[lang], _mean_text(r.mean, r.low, r.high))
+        (sec.code, sec.title[lang], _mean_text(r.mean, r.low, r.high, lang))
         for sec, r in zip(doc.sections, result.sections, strict=True)
     )
     bands = {b.id: b for b in doc.bands}
@@ -535,7 +536,7 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
         title=doc.title[lang],
         items=tuple(items),
         sections=sections,
-        total=_mean_text(result.total_mean, result.mean_low, result.mean_high),
+        total=_mean_text(result.total_mean, result.mean_low, result.mean_high, lang),
         band=band,
         band_meaning=meaning,
         improve=improve,
@@ -554,23 +555,36 @@ def _improve_text(spec: DactsItem, score: ItemScore, pack: RulePack, lang: str) 
     return f"{spec.id} {spec.title[lang]}: {score.score} → {score.score + 1} — {step}"
 
 
-def _value_text(value: float | None, spec: DactsItem, lang: str, unknown: str) -> str:
+def _value_text(value: float | None, rounded: float | None, spec: DactsItem, lang: str, unknown: str) -> str:
+    """The measured figure as `lang` writes it ("not known" when not measured), and the figure
+    as scored when rounding to the anchors' precision changed it.
+
+    A staffing of 94.6 % is scored as 95 % (rounded half up, project policy) and so meets the
+    anchor "≥ 95%"; the report says `94.6 → 95%` (`94,6 → 95%` in Czech, `0,25 → 0,3 porad
+    týdně`) so that figure and anchor do not seem to disagree. One wording for text, JSON and HTML.
+    """
     if value is None:
         return unknown
+    shown = _show(value, lang)
+    if rounded is not None and float(value) != rounded:
+        shown = f"{shown} → {_show(rounded, lang)}"
     if spec.scoring == "rating":
-        return f"{_show(value)} / 5"
+        return f"{shown} / 5"
     unit = spec.unit[lang]
-    return f"{_show(value)}{'' if unit == '%' else ' '}{unit}"
+    return f"{shown}{'' if unit == '%' else ' '}{unit}"
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str) -> str:
+    """A figure as `lang` writes it: `85`, not `85.0`; `9,6` in cs, hu and de."""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        value = int(value)
+    return format_number(value, lang) if isinstance(value, int | float) else str(value)
 
 
-def _mean_text(mean: float | None, low: float, high: float) -> str:
-    return f"{mean:.2f}" if mean is not None else f"{low:.2f}–{high:.2f}"
+def _mean_text(mean: float | None, low: float, high: float, lang: str) -> str:
+    """A mean to two decimals, or the range it can still take, with the language's decimal comma."""
+    text = f"{mean:.2f}" if mean is not None else f"{low:.2f}–{high:.2f}"
+    return text.replace(".", ",") if format_number(0.5, lang) == "0,5" else text
 
 
 @moved_to_keywords("pack")
