@@ -5,3 +5,7 @@ report) and one stylesheet in `static/`, shared with the coming web app; the env
 built once in `_env`, chart geometry is computed in `_charts`, one module per report hands
 its explanation to its template.
 """
+
+from ._env import STYLESHEET, environment, render, stylesheet
+
+__all__ = ["STYLESHEET", "environment", "render", "stylesheet"]

@@ -37,6 +37,7 @@ from ._validate import check_request
 
 if TYPE_CHECKING:
     from ccm_rules_adapters.storage import Store
+    from ccm_rules_adapters.web import WebSettings
 
 DEFAULT_MAX_BODY = 64 * 1024
 """Largest accepted request body in bytes; a decision request is well under 2 KiB."""
@@ -48,12 +49,15 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     services: Sequence[DecisionService] | None = None,
     store: Store | None = None,
+    web: WebSettings | None = None,
 ) -> Litestar:
     """The HTTP service for `pack` (default: the shipped pack).
 
     `token` set → every endpoint but `/health` and the OpenAPI document needs
     `Authorization: Bearer <token>`. Bodies over `max_body` bytes get 413. `store` (an open records store): `GET /v1/indicators`
     computes seed 002's indicators from it (`_indicators.py`; without one that route answers 409).
+    `web` set → the web app (`ccm_rules_adapters.web`, extra `web`) at `/` beside the API, with its
+    own sign-in, sessions and CSRF (the bearer token guards the JSON API only).
     """
     pack = pack or default_pack()
     rows = tuple(services) if services is not None else decision_services(pack)
@@ -71,6 +75,7 @@ def create_app(
         *_cds.handlers(pack, guards, security, errors),
         *(_indicators.handlers(pack, store, guards, security, errors) if services is None else ()),
         assets_router(),  # the /schema pages' scripts and styles: nothing is loaded from a CDN
+        *_web_routers(web, pack),
     ]
     schemes: dict[str, SecurityScheme | Reference] | None = (
         {"bearer": SecurityScheme(type="http", scheme="bearer")} if token else None
@@ -101,6 +106,15 @@ def create_app(
         request_class=JsonRequest,
         before_request=read_body,  # every body read once, within the limits (`_body.py`), before any handler
     )
+
+
+def _web_routers(web: WebSettings | None, pack: RulePack) -> list[Router]:
+    """The web app's routers (issue 19), imported only when asked for (it needs the `web` and `records` extras)."""
+    if web is None:
+        return []
+    from ccm_rules_adapters.web import web_router
+
+    return web_router(web, pack)
 
 
 def _health(pack: RulePack) -> HTTPRouteHandler:
@@ -216,7 +230,10 @@ def app_from_env() -> Litestar:
     `CCM_RULES_TOKEN` (bearer token), `CCM_RULES_RULES` (rule pack directory),
     `CCM_RULES_PACKS` (a JSON list of extension packs, names or folders, merged over it),
     `CCM_RULES_MAX_BODY` (bytes), `CCM_RULES_DB` (the records store the indicators are computed
-    from; none when unset). Used as a uvicorn factory so several workers can start it.
+    from; none when unset), `CCM_RULES_WEB` (`0`: no web app; else the web app at `/` when its
+    extras are installed, its accounts in the store of `CCM_RULES_DB` or `ccm-records.sqlite3`,
+    opened at the first page; cookies `Secure` when `CCM_RULES_WEB_SECURE` is `1`).
+    Used as a uvicorn factory so several workers can start it.
     """
     import json
     import os
@@ -229,7 +246,20 @@ def app_from_env() -> Litestar:
         token=os.environ.get("CCM_RULES_TOKEN") or None,
         max_body=int(os.environ.get("CCM_RULES_MAX_BODY", DEFAULT_MAX_BODY)),
         store=store,
+        web=_web_from_env(),
     )
     if store is not None:
         app.on_shutdown.append(store.close)
     return app
+
+
+def _web_from_env() -> WebSettings | None:
+    """The web app's settings unless `CCM_RULES_WEB` is `0` or its extras are missing (then the API alone)."""
+    import importlib.util
+    import os
+
+    if os.environ.get("CCM_RULES_WEB", "1") == "0" or any(importlib.util.find_spec(m) is None for m in ("argon2", "sqlalchemy", "alembic")):
+        return None
+    from ccm_rules_adapters.web import WebSettings
+
+    return WebSettings.from_env()

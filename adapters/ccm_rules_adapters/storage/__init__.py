@@ -11,6 +11,20 @@ with the deployment's Fernet key; every decision taken through the store is kept
 facts, outcome, `as_of` and pack, and `Store.audit` re-decides them.
 """
 
+from ._accounts import (
+    SESSION_HOURS,
+    Accounts,
+    Case,
+    CaseNotFound,
+    Change,
+    Role,
+    User,
+    cases,
+    changes,
+    organisations,
+    users,
+    web_sessions,
+)
 from ._migrate import VERSION_TABLE
 from ._store import (
     DEFAULT_FILE,
@@ -32,13 +46,22 @@ __all__ = [
     "DEFAULT_FILE",
     "ENV_KEY",
     "ENV_URL",
+    "SESSION_HOURS",
     "VERSION_TABLE",
+    "Accounts",
     "AuditFinding",
+    "Case",
+    "CaseNotFound",
+    "Change",
     "CodeRegister",
+    "Role",
     "Store",
     "StoreError",
     "StoredDecision",
     "StoredEntry",
+    "User",
+    "cases",
+    "changes",
     "code_register",
     "database_url",
     "decisions",
@@ -46,4 +69,7 @@ __all__ = [
     "metadata",
     "new_key",
     "open_store",
+    "organisations",
+    "users",
+    "web_sessions",
 ]
