@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
     packs = json.dumps(args.pack) if args.pack else ""  # names or folders, resolved where the app is built
     env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_PACKS": packs, "CCM_RULES_MAX_BODY": str(args.max_body or "")}
+    # The web app's cookies are Secure beyond loopback (reach it through https there: docs/web.md); on loopback over
+    # plain http they are not (a browser would not send them back from 127.0.0.1), and an https request gets them Secure.
+    env["CCM_RULES_WEB_SECURE"] = "" if _is_loopback(args.host) else "1"
     db = args.db or os.environ.get("CCM_RULES_DB")
     if db:  # opened (and migrated) here, exit 3 if it cannot be; each worker opens it again from CCM_RULES_DB
         from ._db import open_db
