@@ -1,8 +1,8 @@
 """The planner workspace (issue 19 item 5) through Litestar's TestClient: questionnaire and live chart,
 saved assessments compared, the DACTS form, the indicators report.
 
-The pages run behind the web app's own middleware (session, language, CSRF, security headers)
-in a small app of their own, so they are tested before and apart from the whole web router.
+The pages run in the web app's own router (`web_router`: its middleware for session, language,
+CSRF and security headers, its error pages), mounted on a small app of their own.
 Every expectation is the core's own: the variant and chart of an example region filled in
 through the form are what `assess_readiness` gives for the region file (seed 000).
 """
@@ -30,9 +30,11 @@ from ccm_rules.readiness import assess_readiness, explain_readiness, factor_cata
 from ccm_rules_adapters.html.readiness import readiness_radar
 from ccm_rules_adapters.storage import Role
 from ccm_rules_adapters.storage.assessments import Assessments
-from ccm_rules_adapters.web._planner import answers_from_form, planner_router, planner_texts
-from ccm_rules_adapters.web._security import SESSION_COOKIE, web_middleware
+from ccm_rules_adapters.web import web_router
+from ccm_rules_adapters.web._planner import PLANNER_ROUTES, answers_from_form, planner_router, planner_texts
+from ccm_rules_adapters.web._security import SESSION_COOKIE
 from ccm_rules_adapters.web._state import WebSettings, WebState
+from ccm_rules_adapters.web._texts import ui_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ROOT / "examples" / "readiness"
@@ -54,14 +56,10 @@ class Planner:
         return self.client.post(path, data={"_csrf_token": self.csrf, **data}, follow_redirects=False)
 
 
-def _refuse(context: Any, status: int, kind: str) -> tuple[int, bytes]:
-    return status, f"refused: {kind}".encode()
-
-
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[tuple[Litestar, WebState]]:
     state = WebState(WebSettings(db=f"sqlite:///{tmp_path / 'web.sqlite3'}"), default_pack())
-    application = Litestar(route_handlers=[planner_router()], middleware=[web_middleware(state, _refuse)])
+    application = Litestar(route_handlers=web_router(state=state))
     yield application, state
     state.close()
 
@@ -129,13 +127,15 @@ def test_an_administrator_may_use_the_workspace_other_roles_and_strangers_may_no
         assert worker.get("/planner").status_code == 403
         assert worker.post("/planner/readiness/live", {}).status_code == 403
     stranger = TestClient(app[0], base_url="http://127.0.0.1")
-    assert stranger.get("/planner/readiness").status_code == 401
+    response = stranger.get("/planner/readiness", follow_redirects=False)
+    assert response.status_code in (302, 303) and response.headers["location"] == "/login?next=/planner/readiness"
 
 
 def test_a_form_without_its_csrf_token_is_refused(app: tuple[Litestar, WebState]) -> None:
     planner = sign_in(app, "petra", "org-a")
     response = planner.client.post("/planner/readiness", data={"action": "save", "region": "R"}, follow_redirects=False)
-    assert response.status_code == 403 and "csrf" in response.text
+    assert response.status_code == 403 and ui_texts("en")["error_csrf_title"] in html.unescape(response.text)
+    assert Assessments(app[1].accounts().store).list(app[1].accounts().users()[0]) == []
 
 
 # ---------------------------------------------------------------- the questionnaire
@@ -288,7 +288,7 @@ def test_the_dacts_form_scores_a_program_with_a_chart_per_section(app: tuple[Lit
     """examples/dacts/partly_measured.yaml: only staffing measured, the band cannot be decided yet."""
     planner = sign_in(app, "petra", "org-a")
     empty = planner.get("/planner/dacts").text
-    assert 'name="clients_per_staff"' in empty and len(re.findall("<fieldset>", empty)) == 3
+    assert 'name="clients_per_staff"' in empty and len(re.findall(r"<fieldset><legend>[HOS] ", empty)) == 3
     program = read_program(ROOT / "examples" / "dacts" / "partly_measured.yaml")
     assert program.as_of is not None and program.code is not None
     form = {"program": program.code, "as_of": program.as_of.isoformat(), **{k: str(v) for k, v in program.figures.items()}}
@@ -360,3 +360,9 @@ def test_the_migration_adds_the_assessments_table(app: tuple[Litestar, WebState]
     saved = Assessments(app[1].accounts().store).save(user, "  Region X ", datetime.date(2027, 1, 4), {"host": "authority"})
     assert (saved.region, saved.as_of, saved.answers, saved.created_by_name) == ("Region X", datetime.date(2027, 1, 4), {"host": "authority"}, "petra")
 
+
+
+def test_the_web_app_mounts_every_planner_route_and_the_router_holds_them_all(app: tuple[Litestar, WebState]) -> None:
+    paths = {path for handler in PLANNER_ROUTES for path in handler.paths}
+    assert paths <= {route.path.replace("{assessment_id:int}", "{assessment_id:int}") for route in app[0].routes}
+    assert {route.path for route in planner_router().routes} == paths

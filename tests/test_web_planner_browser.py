@@ -26,26 +26,19 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 import uvicorn  # noqa: E402
 from litestar import Litestar  # noqa: E402
-from litestar.static_files import create_static_files_router  # noqa: E402
 
 from ccm_rules.engine import default_pack  # noqa: E402
 from ccm_rules.readiness import rollout_plan  # noqa: E402
 from ccm_rules_adapters.storage import Role, new_key  # noqa: E402
-from ccm_rules_adapters.web._planner import planner_router  # noqa: E402
-from ccm_rules_adapters.web._security import SESSION_COOKIE, web_middleware  # noqa: E402
+from ccm_rules_adapters.web import web_router  # noqa: E402
+from ccm_rules_adapters.web._security import SESSION_COOKIE  # noqa: E402
 from ccm_rules_adapters.web._state import WebSettings, WebState  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 IMAGES = ROOT / "docs" / "img"
-WEB_STATIC = ROOT / "adapters" / "ccm_rules_adapters" / "web" / "static"
-REPORT_STATIC = ROOT / "adapters" / "ccm_rules_adapters" / "html" / "static"
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium: apt-get install chromium")]
-
-
-def _refuse(context: Any, status: int, kind: str) -> tuple[int, bytes]:
-    return status, f"refused: {kind}".encode()
 
 
 def _free_port() -> int:
@@ -58,8 +51,7 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebState, str]]:
     """The workspace on uvicorn, a planner signed in (their session token), records in the store."""
     state = WebState(WebSettings(db=f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"), default_pack())
-    app = Litestar(route_handlers=[planner_router(), create_static_files_router(path="/static", directories=[WEB_STATIC, REPORT_STATIC])],
-                   middleware=[web_middleware(state, _refuse)])
+    app = Litestar(route_handlers=web_router(state=state))
     accounts = state.accounts()
     accounts.add_organisation("region-office", by="test")
     user = accounts.add_user("petra", "region-office", Role.PLANNER, "$argon2id$test", by="test")
@@ -159,7 +151,7 @@ def test_the_other_pages_in_the_browser(server: tuple[str, WebState, str], brows
         page.fill(f"#f-{name}", value)
     page.fill("#f-program", "ACT-P04")
     page.fill("#f-as_of", "2027-01-01")
-    page.click("button[type=submit]")
+    page.click("form.dacts-form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("svg.chart").count() == 3
     page.screenshot(path=str(IMAGES / "web-planner-dacts.png"), full_page=False)

@@ -73,8 +73,8 @@ PLANNER_ROLES = (Role.PLANNER, Role.ADMINISTRATOR)
 """Who may use the workspace (project policy: planners, and administrators who set it up)."""
 GUARD = requires(*PLANNER_ROLES)
 TEXTS_FILE = "planner_texts.yaml"
-LAYOUT = "base.html"
-"""The layout the planner pages extend (the reports' and web app's one layout)."""
+LAYOUT = "web/base.html"
+"""The layout the planner pages extend (the web app's, on the reports' base.html)."""
 ANSWERS = ("yes", "partly", "no")
 """A Pioneer item's or Attention risk's answers (seed 000); "" (not known yet) is the form's default."""
 SECTIONS = ("starting_situation", "pioneer", "risks", "lessons", "system")
