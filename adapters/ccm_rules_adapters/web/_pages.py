@@ -8,6 +8,7 @@ from typing import Any
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromQuery
 
 from ccm_rules.engine import LANGUAGES
 from ccm_rules_adapters.storage import Role
@@ -27,7 +28,7 @@ def home(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @get("/login", sync_to_thread=False, include_in_schema=False)
-def login_page(request: Request[Any, Any, Any], next: str = "/") -> Response[Any]:
+def login_page(request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Response[Any]:
     """The sign-in form (a signed-in user goes straight on)."""
     if web_context(request).user is not None:
         return redirect(next)

@@ -12,6 +12,7 @@ from typing import Any
 import anyio.to_thread
 from litestar import Request, Response, get
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
 
 from ._access import CASE_ROLES, case_for, current_user, requires
 from ._render import page, title
@@ -35,7 +36,7 @@ async def my_cases_page(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @get("/cases/{case_id:int}", guards=[requires(*CASE_ROLES)], include_in_schema=False)
-async def case_page(request: Request[Any, Any, Any], case_id: int) -> Response[Any]:
+async def case_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Response[Any]:
     """One case of the organisation, with every change (who, when, what); 404 for any other case."""
     case = await anyio.to_thread.run_sync(case_for, request, case_id)
     history = await anyio.to_thread.run_sync(lambda: web_context(request).state.accounts().changes(f"case:{case.id}"))
