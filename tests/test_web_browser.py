@@ -23,7 +23,7 @@ from .test_http import copy_core_rules, start_server  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
-PASSWORD = "a long enough password 1"  # noqa: S105 - a test account's
+PASSWORD = "a long enough password 1"
 
 pytestmark = [
     pytest.mark.slow,
