@@ -303,3 +303,60 @@ def test_the_dacts_report_writes_each_figure_as_scored_in_the_users_language(pac
     text = render_dacts_text(ex, pack=pack)
     assert h6 in text and (("." in ex.total) is (lang == "en")), ex.total
     assert {i.id: i.score for i in ex.items}["H6"] == 5  # text only: 94.6 % still scores 5
+
+
+# ---------------------------------------------------------------- 5. rule-pack author checks (DACTS scale, team model)
+
+PACK_FAULTS = [
+    ("dacts.yaml", "- id: H2\n  section: H\n", "- id: H1\n  section: H\n", "dacts.item_twice"),
+    ("dacts.yaml", "- id: H2\n  section: H\n", "- id: H2\n  section: Q\n", "dacts.unknown_section"),
+    ("team_model.yaml", "organisation_ruleset: team_external\n", "organisation_ruleset: team_externel\n", "pack.no_ruleset"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "code"), PACK_FAULTS)
+def test_a_rule_pack_authors_fault_is_said_in_her_language(tmp_path: Any, file: str, old: str, new: str, code: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`_check_scale` and `_check_doc` returned English-only strings: now coded messages, and
+    `rules check --lang` says every problem in that language."""
+    import shutil
+
+    from ccm_rules.engine import check_pack
+    from ccm_rules_adapters.cli import main
+
+    from .conftest import RULES
+
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    target = root / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [p for p in check_pack(root) if p.code == code]
+    assert found and found[0].file is not None and found[0].file.endswith(file), [(p.code, p.message) for p in check_pack(root)]
+    for lang in LANGUAGES:
+        said = found[0].text(lang)
+        assert (said == found[0].message) is (lang == "en") and not PYTHON_WORDS.search(said)
+    assert main(["rules", "check", str(root), "--lang", "cs"]) == 1
+    out = capsys.readouterr().out
+    assert found[0].text("cs") in out and found[0].message not in out
+    assert main(["rules", "check", str(root), "--lang", "hu", "--format", "json"]) == 1
+    [item] = [e for e in json.loads(capsys.readouterr().out) if e["code"] == code][:1]
+    assert item["message"] == found[0].text("hu")
+
+
+def test_every_author_check_of_the_dacts_scale_and_the_team_model_is_coded() -> None:
+    """No English literal is left in the two checks: each problem they can add is a catalogue message."""
+    import inspect
+
+    from ccm_rules.fidelity import _dacts
+    from ccm_rules.team import _team_model
+
+    for check in (_dacts._check_scale, _team_model._check_doc):
+        source = inspect.getsource(check)
+        calls = re.findall(r"\bbad\((.*)\)\s*$", source, flags=re.MULTILINE)
+        assert calls, check
+        for call in calls:
+            assert "Message(" in call, (check.__name__, call)
+        for code in re.findall(r'Message\(\s*"([a-z_]+\.[a-z_]+)"', source):
+            assert code in catalogue(), code

@@ -39,6 +39,7 @@ def register(commands: Any) -> None:
     check.add_argument("directory", type=Path, nargs="?", default=None, help="pack directory (default: the shipped rules)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--lang", choices=("en", "cs", "hu", "de"), default="en", help="language of the problems (default: en)")
     check.add_argument(
         "--pack", action="append", default=None, metavar="NAME|DIR",
         help="lint this extension pack merged over the pack DIR (a folder, or an installed pack's name); repeatable",
@@ -108,10 +109,10 @@ def run_check(args: argparse.Namespace) -> int:
         problems += citation_drift(args.seeds, pack=RulePack.load(root, extensions=packs))
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
-        print_json([{"severity": p.severity, "kind": p.kind, "file": p.file, "line": p.line, "rule_id": p.rule_id, "path": p.path, "message": p.message} for p in problems])
+        print_json([{"severity": p.severity, "kind": p.kind, "file": p.file, "line": p.line, "rule_id": p.rule_id, "path": p.path, "message": p.text(args.lang), "code": p.code} for p in problems])
     else:
         for p in problems:
-            print(str(p))
+            print(p.render(args.lang))
         verdict = "ok" if not errors else "FAILED"
         warnings = len(problems) - len(errors)
         checked = " + ".join([str(root), *packs])

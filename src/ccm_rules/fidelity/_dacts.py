@@ -195,7 +195,7 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
     doc: DactsDoc = docs[0]
     problems = _check_scale(doc, pack)
     if problems:
-        raise RulePackError("the DACTS scale is not valid", problems)
+        raise RulePackError(Message("summary.dacts_scale_invalid"), problems)
     return doc
 
 
@@ -204,46 +204,46 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
 def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:
     problems: list[Problem] = []
 
-    def bad(path: str, message: str, rule_id: str | None = None) -> None:
+    def bad(path: str, message: Message, rule_id: str | None = None) -> None:
         problems.append(Problem(message, path, "dacts.yaml", rule_id=rule_id, kind="dacts"))
 
     sections = {s.code for s in doc.sections}
     flags = {f.name for f in doc.flags}
     bands = pack.parameter_sets.get(doc.bands_parameters)
     if bands is None:
-        bad("$.bands_parameters", f"no parameter set {doc.bands_parameters!r}")
+        bad("$.bands_parameters", Message("pack.no_parameter_set", {"name": doc.bands_parameters}))
     for index, band in enumerate(doc.bands):
         if band.min_param is not None and bands is not None and band.min_param not in bands.parameters:
-            bad(f"$.bands[{index}].min_param", f"no parameter {band.min_param!r} in {doc.bands_parameters!r}")
+            bad(f"$.bands[{index}].min_param", Message("pack.no_parameter", {"name": band.min_param, "set": doc.bands_parameters}))
     if [b.min_param is None for b in doc.bands] != [False] * (len(doc.bands) - 1) + [True]:
-        bad("$.bands", "only the last (lowest) band may have no min_param")
+        bad("$.bands", Message("dacts.band_without_minimum"))
     seen: set[str] = set()
     for index, item in enumerate(doc.items):
         path = f"$.items[{index}]"
         if item.id in seen or item.figure in seen:
-            bad(path, f"duplicate item id or figure {item.id!r}/{item.figure!r}", item.id)
+            bad(path, Message("dacts.item_twice", {"id": item.id, "figure": item.figure}), item.id)
         seen.update((item.id, item.figure))
         if item.section not in sections:
-            bad(f"{path}.section", f"unknown section {item.section!r}", item.id)
+            bad(f"{path}.section", Message("dacts.unknown_section", {"section": item.section}), item.id)
         if len(item.anchors) != 5:
-            bad(f"{path}.anchors", f"an item needs 5 anchors (scores 1-5), got {len(item.anchors)}", item.id)
+            bad(f"{path}.anchors", Message("dacts.anchor_count", {"count": len(item.anchors)}), item.id)
         if item.top_requires is not None and item.top_requires not in flags:
-            bad(f"{path}.top_requires", f"undeclared flag {item.top_requires!r}", item.id)
+            bad(f"{path}.top_requires", Message("dacts.unknown_flag", {"flag": item.top_requires}), item.id)
         if item.scoring == "rating" and item.cuts:
-            bad(f"{path}.cuts", "a rating item takes no cuts", item.id)
+            bad(f"{path}.cuts", Message("dacts.rating_cuts"), item.id)
         for vindex, cut in enumerate(item.cuts):
             values = cut.value
             ok = isinstance(values, list) and len(values) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
             if not ok:
-                bad(f"{path}.cuts[{vindex}].value", "cuts must be 4 numbers: the boundaries of scores 2, 3, 4 and 5", item.id)
+                bad(f"{path}.cuts[{vindex}].value", Message("dacts.cuts_shape"), item.id)
                 continue
             ordered = values == sorted(values) if item.scoring == "at_least" else values == sorted(values, reverse=True)
             if not ordered:
-                bad(f"{path}.cuts[{vindex}].value", f"cuts of an {item.scoring!r} item must be {'ascending' if item.scoring == 'at_least' else 'descending'}", item.id)
+                bad(f"{path}.cuts[{vindex}].value", Message("dacts.cuts_ascending" if item.scoring == "at_least" else "dacts.cuts_descending", {"scoring": item.scoring}), item.id)
         if item.scoring != "rating" and not item.cuts:
-            bad(f"{path}.cuts", "a measured item needs cuts", item.id)
+            bad(f"{path}.cuts", Message("dacts.cuts_missing"), item.id)
     if len(doc.items) != 28:
-        bad("$.items", f"the DACTS has 28 items, found {len(doc.items)}")
+        bad("$.items", Message("dacts.item_count", {"count": len(doc.items)}))
     return problems
 
 

@@ -165,7 +165,7 @@ def team_model_doc(pack: RulePack) -> TeamModelDoc:
     doc: TeamModelDoc = docs[0]
     problems = _check_doc(doc, pack)
     if problems:
-        raise RulePackError("the team model is not consistent with the rule pack", problems)
+        raise RulePackError(Message("summary.team_model_inconsistent"), problems)
     return doc
 
 
@@ -179,25 +179,25 @@ def _axis_rulesets(doc: TeamModelDoc) -> tuple[str, ...]:
 def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
     problems: list[Problem] = []
 
-    def bad(path: str, message: str) -> None:
+    def bad(path: str, message: Message) -> None:
         problems.append(Problem(message, path, "team_model.yaml", kind="team_model"))
 
     norms = pack.parameter_sets.get(doc.norms)
     if norms is None:
-        bad("$.norms", f"no parameter set {doc.norms!r}")
+        bad("$.norms", Message("pack.no_parameter_set", {"name": doc.norms}))
     fields = ("lead_ruleset", "mode_ruleset", "icm_ruleset", "act_ruleset", "organisation_ruleset", "conference_ruleset")
     for field, ruleset in zip(fields, _axis_rulesets(doc), strict=True):
         if ruleset not in pack.rulesets:
-            bad(f"$.{field}", f"no ruleset {ruleset!r}")
+            bad(f"$.{field}", Message("pack.no_ruleset", {"name": ruleset}))
         for outcome in Outcome:
             if f"team.verdict.{ruleset}.{outcome.value}" not in pack.texts:
-                bad("$", f"no text 'team.verdict.{ruleset}.{outcome.value}' (what the answer says when ruleset {ruleset!r} is {outcome.value})")
+                bad("$", Message("team.no_verdict_text", {"key": f"team.verdict.{ruleset}.{outcome.value}", "ruleset": ruleset, "outcome": outcome.value}))
     for ruleset in (doc.act_ruleset, doc.icm_ruleset):
         if ruleset in pack.rulesets and doc.intensity_fact not in pack.ruleset(ruleset).spec.facts:
-            bad("$.intensity_fact", f"ruleset {ruleset!r} declares no fact {doc.intensity_fact!r}")
+            bad("$.intensity_fact", Message("team.no_intensity_fact", {"ruleset": ruleset, "fact": doc.intensity_fact}))
     ids = [m.id for m in doc.models]
     if sorted(ids) != sorted(HEADLINES):
-        bad("$.models", f"the models must be exactly these headlines, each once: {', '.join(HEADLINES)} (found: {', '.join(ids)})")
+        bad("$.models", Message("team.models_not_headlines", {"headlines": ", ".join(HEADLINES), "found": ", ".join(ids)}))
     norm_ids = {n.id for n in doc.caseload_norms}
     dacts = pack.documents("dacts")
     items = {item.id for item in dacts[0].items} if len(dacts) == 1 else None
@@ -205,14 +205,14 @@ def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
         program_norm = model.program.caseload_norm if model.program else None
         for where, norm_id in ((f"$.models[{index}].caseload_norm", model.caseload_norm), (f"$.models[{index}].program.caseload_norm", program_norm)):
             if norm_id is not None and norm_id not in norm_ids:
-                bad(where, f"no caseload norm {norm_id!r}")
+                bad(where, Message("team.no_caseload_norm", {"norm": norm_id}))
         for item in model.program.dacts_items if model.program else ():
             if items is not None and item not in items:
-                bad(f"$.models[{index}].program.dacts_items", f"no DACTS item {item!r}")
+                bad(f"$.models[{index}].program.dacts_items", Message("team.no_dacts_item", {"item": item}))
     for index, norm in enumerate(doc.caseload_norms):
         for name in (norm.max_clients, norm.min_clients, norm.max_hours_per_client_week):
             if name is not None and norms is not None and name not in norms.parameters:
-                bad(f"$.caseload_norms[{index}]", f"no parameter {name!r} in parameter set {doc.norms!r}")
+                bad(f"$.caseload_norms[{index}]", Message("pack.no_parameter", {"name": name, "set": doc.norms}))
     return problems
 
 
