@@ -360,3 +360,20 @@ def test_every_author_check_of_the_dacts_scale_and_the_team_model_is_coded() -> 
             assert "Message(" in call, (check.__name__, call)
         for code in re.findall(r'Message\(\s*"([a-z_]+\.[a-z_]+)"', source):
             assert code in catalogue(), code
+
+
+# ---------------------------------------------------------------- 6. the sweep: command-line refusals
+
+@pytest.mark.parametrize(("argv", "czech"), [
+    (["goal", "nope.yaml"], "soubor cíle 'nope.yaml' neexistuje"),
+    (["eligibility", "x.yaml", "--rules", "/no/such/rules"], "--rules /no/such/rules: taková složka sady pravidel neexistuje"),
+    (["rules", "check", "/no/such/rules"], "/no/such/rules: taková složka sady pravidel neexistuje"),
+])
+def test_a_command_lines_refusal_is_said_in_the_users_language(argv: list[str], czech: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """These were English f-strings whatever `--lang` said."""
+    from ccm_rules_adapters.cli import main
+
+    assert main([*argv, "--lang", "cs"]) == 2
+    assert czech in capsys.readouterr().err
+    assert main([*argv, "--lang", "hu"]) == 2
+    assert czech not in capsys.readouterr().err

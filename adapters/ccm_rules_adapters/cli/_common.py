@@ -107,7 +107,7 @@ def load_pack(args: argparse.Namespace) -> RulePack:
     """The pack a command decides with: `--rules` (default: the shipped pack) with each `--pack` merged over it."""
     packs = getattr(args, "pack", None) or []
     if args.rules is not None and not args.rules.is_dir():
-        raise CommandError(f"--rules {args.rules}: no such rule pack folder")
+        raise CommandError(Message("cli.no_pack_folder", {"option": "--rules ", "path": str(args.rules)}))
     if args.rules is None and not packs:
         from ccm_rules.engine import default_pack
 

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ccm_rules import Decision, FactsError, RulePack, explain
+from ccm_rules import Decision, FactsError, Message, RulePack, explain
 from ccm_rules.engine import criterion_lines, make_converter
 from ccm_rules.goals import GoalAssessment, assess_goal, locate_goal_errors, read_goal_file
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.goal)
     code = None
     if looks_like_a_path(args.goal) and not path.is_file():
-        raise CommandError(f"no goal file {args.goal!r}: give a goal file that exists, or the goal's text in quotes")
+        raise CommandError(Message("cli.no_goal_file", {"path": args.goal}))
     if looks_like_a_path(args.goal):
         file = read_goal_file(path)
         code = file.code

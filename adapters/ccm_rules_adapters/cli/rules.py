@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ccm_rules import RulePack
+from ccm_rules import Message, RulePack
 from ccm_rules.engine import check_pack, citation_drift, default_rules_dir, rule_book
 
 from ..html.rulebook import REGENERATE, render_html, render_markdown
@@ -100,7 +100,7 @@ def run_doc(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     root = args.directory or default_rules_dir()
     if not root.is_dir():
-        raise CommandError(f"{root}: no such rule pack folder")
+        raise CommandError(Message("cli.no_pack_folder", {"option": "", "path": str(root)}))
     if args.seeds is not None and not args.seeds.is_dir():
         raise CommandError(f"--seeds {args.seeds}: no such folder of seed texts")
     packs = args.pack or []
