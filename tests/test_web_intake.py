@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 
 from ccm_rules.engine import default_pack
 from ccm_rules_adapters.storage import Role
+from ccm_rules_adapters.web._goals import GOAL_ROUTES
 from ccm_rules_adapters.web._intake import INTAKE_ROUTES, intake_texts
 from ccm_rules_adapters.web._passwords import hash_password
 from ccm_rules_adapters.web._security import SESSION_COOKIE, web_middleware
@@ -58,7 +59,7 @@ def _refuse(context: Any, status: int, kind: str) -> tuple[int, bytes]:
 @pytest.fixture
 def app(tmp_path: Any) -> Iterator[tuple[Litestar, WebState]]:
     state = WebState(WebSettings(db=f"sqlite:///{tmp_path / 'web.sqlite3'}"), default_pack())
-    application = Litestar(route_handlers=INTAKE_ROUTES, middleware=[web_middleware(state, _refuse)])
+    application = Litestar(route_handlers=[*INTAKE_ROUTES, *GOAL_ROUTES], middleware=[web_middleware(state, _refuse)])
     yield application, state
     state.close()
 
@@ -209,3 +210,27 @@ def test_roles_and_csrf(app: tuple[Litestar, WebState]) -> None:
 def test_the_intake_texts_are_in_every_language() -> None:
     texts = intake_texts()
     assert all(set(v) == {"en", "cs", "hu", "de"} for v in texts.values())
+
+
+def test_the_goal_field_says_which_smart_criteria_are_met_as_the_worker_types(app: tuple[Litestar, WebState]) -> None:
+    """Seed 004 "SMART": the fragment htmx fetches on each pause in typing, in the worker's language; the same list without JavaScript."""
+    worker = sign_in(app, "anna", "org-a", lang="cs")
+    page = worker.get("/goal")
+    assert page.status_code == 200 and 'hx-trigger="keyup changed delay:300ms"' in page.text and 'hx-post="/goal/check"' in page.text
+    goal = "Klient do 15. 4. 2027 podá žádost o příspěvek na bydlení."
+    fragment = worker.client.post("/goal/check", data={"goal": goal}, headers={"X-CSRF-Token": worker.csrf})
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<div id="smart"') and "<html" not in fragment.text
+    from ccm_rules.goals import assess_goal
+
+    assessment = assess_goal(goal, lang="cs")
+    assert fragment.text.count('class="badge') == len(assessment.decision.criteria)  # every criterion, each with its status
+    assert fragment.text.count('class="badge met"') == sum(c.status.value == "met" for c in assessment.decision.criteria) > 0
+    vague = worker.client.post("/goal/check", data={"goal": "Zlepšit situaci."}, headers={"X-CSRF-Token": worker.csrf})
+    assert "nesplněno" in vague.text or "neznámé" in vague.text
+    whole = worker.post("/goal", {"goal": goal})
+    assert whole.status_code == 200 and "<html" in whole.text and fragment.text.strip() in whole.text
+    assert goal not in str(whole.url)  # the text goes in the body, never in a URL
+    empty = worker.client.post("/goal/check", data={"goal": ""}, headers={"X-CSRF-Token": worker.csrf})
+    assert "Napište cíl" in empty.text
+    assert worker.client.post("/goal/check", data={"goal": goal}).status_code == 403  # no CSRF token

@@ -25,6 +25,7 @@ from litestar.static_files import create_static_files_router  # noqa: E402
 
 from ccm_rules.engine import default_pack  # noqa: E402
 from ccm_rules_adapters.storage import Role  # noqa: E402
+from ccm_rules_adapters.web._goals import GOAL_ROUTES  # noqa: E402
 from ccm_rules_adapters.web._intake import INTAKE_ROUTES  # noqa: E402
 from ccm_rules_adapters.web._passwords import hash_password  # noqa: E402
 from ccm_rules_adapters.web._security import SESSION_COOKIE, web_middleware  # noqa: E402
@@ -54,33 +55,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _restore_origin(app: Any) -> Any:
-    """Workaround, to be removed: with `Referrer-Policy: no-referrer` Chromium sends a same-origin form
-    POST with `Origin: null` (Fetch serialises a request's origin as null under no-referrer), and the
-    web middleware's `same_origin` refuses "null": every form of the app answers "refused: csrf" in a
-    real browser. `test_a_form_post_is_accepted_as_the_browser_sends_it` pins the bug; until it is
-    fixed this test server gives such a request the Origin of the host it was sent to."""
-
-    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = dict(scope["headers"])
-            if headers.get(b"origin") == b"null" and b"x-test-keep-null-origin" not in headers:
-                host = headers.get(b"host", b"")
-                scope = {**scope, "headers": [(k, b"http://" + host if k == b"origin" else v) for k, v in scope["headers"]]}
-        await app(scope, receive, send)
-
-    return wrapped
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebState]]:
     state = WebState(WebSettings(db=f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"), default_pack())
     app = Litestar(
-        route_handlers=[*INTAKE_ROUTES, create_static_files_router(path="/static", directories=STATIC)],
+        route_handlers=[*INTAKE_ROUTES, *GOAL_ROUTES, create_static_files_router(path="/static", directories=STATIC)],
         middleware=[web_middleware(state, lambda context, status, kind: (status, f"refused: {kind}".encode()))],
     )
     port = _free_port()
-    config = uvicorn.Config(_restore_origin(app), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -101,7 +84,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def signed_in(server: tuple[str, WebState], browser: Any, name: str, lang: str, *, null_origin_fix: bool = True) -> Any:
+def signed_in(server: tuple[str, WebState], browser: Any, name: str, lang: str) -> Any:
     url, state = server
     accounts = state.accounts()
     if "org-a" not in accounts.organisations():
@@ -110,10 +93,7 @@ def signed_in(server: tuple[str, WebState], browser: Any, name: str, lang: str, 
     token, _ = accounts.start_session(user)
     context = browser.new_context(viewport={"width": 1000, "height": 900})
     context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": url}, {"name": "ccm_lang", "value": lang, "url": url}])
-    page = context.new_page()
-    if not null_origin_fix:
-        page.set_extra_http_headers({"x-test-keep-null-origin": "1"})
-    return page
+    return context.new_page()
 
 
 def shot(page: Any, name: str) -> None:
@@ -221,11 +201,24 @@ def test_resuming_a_saved_case(server: tuple[str, WebState], browser: Any) -> No
     shot(page, "back")
 
 
-@pytest.mark.xfail(strict=True, reason="web middleware refuses Origin: null, which Chromium sends for a same-origin form POST under Referrer-Policy: no-referrer")
 def test_a_form_post_is_accepted_as_the_browser_sends_it(server: tuple[str, WebState], browser: Any) -> None:
     url, _ = server
-    page = signed_in(server, browser, "dora", "en", null_origin_fix=False)
+    """Under `Referrer-Policy: no-referrer` Chromium sends a same-origin form POST with `Origin: null`;
+    the middleware takes it as our own only with `Sec-Fetch-Site: same-origin` (it once refused every form)."""
+    page = signed_in(server, browser, "dora", "en")
     page.goto(f"{url}/intake")
     page.get_by_label("Pseudonymous code").fill("C-0104")
     page.get_by_role("button", name="Open the case").click()
     assert "refused" not in page.content()
+
+
+def test_the_goal_field_updates_as_the_worker_types(server: tuple[str, WebState], browser: Any) -> None:
+    """Issue 19 item 4: htmx posts the goal on each pause in typing and swaps in the SMART list (Czech)."""
+    url, _ = server
+    page = signed_in(server, browser, "emil", "cs")
+    page.goto(f"{url}/goal")
+    assert page.locator("#smart .badge").count() == 0
+    page.locator("#goal").press_sequentially("Klient do 15. 4. 2027 podá žádost o příspěvek na bydlení.", delay=5)
+    page.locator("#smart .badge").first.wait_for()
+    assert page.locator("#smart .badge.met").count() >= 1
+    shot(page, "goal")

@@ -52,7 +52,7 @@ ERRORS = {
 }
 
 
-PAGE_MODULES = ("_intake", "_planner")
+PAGE_MODULES = ("_goals", "_intake", "_planner")
 """Modules of pages that list their handlers in a `*_ROUTES` list instead of `handlers()`."""
 
 

@@ -7,7 +7,7 @@ another organisation's case is a 404 by URL and by form alike):
   code; `POST /intake` opens it (a code that looks like a name, an e-mail address or an
   identity number is refused: `ccm_rules.records.code_problem` and `identity_in_text`).
 - `GET /intake/{id}` — the next screen of the interview (`ccm_rules.eligibility.interview`):
-  one form, "not known yet" always allowed, buttons Save, Back and Stop. `?step=N` shows a
+  one plain form (a whole page each: nothing to swap), "not known yet" always allowed, buttons Save, Back and Stop. `?step=N` shows a
   screen already answered again (Back). `POST /intake/{id}` records the answers
   (`record_answers`: every change is in the store's change log with who and when).
 - `GET /intake/{id}/decision` — the decision: each criterion's status, reason and source with
@@ -17,8 +17,8 @@ another organisation's case is a 404 by URL and by form alike):
 A case's answers are stored as `{"facts": …, "not_known": […], "trail": [[fact, …], …]}`:
 the facts (as a case file writes them), the questions answered "not known yet", and the
 questions of each screen answered, in order (for Back). No personal data goes into a URL:
-a case is named by its number. Every form works without JavaScript; with htmx (when the
-layout loads it) `hx-boost` swaps the page's main part only.
+a case is named by its number. Every form works without JavaScript; htmx is used where a
+part of a page changes while the page stays (the goal field, `_goals.py`).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ KINDS = ("eligibility", "labour_market")
 """The interviews a case can be opened for: general CM (seed 001) and labour-market CM (seed 002)."""
 
 TEXTS_FILE = "intake_texts.yaml"
-LAYOUT = "base.html"
-"""The layout the intake pages extend (the reports' and web app's one layout)."""
+LAYOUT = "web/base.html"
+"""The layout the intake pages extend: the web app's (banner, language switcher, menu, htmx and the CSRF token)."""
 
 
 # ---------------------------------------------------------------- texts
