@@ -234,3 +234,14 @@ def test_the_goal_field_says_which_smart_criteria_are_met_as_the_worker_types(ap
     empty = worker.client.post("/goal/check", data={"goal": ""}, headers={"X-CSRF-Token": worker.csrf})
     assert "Napište cíl" in empty.text
     assert worker.client.post("/goal/check", data={"goal": goal}).status_code == 403  # no CSRF token
+
+
+def test_every_intake_page_has_the_apps_banner_language_switcher_and_menu(app: tuple[Litestar, WebState]) -> None:
+    # The intake templates once filled the layout's `header` block, which hid the banner and menu.
+    worker = sign_in(app, "iva", "org-a")
+    case = open_case(worker)
+    for path in ("/intake", f"/intake/{case}", f"/intake/{case}/decision", "/goal"):
+        page = worker.get(path)
+        assert page.status_code == 200, path
+        assert 'class="topbar"' in page.text and 'action="/language"' in page.text and "<nav" in page.text, path
+        assert page.text.count("<h1") == 1, path
