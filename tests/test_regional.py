@@ -255,7 +255,7 @@ def test_cli_caseload_with_pack(capsys: pytest.CaptureFixture[str]) -> None:
     assert "at most 35 clients" in out and "Regional value" not in out
     assert main(["caseload", str(TEAM), "--pack", str(REGION), "--lang", "cs"]) == 1
     out = capsys.readouterr().out
-    assert "nejvýše 30 klientů" in out and "ccm-core+kraj-ukazka 0.2.0+1.0.0" in out
+    assert "nejvýše 30 klientů" in out and "ccm-core+kraj-ukazka 0.2.1+1.0.0" in out
     assert "Sada pravidel (s krajským přizpůsobením)" in out
     # the seed's source is still cited for the rule, and the region's value is named with its own source
     assert "  Zdroj: Case manager (popis služby) §10" in out
