@@ -146,7 +146,9 @@ def main() -> None:
     if not registry.exists():
         make_registry(args.rows, seed=7, pack=pack).write_parquet(registry)
     output = workdir / "results.parquet"
-    print(f"registry: {registry} ({registry.stat().st_size / 1e6:.1f} MB, {args.rows} rows); cores: {os.cpu_count()}; load: {os.getloadavg()[0]:.2f}")
+    print(
+        f"registry: {registry} ({registry.stat().st_size / 1e6:.1f} MB, {args.rows} rows); cores: {os.cpu_count()}; load: {os.getloadavg()[0]:.2f}"
+    )
 
     runs = [run_cli(registry, output) for _ in range(args.repeat)]
     walls = [w for w, _, _ in runs]
@@ -167,14 +169,20 @@ def main() -> None:
         f"CPU best {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s; peak RSS {rss:.0f} MiB"
     )
     print(f"  of which start-up (Python, imports incl. polars, pack load): best {boot:.2f} s")
-    print(f"batch in-process (read+screen+write):   best {min(inproc):.2f} s, median {statistics.median(inproc):.2f} s → {args.rows / min(inproc) / 1e6:.2f} M rows/s")
+    print(
+        f"batch in-process (read+screen+write):   best {min(inproc):.2f} s, median {statistics.median(inproc):.2f} s → {args.rows / min(inproc) / 1e6:.2f} M rows/s"
+    )
     core_time = args.rows / core_rate
-    print(f"per-record core (both rulesets):        {core_rate:,.0f} rows/s → {core_time:.0f} s for {args.rows} rows; batch is {core_time / best:.0f}× faster")
+    print(
+        f"per-record core (both rulesets):        {core_rate:,.0f} rows/s → {core_time:.0f} s for {args.rows} rows; batch is {core_time / best:.0f}× faster"
+    )
     if durable_rate is None:
         print("durable-rules per record: not importable here")
     else:
         durable_time = args.rows / durable_rate
-        print(f"durable-rules per record (eligibility): {durable_rate:,.0f} rows/s → {durable_time:.0f} s; batch is {durable_time / best:.0f}× faster")
+        print(
+            f"durable-rules per record (eligibility): {durable_rate:,.0f} rows/s → {durable_time:.0f} s; batch is {durable_time / best:.0f}× faster"
+        )
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
 

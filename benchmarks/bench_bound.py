@@ -75,14 +75,17 @@ def bound_decision() -> Callable[[dict[str, Any]], Decision]:
         values = tuple(map(getitem, columns.values, map(domains.get, columns.codes)))
         sure = values.count(True)
         enough = True if sure >= need.value else False if sure + values.count(None) < need.value else None
-        count_node = TraceNode("count_gte", truth[enough], fact=given, param=need,
-                               items=tuple(map(getitem, columns.results, values)))
+        count_node = TraceNode(
+            "count_gte", truth[enough], fact=given, param=need, items=tuple(map(getitem, columns.results, values))
+        )
         found = compared.get((type(n_services), n_services))
         if found is None:
             found = compared[(type(n_services), n_services)] = services.trace(facts, params)
         served, services_node = found
         met = True if enough is True or served is True else None if enough is None or served is None else False
-        r1 = CriterionResult("E1", status[met], "required", TraceNode("any", truth[met], children=(count_node, services_node)))
+        r1 = CriterionResult(
+            "E1", status[met], "required", TraceNode("any", truth[met], children=(count_node, services_node))
+        )
         key2 = tuple(map(getitem, holistic.values, map(domains.get, holistic.codes)))
         r2 = e2_memo.get(key2)
         if r2 is None:
@@ -101,7 +104,9 @@ def bound_decision() -> Callable[[dict[str, Any]], Decision]:
         if r1.status is r2.status is r3.status is r4.status is Status.MET:
             outcome = Outcome.ELIGIBLE
         elif r2.status is Status.MET and Status.NOT_MET in (r1.status, r3.status, r4.status):
-            outcome = Outcome.NOT_ELIGIBLE  # with E2 not met, its provisional facts leave no required criterion firmly not met
+            outcome = (
+                Outcome.NOT_ELIGIBLE
+            )  # with E2 not met, its provisional facts leave no required criterion firmly not met
         else:
             outcome, questions = Outcome.UNDETERMINED, open_questions(criteria)
         return Decision(ruleset.id, outcome, criteria, questions, facts, ON, info)
@@ -147,7 +152,9 @@ def main() -> int:
     floor_rate = statistics.median(runs["floor"])
     for name, rates in runs.items():
         median = statistics.median(rates)
-        print(f"{name:<10} {median:>12,.0f} {1e6 / median:>8.1f} {median / floor_rate:>8.2f} {median / statistics.median(runs['bound']):>8.2f}")
+        print(
+            f"{name:<10} {median:>12,.0f} {1e6 / median:>8.1f} {median / floor_rate:>8.2f} {median / statistics.median(runs['bound']):>8.2f}"
+        )
     print(f"\npython {sys.version.split()[0]}, new records, {args.rounds} rounds × ~{args.n}")
     return 0
 

@@ -105,7 +105,9 @@ def floor(facts: dict[str, Any]) -> tuple[str, list[str], list[str]]:
     unknown = [k for k, v in criteria.items() if v is None]
     if not failed and not unknown:
         return "eligible", failed, unknown
-    firm = floor_criteria(facts, held=True) if criteria["E2"] is not True else criteria  # E2 not met: its provisional facts held
+    firm = (
+        floor_criteria(facts, held=True) if criteria["E2"] is not True else criteria
+    )  # E2 not met: its provisional facts held
     if any(criteria[k] is False and firm[k] is False for k in ("E1", "E3", "E4")):
         return "not_eligible", failed, unknown
     return "undetermined", failed, unknown
@@ -127,27 +129,62 @@ def zen_decision() -> Any:
         "services_ok": f"services_needed == null ? null : services_needed >= {services}",
         "e1": "$.count_ok == false or $.services_ok == false ? false : ($.count_ok == true and $.services_ok == true ? true : null)",
         "e2": f"domains == null ? null : len(filter({holistic}, domains[#] != null and domains[#] != 'not_assessed')) == {len(HOLISTIC)}",
-        "e3": (f"chronic_condition == true or (expected_duration_months != null and expected_duration_months >= {months}) ? true : "
-               "(chronic_condition == null or expected_duration_months == null ? null : false)"),
-        "e4": ("ongoing_coordination_needed == false or referral_only == true ? false : "
-               "(ongoing_coordination_needed == true and referral_only == false ? true : null)"),
+        "e3": (
+            f"chronic_condition == true or (expected_duration_months != null and expected_duration_months >= {months}) ? true : "
+            "(chronic_condition == null or expected_duration_months == null ? null : false)"
+        ),
+        "e4": (
+            "ongoing_coordination_needed == false or referral_only == true ? false : "
+            "(ongoing_coordination_needed == true and referral_only == false ? true : null)"
+        ),
     }
     expressions = [{"id": f"x{i}", "key": k, "value": v} for i, (k, v) in enumerate(exprs.items())]
-    rows = [("true", "true", "true", "true", "eligible"), ("false", "", "", "", "not_eligible"), ("", "", "false", "", "not_eligible"),
-            ("", "", "", "false", "not_eligible"), ("", "", "", "", "undetermined")]
+    rows = [
+        ("true", "true", "true", "true", "eligible"),
+        ("false", "", "", "", "not_eligible"),
+        ("", "", "false", "", "not_eligible"),
+        ("", "", "", "false", "not_eligible"),
+        ("", "", "", "", "undetermined"),
+    ]
     inputs = [{"id": f"i{k}", "name": k.upper(), "field": k} for k in ("e1", "e2", "e3", "e4")]
-    rules = [{"_id": f"r{i}", **{f"i{k}": cell for k, cell in zip(("e1", "e2", "e3", "e4"), row[:4], strict=True)}, "o": f"'{row[4]}'"} for i, row in enumerate(rows)]
+    rules = [
+        {
+            "_id": f"r{i}",
+            **{f"i{k}": cell for k, cell in zip(("e1", "e2", "e3", "e4"), row[:4], strict=True)},
+            "o": f"'{row[4]}'",
+        }
+        for i, row in enumerate(rows)
+    ]
     pos = {"x": 0, "y": 0}
     jdm = {
         "contentType": "application/vnd.gorules.decision",
         "nodes": [
             {"id": "in", "type": "inputNode", "name": "facts", "position": pos},
-            {"id": "crit", "type": "expressionNode", "name": "criteria", "position": pos, "content": {"expressions": expressions}},
-            {"id": "tab", "type": "decisionTableNode", "name": "outcome", "position": pos, "content": {
-                "hitPolicy": "first", "inputs": inputs, "outputs": [{"id": "o", "name": "outcome", "field": "outcome"}], "rules": rules}},
+            {
+                "id": "crit",
+                "type": "expressionNode",
+                "name": "criteria",
+                "position": pos,
+                "content": {"expressions": expressions},
+            },
+            {
+                "id": "tab",
+                "type": "decisionTableNode",
+                "name": "outcome",
+                "position": pos,
+                "content": {
+                    "hitPolicy": "first",
+                    "inputs": inputs,
+                    "outputs": [{"id": "o", "name": "outcome", "field": "outcome"}],
+                    "rules": rules,
+                },
+            },
             {"id": "out", "type": "outputNode", "name": "out", "position": pos},
         ],
-        "edges": [{"id": f"e{i}", "sourceId": a, "targetId": b, "type": "edge"} for i, (a, b) in enumerate((("in", "crit"), ("crit", "tab"), ("tab", "out")))],
+        "edges": [
+            {"id": f"e{i}", "sourceId": a, "targetId": b, "type": "edge"}
+            for i, (a, b) in enumerate((("in", "crit"), ("crit", "tab"), ("tab", "out")))
+        ],
     }
     decision = zen.ZenEngine().create_decision(json.dumps(jdm))
     return lambda facts: decision.evaluate(facts, {"trace": True})["result"]["outcome"]
@@ -165,10 +202,15 @@ def durable_decision() -> Any:
         return lambda c: found.append(outcome)
 
     no = [{"$and": [{f"e{k}": False}, {f"e{k}_firm": False}]} for k in (1, 3, 4)]
-    definition = {"elig": {
-        "eligible": {"all": [{"m": {"$and": [{"e1": True}, {"e2": True}, {"e3": True}, {"e4": True}]}}], "run": record("eligible")},
-        "not_eligible": {"all": [{"m": {"$or": no}}], "run": record("not_eligible")},
-    }}
+    definition = {
+        "elig": {
+            "eligible": {
+                "all": [{"m": {"$and": [{"e1": True}, {"e2": True}, {"e3": True}, {"e4": True}]}}],
+                "run": record("eligible"),
+            },
+            "not_eligible": {"all": [{"m": {"$or": no}}], "run": record("not_eligible")},
+        }
+    }
 
     class Host(de.Host):
         def _run(self) -> None:  # no background dispatch threads
@@ -268,20 +310,26 @@ def main() -> int:
         if args.fresh:  # new records every round, so nothing was seen before
             pool = [make_facts(rnd) for _ in range(args.n)]
         # single calls are timed on records new to the round too (fresh), or from the pool
-        timed = [make_facts(rnd) for _ in range(3000)] if args.fresh else [pool[(i * 7) % len(pool)] for i in range(3000)]
+        timed = (
+            [make_facts(rnd) for _ in range(3000)] if args.fresh else [pool[(i * 7) % len(pool)] for i in range(3000)]
+        )
         order = list(engines)
         rnd.shuffle(order)
         for name in order:
             results[name].append(measure(engines[name], pool, args.n, timed))
         print(f"round {round_ + 1}: " + ", ".join(f"{n} {results[n][-1][0]:,.0f}/s" for n in engines))
-    print(f"\n{'engine':<8} {'decisions/s (median of rounds)':>31} {'median µs':>10} {'ours ÷ engine':>14} {'ours+tr ÷ engine':>17}")
+    print(
+        f"\n{'engine':<8} {'decisions/s (median of rounds)':>31} {'median µs':>10} {'ours ÷ engine':>14} {'ours+tr ÷ engine':>17}"
+    )
     ours_rate = statistics.median(r for r, _ in results["ours"])
     traced_rate = statistics.median(r for r, _ in results["ours+tr"])
     for name, runs in results.items():
         rate = statistics.median(r for r, _ in runs)
         latency = statistics.median(m for _, m in runs)
         print(f"{name:<8} {rate:>31,.0f} {latency:>10.1f} {ours_rate / rate:>14.2f} {traced_rate / rate:>17.2f}")
-    print(f"\npython {sys.version.split()[0]}, {'fresh records' if args.fresh else f'pool of {args.pool} records'}, {args.rounds} rounds × {args.n}")
+    print(
+        f"\npython {sys.version.split()[0]}, {'fresh records' if args.fresh else f'pool of {args.pool} records'}, {args.rounds} rounds × {args.n}"
+    )
     return 0
 
 

@@ -77,11 +77,23 @@ MODEL_SHARE = {"icm": 0.35, "labour_market": 0.30, "team_cm": 0.20, "act": 0.15}
 MEAN_DAYS_OPEN = {"icm": 540, "labour_market": 365, "team_cm": 365, "act": 2500}
 TEAM_CM_CASELOAD = 15  # no norm in the seeds; a typical team caseload
 REASONS: dict[str, tuple[tuple[str | None, float], ...]] = {
-    "icm": (("stabilised", 0.50), ("refuses_cooperation", 0.20), ("long_term_hospitalised", 0.15),
-            ("moved_away", 0.07), ("other", 0.05), (None, 0.03)),
+    "icm": (
+        ("stabilised", 0.50),
+        ("refuses_cooperation", 0.20),
+        ("long_term_hospitalised", 0.15),
+        ("moved_away", 0.07),
+        ("other", 0.05),
+        (None, 0.03),
+    ),
     "act": (("stabilised", 0.30), ("moved_away", 0.30), ("refuses_cooperation", 0.20), ("other", 0.10), (None, 0.10)),
-    "other": (("goals_achieved", 0.45), ("stabilised", 0.15), ("moved_away", 0.15), ("refuses_cooperation", 0.10),
-              ("other", 0.10), (None, 0.05)),
+    "other": (
+        ("goals_achieved", 0.45),
+        ("stabilised", 0.15),
+        ("moved_away", 0.15),
+        ("refuses_cooperation", 0.10),
+        ("other", 0.10),
+        (None, 0.05),
+    ),
 }
 HOSPITAL_PER_DAY = {"act": 0.02 / 30, "icm": 0.02 / 30, "labour_market": 0.005 / 30, "team_cm": 0.005 / 30}
 
@@ -89,7 +101,9 @@ HOSPITAL_PER_DAY = {"act": 0.02 / 30, "icm": 0.02 / 30, "labour_market": 0.005 /
 class _Case:
     __slots__ = ("closing", "goals", "model", "opened", "reason", "worker")
 
-    def __init__(self, model: str, opened: datetime.date, worker: int, closing: datetime.date, reason: str | None) -> None:
+    def __init__(
+        self, model: str, opened: datetime.date, worker: int, closing: datetime.date, reason: str | None
+    ) -> None:
         self.model = model
         self.opened = opened
         self.worker = worker
@@ -155,7 +169,9 @@ class Region:
         return pick
 
     def _caseload(self, model: str, worker: int, on: datetime.date) -> Event:
-        return self._event("caseload", on, worker=self.worker_ids[model][worker], model=model, clients=self.workers[model][worker])
+        return self._event(
+            "caseload", on, worker=self.worker_ids[model][worker], model=model, clients=self.workers[model][worker]
+        )
 
     def _schedule(self, day: datetime.date, *action: Any) -> None:
         self.calendar[day].append(action)
@@ -232,7 +248,9 @@ class Region:
             age = min(self._days(MEAN_DAYS_OPEN[model]), 6 * 365)
             opened = START - datetime.timedelta(days=age)
             code, case = self._open(today, model, opened)
-            history.append((opened, 3 * n, "opened", {"case": code, "model": model, "cadence": "team"}))  # every simulated case follows the team's cadence
+            history.append(
+                (opened, 3 * n, "opened", {"case": code, "model": model, "cadence": "team"})
+            )  # every simulated case follows the team's cadence
             last = None
             if age > 14:
                 _, phase = self.m.review_due(opened, today)
@@ -307,7 +325,9 @@ class Region:
                 yield self._caseload(model, worker, today)
 
 
-def realistic_events(monitoring: Monitoring, cases: int = 10_000, total: int = 1_000_000, seed: int = 1) -> Iterator[Event]:
+def realistic_events(
+    monitoring: Monitoring, cases: int = 10_000, total: int = 1_000_000, seed: int = 1
+) -> Iterator[Event]:
     """About `total` events (ends with the day's tick) of a region holding `cases` open cases; seeded."""
     return Region(monitoring, cases, seed).events(total)
 
@@ -342,7 +362,9 @@ def engine_floor(engine: Any, sizes: tuple[int, ...] = (1_000, 20_000)) -> tuple
     rnd = random.Random(3)
     handle = dre.create_ruleset(f"floor_{id(engine)}", json.dumps(engine._definition))
     try:
-        events = [{"sid": "0", "id": str(n), "t": "caseload", "model": "icm", "clients": 5, "norm": 19} for n in range(10_000)]
+        events = [
+            {"sid": "0", "id": str(n), "t": "caseload", "model": "icm", "clients": 5, "norm": 19} for n in range(10_000)
+        ]
         start = time.process_time()
         for n in range(0, len(events), 1000):
             dre.assert_events(handle, json.dumps(events[n : n + 1000]))
@@ -353,7 +375,10 @@ def engine_floor(engine: Any, sizes: tuple[int, ...] = (1_000, 20_000)) -> tuple
     for size in sizes:
         handle = dre.create_ruleset(f"floor_{id(engine)}_{size}", json.dumps(engine._definition))
         try:
-            facts = [{"sid": "0", "id": str(n), "t": "review", "due": 740_000 + rnd.randrange(200), "b": 0} for n in range(size)]
+            facts = [
+                {"sid": "0", "id": str(n), "t": "review", "due": 740_000 + rnd.randrange(200), "b": 0}
+                for n in range(size)
+            ]
             for n in range(0, size, 1000):
                 dre.assert_facts(handle, json.dumps(facts[n : n + 1000]))
             changed = rnd.sample(facts, min(size, 5000))
@@ -402,10 +427,22 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=10_000, help="events per feed() call")
-    parser.add_argument("--engines", default="python,durable", help="comma-separated: python, durable (durable skipped when not installed)")
-    parser.add_argument("--floor", action="store_true", help="also time durable-rules' own floor (bare post; fact retract + assert)")
-    parser.add_argument("--reader", action="store_true", help="also time reading JSON Lines (EventReader) on 200,000 events")
-    parser.add_argument("--write", type=Path, help="only write the event log as JSON Lines to this file (for timing `ccm-rules monitor`)")
+    parser.add_argument(
+        "--engines",
+        default="python,durable",
+        help="comma-separated: python, durable (durable skipped when not installed)",
+    )
+    parser.add_argument(
+        "--floor", action="store_true", help="also time durable-rules' own floor (bare post; fact retract + assert)"
+    )
+    parser.add_argument(
+        "--reader", action="store_true", help="also time reading JSON Lines (EventReader) on 200,000 events"
+    )
+    parser.add_argument(
+        "--write",
+        type=Path,
+        help="only write the event log as JSON Lines to this file (for timing `ccm-rules monitor`)",
+    )
     args = parser.parse_args()
     monitoring = Monitoring.from_pack(default_pack())
     if args.write is not None:
@@ -442,13 +479,19 @@ def main() -> int:
         done += len(chunk)
         if done - mark >= 100_000 or len(chunk) < args.chunk:
             stretch = "  ".join(meter.stretch(done - mark) for meter in meters)
-            index = f"  open cases {len(python.cases):,}, duties indexed {python.indexed():,} ({python.armed():,} armed)" if "python" in wanted else ""
+            index = (
+                f"  open cases {len(python.cases):,}, duties indexed {python.indexed():,} ({python.armed():,} armed)"
+                if "python" in wanted
+                else ""
+            )
             print(f"{done:>9,} events  cpu: {stretch}  RSS {rss_mb():5.0f} MB{index}  load {os.getloadavg()[0]:.2f}")
             mark = done
     if durable is not None and args.floor:
         floor_post, floor_change = engine_floor(durable)
         changes = "; ".join(f"{us:.1f} us with {size:,} facts held" for size, us in floor_change.items())
-        print(f"durable-rules floor, same process: a bare unmatched event post {floor_post:.1f} us; a fact retract + assert {changes}")
+        print(
+            f"durable-rules floor, same process: a bare unmatched event post {floor_post:.1f} us; a fact retract + assert {changes}"
+        )
     if durable is not None:
         durable.close()
     mix = ", ".join(f"{kind} {count / done:.1%}" for kind, count in kinds.most_common())
@@ -462,15 +505,21 @@ def main() -> int:
         )
     if "python" in wanted and durable is not None:
         ratio = meters[2].cpu / meters[1].cpu
-        print(f"python engine {ratio:.2f}x as fast as durable-rules (cpu, same chunks, interleaved); same alerts: {same}")
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"python engine {ratio:.2f}x as fast as durable-rules (cpu, same chunks, interleaved); same alerts: {same}"
+        )
+    print(
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; load average {os.getloadavg()[0]:.2f}"
+    )
     if args.reader:
         sample = [as_json(e) for e in realistic_events(monitoring, args.cases, 200_000, seed=2)]
         reader = EventReader(monitoring)
         start = time.perf_counter()
         for n, text in enumerate(sample, 1):
             reader.read(text, n)
-        print(f"reading JSON Lines (EventReader, with sequence checks, events not kept): {len(sample) / (time.perf_counter() - start):,.0f} events/s")
+        print(
+            f"reading JSON Lines (EventReader, with sequence checks, events not kept): {len(sample) / (time.perf_counter() - start):,.0f} events/s"
+        )
         assert not reader.problems, reader.problems[:3]
     return 0 if same else 1
 

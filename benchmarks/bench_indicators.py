@@ -30,7 +30,15 @@ import polars as pl
 from ccm_rules.records.indicators import indicators
 
 START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
-SHARES = {"enrolment": 0.10, "meeting": 0.50, "plan_measure": 0.10, "measure_result": 0.15, "plan_goal": 0.05, "follow_up": 0.08, "survey": 0.02}
+SHARES = {
+    "enrolment": 0.10,
+    "meeting": 0.50,
+    "plan_measure": 0.10,
+    "measure_result": 0.15,
+    "plan_goal": 0.05,
+    "follow_up": 0.08,
+    "survey": 0.02,
+}
 
 
 def make_log(entries: int, seed: int) -> dict[str, pl.DataFrame]:
@@ -63,7 +71,14 @@ def make_log(entries: int, seed: int) -> dict[str, pl.DataFrame]:
             }
         ),
         "meeting": pl.DataFrame({"code": pick(codes, n["meeting"]), "on": days(n["meeting"])}),
-        "plan_measure": pl.DataFrame({"code": pick(codes, n["plan_measure"]), "plan": "p1", "on": days(n["plan_measure"]), "measure": pick([f"m{i}" for i in range(6)], n["plan_measure"])}),
+        "plan_measure": pl.DataFrame(
+            {
+                "code": pick(codes, n["plan_measure"]),
+                "plan": "p1",
+                "on": days(n["plan_measure"]),
+                "measure": pick([f"m{i}" for i in range(6)], n["plan_measure"]),
+            }
+        ),
         "measure_result": pl.DataFrame(
             {
                 "code": pick(codes, n["measure_result"]),
@@ -72,9 +87,24 @@ def make_log(entries: int, seed: int) -> dict[str, pl.DataFrame]:
                 "status": pick(["realised", "partly_realised", "not_realised"], n["measure_result"]),
             }
         ),
-        "plan_goal": pl.DataFrame({"code": pick(codes, n["plan_goal"]), "plan": "p1", "on": days(n["plan_goal"]), "outcome": pick(outcomes, n["plan_goal"])}),
-        "follow_up": pl.DataFrame({"code": pick(codes, n["follow_up"]), "on": days(n["follow_up"]), "outcome": pick(outcomes, n["follow_up"])}),
-        "survey": pl.DataFrame({"provider": pick([f"P{i}" for i in range(20)], n["survey"]), "period": pick([f"2026-0{m}" for m in range(1, 8)], n["survey"]), "satisfaction": rng.integers(1, 6, n["survey"])}),
+        "plan_goal": pl.DataFrame(
+            {
+                "code": pick(codes, n["plan_goal"]),
+                "plan": "p1",
+                "on": days(n["plan_goal"]),
+                "outcome": pick(outcomes, n["plan_goal"]),
+            }
+        ),
+        "follow_up": pl.DataFrame(
+            {"code": pick(codes, n["follow_up"]), "on": days(n["follow_up"]), "outcome": pick(outcomes, n["follow_up"])}
+        ),
+        "survey": pl.DataFrame(
+            {
+                "provider": pick([f"P{i}" for i in range(20)], n["survey"]),
+                "period": pick([f"2026-0{m}" for m in range(1, 8)], n["survey"]),
+                "satisfaction": rng.integers(1, 6, n["survey"]),
+            }
+        ),
     }
 
 
@@ -103,12 +133,20 @@ def main() -> None:
 
     runs = {
         "baseline: one group_by per table": timed(baseline, args.repeat),
-        "indicators, eager, by provider": timed(lambda: indicators(tables, start=START, end=END, by="provider"), args.repeat),
-        "indicators, lazy, by provider": timed(lambda: indicators(lazy, start=START, end=END, by="provider").collect(), args.repeat),
-        "indicators, eager, by case manager": timed(lambda: indicators(tables, start=START, end=END, by="case_manager"), args.repeat),
+        "indicators, eager, by provider": timed(
+            lambda: indicators(tables, start=START, end=END, by="provider"), args.repeat
+        ),
+        "indicators, lazy, by provider": timed(
+            lambda: indicators(lazy, start=START, end=END, by="provider").collect(), args.repeat
+        ),
+        "indicators, eager, by case manager": timed(
+            lambda: indicators(tables, start=START, end=END, by="case_manager"), args.repeat
+        ),
     }
     base = statistics.median(runs["baseline: one group_by per table"])
-    print(f"{total:,} log entries in {len(tables)} tables; polars {pl.__version__}; best and median of {args.repeat} runs")
+    print(
+        f"{total:,} log entries in {len(tables)} tables; polars {pl.__version__}; best and median of {args.repeat} runs"
+    )
     for label, times in runs.items():
         median = statistics.median(times)
         print(f"  {label:<38} best {min(times):6.3f} s  median {median:6.3f} s  {median / base:5.1f}x baseline")

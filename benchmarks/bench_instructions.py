@@ -67,8 +67,16 @@ def child(mode: str, n: int) -> None:
 
 def count(mode: str, n: int) -> int:
     """Instructions of the whole child program under callgrind."""
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-               sys.executable, __file__, "--child", mode, str(n)]
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        str(n),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:
@@ -88,12 +96,19 @@ def main() -> int:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     modes = ("floor", "pool", "fresh", "fresh+trace", "bound")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        totals = dict(zip([(m, k) for m in modes for k in (0, args.n)],
-                          pool.map(lambda job: count(*job), [(m, k) for m in modes for k in (0, args.n)]), strict=True))
+        totals = dict(
+            zip(
+                [(m, k) for m in modes for k in (0, args.n)],
+                pool.map(lambda job: count(*job), [(m, k) for m in modes for k in (0, args.n)]),
+                strict=True,
+            )
+        )
     per_call = {m: (totals[(m, args.n)] - totals[(m, 0)]) / args.n for m in modes}
     print(f"{'workload':<12} {'instructions per call':>22} {'÷ floor':>8} {'bound ÷':>8}")
     for mode in modes:
-        print(f"{mode:<12} {per_call[mode]:>22,.0f} {per_call[mode] / per_call['floor']:>8.2f} {per_call['bound'] / per_call[mode]:>8.2f}")
+        print(
+            f"{mode:<12} {per_call[mode]:>22,.0f} {per_call[mode] / per_call['floor']:>8.2f} {per_call['bound'] / per_call[mode]:>8.2f}"
+        )
     print(f"\npython {sys.version.split()[0]}, {args.n} calls per workload")
     return 0
 

@@ -23,11 +23,21 @@ import urllib.request
 
 BODY = {
     "facts": {
-        "domains": {"housing": "unmet_need", "finances": "unmet_need", "mental_health": "met_need",
-                    "physical_health": "no_need", "daily_living": "no_need", "work": "no_need",
-                    "social_relationships": "no_need", "leisure": "no_need"},
-        "services_needed": 4, "chronic_condition": True, "expected_duration_months": 24,
-        "ongoing_coordination_needed": True, "referral_only": False,
+        "domains": {
+            "housing": "unmet_need",
+            "finances": "unmet_need",
+            "mental_health": "met_need",
+            "physical_health": "no_need",
+            "daily_living": "no_need",
+            "work": "no_need",
+            "social_relationships": "no_need",
+            "leisure": "no_need",
+        },
+        "services_needed": 4,
+        "chronic_condition": True,
+        "expected_duration_months": 24,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
     },
     "case": "C-BENCH",
 }
@@ -42,8 +52,16 @@ def free_port() -> int:
 
 def start(workers: int, rules: str | None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    cmd = [sys.executable, "-c", "import sys; from ccm_rules_adapters.cli import main; sys.exit(main())",
-           "serve", "--port", str(port), "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from ccm_rules_adapters.cli import main; sys.exit(main())",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     if rules:
         cmd += ["--rules", rules]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -61,12 +79,26 @@ def start(workers: int, rules: str | None) -> tuple[subprocess.Popen[bytes], str
 def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
     body = json.dumps(BODY)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                     'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-Language"] = "cs"\n')
+        script.write(
+            f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+            'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Accept-Language"] = "cs"\n'
+        )
     try:
         out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name,
-             f"{url}/v1/eligibility"], capture_output=True, text=True, check=True, timeout=duration + 30,
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--latency",
+                "-s",
+                script.name,
+                f"{url}/v1/eligibility",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=duration + 30,
         ).stdout
     finally:
         os.unlink(script.name)

@@ -26,8 +26,12 @@ REQUESTS = [
     ("POST", "/v1/eligibility", BODY, 200),
     ("POST", "/v1/eligibility", {"facts": {"servics_needed": 3, "domains": {"houzing": "x"}}}, 422),
     ("POST", "/v1/labour-market", {"facts": {"employed": False, "age": 52}}, 200),
-    ("POST", "/cds-services/ccm-eligibility",
-     {"hook": "patient-view", "hookInstance": "soak", "context": {"userId": "u", "patientId": "C-SOAK"}}, 200),
+    (
+        "POST",
+        "/cds-services/ccm-eligibility",
+        {"hook": "patient-view", "hookInstance": "soak", "context": {"userId": "u", "patientId": "C-SOAK"}},
+        200,
+    ),
     ("GET", "/health", None, 200),
 ]
 
@@ -70,8 +74,15 @@ def main() -> None:
     window = max(1, 60 // args.every)
     first = sum(m for _, m in samples[:window]) / len(samples[:window])
     last = sum(m for _, m in samples[-window:]) / len(samples[-window:])
-    report = {"duration_s": duration, "requests": sent, "unexpected_status": wrong, "rss_first_mb": round(first, 2),
-              "rss_last_mb": round(last, 2), "growth_mb": round(last - first, 2), "samples": samples}
+    report = {
+        "duration_s": duration,
+        "requests": sent,
+        "unexpected_status": wrong,
+        "rss_first_mb": round(first, 2),
+        "rss_last_mb": round(last, 2),
+        "growth_mb": round(last - first, 2),
+        "samples": samples,
+    }
     print(json.dumps(report))
     flat = last - first <= args.max_growth_mb and wrong == 0
     print(f"memory {'flat' if flat else 'GROWING or errors'}: {last - first:+.2f} MB", file=sys.stderr)

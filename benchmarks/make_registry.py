@@ -29,7 +29,9 @@ NO_ASSESSMENT_SHARE = 0.10
 DOMAIN_SKIPPED_SHARE = 0.12
 
 
-def make_registry(rows: int, seed: int = 0, *, bad: float = 0.0, text: bool = False, pack: RulePack | None = None) -> pl.DataFrame:
+def make_registry(
+    rows: int, seed: int = 0, *, bad: float = 0.0, text: bool = False, pack: RulePack | None = None
+) -> pl.DataFrame:
     """A registry frame of `rows` people; `bad` is the share of rows given one bad cell.
 
     Typed columns (as in Parquet) by default; `text=True` gives every column as text
@@ -61,7 +63,8 @@ def make_registry(rows: int, seed: int = 0, *, bad: float = 0.0, text: bool = Fa
         data[name] = pl.Series(name, values)
         unknown[name] = mask
     frame = pl.DataFrame(data).with_columns(
-        pl.when(pl.lit(pl.Series(mask))).then(None).otherwise(pl.col(name)).alias(name) for name, mask in unknown.items()
+        pl.when(pl.lit(pl.Series(mask))).then(None).otherwise(pl.col(name)).alias(name)
+        for name, mask in unknown.items()
     )
     if text:
         frame = frame.with_columns(pl.all().cast(pl.String))
@@ -108,7 +111,9 @@ def _number(
     return np.round(values).astype(np.int64) if integral else values.astype(np.float64)
 
 
-def _spoil(frame: pl.DataFrame, columns: dict[str, object], rng: np.random.Generator, share: float, text: bool) -> pl.DataFrame:
+def _spoil(
+    frame: pl.DataFrame, columns: dict[str, object], rng: np.random.Generator, share: float, text: bool
+) -> pl.DataFrame:
     """Give a share of rows one bad cell: out of range, an unknown code, or (as text) unreadable."""
     rows = frame.height
     chosen = np.flatnonzero(rng.random(rows) < share)

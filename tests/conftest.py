@@ -76,7 +76,11 @@ def missing_extras(needs: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None
     if not missing:
         return None
     extras = [e for e in missing if e != "test"]  # "test" is the dependency group, not an extra
-    command = "pip install -e . --group test" if not extras else f"pip install -e '.[{','.join(extras)}]', or everything with pip install -e . --group test"
+    command = (
+        "pip install -e . --group test"
+        if not extras
+        else f"pip install -e '.[{','.join(extras)}]', or everything with pip install -e . --group test"
+    )
     return (
         f"needs the {', '.join(repr(e) for e in missing)} extra{'s' if len(missing) > 1 else ''} "
         f"(missing: {', '.join(m for mods in missing.values() for m in mods)}): {command}"

@@ -10,7 +10,11 @@ from ccm_rules.monitoring._monitoring import Event, Monitoring
 
 
 def generate(
-    monitoring: Monitoring, seed: int, length: int, start: datetime.date = datetime.date(2027, 1, 4), codes: int | None = None
+    monitoring: Monitoring,
+    seed: int,
+    length: int,
+    start: datetime.date = datetime.date(2027, 1, 4),
+    codes: int | None = None,
 ) -> Iterator[Event]:
     """A valid random event log: cases opened (some agreeing the team's cadence), plans agreed (with an
     evaluation date, an interval or the cadence), reviews held (some setting the next), goals set and
@@ -82,5 +86,9 @@ def generate(
                 reason = rnd.choice(reasons)
                 fields = {"reason": reason} if reason else {}
             fields["case"] = case
-        dates = {k: datetime.date.fromisoformat(v) for k in ("due", "review_on", "next_review") if isinstance(v := fields.pop(k, None), str)}
+        dates = {
+            k: datetime.date.fromisoformat(v)
+            for k in ("due", "review_on", "next_review")
+            if isinstance(v := fields.pop(k, None), str)
+        }
         yield Event(kind, day, seq, seq, **dates, **fields)  # type: ignore[arg-type]

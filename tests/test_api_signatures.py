@@ -34,11 +34,16 @@ def public_functions() -> dict[str, Callable[..., Any]]:
     those take the pack as their subject and are not held to the entry points' calling form.
     """
     names = [*ccm_rules.__all__, *ccm_rules._MOVED]
-    homes = {name: getattr(ccm_rules, ccm_rules._MOVED.get(name, "")) if name in ccm_rules._MOVED else ccm_rules for name in names}
+    homes = {
+        name: getattr(ccm_rules, ccm_rules._MOVED.get(name, "")) if name in ccm_rules._MOVED else ccm_rules
+        for name in names
+    }
     return {name: obj for name in names if inspect.isfunction(obj := getattr(homes[name], name))}
 
 
-DECIDING = sorted(name for name in public_functions() if name.startswith(DECIDING_PREFIXES) and name not in NOT_DECISIONS)
+DECIDING = sorted(
+    name for name in public_functions() if name.startswith(DECIDING_PREFIXES) and name not in NOT_DECISIONS
+)
 TAKING_PACK = sorted(
     name
     for name, fn in public_functions().items()
@@ -50,12 +55,16 @@ TAKING_PACK = sorted(
 def keyword_only_optional(fn: Callable[..., Any], name: str) -> None:
     parameter = inspect.signature(fn).parameters.get(name)
     assert parameter is not None, f"{fn.__name__} takes no {name!r}"
-    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, f"{fn.__name__}: {name!r} is {parameter.kind.description}, not keyword-only"
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, (
+        f"{fn.__name__}: {name!r} is {parameter.kind.description}, not keyword-only"
+    )
     assert parameter.default is None, f"{fn.__name__}: {name!r} defaults to {parameter.default!r}, not None"
 
 
 def test_the_table_is_not_empty() -> None:
-    assert {"assess_eligibility", "assess_readiness", "check_caseload", "score_dacts", "recommend_team_model"} <= set(DECIDING)
+    assert {"assess_eligibility", "assess_readiness", "check_caseload", "score_dacts", "recommend_team_model"} <= set(
+        DECIDING
+    )
     assert {"read_region", "parse_region", "next_review"} <= set(TAKING_PACK)
 
 
@@ -151,7 +160,12 @@ def attrs_without_file(region: Region) -> dict[str, Any]:
 
 
 def test_region_from_mapping_names_every_bad_field_by_path(pack: RulePack) -> None:
-    data = {"host": "hospital", "pioneer": {"F1.P2": "perhaps"}, "colour": "red", "starting_situation": {"awareness": "yes"}}
+    data = {
+        "host": "hospital",
+        "pioneer": {"F1.P2": "perhaps"},
+        "colour": "red",
+        "starting_situation": {"awareness": "yes"},
+    }
     with pytest.raises(InputFileError) as err:
         Region.from_mapping(data, pack=pack, file="request")
     found = {(p.path, p.file, p.line) for p in err.value.problems}
@@ -165,7 +179,10 @@ def test_region_file_errors_still_give_the_line(pack: RulePack) -> None:
     text = "region: R\nhost: hospital\npioneer:\n  F1.P2: perhaps\n"
     with pytest.raises(InputFileError) as err:
         ccm_rules.readiness.parse_region(text, "bad.yaml", pack=pack)
-    assert {(p.path, p.file, p.line) for p in err.value.problems} == {("$.host", "bad.yaml", 2), ("$.pioneer.F1.P2", "bad.yaml", 4)}
+    assert {(p.path, p.file, p.line) for p in err.value.problems} == {
+        ("$.host", "bad.yaml", 2),
+        ("$.pioneer.F1.P2", "bad.yaml", 4),
+    }
 
 
 # ------------------------------------------------------------------ JSON of any result, public
@@ -185,8 +202,12 @@ def results(pack: RulePack) -> list[Any]:
         ccm_rules.explain_team_model(team, pack, "de"),
         dacts,
         ccm_rules.explain_dacts(dacts, pack, "en"),
-        ccm_rules.check_caseload("icm", [{"code": "W1", "fte": 1.0, "clients": 25}], as_of=datetime.date(2027, 1, 4), pack=pack),
-        ccm_rules.assess_goal("Klient do 15. 4. 2027 podá žádost.", lang="cs", as_of=datetime.date(2027, 1, 4), pack=pack),
+        ccm_rules.check_caseload(
+            "icm", [{"code": "W1", "fte": 1.0, "clients": 25}], as_of=datetime.date(2027, 1, 4), pack=pack
+        ),
+        ccm_rules.assess_goal(
+            "Klient do 15. 4. 2027 podá žádost.", lang="cs", as_of=datetime.date(2027, 1, 4), pack=pack
+        ),
     ]
 
 
@@ -230,7 +251,9 @@ RENDERERS = ("render_text", "render_team_model_text", "render_dacts_text", "rend
 def explanations(pack: RulePack) -> dict[str, Any]:
     """An explanation for each renderer, in Czech."""
     on = datetime.date(2027, 1, 4)
-    decision = ccm_rules.assess_eligibility({"referral_only": True, "ongoing_coordination_needed": False}, as_of=on, pack=pack)
+    decision = ccm_rules.assess_eligibility(
+        {"referral_only": True, "ongoing_coordination_needed": False}, as_of=on, pack=pack
+    )
     rec = ccm_rules.recommend_team_model({"concurrent_services": 3, "domains": {}}, as_of=on, pack=pack)
     fidelity = ccm_rules.score_dacts({"clients_per_staff": 9}, as_of=on, pack=pack)
     readiness = ccm_rules.assess_readiness(ccm_rules.read_region(PILOT, pack=pack), as_of=on, pack=pack)
@@ -245,7 +268,9 @@ def explanations(pack: RulePack) -> dict[str, Any]:
 @pytest.mark.parametrize("name", RENDERERS)
 def test_every_renderer_takes_the_explanation_and_pack_as_an_optional_keyword(name: str) -> None:
     parameters = list(inspect.signature(public_functions()[name]).parameters.values())
-    assert [p.kind for p in parameters] == [inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY], name
+    assert [p.kind for p in parameters] == [inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY], (
+        name
+    )
     keyword_only_optional(public_functions()[name], "pack")
 
 
@@ -258,5 +283,7 @@ def test_renderers_default_to_the_shipped_pack_and_warn_on_a_positional_pack(pac
             assert render(explanation) == text, name
         if name == "render_readiness_text":
             continue  # it never took a pack by position
-        with pytest.warns(DeprecationWarning, match=rf"{name}\(\): passing pack by position is deprecated; write pack="):
+        with pytest.warns(
+            DeprecationWarning, match=rf"{name}\(\): passing pack by position is deprecated; write pack="
+        ):
             assert render(explanation, pack) == text, name

@@ -35,7 +35,9 @@ def _run(site: Path, script: str) -> subprocess.CompletedProcess[str]:
     """`script` in a fresh interpreter that sees `site` (the installed metadata) and the plugin's package."""
     path = os.pathsep.join([str(site), str(PLUGINS), os.environ.get("PYTHONPATH", "")])
     env = {**os.environ, "PYTHONPATH": path}
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 DECIDE = """
@@ -86,38 +88,67 @@ def test_plugin_pack_check_runs_in_rules_check(tmp_path: Path) -> None:
     (plugin / "ccm_area_broken" / "__init__.py").write_text(source, encoding="utf-8")
     rules = plugin / "ccm_area_broken" / "rules"
     rules.mkdir()
-    (rules / "demo_referral.yaml").write_text((DEMO / "rules" / "demo_referral.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    checklist = (DEMO / "rules" / "demo_checklist.yaml").read_text(encoding="utf-8").replace("ruleset: demo_referral", "ruleset: demo_refferal")
+    (rules / "demo_referral.yaml").write_text(
+        (DEMO / "rules" / "demo_referral.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    checklist = (
+        (DEMO / "rules" / "demo_checklist.yaml")
+        .read_text(encoding="utf-8")
+        .replace("ruleset: demo_referral", "ruleset: demo_refferal")
+    )
     (rules / "demo_checklist.yaml").write_text(checklist, encoding="utf-8")
     site = tmp_path / "site"
     _install(site, "ccm_rules.areas", "demo_broken = ccm_area_broken:AREA", name="ccm_area_broken")
     script = "import sys; from ccm_rules_adapters.cli import main; sys.exit(main(['rules', 'check']))"
     path = os.pathsep.join([str(site), str(plugin), os.environ.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert "checklist 'demo_referral_checklist' names no ruleset of the pack: 'demo_refferal'" in done.stdout
 
 
 def test_the_plugin_needs_one_module_and_its_rule_files() -> None:
     """What a new area took: one Python module, its rule files, one entry-point line (written by the test)."""
-    files = sorted(p.relative_to(DEMO).as_posix() for p in DEMO.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(
+        p.relative_to(DEMO).as_posix() for p in DEMO.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     assert files == ["__init__.py", "rules/demo_checklist.yaml", "rules/demo_referral.yaml"]
 
 
-@pytest.mark.parametrize("broken", ["rules=Path(__file__).parent / \"missing\"", "rules=Path(__file__).parent.parent"])
+@pytest.mark.parametrize("broken", ['rules=Path(__file__).parent / "missing"', "rules=Path(__file__).parent.parent"])
 def test_a_bad_area_folder_is_a_clear_problem(tmp_path: Path, broken: str) -> None:
     """An area whose folder is missing, or holds a pack of its own, is a pack problem with its name, not a traceback."""
     plugin = tmp_path / "plugin" / "ccm_area_bad"
     plugin.mkdir(parents=True)
-    source = (DEMO / "__init__.py").read_text(encoding="utf-8").replace('name="demo"', 'name="bad"').replace('rules=Path(__file__).parent / "rules"', broken)
+    source = (
+        (DEMO / "__init__.py")
+        .read_text(encoding="utf-8")
+        .replace('name="demo"', 'name="bad"')
+        .replace('rules=Path(__file__).parent / "rules"', broken)
+    )
     (plugin / "__init__.py").write_text(source, encoding="utf-8")
     if "parent.parent" in broken:
-        (plugin.parent / "pack.yaml").write_text((Path(default_pack().root) / "pack.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (plugin.parent / "pack.yaml").write_text(
+            (Path(default_pack().root) / "pack.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     site = tmp_path / "site"
     _install(site, "ccm_rules.areas", "bad = ccm_area_bad:AREA", name="ccm_area_bad")
     script = "from ccm_rules.engine import RulePack, RulePackError\ntry:\n    RulePack.load()\nexcept RulePackError as err:\n    print(err.render())\n"
     path = os.pathsep.join([str(site), str(tmp_path / "plugin"), os.environ.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "area 'bad'" in done.stdout
 
@@ -127,5 +158,8 @@ def test_a_plugin_that_cannot_be_imported_is_named(tmp_path: Path) -> None:
     _install(tmp_path, "ccm_rules.areas", "ghost = ccm_area_ghost:AREA", name="ccm_area_ghost")
     done = _run(tmp_path, "import sys; from ccm_rules_adapters.cli import main; sys.exit(main(['rules', 'check']))")
     assert done.returncode == 2, done.stderr
-    assert "entry point 'ghost' of group 'ccm_rules.areas' (ccm_area_ghost:AREA, from ccm_area_ghost) cannot be loaded" in done.stderr
+    assert (
+        "entry point 'ghost' of group 'ccm_rules.areas' (ccm_area_ghost:AREA, from ccm_area_ghost) cannot be loaded"
+        in done.stderr
+    )
     assert "Traceback" not in done.stderr

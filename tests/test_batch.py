@@ -48,7 +48,9 @@ make_registry = _generator().make_registry
     text=st.booleans(),
     cuts=st.lists(st.integers(0, 300), max_size=4),
 )
-def test_input_rows_equal_result_rows_plus_error_rows(rows: int, seed: int, bad: float, text: bool, cuts: list[int]) -> None:
+def test_input_rows_equal_result_rows_plus_error_rows(
+    rows: int, seed: int, bad: float, text: bool, cuts: list[int]
+) -> None:
     frame = make_registry(rows, seed, bad=bad, text=text, pack=PACK)
     table = frame.to_arrow()
     bounds = sorted({0, rows, *(c for c in cuts if c < rows)})
@@ -89,11 +91,15 @@ def test_cli_example_registry(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_cli_agrees_with_single_case_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The batch row for a person and `ccm-rules eligibility` on the same facts agree."""
     registry = tmp_path / "one.csv"
-    registry.write_text("case,domains.housing,domains.finances,services_needed,chronic_condition,ongoing_coordination_needed,referral_only\nC-1,unmet_need,met_need,3,true,true,false\n")
+    registry.write_text(
+        "case,domains.housing,domains.finances,services_needed,chronic_condition,ongoing_coordination_needed,referral_only\nC-1,unmet_need,met_need,3,true,true,false\n"
+    )
     assert main(["batch", str(registry), "-o", str(tmp_path / "r.parquet"), "-q", "--ruleset", "eligibility"]) == 0
     row = pl.read_parquet(tmp_path / "r.parquet").row(0, named=True)
     case = tmp_path / "one.yaml"
-    case.write_text("facts:\n  domains: {housing: unmet_need, finances: met_need}\n  services_needed: 3\n  chronic_condition: true\n  ongoing_coordination_needed: true\n  referral_only: false\n")
+    case.write_text(
+        "facts:\n  domains: {housing: unmet_need, finances: met_need}\n  services_needed: 3\n  chronic_condition: true\n  ongoing_coordination_needed: true\n  referral_only: false\n"
+    )
     assert main(["eligibility", str(case), "--format", "json"]) == 0
     import json
 
@@ -159,7 +165,9 @@ def test_parquet_registry_streams_to_the_same_rows_as_screen(tmp_path: Path) -> 
     want = SCREENER.screen(frame)
     assert code == 1 and want[ERROR].null_count() < 700
     assert pl.read_parquet(results).equals(want.filter(pl.col(ERROR).is_null()).drop("error_fields", ERROR))
-    assert pl.read_parquet(errors).equals(want.filter(pl.col(ERROR).is_not_null()).select("row", "case", "error_fields", ERROR))
+    assert pl.read_parquet(errors).equals(
+        want.filter(pl.col(ERROR).is_not_null()).select("row", "case", "error_fields", ERROR)
+    )
 
 
 def test_parquet_registry_keeps_its_row_numbers(tmp_path: Path) -> None:
@@ -179,7 +187,9 @@ def test_unwritable_output_exit_2_naming_it(tmp_path: Path, capsys: pytest.Captu
     assert "cannot write" in err and str(missing) in err and "Traceback" not in err
 
 
-def test_progress_bar_counts_every_row_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_bar_counts_every_row_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     registry = tmp_path / "reg.parquet"
     make_registry(300, 2, pack=PACK).write_parquet(registry, row_group_size=40)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
@@ -196,7 +206,22 @@ def test_a_csv_saved_by_excel_with_a_byte_order_mark_reads_like_one_without(tmp_
     outputs = []
     for source, name in ((plain, "plain"), (marked, "marked")):
         out = tmp_path / f"{name}.parquet"
-        assert main(["batch", str(source), "-o", str(out), "--errors", str(tmp_path / f"{name}.csv"), "--as-of", "2026-01-01", "-q"]) == 1
+        assert (
+            main(
+                [
+                    "batch",
+                    str(source),
+                    "-o",
+                    str(out),
+                    "--errors",
+                    str(tmp_path / f"{name}.csv"),
+                    "--as-of",
+                    "2026-01-01",
+                    "-q",
+                ]
+            )
+            == 1
+        )
         outputs.append(pl.read_parquet(out))
     assert outputs[0].equals(outputs[1])
     assert (tmp_path / "plain.csv").read_text(encoding="utf-8") == (tmp_path / "marked.csv").read_text(encoding="utf-8")

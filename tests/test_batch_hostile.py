@@ -42,7 +42,9 @@ def _registry(tmp_path: Path, rows: int = 40, seed: int = 1) -> tuple[Path, list
 
 
 @pytest.mark.parametrize("option", ["-o", "--errors"])
-def test_an_output_that_is_the_registry_is_refused_and_the_registry_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:
+def test_an_output_that_is_the_registry_is_refused_and_the_registry_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
     registry = tmp_path / "reg.csv"
     registry.write_bytes(REGISTRY.read_bytes())
     args = ["-o", str(registry)] if option == "-o" else ["-o", str(tmp_path / "r.csv"), "--errors", str(registry)]
@@ -53,7 +55,9 @@ def test_an_output_that_is_the_registry_is_refused_and_the_registry_kept(tmp_pat
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_a_link_to_the_registry_or_two_equal_outputs_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_link_to_the_registry_or_two_equal_outputs_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     registry = tmp_path / "reg.csv"
     registry.write_bytes(REGISTRY.read_bytes())
     (tmp_path / "soft.csv").symlink_to(registry)
@@ -61,7 +65,10 @@ def test_a_link_to_the_registry_or_two_equal_outputs_are_refused(tmp_path: Path,
     (tmp_path / "sub").mkdir()
     for output in ("soft.csv", "hard.csv", "sub/../reg.csv"):
         assert main(["batch", str(registry), "-o", str(tmp_path / output), *ON]) == 2
-    assert main(["batch", str(registry), "-o", str(tmp_path / "r.csv"), "--errors", str(tmp_path / "sub/../r.csv"), *ON]) == 2
+    assert (
+        main(["batch", str(registry), "-o", str(tmp_path / "r.csv"), "--errors", str(tmp_path / "sub/../r.csv"), *ON])
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.count("is the registry itself") == 3 and "would both be written to" in err
     assert registry.read_bytes() == REGISTRY.read_bytes()
@@ -75,7 +82,9 @@ def test_the_outputs_are_said_in_the_users_language(tmp_path: Path, capsys: pyte
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_an_interrupted_batch_leaves_the_earlier_outputs_and_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+def test_an_interrupted_batch_leaves_the_earlier_outputs_and_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
     source = tmp_path / f"reg{suffix}"
     frame = make_registry(600, 4, bad=0.05, text=suffix == ".csv", pack=PACK)
     frame.write_csv(source) if suffix == ".csv" else frame.write_parquet(source, row_group_size=100)
@@ -128,7 +137,7 @@ def test_a_stray_quote_costs_its_own_line_only_and_row_numbers_stay_line_numbers
     assert results.height + errors.height == 200 == len(lines) - 1
     assert errors["row"].to_list() == [10]
     assert errors["error_fields"].to_list() == [lines[0].split(",")[1]]
-    assert '\'"' in errors["error"][0]  # the cell is shown with its quote
+    assert "'\"" in errors["error"][0]  # the cell is shown with its quote
     assert sorted(results["row"].to_list()) == [r for r in range(1, 201) if r != 10]
     assert results.filter(pl.col("row") == 150)["case"].item() == lines[150].split(",")[0]  # row n is line n + 1
 
@@ -164,13 +173,18 @@ def test_empty_lines_are_error_rows_naming_their_line(tmp_path: Path) -> None:
     assert pl.read_csv(tmp_path / "r.csv")["row"].to_list() == [1, 2, 3, *range(5, 12)]
 
 
-def test_records_that_do_not_match_the_lines_refuse_the_batch_naming_the_difference(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_records_that_do_not_match_the_lines_refuse_the_batch_naming_the_difference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The count of lines read is checked against the file (here a reader that loses a line, simulated)."""
     from ccm_rules_adapters.cli import batch
 
     monkeypatch.setattr(batch, "_count_lines", lambda path: 1 + 10 + 743)
     assert main(["batch", str(REGISTRY), "-o", str(tmp_path / "r.csv"), *ON]) == 2
-    assert "the file has 754 lines, but 11 were read as the header and records: 743 lines are not accounted for" in capsys.readouterr().err
+    assert (
+        "the file has 754 lines, but 11 were read as the header and records: 743 lines are not accounted for"
+        in capsys.readouterr().err
+    )
     assert not (tmp_path / "r.csv").exists()
 
 
@@ -219,7 +233,9 @@ def test_screen_batches_refuses_a_struct_column_by_name() -> None:
         ("1", "column 'row' holds 1 twice, on line 2 and on line 3"),
     ],
 )
-def test_a_csv_row_cell_that_identifies_no_row_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str, said: str) -> None:
+def test_a_csv_row_cell_that_identifies_no_row_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str, said: str
+) -> None:
     registry = tmp_path / "reg.csv"
     registry.write_text(f"row,case,age\n1,A,30\n{cell},B,40\n")
     assert main(["batch", str(registry), "-o", str(tmp_path / "r.csv"), *ON]) == 2
@@ -245,7 +261,9 @@ def test_a_duplicate_row_number_across_batches_is_refused(tmp_path: Path, capsys
         (pl.Series(["1", "2"]), "column 'row' must hold whole numbers, not values of type String"),
     ],
 )
-def test_a_parquet_row_column_that_identifies_no_row_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: pl.Series, said: str) -> None:
+def test_a_parquet_row_column_that_identifies_no_row_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: pl.Series, said: str
+) -> None:
     registry = tmp_path / "reg.parquet"
     pl.DataFrame({"row": rows, "case": ["A", "B"]}).write_parquet(registry)
     assert main(["batch", str(registry), "-o", str(tmp_path / "r.parquet"), *ON]) == 2
@@ -266,8 +284,13 @@ def test_a_huge_bad_cell_is_cut_in_the_errors_file(tmp_path: Path) -> None:
     assert len(text) < 600
     error = pl.read_csv(tmp_path / "r.errors.csv").row(0, named=True)
     assert error["case"] == "X" * (SHOWN_CHARS - 3) + "..."
-    assert f"domains.housing: '{secret[: SHOWN_CHARS - 3]}...' ({len(secret)} characters) is not a status" in error["error"]
-    assert f"age: {'7' * (SHOWN_CHARS - 3)}... (200 characters) is above the largest allowed value 120" in error["error"]
+    assert (
+        f"domains.housing: '{secret[: SHOWN_CHARS - 3]}...' ({len(secret)} characters) is not a status"
+        in error["error"]
+    )
+    assert (
+        f"age: {'7' * (SHOWN_CHARS - 3)}... (200 characters) is above the largest allowed value 120" in error["error"]
+    )
 
 
 def test_a_short_bad_cell_is_repeated_whole() -> None:
@@ -295,7 +318,9 @@ def _corrupt(lines: list[str], rnd: random.Random, width: int) -> tuple[list[str
         elif kind < 0.11:  # an extra field
             cells.insert(rnd.randrange(width), "extra")
         elif kind < 0.16:  # a bad cell: a word, a huge text, a number out of range
-            cells[rnd.randrange(1, width)] = rnd.choice(["yes", "three", "-1", "1e400", "x" * 500, "999999999999999999999"])
+            cells[rnd.randrange(1, width)] = rnd.choice(
+                ["yes", "three", "-1", "1e400", "x" * 500, "999999999999999999999"]
+            )
         elif kind < 0.17:
             out.append("")  # an empty line
         out.append(",".join(cells))
@@ -303,7 +328,13 @@ def _corrupt(lines: list[str], rnd: random.Random, width: int) -> tuple[list[str
         damage = rnd.choice(["fine", "word", "twice", "negative", "huge"])
         numbers = [str(n) for n in range(1, len(out))]
         at = rnd.randrange(len(numbers))
-        numbers[at] = {"fine": numbers[at], "word": "abc", "twice": numbers[at - 1] if at else "2", "negative": "-5", "huge": "1" + "0" * 19}[damage]
+        numbers[at] = {
+            "fine": numbers[at],
+            "word": "abc",
+            "twice": numbers[at - 1] if at else "2",
+            "negative": "-5",
+            "huge": "1" + "0" * 19,
+        }[damage]
         if damage == "twice" and len(numbers) < 2:
             damage = "fine"
         out = ["row," + out[0], *(f"{n},{line}" for n, line in zip(numbers, out[1:], strict=True))]
@@ -311,7 +342,9 @@ def _corrupt(lines: list[str], rnd: random.Random, width: int) -> tuple[list[str
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_a_randomly_corrupted_csv_registry_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int) -> None:
+def test_a_randomly_corrupted_csv_registry_round_trips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
+) -> None:
     rnd = random.Random(seed)
     rows = rnd.randrange(1, 400)
     frame = make_registry(rows, seed, bad=rnd.choice([0.0, 0.1]), text=True, pack=PACK)
@@ -320,7 +353,19 @@ def test_a_randomly_corrupted_csv_registry_round_trips(tmp_path: Path, capsys: p
     lines, damage = _corrupt(registry.read_text().splitlines(), rnd, frame.width)
     registry.write_text("\n".join(lines) + "\n")
     results, errors = tmp_path / "r.csv", tmp_path / "e.csv"
-    code = main(["batch", str(registry), "-o", str(results), "--errors", str(errors), "--batch-rows", str(rnd.choice([7, 64, 100_000])), *ON])
+    code = main(
+        [
+            "batch",
+            str(registry),
+            "-o",
+            str(results),
+            "--errors",
+            str(errors),
+            "--batch-rows",
+            str(rnd.choice([7, 64, 100_000])),
+            *ON,
+        ]
+    )
     err = capsys.readouterr().err
     assert "Traceback" not in err
     if damage in ("word", "twice", "negative", "huge"):
@@ -354,7 +399,9 @@ def _wrong_type(frame: pl.DataFrame, rnd: random.Random) -> tuple[pl.DataFrame, 
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_a_parquet_registry_with_a_column_of_the_wrong_type_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int) -> None:
+def test_a_parquet_registry_with_a_column_of_the_wrong_type_round_trips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
+) -> None:
     rnd = random.Random(seed)
     rows = rnd.randrange(1, 300)
     frame, refused = _wrong_type(make_registry(rows, seed, bad=0.05, pack=PACK), rnd)

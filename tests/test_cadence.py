@@ -67,7 +67,9 @@ dates = st.dates(min_value=datetime.date(2019, 1, 1), max_value=datetime.date(20
 
 
 @given(start=dates, count=st.integers(min_value=1, max_value=40))
-def test_meetings_strictly_later_and_never_denser_over_time(params: dict[str, object], start: datetime.date, count: int) -> None:
+def test_meetings_strictly_later_and_never_denser_over_time(
+    params: dict[str, object], start: datetime.date, count: int
+) -> None:
     schedule = meeting_dates(start, count, params)
     previous = start
     previous_gap = 0
@@ -87,12 +89,18 @@ def test_phases_follow_in_order(params: dict[str, object], start: datetime.date,
 
 
 @given(start=dates, held_after=st.none() | st.integers(min_value=0, max_value=2000))
-def test_next_meeting_is_the_phase_interval_after_the_last(params: dict[str, object], start: datetime.date, held_after: int | None) -> None:
+def test_next_meeting_is_the_phase_interval_after_the_last(
+    params: dict[str, object], start: datetime.date, held_after: int | None
+) -> None:
     """The cached month arithmetic gives dateutil's answer: last meeting + its phase's interval."""
     last = None if held_after is None else start + datetime.timedelta(days=held_after)
     since = last or start
     phase = phase_on(start, since, params)
-    step = relativedelta(days=params["meeting_interval_initial_days"]) if phase == "initial" else relativedelta(months=params[f"meeting_interval_{phase}_months"])  # type: ignore[arg-type]
+    step = (
+        relativedelta(days=params["meeting_interval_initial_days"])
+        if phase == "initial"
+        else relativedelta(months=params[f"meeting_interval_{phase}_months"])
+    )  # type: ignore[arg-type]
     assert next_meeting(start, last, params) == since + step
     months = params["meeting_middle_phase_until_months"]
     assert isinstance(months, int)
@@ -106,7 +114,9 @@ days = st.integers(min_value=0, max_value=400)
 
 
 @given(start=st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)), held=st.lists(days, max_size=5))
-def test_the_team_cadence_agreed_at_the_start_is_the_seed_calendar(params: dict[str, object], start: datetime.date, held: list[int]) -> None:
+def test_the_team_cadence_agreed_at_the_start_is_the_seed_calendar(
+    params: dict[str, object], start: datetime.date, held: list[int]
+) -> None:
     """A case that agreed the team's cadence is due exactly when the 003 calendar says."""
     agreement = ReviewAgreement()
     agreement.agree_cadence(start)
@@ -122,11 +132,17 @@ def test_the_team_cadence_agreed_at_the_start_is_the_seed_calendar(params: dict[
 @given(
     start=st.dates(datetime.date(2019, 1, 1), datetime.date(2030, 1, 1)),
     steps=st.lists(
-        st.tuples(st.sampled_from(["held", "held_next", "interval", "date", "cadence"]), days, st.integers(min_value=1, max_value=365)),
+        st.tuples(
+            st.sampled_from(["held", "held_next", "interval", "date", "cadence"]),
+            days,
+            st.integers(min_value=1, max_value=365),
+        ),
         max_size=8,
     ),
 )
-def test_a_case_is_due_by_its_latest_agreement(params: dict[str, object], start: datetime.date, steps: list[tuple[str, int, int]]) -> None:
+def test_a_case_is_due_by_its_latest_agreement(
+    params: dict[str, object], start: datetime.date, steps: list[tuple[str, int, int]]
+) -> None:
     """An agreed date wins until a review is held; otherwise the latest rhythm counts from the
     last review or its agreement; with no agreement there is no due date at all."""
     agreement = ReviewAgreement()
@@ -151,6 +167,9 @@ def test_a_case_is_due_by_its_latest_agreement(params: dict[str, object], start:
     elif rhythm is None:
         assert agreed is None
     elif rhythm[0] == "interval":
-        assert agreed is not None and (agreed.basis, agreed.due) == ("plan_interval", since + datetime.timedelta(days=rhythm[1]))
+        assert agreed is not None and (agreed.basis, agreed.due) == (
+            "plan_interval",
+            since + datetime.timedelta(days=rhythm[1]),
+        )
     else:
         assert agreed is not None and agreed.basis == "team_cadence" and agreed.due > since

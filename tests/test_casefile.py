@@ -28,9 +28,17 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "needle"),
     [
-        ("facts: {}\nas_of: 2027-13-01\n", 2, "expected a date (YYYY-MM-DD), got the text '2027-13-01': there is no such day"),
+        (
+            "facts: {}\nas_of: 2027-13-01\n",
+            2,
+            "expected a date (YYYY-MM-DD), got the text '2027-13-01': there is no such day",
+        ),
         ("facts: {}\nas_of: 2027-02-30\n", 2, "got the text '2027-02-30': there is no such day"),
-        ("facts: {}\nas_of: 2027-01-01T10:00:00\n", 2, "expected a date (YYYY-MM-DD), got a date and time 2027-01-01T10:00:00"),
+        (
+            "facts: {}\nas_of: 2027-01-01T10:00:00\n",
+            2,
+            "expected a date (YYYY-MM-DD), got a date and time 2027-01-01T10:00:00",
+        ),
         ("facts: {}\nas_of: tomorrow\n", 2, "expected a date (YYYY-MM-DD), got the text 'tomorrow'"),
         ("facts: {}\nruleset: 3\n", 2, "'ruleset' must be text"),
         ("facts: {}\nfacts: {}\n", 2, "duplicate key 'facts'"),
@@ -43,7 +51,9 @@ def test_any_text_parses_or_fails_clearly(text: str) -> None:
 def test_bad_case_files_name_line_and_field(text: str, line: int | str | None, needle: str) -> None:
     with pytest.raises(InputFileError) as caught:
         parse_case(text, "case.yaml")
-    assert any((line == "any" or p.line == line) and needle in p.message for p in caught.value.problems), caught.value.problems
+    assert any((line == "any" or p.line == line) and needle in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
 
 
 def test_as_of_is_read_as_a_date() -> None:

@@ -40,7 +40,9 @@ def test_example(path: Path, pack: RulePack) -> None:
     if "team_extra_workers" in expect:
         assert result.team.extra_workers == expect["team_extra_workers"]
     if "hours" in expect:
-        assert {w.subject: w.hours_status.value for w in result.workers if w.hours_status is not None} == expect["hours"]
+        assert {w.subject: w.hours_status.value for w in result.workers if w.hours_status is not None} == expect[
+            "hours"
+        ]
 
 
 def _limits(pack: RulePack) -> dict[str, Any]:
@@ -55,7 +57,11 @@ def _limits(pack: RulePack) -> dict[str, Any]:
 )
 def test_agrees_with_arithmetic_oracle(pack: RulePack, norm: str, clients: int, fte: float) -> None:
     limits = _limits(pack)
-    cap = {"labour_market": limits["labour_market_max_clients_per_worker"], "icm": limits["icm_max_clients_per_worker"], "act": limits["act_max_clients_per_worker"]}[norm]
+    cap = {
+        "labour_market": limits["labour_market_max_clients_per_worker"],
+        "icm": limits["icm_max_clients_per_worker"],
+        "act": limits["act_max_clients_per_worker"],
+    }[norm]
     result = check_caseload(norm, [{"code": "W", "fte": fte, "clients": clients}], as_of=ON, pack=pack)
     check = result.team
     over = clients - cap * Fraction(str(fte))
@@ -82,7 +88,9 @@ def test_labour_market_cap_is_per_person_not_per_fte(pack: RulePack, clients: in
     result = check_caseload("labour_market", [{"code": "W", "fte": fte, "clients": clients}], as_of=ON, pack=pack)
     worker = result.workers[0]
     assert worker.status is (Status.MET if clients <= cap else Status.NOT_MET)
-    assert worker.over_by == max(clients - cap, 0) and worker.extra_workers == (1 if clients > cap else 0) * math.ceil(max(clients - cap, 0) / cap)
+    assert worker.over_by == max(clients - cap, 0) and worker.extra_workers == (1 if clients > cap else 0) * math.ceil(
+        max(clients - cap, 0) / cap
+    )
     assert (worker.extra_fte, worker.per) == (0.0, "person")
     unknown_fte = check_caseload("labour_market", [{"code": "W", "clients": clients}], as_of=ON, pack=pack).workers[0]
     assert unknown_fte.status is worker.status  # FTE does not count, so not knowing it changes nothing
@@ -92,7 +100,12 @@ def test_the_seed_cap_examples(pack: RulePack) -> None:
     more = check_caseload("labour_market", [{"code": "W", "fte": 1.2, "clients": 41}], as_of=ON, pack=pack)
     part = check_caseload("labour_market", [{"code": "W", "fte": 0.5, "clients": 20}], as_of=ON, pack=pack)
     assert (more.workers[0].status, part.workers[0].status) == (Status.NOT_MET, Status.MET)
-    team = check_caseload("labour_market", [{"code": "A", "fte": 1, "clients": 40}, {"code": "B", "fte": 1, "clients": 40}], as_of=ON, pack=pack)
+    team = check_caseload(
+        "labour_market",
+        [{"code": "A", "fte": 1, "clients": 40}, {"code": "B", "fte": 1, "clients": 40}],
+        as_of=ON,
+        pack=pack,
+    )
     assert (team.team.status, team.team.extra_workers, team.status) == (Status.NOT_MET, 1, Status.NOT_MET)
 
 
@@ -100,7 +113,9 @@ def test_the_seed_cap_examples(pack: RulePack) -> None:
 @given(hours=st.floats(0, 6, allow_nan=False).map(lambda h: round(h, 2)))
 def test_an_average_within_the_limit_shows_nothing(pack: RulePack, hours: float) -> None:
     """002 §10: "ügyfelenként maximum 2 óra/ hét" — for each client. Before: an average within 2 h was met."""
-    result = check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 10, "hours_per_client_week": hours}], as_of=ON, pack=pack)
+    result = check_caseload(
+        "labour_market", [{"code": "W", "fte": 1, "clients": 10, "hours_per_client_week": hours}], as_of=ON, pack=pack
+    )
     limit = _limits(pack)["labour_market_max_hours_per_client_week"]
     assert result.workers[0].hours_status is (Status.UNKNOWN if hours <= limit else Status.NOT_MET)
     assert result.workers[0].hours_over_by == pytest.approx(max(hours - limit, 0))
@@ -116,11 +131,15 @@ contact = st.tuples(
 
 @settings(max_examples=150, deadline=None)
 @given(contacts=st.lists(contact, max_size=25))
-def test_hours_are_checked_per_client_and_week(pack: RulePack, contacts: list[tuple[str, datetime.date, float]]) -> None:
+def test_hours_are_checked_per_client_and_week(
+    pack: RulePack, contacts: list[tuple[str, datetime.date, float]]
+) -> None:
     """Each client-week over 2 h is named, however low the average; one within every week is met."""
     limit = _limits(pack)["labour_market_max_hours_per_client_week"]
     rows = [{"client": c, "day": d, "hours": h} for c, d, h in contacts]
-    worker = check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": rows}], as_of=ON, pack=pack).workers[0]
+    worker = check_caseload(
+        "labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": rows}], as_of=ON, pack=pack
+    ).workers[0]
     totals: dict[tuple[str, datetime.date], Fraction] = {}
     for c, d, h in contacts:
         monday = d - datetime.timedelta(days=d.weekday())
@@ -132,18 +151,37 @@ def test_hours_are_checked_per_client_and_week(pack: RulePack, contacts: list[tu
 
 @settings(max_examples=100, deadline=None)
 @given(contacts=st.lists(contact, max_size=25), clients=st.integers(30, 40))
-def test_the_caseload_check_and_monitoring_agree(pack: RulePack, contacts: list[tuple[str, datetime.date, float]], clients: int) -> None:
+def test_the_caseload_check_and_monitoring_agree(
+    pack: RulePack, contacts: list[tuple[str, datetime.date, float]], clients: int
+) -> None:
     """The same contacts and caseload give the same verdicts in `caseload` and in `monitor` (M3, M6)."""
     monitoring = Monitoring.from_pack(pack)
     contacts = sorted(contacts, key=lambda c: c[1])
-    log = [Event("opened", datetime.date(2027, 1, 1), 0, n, case=code, model="labour_market") for n, code in enumerate(("K1", "K2", "K3"), 1)]
+    log = [
+        Event("opened", datetime.date(2027, 1, 1), 0, n, case=code, model="labour_market")
+        for n, code in enumerate(("K1", "K2", "K3"), 1)
+    ]
     log += [Event("contact", d, n, n, case=c, hours=h) for n, (c, d, h) in enumerate(contacts, 4)]
-    log.append(Event("caseload", datetime.date(2027, 2, 15), 99, 99, worker="W", model="labour_market", clients=clients))
+    log.append(
+        Event("caseload", datetime.date(2027, 2, 15), 99, 99, worker="W", model="labour_market", clients=clients)
+    )
     alerts = PythonMonitor(monitoring).feed(log)
     worker = check_caseload(
-        "labour_market", [{"code": "W", "fte": 0.8, "clients": clients, "contacts": [{"client": c, "day": d, "hours": h} for c, d, h in contacts]}], as_of=ON, pack=pack
+        "labour_market",
+        [
+            {
+                "code": "W",
+                "fte": 0.8,
+                "clients": clients,
+                "contacts": [{"client": c, "day": d, "hours": h} for c, d, h in contacts],
+            }
+        ],
+        as_of=ON,
+        pack=pack,
     ).workers[0]
-    assert {(a.case, a.values["week"]) for a in alerts if a.rule == "M6"} == {(w.client, w.week) for w in worker.client_weeks_over}
+    assert {(a.case, a.values["week"]) for a in alerts if a.rule == "M6"} == {
+        (w.client, w.week) for w in worker.client_weeks_over
+    }
     assert any(a.rule == "M3" for a in alerts) is (worker.status is Status.NOT_MET)
     assert client_weeks_over([(c, d, h) for c, d, h in contacts], 2) == worker.client_weeks_over
     assert all(week_of(w.week) == w.week for w in worker.client_weeks_over)
@@ -190,7 +228,9 @@ def test_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("key", "value"), [("fte", "5.0e-324"), ("fte", "1001.0"), ("clients", "1000001")])
-def test_figures_beyond_the_arithmetic_are_refused(key: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_figures_beyond_the_arithmetic_are_refused(
+    key: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Found by fuzzing the HTTP endpoint: an FTE of 5e-324 crashed the CLI with OverflowError."""
     worker = {"code": "W1", "fte": "1.0", "clients": "10", key: value}
     bad = tmp_path / "team.yaml"
@@ -213,7 +253,9 @@ def test_figures_beyond_the_arithmetic_are_refused(key: str, value: str, tmp_pat
 )
 def test_bad_contacts_name_the_field(pack: RulePack, contacts: Any, path: str, needle: str) -> None:
     with pytest.raises(FactsError) as info:
-        check_caseload("labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": contacts}], as_of=ON, pack=pack)
+        check_caseload(
+            "labour_market", [{"code": "W", "fte": 1, "clients": 3, "contacts": contacts}], as_of=ON, pack=pack
+        )
     found = [(p.path, p.message) for p in info.value.problems]
     assert any(p == path and needle in m for p, m in found), found
 
@@ -230,10 +272,20 @@ def test_http_caseload_checks_each_client_week_and_the_cap_per_person(pack: Rule
     from ccm_rules_adapters.http import create_app
 
     body = {
-        "team": "LM-T09", "as_of": "2027-01-11", "norm": "labour_market",
+        "team": "LM-T09",
+        "as_of": "2027-01-11",
+        "norm": "labour_market",
         "workers": [
             {"code": "W-01", "fte": 1.2, "clients": 41},
-            {"code": "W-02", "fte": 0.5, "clients": 12, "contacts": [{"client": "K1", "day": "2027-01-04", "hours": 1.5}, {"client": "K1", "day": "2027-01-10", "hours": 1}]},
+            {
+                "code": "W-02",
+                "fte": 0.5,
+                "clients": 12,
+                "contacts": [
+                    {"client": "K1", "day": "2027-01-04", "hours": 1.5},
+                    {"client": "K1", "day": "2027-01-10", "hours": 1},
+                ],
+            },
         ],
     }
     with TestClient(create_app(pack)) as client:
@@ -243,7 +295,20 @@ def test_http_caseload_checks_each_client_week_and_the_cap_per_person(pack: Rule
         assert (workers[0]["status"], workers[0]["extra_workers"], workers[0]["per"]) == ("not_met", 1, "person")
         assert workers[1]["hours_status"] == "not_met"
         assert workers[1]["client_weeks_over"] == [{"client": "K1", "week": "2027-01-04", "hours": 2.5, "over_by": 0.5}]
-        bad = client.post("/v1/caseload", json=body | {"workers": [{"code": "W", "fte": 1, "clients": 3, "contacts": [{"client": "K1", "day": "2027-02-30", "hours": 1}]}]})
+        bad = client.post(
+            "/v1/caseload",
+            json=body
+            | {
+                "workers": [
+                    {
+                        "code": "W",
+                        "fte": 1,
+                        "clients": 3,
+                        "contacts": [{"client": "K1", "day": "2027-02-30", "hours": 1}],
+                    }
+                ]
+            },
+        )
         assert bad.status_code == 422
         assert [e["pointer"] for e in bad.json()["errors"]] == ["/workers/0/contacts/0/day"]
 

@@ -19,12 +19,26 @@ from .test_http import copy_core_rules
 
 # The shapes of CDS Hooks 2.0 (https://cds-hooks.hl7.org/2.0/): discovery, response, card.
 CODING = {"type": "object", "required": ["code", "system"], "properties": {"code": {"type": "string"}}}
-ACTION = {"type": "object", "required": ["type", "description"], "properties": {
-    "type": {"enum": ["create", "update", "delete"]}, "description": {"type": "string"},
-    "resource": {"type": "object", "required": ["resourceType"]}, "resourceId": {"type": "array"}}}
-SUGGESTION = {"type": "object", "required": ["label"], "properties": {
-    "label": {"type": "string"}, "uuid": {"type": "string", "format": "uuid"}, "isRecommended": {"type": "boolean"},
-    "actions": {"type": "array", "items": ACTION}}}
+ACTION = {
+    "type": "object",
+    "required": ["type", "description"],
+    "properties": {
+        "type": {"enum": ["create", "update", "delete"]},
+        "description": {"type": "string"},
+        "resource": {"type": "object", "required": ["resourceType"]},
+        "resourceId": {"type": "array"},
+    },
+}
+SUGGESTION = {
+    "type": "object",
+    "required": ["label"],
+    "properties": {
+        "label": {"type": "string"},
+        "uuid": {"type": "string", "format": "uuid"},
+        "isRecommended": {"type": "boolean"},
+        "actions": {"type": "array", "items": ACTION},
+    },
+}
 CARD = {
     "type": "object",
     "required": ["summary", "indicator", "source"],
@@ -33,8 +47,16 @@ CARD = {
         "summary": {"type": "string", "maxLength": 139},
         "detail": {"type": "string"},
         "indicator": {"enum": ["info", "warning", "critical"]},
-        "source": {"type": "object", "required": ["label"], "properties": {
-            "label": {"type": "string"}, "url": {"type": "string"}, "icon": {"type": "string"}, "topic": CODING}},
+        "source": {
+            "type": "object",
+            "required": ["label"],
+            "properties": {
+                "label": {"type": "string"},
+                "url": {"type": "string"},
+                "icon": {"type": "string"},
+                "topic": CODING,
+            },
+        },
         "suggestions": {"type": "array", "items": SUGGESTION},
         "selectionBehavior": {"enum": ["at-most-one", "any"]},
         "overrideReasons": {"type": "array", "items": CODING},
@@ -43,10 +65,26 @@ CARD = {
     "dependentRequired": {"suggestions": ["selectionBehavior"]},
 }
 RESPONSE = {"type": "object", "required": ["cards"], "properties": {"cards": {"type": "array", "items": CARD}}}
-DISCOVERY = {"type": "object", "required": ["services"], "properties": {"services": {"type": "array", "items": {
-    "type": "object", "required": ["hook", "description", "id"], "properties": {
-        "hook": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
-        "id": {"type": "string"}, "prefetch": {"type": "object", "additionalProperties": {"type": "string"}}}}}}}
+DISCOVERY = {
+    "type": "object",
+    "required": ["services"],
+    "properties": {
+        "services": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["hook", "description", "id"],
+                "properties": {
+                    "hook": {"type": "string"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "id": {"type": "string"},
+                    "prefetch": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
 
 
 def valid(instance: Any, schema: dict[str, Any]) -> None:
@@ -69,8 +107,12 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def call(prefetch: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
-    body = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
-            "context": {"userId": "Practitioner/W-7", "patientId": "C-0042"}, **overrides}
+    body = {
+        "hook": "patient-view",
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "context": {"userId": "Practitioner/W-7", "patientId": "C-0042"},
+        **overrides,
+    }
     if prefetch is not None:
         body["prefetch"] = prefetch
     return body
@@ -91,8 +133,11 @@ def test_discovery(client: Any) -> None:
 
 
 def test_eligible_card_with_draft_referral(client: Any) -> None:
-    r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")}),
-                    headers={"Accept-Language": "cs"})
+    r = client.post(
+        "/cds-services/ccm-eligibility",
+        json=call({"intake": bundle("intake-eligible.R4B.json")}),
+        headers={"Accept-Language": "cs"},
+    )
     assert r.status_code == 200 and r.headers["content-language"] == "cs"
     body = r.json()
     valid(body, RESPONSE)
@@ -118,8 +163,9 @@ def test_no_prefetch_gives_an_undetermined_card_listing_what_to_assess(client: A
 
 
 def test_social_needs_prefetch_fills_domains(client: Any) -> None:
-    r = client.post("/cds-services/ccm-eligibility", json=call({"conditions": bundle("social-needs-only.R4B.json"),
-                                                                 "intake": None}))
+    r = client.post(
+        "/cds-services/ccm-eligibility", json=call({"conditions": bundle("social-needs-only.R4B.json"), "intake": None})
+    )
     assert r.status_code == 200
     valid(r.json(), RESPONSE)
 
@@ -127,14 +173,19 @@ def test_social_needs_prefetch_fills_domains(client: Any) -> None:
 def test_card_uuid_is_deterministic(client: Any) -> None:
     a = client.post("/cds-services/ccm-eligibility", json=call()).json()["cards"][0]["uuid"]
     b = client.post("/cds-services/ccm-eligibility", json=call()).json()["cards"][0]["uuid"]
-    c = client.post("/cds-services/ccm-eligibility", json=call(hookInstance=str(uuid.uuid4()))).json()["cards"][0]["uuid"]
+    c = client.post("/cds-services/ccm-eligibility", json=call(hookInstance=str(uuid.uuid4()))).json()["cards"][0][
+        "uuid"
+    ]
     assert a == b != c
 
 
-@pytest.mark.parametrize(("body", "pointer"), [
-    (call(hook="order-select"), "/hook"),
-    ({"hook": "patient-view", "hookInstance": "x", "context": {"userId": "u"}}, "/context/patientId"),
-])
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [
+        (call(hook="order-select"), "/hook"),
+        ({"hook": "patient-view", "hookInstance": "x", "context": {"userId": "u"}}, "/context/patientId"),
+    ],
+)
 def test_bad_calls_are_problem_json_naming_the_field(client: Any, body: dict[str, Any], pointer: str) -> None:
     r = client.post("/cds-services/ccm-eligibility", json=body)
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
@@ -142,17 +193,27 @@ def test_bad_calls_are_problem_json_naming_the_field(client: Any, body: dict[str
 
 
 def test_invalid_prefetch_resource_is_422_naming_the_key(client: Any) -> None:
-    bad = {"resourceType": "QuestionnaireResponse", "status": "completed",
-           "item": [{"linkId": "services_needed", "answer": [{"valueInteger": "many"}]}]}
+    bad = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "services_needed", "answer": [{"valueInteger": "many"}]}],
+    }
     r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bad}))
     assert r.status_code == 422
     assert r.json()["errors"][0]["path"].startswith("$.prefetch.intake")
 
 
 def test_feedback(client: Any) -> None:
-    body = {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "accepted",
-                          "acceptedSuggestions": [{"id": "e56e1945-20b3-4393-8503-a1a20fd73152"}],
-                          "outcomeTimestamp": "2026-03-01T10:00:00Z"}]}
+    body = {
+        "feedback": [
+            {
+                "card": "9368d37b-283f-44a0-93ea-547cebab93ed",
+                "outcome": "accepted",
+                "acceptedSuggestions": [{"id": "e56e1945-20b3-4393-8503-a1a20fd73152"}],
+                "outcomeTimestamp": "2026-03-01T10:00:00Z",
+            }
+        ]
+    }
     assert client.post("/cds-services/ccm-eligibility/feedback", json=body).status_code == 200
     bad = client.post("/cds-services/ccm-eligibility/feedback", json={"feedback": [{"card": "x", "outcome": "maybe"}]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "/feedback/0/outcome"
@@ -168,8 +229,11 @@ def test_shipped_example_request(client: Any) -> None:
 
 def test_an_invalid_prefetch_resource_points_into_the_body_in_the_request_language(client: Any) -> None:
     """The pointer was `/prefetch/intake ($.item[0]…)` (not a JSON pointer) and the summary English in a Czech answer."""
-    bad = {"resourceType": "QuestionnaireResponse", "status": "completed",
-           "item": [{"linkId": "services_needed", "answer": [{"valueInteger": "many"}]}]}
+    bad = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "services_needed", "answer": [{"valueInteger": "many"}]}],
+    }
     r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bad}), headers={"Accept-Language": "cs"})
     assert r.status_code == 422 and r.headers["content-language"] == "cs"
     problem = r.json()
@@ -180,12 +244,20 @@ def test_an_invalid_prefetch_resource_points_into_the_body_in_the_request_langua
 
 def test_the_card_is_in_the_request_language_through_and_through(client: Any) -> None:
     """The suggestion label was the code system's English `Case management` inside a German card."""
-    r = client.post("/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")}),
-                    headers={"Accept-Language": "de"})
+    r = client.post(
+        "/cds-services/ccm-eligibility",
+        json=call({"intake": bundle("intake-eligible.R4B.json")}),
+        headers={"Accept-Language": "de"},
+    )
     card = r.json()["cards"][0]
     assert card["suggestions"][0]["label"] == "Entwurf einer Überweisung ins Case Management anlegen"
-    assert card["source"]["label"].startswith("Regelpaket ") and "Quelle: 001_bb7494a8907fa6f9.txt" in card["source"]["label"]
-    english = client.post("/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")})).json()
+    assert (
+        card["source"]["label"].startswith("Regelpaket ")
+        and "Quelle: 001_bb7494a8907fa6f9.txt" in card["source"]["label"]
+    )
+    english = client.post(
+        "/cds-services/ccm-eligibility", json=call({"intake": bundle("intake-eligible.R4B.json")})
+    ).json()
     assert english["cards"][0]["suggestions"][0]["label"] == "Draft a referral to case management"
 
 

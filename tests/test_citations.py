@@ -60,14 +60,20 @@ def test_every_citation_of_the_shipped_pack_stands_at_its_seed_lines() -> None:
     found = drift_of(RULES)
     new = {key: message for key, message in found.items() if key not in KNOWN_DRIFT}
     fixed = [key for key in KNOWN_DRIFT if key not in found]
-    assert not new, "citations that do not stand at their seed lines:\n" + "\n".join(f"  {f} {p}: {m}" for (f, p), m in sorted(new.items()))
+    assert not new, "citations that do not stand at their seed lines:\n" + "\n".join(
+        f"  {f} {p}: {m}" for (f, p), m in sorted(new.items())
+    )
     assert not fixed, f"these citations stand now: remove them from KNOWN_DRIFT: {fixed}"
 
 
 def test_the_check_walks_every_source_of_every_rule_file(pack: RulePack) -> None:
     """Every rule file with a `source:` contributes its citations (none is skipped by kind)."""
     cited_files = {Path(c.file).resolve().relative_to(RULES.resolve()).as_posix() for c in pack.citations}
-    with_source = {p.relative_to(RULES).as_posix() for p in RULES.rglob("*.yaml") if re.search(r"^\s*-?\s*source:", p.read_text(encoding="utf-8"), re.M)}
+    with_source = {
+        p.relative_to(RULES).as_posix()
+        for p in RULES.rglob("*.yaml")
+        if re.search(r"^\s*-?\s*source:", p.read_text(encoding="utf-8"), re.M)
+    }
     assert with_source <= cited_files
     seeds_cited = [c for c in pack.citations if c.sections]
     assert len(seeds_cited) > 200
@@ -115,17 +121,55 @@ SMART_T = '004_510c44708344b2e6.txt §SMART (line 310)", quote: "Termínovanost"
 
 DRIFTS = [
     # (id, file, old, new, expected message part)
-    ("line-moved", "goals/smart.yaml", SMART_T, SMART_T.replace("line 310", "line 308"), "the quote is not at 004_510c44708344b2e6.txt §SMART (308); it stands at 004_510c44708344b2e6.txt line 310 (§SMART)"),
-    ("word-changed", "goals/smart.yaml", SMART_T, SMART_T.replace("Termínovanost", "Termínovost"), "the quote's words are nowhere in 004_510c44708344b2e6.txt"),
-    ("wrong-section", "goals/smart.yaml", SMART_T, SMART_T.replace("§SMART", "§individual plan"), "line 310 of 004_510c44708344b2e6.txt is outside §individual plan (lines 392-416): in §SMART"),
-    ("unknown-section", "goals/smart.yaml", SMART_T, SMART_T.replace("§SMART", "§goals"), "§goals is not a section of 004_510c44708344b2e6.txt"),
-    ("past-the-end", "goals/smart.yaml", SMART_T, SMART_T.replace("line 310", "line 910"), "lines 910-910 are not in 004_510c44708344b2e6.txt (it has 480 lines)"),
-    ("unknown-seed", "goals/smart.yaml", SMART_T, SMART_T.replace("004_510c44708344b2e6", "009_510c44708344b2e6"), "seed file 009_510c44708344b2e6.txt is not in"),
+    (
+        "line-moved",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("line 310", "line 308"),
+        "the quote is not at 004_510c44708344b2e6.txt §SMART (308); it stands at 004_510c44708344b2e6.txt line 310 (§SMART)",
+    ),
+    (
+        "word-changed",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("Termínovanost", "Termínovost"),
+        "the quote's words are nowhere in 004_510c44708344b2e6.txt",
+    ),
+    (
+        "wrong-section",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("§SMART", "§individual plan"),
+        "line 310 of 004_510c44708344b2e6.txt is outside §individual plan (lines 392-416): in §SMART",
+    ),
+    (
+        "unknown-section",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("§SMART", "§goals"),
+        "§goals is not a section of 004_510c44708344b2e6.txt",
+    ),
+    (
+        "past-the-end",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("line 310", "line 910"),
+        "lines 910-910 are not in 004_510c44708344b2e6.txt (it has 480 lines)",
+    ),
+    (
+        "unknown-seed",
+        "goals/smart.yaml",
+        SMART_T,
+        SMART_T.replace("004_510c44708344b2e6", "009_510c44708344b2e6"),
+        "seed file 009_510c44708344b2e6.txt is not in",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "file", "old", "new", "message"), DRIFTS, ids=[d[0] for d in DRIFTS])
-def test_drift_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, file: str, old: str, new: str, message: str) -> None:
+def test_drift_is_reported_with_file_line_and_rule(
+    tmp_path: Path, name: str, file: str, old: str, new: str, message: str
+) -> None:
     needs_seeds()
     root = _edited(tmp_path, file, old, new)
     problems = [p for p in citation_drift(SEEDS, pack=RulePack.load(root)) if message in p.message]
@@ -134,7 +178,9 @@ def test_drift_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, fi
     assert problem.rule_id == "GOAL-T"
     assert problem.file is not None and problem.file.endswith("goals/smart.yaml")
     assert problem.line is not None
-    assert "Termín" in "".join((root / file).read_text(encoding="utf-8").splitlines()[problem.line - 1 : problem.line + 1])
+    assert "Termín" in "".join(
+        (root / file).read_text(encoding="utf-8").splitlines()[problem.line - 1 : problem.line + 1]
+    )
     assert problem.kind == "citation"
 
 
@@ -233,7 +279,9 @@ def test_a_word_the_seed_does_not_have_is_never_found(words: list[str], stranger
     assert quote_lines(" ".join([*words[:2], stranger]), [" ".join(words)]) is None
 
 
-@given(st.lists(st.lists(st.text(alphabet="abc", min_size=1, max_size=3), min_size=1, max_size=3), min_size=1, max_size=4))
+@given(
+    st.lists(st.lists(st.text(alphabet="abc", min_size=1, max_size=3), min_size=1, max_size=3), min_size=1, max_size=4)
+)
 def test_quote_parts_split_only_at_gaps(parts: list[list[str]]) -> None:
     assert quote_parts(" … ".join(" ".join(p) for p in parts)) == parts
 
@@ -246,4 +294,6 @@ def test_a_changed_seed_is_reported_once_per_citation_not_as_drift(tmp_path: Pat
     smart = seeds / "004_510c44708344b2e6.txt"
     smart.write_text("new first line\n" + smart.read_text(encoding="utf-8"), encoding="utf-8")
     problems = [p for p in citation_drift(seeds, pack=RulePack.load(RULES)) if p.rule_id == "GOAL-T"]
-    assert [p.message for p in problems] == ["004_510c44708344b2e6.txt has 481 lines, not 480 as the seed sections say: the seed has changed"]
+    assert [p.message for p in problems] == [
+        "004_510c44708344b2e6.txt has 481 lines, not 480 as the seed sections say: the seed has changed"
+    ]

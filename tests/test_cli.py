@@ -40,7 +40,11 @@ def test_bad_facts_exit_2_naming_every_field(tmp_path: Path, capsys: pytest.Capt
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("facts: [1, 2\n", "malformed YAML"), ("facts: {}\nname: Jan\n", "unknown key 'name'"), ("- 1\n", "must be a mapping")],
+    [
+        ("facts: [1, 2\n", "malformed YAML"),
+        ("facts: {}\nname: Jan\n", "unknown key 'name'"),
+        ("- 1\n", "must be a mapping"),
+    ],
 )
 def test_malformed_case_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, needle: str) -> None:
     case = tmp_path / "case.yaml"

@@ -33,7 +33,15 @@ def test_the_exit_code_table_is_documented() -> None:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["fidelity", "dacts", str(EXAMPLES / "dacts/high_fidelity.yaml"), "--format", "html", "-o", "/missing/dir/r.html"],
+        [
+            "fidelity",
+            "dacts",
+            str(EXAMPLES / "dacts/high_fidelity.yaml"),
+            "--format",
+            "html",
+            "-o",
+            "/missing/dir/r.html",
+        ],
         ["readiness", str(EXAMPLES / "readiness/new_to_ccm.yaml"), "--report", "/missing/dir/r.html"],
     ],
 )
@@ -43,7 +51,9 @@ def test_an_output_file_in_a_missing_folder_is_bad_input(argv: list[str], capsys
     assert "/missing/dir/r.html: cannot write the file: its folder does not exist" in err
 
 
-def test_batch_without_its_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_batch_without_its_extra_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "polars" else real(name, *a))
     code, err = run(["batch", str(EXAMPLES / "batch/registry.csv"), "-o", str(tmp_path / "out.parquet")], capsys)
@@ -64,7 +74,10 @@ def test_a_goal_text_is_still_checked(capsys: pytest.CaptureFixture[str]) -> Non
 def test_rules_check_of_a_missing_folder_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["rules", "check", str(tmp_path / "nope")], capsys)
     assert code == EXIT_BAD_INPUT and "no such rule pack folder" in err
-    code, err = run(["eligibility", str(EXAMPLES / "eligibility/short_intervention.yaml"), "--rules", str(tmp_path / "nope")], capsys)
+    code, err = run(
+        ["eligibility", str(EXAMPLES / "eligibility/short_intervention.yaml"), "--rules", str(tmp_path / "nope")],
+        capsys,
+    )
     assert code == EXIT_BAD_INPUT and "no such rule pack folder" in err
 
 
@@ -80,11 +93,17 @@ def test_serve_on_a_port_in_use_is_an_environment_error(capsys: pytest.CaptureFi
 
 def test_a_json_case_file_is_read_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "case.json"
-    case.write_text('{"case": "J-1", "as_of": "2027-01-04",\n "facts": {"services_needed": 1, "referral_only": true,}\n}\n', encoding="utf-8")
+    case.write_text(
+        '{"case": "J-1", "as_of": "2027-01-04",\n "facts": {"services_needed": 1, "referral_only": true,}\n}\n',
+        encoding="utf-8",
+    )
     code, err = run(["eligibility", str(case)], capsys)
     assert code == EXIT_BAD_INPUT  # YAML would take the trailing comma
     assert f"{case}:2: malformed JSON" in err and "a comma before a closing bracket is not allowed in JSON" in err
-    case.write_text('{"case": "J-1", "as_of": "2027-01-04",\n "facts": {"services_needed": 1, "referral_only": true}\n}\n', encoding="utf-8")
+    case.write_text(
+        '{"case": "J-1", "as_of": "2027-01-04",\n "facts": {"services_needed": 1, "referral_only": true}\n}\n',
+        encoding="utf-8",
+    )
     assert main(["eligibility", str(case), "--format", "json"]) == EXIT_OK
     assert '"as_of": "2027-01-04"' in capsys.readouterr().out  # a JSON date is text, read as the date it names
     case.write_text('{"facts": {"services_needed": 1,\n "services_needed": 2}}', encoding="utf-8")
@@ -97,7 +116,9 @@ def test_a_json_case_file_is_read_as_json(tmp_path: Path, capsys: pytest.Capture
 
 def test_review_refuses_a_negative_count(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["review", "--start", "2027-01-01", "--upcoming", "-3"], capsys)
-    assert code == EXIT_BAD_INPUT and "argument --upcoming: expected a whole number, 0 or more, got the text '-3'" in err
+    assert (
+        code == EXIT_BAD_INPUT and "argument --upcoming: expected a whole number, 0 or more, got the text '-3'" in err
+    )
 
 
 def test_an_impossible_day_is_named_at_its_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,7 +134,12 @@ def test_one_wording_for_every_date_error(tmp_path: Path, capsys: pytest.Capture
     case = tmp_path / "case.yaml"
     case.write_text("as_of: '2027-1-4'\nfacts: {}\n", encoding="utf-8")
     region = tmp_path / "region.yaml"
-    region.write_text((EXAMPLES / "readiness/new_to_ccm.yaml").read_text(encoding="utf-8").replace("as_of: 2026-11-01", "as_of: '2027-1-4'"), encoding="utf-8")
+    region.write_text(
+        (EXAMPLES / "readiness/new_to_ccm.yaml")
+        .read_text(encoding="utf-8")
+        .replace("as_of: 2026-11-01", "as_of: '2027-1-4'"),
+        encoding="utf-8",
+    )
     runs = [
         ["eligibility", str(case)],
         ["readiness", str(region)],

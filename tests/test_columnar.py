@@ -38,7 +38,13 @@ PACK = RulePack.load(RULES)
 ON = datetime.date(2026, 1, 1)
 SCREENER = Screener(PACK, DEFAULT_RULESETS, ON)
 COLUMNS = registry_columns(SCREENER.rulesets)
-DTYPES = {"boolean": pl.Boolean, "integer": pl.Int64, "number": pl.Float64, "enum": pl.String, "domain_statuses": pl.String}
+DTYPES = {
+    "boolean": pl.Boolean,
+    "integer": pl.Int64,
+    "number": pl.Float64,
+    "enum": pl.String,
+    "domain_statuses": pl.String,
+}
 SCHEMA = {"case": pl.String, **{name: DTYPES[c.spec.type] for name, c in COLUMNS.items()}}
 
 
@@ -57,7 +63,11 @@ def _cell(column: Column) -> st.SearchStrategy[Any]:
         low_f, high_f = float(spec.min or 0), float(spec.max or 100)
         valid = st.floats(low_f, high_f)
         bad = st.sampled_from([low_f - 0.5, high_f + 1e-6, float("inf"), float("-inf"), float("nan")])
-    return st.one_of(st.none(), valid, valid, valid, bad) if column.code is None else st.one_of(st.none(), valid, valid, valid, valid, bad)
+    return (
+        st.one_of(st.none(), valid, valid, valid, bad)
+        if column.code is None
+        else st.one_of(st.none(), valid, valid, valid, valid, bad)
+    )
 
 
 def _rows(columns: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
@@ -117,14 +127,20 @@ def test_same_decisions_with_columns_missing(data: st.DataObject) -> None:
     """A registry may lack columns: a missing column is an unknown fact in every row."""
     present = data.draw(st.lists(st.sampled_from(list(COLUMNS)), unique=True, max_size=12))
     rows = data.draw(_rows(present))
-    frame = pl.DataFrame(rows, schema={name: SCHEMA[name] for name in present}) if present else pl.DataFrame({"case": [None] * len(rows)}, schema={"case": pl.String})
+    frame = (
+        pl.DataFrame(rows, schema={name: SCHEMA[name] for name in present})
+        if present
+        else pl.DataFrame({"case": [None] * len(rows)}, schema={"case": pl.String})
+    )
     _check_against_core(rows, frame)
 
 
 def test_polars_boolean_operators_are_kleene() -> None:
     values = [True, False, None]
     pairs = list(itertools.product(values, values))
-    frame = pl.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}, schema={"a": pl.Boolean, "b": pl.Boolean})
+    frame = pl.DataFrame(
+        {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}, schema={"a": pl.Boolean, "b": pl.Boolean}
+    )
     got = frame.select(
         (pl.col("a") & pl.col("b")).alias("and"),
         (pl.col("a") | pl.col("b")).alias("or"),
@@ -140,9 +156,16 @@ def test_polars_boolean_operators_are_kleene() -> None:
 def test_text_columns_parse_like_typed_ones() -> None:
     """A CSV registry (every cell text) screens like the same registry typed (Parquet)."""
     typed = pl.DataFrame(
-        {"case": ["A", "B", "C"], "services_needed": [3, None, 4], "chronic_condition": [True, None, False],
-         "expected_duration_months": [2.5, 13.0, None], "domains.housing": ["unmet_need", None, "no_need"],
-         "domains.finances": ["met_need", None, None], "age": [30, 52, None], "entry_route": ["other", None, "labour_office_referral"]}
+        {
+            "case": ["A", "B", "C"],
+            "services_needed": [3, None, 4],
+            "chronic_condition": [True, None, False],
+            "expected_duration_months": [2.5, 13.0, None],
+            "domains.housing": ["unmet_need", None, "no_need"],
+            "domains.finances": ["met_need", None, None],
+            "age": [30, 52, None],
+            "entry_route": ["other", None, "labour_office_referral"],
+        }
     )
     text = typed.with_columns(pl.all().cast(pl.String)).with_columns(
         pl.col("chronic_condition").str.to_uppercase(), pl.col("services_needed").str.replace("4", " 4.0 ")
@@ -160,7 +183,11 @@ def test_text_columns_parse_like_typed_ones() -> None:
         ("expected_duration_months", "12,5", "expected_duration_months: expected a number, got '12,5'"),
         ("expected_duration_months", "inf", "expected_duration_months: expected a finite number, got inf"),
         ("chronic_condition", "yes", "chronic_condition: expected true or false, got 'yes'"),
-        ("domains.housing", "unmet", "domains.housing: 'unmet' is not a status; use one of: no_need, met_need, unmet_need, not_assessed"),
+        (
+            "domains.housing",
+            "unmet",
+            "domains.housing: 'unmet' is not a status; use one of: no_need, met_need, unmet_need, not_assessed",
+        ),
         ("individual_plan", "plan", "individual_plan: 'plan' is not one of: none,"),
     ],
 )
@@ -175,7 +202,10 @@ def test_bad_text_cells_name_field_and_value(column: str, cell: str, message: st
 def test_wrongly_typed_column_is_a_row_error_not_a_crash() -> None:
     frame = pl.DataFrame({"chronic_condition": [1, None], "services_needed": [True, None]})
     out = SCREENER.screen(frame)
-    assert out[ERROR].to_list()[0] == "services_needed: expected an integer, got true; chronic_condition: expected true or false, got 1"
+    assert (
+        out[ERROR].to_list()[0]
+        == "services_needed: expected an integer, got true; chronic_condition: expected true or false, got 1"
+    )
     assert out["eligibility_outcome"].to_list()[1] == "undetermined"
 
 
@@ -214,7 +244,9 @@ def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> Non
     path = root / "eligibility.yaml"
     text = path.read_text(encoding="utf-8")
     assert "          gte: {param: min_domains_with_need}" in text
-    path.write_text(text.replace("          gte: {param: min_domains_with_need}", "          in: [2, 3, 5]"), encoding="utf-8")
+    path.write_text(
+        text.replace("          gte: {param: min_domains_with_need}", "          in: [2, 3, 5]"), encoding="utf-8"
+    )
     pack = RulePack.load(root)
     screener = Screener(pack, ("eligibility",), ON)
     ruleset = screener.rulesets[0]
@@ -227,7 +259,7 @@ def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> Non
         need, unknown = rnd.randrange(0, 7), rnd.choice([0, 0, 1, 2])
         row: dict[str, Any] = dict.fromkeys(columns, None) | dict.fromkeys(domains, "no_need") | {"services_needed": 1}
         row |= {name: rnd.choice(["met_need", "unmet_need"]) for name in picked[:need]}
-        row |= {name: rnd.choice([None, "not_assessed"]) for name in picked[need:need + unknown]}
+        row |= {name: rnd.choice([None, "not_assessed"]) for name in picked[need : need + unknown]}
         rows.append(row)
     schema = {name: DTYPES[c.spec.type] for name, c in columns.items()}
     out = screener.screen(pl.DataFrame(rows, schema=schema))
@@ -235,7 +267,9 @@ def test_a_count_compared_with_a_set_agrees_with_the_core(tmp_path: Path) -> Non
     for row, got in zip(rows, out.iter_rows(named=True), strict=True):
         decision = decide(ruleset, row_facts(row, ruleset), ON)
         assert got["eligibility_outcome"] == decision.outcome.value
-        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
+        assert sorted(got["eligibility_unknown"]) == sorted(
+            c.id for c in decision.criteria if c.status.value == "unknown"
+        )
         seen.add(decision.criterion("E1").status.value)
     assert seen == {"met", "not_met", "unknown"}
 
@@ -277,8 +311,12 @@ def test_operands_of_other_shapes_agree_with_the_core(tmp_path: Path, condition:
     for row, got in zip(rows, out.iter_rows(named=True), strict=True):
         decision = decide(ruleset, row_facts(row, ruleset), ON)
         assert got["eligibility_outcome"] == decision.outcome.value, row
-        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
-        assert sorted(got["eligibility_failed"]) == sorted(c.id for c in decision.criteria if c.status.value == "not_met")
+        assert sorted(got["eligibility_unknown"]) == sorted(
+            c.id for c in decision.criteria if c.status.value == "unknown"
+        )
+        assert sorted(got["eligibility_failed"]) == sorted(
+            c.id for c in decision.criteria if c.status.value == "not_met"
+        )
 
 
 def test_a_whole_number_past_64_bits_is_a_row_error_not_an_unknown(tmp_path: Path) -> None:
@@ -286,10 +324,15 @@ def test_a_whole_number_past_64_bits_is_a_row_error_not_an_unknown(tmp_path: Pat
     pack = _variant(tmp_path, "    type: integer\n    min: 0\n    max: 50\n", "    type: integer\n    min: 0\n")
     screener = Screener(pack, ("eligibility",), ON)
     columns = registry_columns(screener.rulesets)
-    frame = pl.DataFrame([dict.fromkeys(columns) | {"services_needed": "1e19"}, dict.fromkeys(columns) | {"services_needed": "7"}],
-                         schema=dict.fromkeys(columns, pl.String))
+    frame = pl.DataFrame(
+        [dict.fromkeys(columns) | {"services_needed": "1e19"}, dict.fromkeys(columns) | {"services_needed": "7"}],
+        schema=dict.fromkeys(columns, pl.String),
+    )
     out = screener.screen(frame)
-    assert out[ERROR].to_list()[0] == "services_needed: 1e19 is too large for a registry's whole-number column (at most 9223372036854775807)"
+    assert (
+        out[ERROR].to_list()[0]
+        == "services_needed: 1e19 is too large for a registry's whole-number column (at most 9223372036854775807)"
+    )
     assert out[ERROR].to_list()[1] is None
 
 
@@ -310,7 +353,10 @@ def _seed001_rows(columns: dict[str, Column]) -> st.SearchStrategy[list[dict[str
     """Rows whose assessments are often partial (a core domain or two left out) and whose
     other facts often refuse: the cases where refusals are held back."""
     domains = [name for name, c in columns.items() if c.code is not None]
-    cells = {name: (_status if name.split(".", 1)[1] in CORE else st.sampled_from([None, None, "no_need", "unmet_need"])) for name in domains}
+    cells = {
+        name: (_status if name.split(".", 1)[1] in CORE else st.sampled_from([None, None, "no_need", "unmet_need"]))
+        for name in domains
+    }
     row = st.fixed_dictionaries({**cells, **{k: v for k, v in _near.items() if k in columns}})
     return st.lists(row.map(lambda r: dict.fromkeys(columns) | r), min_size=1, max_size=30)
 
@@ -326,8 +372,12 @@ def _agree(pack: RulePack, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
     for row, got in zip(rows, out.iter_rows(named=True), strict=True):
         decision = decide(ruleset, row_facts(row, ruleset), ON)
         assert got["eligibility_outcome"] == decision.outcome.value, (row, got)
-        assert sorted(got["eligibility_failed"]) == sorted(c.id for c in decision.criteria if c.status.value == "not_met")
-        assert sorted(got["eligibility_unknown"]) == sorted(c.id for c in decision.criteria if c.status.value == "unknown")
+        assert sorted(got["eligibility_failed"]) == sorted(
+            c.id for c in decision.criteria if c.status.value == "not_met"
+        )
+        assert sorted(got["eligibility_unknown"]) == sorted(
+            c.id for c in decision.criteria if c.status.value == "unknown"
+        )
         seen.add((decision.criterion("E2").status.value, decision.outcome.value))
     return seen
 
@@ -343,15 +393,28 @@ def test_held_back_refusals_agree_with_the_core(rows: list[dict[str, Any]]) -> N
 def test_the_screener_holds_back_a_partial_assessments_refusal() -> None:
     """The seed's example as a registry row: only work assessed, everything else refusing."""
     columns = registry_columns([PACK.ruleset("eligibility")])
-    refusing = {"services_needed": 1, "chronic_condition": False, "expected_duration_months": 3.0,
-                "ongoing_coordination_needed": False, "referral_only": True}
+    refusing = {
+        "services_needed": 1,
+        "chronic_condition": False,
+        "expected_duration_months": 3.0,
+        "ongoing_coordination_needed": False,
+        "referral_only": True,
+    }
     partial = dict.fromkeys(columns) | {"domains.work": "unmet_need"} | refusing
     holistic = partial | {f"domains.{c}": "no_need" for c in CORE if c != "work"}
-    two_services = holistic | {"domains.housing": "unmet_need", "services_needed": 2, "expected_duration_months": 24.0,
-                               "ongoing_coordination_needed": True, "referral_only": False}
+    two_services = holistic | {
+        "domains.housing": "unmet_need",
+        "services_needed": 2,
+        "expected_duration_months": 24.0,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
+    }
     short = two_services | {"chronic_condition": True, "expected_duration_months": 3.0}
-    out = Screener(PACK, ("eligibility",), ON).screen(pl.DataFrame([partial, holistic, two_services, short],
-                                                                  schema={n: DTYPES[c.spec.type] for n, c in columns.items()}))
+    out = Screener(PACK, ("eligibility",), ON).screen(
+        pl.DataFrame(
+            [partial, holistic, two_services, short], schema={n: DTYPES[c.spec.type] for n, c in columns.items()}
+        )
+    )
     assert out["eligibility_outcome"].to_list() == ["undetermined", "not_eligible", "eligible", "not_eligible"]
     assert sorted(out["eligibility_failed"].to_list()[0]) == ["E2", "E3", "E4"]
     assert out["eligibility_failed"].to_list()[3] == ["E3"]
@@ -380,9 +443,15 @@ MORE_GATES = """  - id: G2
 """
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
-def test_several_provisional_gates_hold_back_the_union_in_both_engines(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+def test_several_provisional_gates_hold_back_the_union_in_both_engines(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     """Two gates with provisional facts: the facts held back are those of every gate not met in
     the row, in the screener as in the core; `known` of a held-back fact is unknown in both."""
     pack = _more_gates_pack(tmp_path_factory)
@@ -399,8 +468,10 @@ def _more_gates_pack(factory: pytest.TempPathFactory) -> RulePack:
         shutil.copytree(RULES, root)
         path = root / "eligibility.yaml"
         text = path.read_text(encoding="utf-8")
-        text = text.replace("    provisional: [services_needed, chronic_condition, expected_duration_months, ongoing_coordination_needed, referral_only]",
-                            "    provisional: [services_needed, referral_only]")
+        text = text.replace(
+            "    provisional: [services_needed, chronic_condition, expected_duration_months, ongoing_coordination_needed, referral_only]",
+            "    provisional: [services_needed, referral_only]",
+        )
         path.write_text(text.rstrip("\n") + "\n\n" + MORE_GATES, encoding="utf-8")
         _MORE_GATES.append(RulePack.load(root))
     return _MORE_GATES[0]
@@ -411,7 +482,11 @@ def test_union_of_held_facts_example(tmp_path_factory: pytest.TempPathFactory) -
     condition provisional, is met; with G2 not met (unknown) it is held back, in both engines."""
     pack = _more_gates_pack(tmp_path_factory)
     columns = registry_columns([pack.ruleset("eligibility")])
-    base = dict.fromkeys(columns) | {f"domains.{c}": "no_need" for c in CORE} | {"chronic_condition": False, "ongoing_coordination_needed": True}
+    base = (
+        dict.fromkeys(columns)
+        | {f"domains.{c}": "no_need" for c in CORE}
+        | {"chronic_condition": False, "ongoing_coordination_needed": True}
+    )
     rows = [base | {"expected_duration_months": 24.0}, base]  # G2 met; G2 unknown (no duration)
     ruleset = pack.ruleset("eligibility")
     decisions = [decide(ruleset, row_facts(r, ruleset), ON) for r in rows]
@@ -427,13 +502,17 @@ def test_union_of_held_facts_example(tmp_path_factory: pytest.TempPathFactory) -
     number=st.integers(-1, 7),
     numbers=st.lists(st.integers(-1, 7), max_size=3).map(tuple),
 )
-def test_the_columnar_count_is_the_cores_count(op: str, flags: list[bool | None], number: int, numbers: tuple[int, ...]) -> None:
+def test_the_columnar_count_is_the_cores_count(
+    op: str, flags: list[bool | None], number: int, numbers: tuple[int, ...]
+) -> None:
     """Issue 17: the screener's count is the core's `_count_compare`, tabled, not a second semantics."""
     from ccm_rules.engine._conditions import _count_compare
     from ccm_rules.engine.columnar import _count_compare as columnar_count_compare
 
     target = numbers if op in ("in", "not_in") else number
-    frame = pl.DataFrame({f"c{i}": [flag] for i, flag in enumerate(flags)}, schema={f"c{i}": pl.Boolean for i in range(len(flags))})
+    frame = pl.DataFrame(
+        {f"c{i}": [flag] for i, flag in enumerate(flags)}, schema={f"c{i}": pl.Boolean for i in range(len(flags))}
+    )
     tests = [pl.col(f"c{i}") for i in range(len(flags))]
     got = frame.select(columnar_count_compare(op, tests, [t.fill_null(True) for t in tests], target).alias("x"))["x"][0]
     sure = flags.count(True)

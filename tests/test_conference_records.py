@@ -73,33 +73,60 @@ def test_the_ok_record_meets_every_check() -> None:
     assert set(_statuses(result).values()) == {"met"}
 
 
-@pytest.mark.parametrize(("parties", "status"), [
-    ([{"role": "matka", "kind": "family"}, {"role": "škola", "kind": "network"}, {"role": "OSPOD", "kind": "network"}], "not_met"),
-    ([{"role": "opatrovnice", "kind": "guardian"}, {"role": "matka", "kind": "family"}, {"role": "škola", "kind": "network"}], "met"),
-    ([{"role": "matka", "kind": "family"}, {"role": "škola"}, {"role": "OSPOD", "kind": "network"}], "unknown"),
-])
+@pytest.mark.parametrize(
+    ("parties", "status"),
+    [
+        (
+            [
+                {"role": "matka", "kind": "family"},
+                {"role": "škola", "kind": "network"},
+                {"role": "OSPOD", "kind": "network"},
+            ],
+            "not_met",
+        ),
+        (
+            [
+                {"role": "opatrovnice", "kind": "guardian"},
+                {"role": "matka", "kind": "family"},
+                {"role": "škola", "kind": "network"},
+            ],
+            "met",
+        ),
+        ([{"role": "matka", "kind": "family"}, {"role": "škola"}, {"role": "OSPOD", "kind": "network"}], "unknown"),
+    ],
+)
 def test_client_or_guardian_among_the_parties(parties: list[dict[str, str]], status: str) -> None:
     """004 line 358: "zajistit účast klienta (příp. zákonného zástupce), rodiny" — a guardian counts;
     a party of unrecorded kind might be the client, so that is unknown, not "no"."""
     result = _conference(_with(parties=parties))
     assert _statuses(result)["CONF-9"] == status
-    assert result.decision.outcome is {"met": Outcome.ELIGIBLE, "not_met": Outcome.NOT_ELIGIBLE, "unknown": Outcome.UNDETERMINED}[status]
+    assert (
+        result.decision.outcome
+        is {"met": Outcome.ELIGIBLE, "not_met": Outcome.NOT_ELIGIBLE, "unknown": Outcome.UNDETERMINED}[status]
+    )
 
 
 def test_family_among_the_parties() -> None:
     """004 lines 265-266: a meeting "klienta, jeho rodiny a všech, kteří … představují … podpůrnou síť"."""
-    parties = [{"role": "klientka", "kind": "client"}, {"role": "škola", "kind": "network"}, {"role": "OSPOD", "kind": "network"}]
+    parties = [
+        {"role": "klientka", "kind": "client"},
+        {"role": "škola", "kind": "network"},
+        {"role": "OSPOD", "kind": "network"},
+    ]
     result = _conference(_with(parties=parties))
     assert _statuses(result)["CONF-10"] == "not_met" and result.decision.outcome is Outcome.NOT_ELIGIBLE
 
 
-@pytest.mark.parametrize(("field", "criterion"), [
-    ("aim_set_with_client", "CONF-11"),  # 004 l. 359 "společně s klientem stanovit cíl setkání"
-    ("participants_motivated", "CONF-12"),  # l. 360 "motivovat všechny účastníky PK"
-    ("natural_resources_mapped", "CONF-13"),  # l. 361 "zmapovat okolí klienta a jeho přirozené zdroje pomoci"
-    ("participants_suitable", "CONF-14"),  # l. 362-363 "s ohledem na jejich vhodnost"
-    ("participants_balanced", "CONF-15"),  # l. 364-365 "zajistit vyváženost setkání"
-])
+@pytest.mark.parametrize(
+    ("field", "criterion"),
+    [
+        ("aim_set_with_client", "CONF-11"),  # 004 l. 359 "společně s klientem stanovit cíl setkání"
+        ("participants_motivated", "CONF-12"),  # l. 360 "motivovat všechny účastníky PK"
+        ("natural_resources_mapped", "CONF-13"),  # l. 361 "zmapovat okolí klienta a jeho přirozené zdroje pomoci"
+        ("participants_suitable", "CONF-14"),  # l. 362-363 "s ohledem na jejich vhodnost"
+        ("participants_balanced", "CONF-15"),  # l. 364-365 "zajistit vyváženost setkání"
+    ],
+)
 def test_each_preparation_step_of_004(field: str, criterion: str) -> None:
     no = _ok()
     no["conference"]["preparation"][field] = False
@@ -111,12 +138,15 @@ def test_each_preparation_step_of_004(field: str, criterion: str) -> None:
     assert field in {q.key for q in result.decision.questions}
 
 
-@pytest.mark.parametrize(("absent", "status"), [
-    ([{"role": "pediatr", "written_statement": False}], "not_met"),
-    ([{"role": "pediatr"}], "unknown"),
-    ([], "met"),
-    (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("absent", "status"),
+    [
+        ([{"role": "pediatr", "written_statement": False}], "not_met"),
+        ([{"role": "pediatr"}], "unknown"),
+        ([], "met"),
+        (None, "unknown"),
+    ],
+)
 def test_written_statements_from_those_who_cannot_attend(absent: list[dict[str, Any]] | None, status: str) -> None:
     """004 line 366: "zajistit písemná vyjádření od osob, které se PK nemohou zúčastnit"."""
     data = _ok()
@@ -143,7 +173,9 @@ def test_facilitator_duties_are_checked_where_recorded_and_inform() -> None:
 
 def test_an_unknown_duty_code_is_named_at_its_line(tmp_path: Path) -> None:
     record = tmp_path / "c.yaml"
-    record.write_text("conference:\n  date: 2027-02-15\n  facilitator:\n    duties: [programme, coffee]\n", encoding="utf-8")
+    record.write_text(
+        "conference:\n  date: 2027-02-15\n  facilitator:\n    duties: [programme, coffee]\n", encoding="utf-8"
+    )
     from ccm_rules.goals._plan import read_document
 
     with pytest.raises(FactsError) as err:
@@ -167,13 +199,23 @@ def test_output_goals_need_a_time_horizon_and_a_measure() -> None:
     data["conference"]["output"]["goals"] = ["Klientka do 30. 6. 2027 zlepší svou situaci."]
     result = _conference(data)
     (goal,) = result.goals
-    assert goal.decision.criterion("GOAL-T").status.value == "met" and goal.decision.criterion("GOAL-M").status.value == "not_met"
+    assert (
+        goal.decision.criterion("GOAL-T").status.value == "met"
+        and goal.decision.criterion("GOAL-M").status.value == "not_met"
+    )
     assert _statuses(result)["CONF-6"] == "not_met" and result.decision.outcome is Outcome.NOT_ELIGIBLE
 
 
-@pytest.mark.parametrize(("involved", "agreed", "status"), [
-    (True, False, "not_met"), (True, True, "met"), (False, None, "met"), (True, None, "unknown"), (None, None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("involved", "agreed", "status"),
+    [
+        (True, False, "not_met"),
+        (True, True, "met"),
+        (False, None, "met"),
+        (True, None, "unknown"),
+        (None, None, "unknown"),
+    ],
+)
 def test_third_party_agreement_at_the_start(involved: bool | None, agreed: bool | None, status: str) -> None:
     """003 line 45: "Při spolupráci se třetím subjektem je třeba na počátku dojednat možnost použití
     případové konference"."""
@@ -186,7 +228,10 @@ def test_third_party_agreement_at_the_start(involved: bool | None, agreed: bool 
     assert _statuses(_conference(data))["CONF-18"] == status
 
 
-@pytest.mark.parametrize(("drop", "criterion"), [("facilitator", "CONF-2"), ("output", "CONF-6"), ("next_meeting", "CONF-7"), ("parties", "CONF-1")])
+@pytest.mark.parametrize(
+    ("drop", "criterion"),
+    [("facilitator", "CONF-2"), ("output", "CONF-6"), ("next_meeting", "CONF-7"), ("parties", "CONF-1")],
+)
 def test_a_part_left_out_of_the_record_is_unknown_not_no(drop: str, criterion: str) -> None:
     """DOMAIN.md §6 "Unknown is not no" (these read as "no" before: no facilitator → not independent,
     no output → no tasks, no next meeting date → none set, no parties → 0 parties)."""
@@ -207,7 +252,11 @@ def test_an_agenda_without_the_next_meeting_step_and_no_date_is_no_date() -> Non
 
 def test_no_not_needed_wording_in_the_conference_rules(pack: RulePack) -> None:
     """A conference may be recommended, never called "not needed" (issue 15 item 7)."""
-    text = (Path(__file__).resolve().parents[1] / "rules" / "goals" / "conference.yaml").read_text(encoding="utf-8").lower()
+    text = (
+        (Path(__file__).resolve().parents[1] / "rules" / "goals" / "conference.yaml")
+        .read_text(encoding="utf-8")
+        .lower()
+    )
     for words in ("not needed", "unnecessary", "není potřeba", "nicht nötig", "nem szükséges"):
         assert words not in text
 
@@ -216,26 +265,42 @@ def test_no_not_needed_wording_in_the_conference_rules(pack: RulePack) -> None:
 
 
 def _family(**changes: Any) -> ConferenceAssessment:
-    data: dict[str, Any] = {"family_conference": {
-        "date": "2027-04-01", "preparation_start": "2027-02-25", "coordinator": {"independent": True},
-        "private_family_time": True, "plan_consulted": True, "tasks": [{"what": "school run", "who": "grandmother", "by": "2027-04-08"}],
-    }}
+    data: dict[str, Any] = {
+        "family_conference": {
+            "date": "2027-04-01",
+            "preparation_start": "2027-02-25",
+            "coordinator": {"independent": True},
+            "private_family_time": True,
+            "plan_consulted": True,
+            "tasks": [{"what": "school run", "who": "grandmother", "by": "2027-04-08"}],
+        }
+    }
     data["family_conference"].update(changes)
     for key in [k for k, v in data["family_conference"].items() if v is None]:
         del data["family_conference"][key]
     return assess_family_conference_document(_doc(data, "family_conference", FamilyConference), pack=default_pack())
 
 
-@pytest.mark.parametrize(("start", "outcome", "fam1", "fam6"), [
-    ("2027-01-04", Outcome.ELIGIBLE, "met", "not_met"),  # 87 days: longer than 4-6 weeks, informative (was: not eligible)
-    ("2027-02-18", Outcome.ELIGIBLE, "met", "met"),  # 42 days
-    ("2027-03-04", Outcome.ELIGIBLE, "met", "met"),  # 28 days
-    ("2027-03-05", Outcome.NOT_ELIGIBLE, "not_met", "met"),  # 27 days: shorter than 4 weeks
-])
+@pytest.mark.parametrize(
+    ("start", "outcome", "fam1", "fam6"),
+    [
+        (
+            "2027-01-04",
+            Outcome.ELIGIBLE,
+            "met",
+            "not_met",
+        ),  # 87 days: longer than 4-6 weeks, informative (was: not eligible)
+        ("2027-02-18", Outcome.ELIGIBLE, "met", "met"),  # 42 days
+        ("2027-03-04", Outcome.ELIGIBLE, "met", "met"),  # 28 days
+        ("2027-03-05", Outcome.NOT_ELIGIBLE, "not_met", "met"),  # 27 days: shorter than 4 weeks
+    ],
+)
 def test_family_conference_preparation_4_to_6_weeks(start: str, outcome: Outcome, fam1: str, fam6: str) -> None:
     """004 lines 451-455: "Příprava: 4-6 týdnů"; longer is reported for information, not a failure."""
     result = _family(preparation_start=start)
-    assert result.decision.outcome is outcome and _statuses(result)["FAM-1"] == fam1 and _statuses(result)["FAM-6"] == fam6
+    assert (
+        result.decision.outcome is outcome and _statuses(result)["FAM-1"] == fam1 and _statuses(result)["FAM-6"] == fam6
+    )
 
 
 def test_family_conference_parts_left_out_are_unknown() -> None:
@@ -286,11 +351,30 @@ def test_a_plan_undetermined_by_a_goal_asks_and_names_nothing() -> None:
 _GOALS = [
     "Klientka do 30. 6. 2027 podá 5 žádostí o práci.",
     "Zlepšit situaci rodiny.",
-    {"description": "The client will open a bank account.", "measure": "account opened", "target_value": 1,
-     "due_date": "2027-05-01", "responsible": "client", "client_agreed": True, "realistic": True},
+    {
+        "description": "The client will open a bank account.",
+        "measure": "account opened",
+        "target_value": 1,
+        "due_date": "2027-05-01",
+        "responsible": "client",
+        "client_agreed": True,
+        "realistic": True,
+    },
 ]
-_OPTIONAL = ("parties", "absent", "facilitator", "preparation", "parties_informed", "summary_sent", "agenda",
-             "neutral_place", "output", "next_meeting", "third_party_involved", "third_party_agreement")
+_OPTIONAL = (
+    "parties",
+    "absent",
+    "facilitator",
+    "preparation",
+    "parties_informed",
+    "summary_sent",
+    "agenda",
+    "neutral_place",
+    "output",
+    "next_meeting",
+    "third_party_involved",
+    "third_party_agreement",
+)
 
 
 @st.composite
@@ -302,8 +386,14 @@ def _records(draw: st.DrawFn) -> dict[str, Any]:
         conf[key] = draw(st.booleans())
     for key in list(conf["preparation"]):
         conf["preparation"][key] = draw(st.booleans())
-    conf["parties"] = draw(st.lists(st.fixed_dictionaries({"role": st.just("r")}, optional={
-        "kind": st.sampled_from(["client", "guardian", "family", "network"])}), max_size=4))
+    conf["parties"] = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {"role": st.just("r")}, optional={"kind": st.sampled_from(["client", "guardian", "family", "network"])}
+            ),
+            max_size=4,
+        )
+    )
     conf["output"]["goals"] = draw(st.lists(st.sampled_from(_GOALS), max_size=2))
     for key in draw(st.sets(st.sampled_from(_OPTIONAL))):
         conf.pop(key, None)

@@ -163,13 +163,34 @@ class _Collect(HTMLParser):
 
 def test_cli_html_report_is_self_contained(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    assert main(["fidelity", "dacts", str(EXAMPLES / "dacts/moderate_fidelity.yaml"), "--format", "html", "--lang", "de", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "fidelity",
+                "dacts",
+                str(EXAMPLES / "dacts/moderate_fidelity.yaml"),
+                "--format",
+                "html",
+                "--lang",
+                "de",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     parser = _Collect()
     parser.feed(text)
     assert "svg" in parser.tags and "script" not in parser.tags
-    charts = [ET.fromstring(part.split("</svg>")[0] + "</svg>") for part in ("<svg" + p for p in text.split("<svg")[1:])]
-    assert [len(svg.findall(".//{http://www.w3.org/2000/svg}rect")) for svg in charts] == [11, 7, 10]  # a chart per section, a bar per item
+    charts = [
+        ET.fromstring(part.split("</svg>")[0] + "</svg>") for part in ("<svg" + p for p in text.split("<svg")[1:])
+    ]
+    assert [len(svg.findall(".//{http://www.w3.org/2000/svg}rect")) for svg in charts] == [
+        11,
+        7,
+        10,
+    ]  # a chart per section, a bar per item
     assert "mittlere Modelltreue" in text and 'lang="de"' in text
 
 

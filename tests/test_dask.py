@@ -30,4 +30,6 @@ def test_dask_gives_the_local_screening() -> None:
     # pandas turns an integer column with gaps into floats, so messages say -3.0 where polars says -3
     for name in ("row", "case", "eligibility_outcome", "labour_market_outcome", "error_fields"):
         assert got[name].to_list() == expected[name].to_list(), name
-    assert [list(x) for x in out["labour_market_unknown"] if x is not None] == [x for x in expected["labour_market_unknown"].to_list() if x is not None]
+    assert [list(x) for x in out["labour_market_unknown"] if x is not None] == [
+        x for x in expected["labour_market_unknown"].to_list() if x is not None
+    ]

@@ -35,6 +35,8 @@ def test_the_schema_and_the_422_publish_the_first_date(pack: RulePack) -> None:
     with TestClient(create_app(pack)) as client:
         schema = client.get("/schema/openapi.json").json()
         refused = client.post("/v1/eligibility", json={"facts": {}, "as_of": "1990-01-01"})
-    as_of = schema["paths"]["/v1/eligibility"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["as_of"]
+    as_of = schema["paths"]["/v1/eligibility"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"
+    ]["as_of"]
     assert f"{earliest.isoformat()} or later" in as_of["description"]
     assert refused.status_code == 422 and "or later" in refused.json()["detail"]

@@ -148,7 +148,9 @@ def test_python_examples_run_and_print_what_the_page_shows(page: Path, monkeypat
             pytest.fail(f"{block.where}: the example raises\n{traceback.format_exc()}")
         if block.next_lang == "text":
             diff = checked(found[n + 1].text, printed.getvalue())
-            assert diff is None, f"{block.where}: the output shown at {found[n + 1].where} is not what it prints\n{diff}"
+            assert diff is None, (
+                f"{block.where}: the output shown at {found[n + 1].where} is not what it prints\n{diff}"
+            )
 
 
 # ------------------------------------------------------------------ (b) command-line examples
@@ -178,10 +180,18 @@ def run_command(command: str, where: str, cwd: Path) -> str:
         pytest.fail(f"{where}: a console example runs `ccm-rules ARGS` (optionally `; echo $?`), not {command!r}")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(
-        [sys.executable, "-c", ENTRY, *words[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, check=False
+        [sys.executable, "-c", ENTRY, *words[1:]],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=120,
+        check=False,
     )
     output = done.stdout.decode("utf-8")
-    if echo or (done.returncode == 3 and NEEDS_EXTRA.search(output)):  # a missing extra: the caller skips (extra_not_installed)
+    if echo or (
+        done.returncode == 3 and NEEDS_EXTRA.search(output)
+    ):  # a missing extra: the caller skips (extra_not_installed)
         return output + f"{done.returncode}\n"
     assert done.returncode == 0, f"{where}: `{command}` exits {done.returncode} (add `; echo $?` to show it)\n{output}"
     return output
@@ -215,7 +225,9 @@ def test_console_examples_print_what_the_page_shows(page: Path, tmp_path: Path) 
 def extra_reason(err: ModuleNotFoundError) -> str | None:
     """The skip reason when an example needs a module of an extra that is not installed (None: a real error)."""
     top = (err.name or "").split(".")[0]
-    return missing_extras(tuple((extra, modules) for extra, modules in ADAPTER_EXTRAS if any(m.split(".")[0] == top for m in modules)))
+    return missing_extras(
+        tuple((extra, modules) for extra, modules in ADAPTER_EXTRAS if any(m.split(".")[0] == top for m in modules))
+    )
 
 
 NEEDS_EXTRA = re.compile(r"needs the '(?P<extra>[\w-]+)' extra \(missing: (?P<modules>[^)]+)\)")
@@ -237,11 +249,20 @@ def test_the_console_convention_is_checked_itself(tmp_path: Path) -> None:
     """A stale output fails; `...` is the only wildcard; the exit code is compared."""
     (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     (tmp_path / "rules").symlink_to(ROOT / "rules", target_is_directory=True)
-    out = run_command("ccm-rules eligibility examples/eligibility/simple_referral.yaml --lang fr; echo $?", "test", tmp_path)
+    out = run_command(
+        "ccm-rules eligibility examples/eligibility/simple_referral.yaml --lang fr; echo $?", "test", tmp_path
+    )
     assert checked("error: unknown language 'fr'; available: ...\n2\n", out) is None
     assert checked("error: unknown language 'fr'; available: ...\n0\n", out) is not None
-    assert checked("Rule pack: ccm-core 0.1.0 (sha256:...)\n", "Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n") is None
-    assert checked("Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n", "Rule pack: ccm-core 0.1.0 (sha256:0123456789ab)\n") is not None
+    assert (
+        checked("Rule pack: ccm-core 0.1.0 (sha256:...)\n", "Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n") is None
+    )
+    assert (
+        checked(
+            "Rule pack: ccm-core 0.1.0 (sha256:61eac4f43c55)\n", "Rule pack: ccm-core 0.1.0 (sha256:0123456789ab)\n"
+        )
+        is not None
+    )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
@@ -250,9 +271,13 @@ def test_no_command_output_is_shown_unchecked(page: Path) -> None:
     for block in blocks(page):
         commands = [line for line in block.text.splitlines() if COMMAND.match(line.strip())]
         if block.lang in SHELL and block.lang != "console" and commands and block.next_lang in OUTPUT:
-            pytest.fail(f"{block.where}: `{commands[0].strip()}` is followed by its output; show both in a ```console block (`$ ` prompt) so it is checked")
+            pytest.fail(
+                f"{block.where}: `{commands[0].strip()}` is followed by its output; show both in a ```console block (`$ ` prompt) so it is checked"
+            )
         if block.lang in ("text", "json", "") and any(line.startswith("$ ") for line in commands):
-            pytest.fail(f"{block.where}: a command with its output in a ```{block.lang or 'plain'} block; use ```console so it is checked")
+            pytest.fail(
+                f"{block.where}: a command with its output in a ```{block.lang or 'plain'} block; use ```console so it is checked"
+            )
 
 
 # ------------------------------------------------------------------ (c) the public API only, and true references
@@ -266,13 +291,25 @@ def test_pages_use_only_the_public_namespace(page: Path) -> None:
     """A page may say in which private module something is implemented; it never imports or calls one."""
     text = page.read_text(encoding="utf-8")
     found = [(text.count("\n", 0, m.start()) + 1, m.group()) for m in PRIVATE_IMPORT.finditer(text)]
-    assert not found, f"{page.relative_to(ROOT)} uses private modules (line, use): {found}; use the package's public names"
+    assert not found, (
+        f"{page.relative_to(ROOT)} uses private modules (line, use): {found}; use the package's public names"
+    )
 
 
 def test_the_private_import_check_is_checked_itself() -> None:
     """Private modules at any depth are caught; public packages and prose naming a module are not."""
-    caught = ["from ccm_rules._pack import x", "import ccm_rules.engine._pack", "from ccm_rules_adapters.fhir._goal import g", "ccm_rules.engine._pack.load(d)"]
-    passed = ["from ccm_rules.engine import RulePack", "from ccm_rules_adapters.fhir import goal_outcome", "implemented in `ccm_rules.engine._pack`", "::: ccm_rules.engine.columnar"]
+    caught = [
+        "from ccm_rules._pack import x",
+        "import ccm_rules.engine._pack",
+        "from ccm_rules_adapters.fhir._goal import g",
+        "ccm_rules.engine._pack.load(d)",
+    ]
+    passed = [
+        "from ccm_rules.engine import RulePack",
+        "from ccm_rules_adapters.fhir import goal_outcome",
+        "implemented in `ccm_rules.engine._pack`",
+        "::: ccm_rules.engine.columnar",
+    ]
     assert all(PRIVATE_IMPORT.search(text) for text in caught)
     assert not any(PRIVATE_IMPORT.search(text) for text in passed)
 
@@ -295,7 +332,9 @@ MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|home|Users|root|mnt|opt|srv)/[\w.
 def test_examples_hold_no_path_of_one_machine(page: Path) -> None:
     for block in blocks(page):
         found = MACHINE_PATH.findall(block.text)
-        assert not found, f"{block.where}: {found} exists on one machine only; use a relative path or ccm_rules.default_rules_dir()"
+        assert not found, (
+            f"{block.where}: {found} exists on one machine only; use a relative path or ccm_rules.default_rules_dir()"
+        )
 
 
 @pytest.mark.parametrize("name", ["README.md", "docs/tutorial-intake.md"])
@@ -304,7 +343,9 @@ def test_pages_that_install_into_the_venv_run_its_script(name: str) -> None:
         if block.lang in SHELL:
             for line in block.text.splitlines():
                 match = COMMAND.match(line.strip())
-                assert match is None or match["prog"] == ".venv/bin/ccm-rules", f"{block.where}: `{line.strip()}`: write .venv/bin/ccm-rules (the install step puts it there)"
+                assert match is None or match["prog"] == ".venv/bin/ccm-rules", (
+                    f"{block.where}: `{line.strip()}`: write .venv/bin/ccm-rules (the install step puts it there)"
+                )
 
 
 # ------------------------------------------------------------------ the modules' own examples
@@ -367,7 +408,6 @@ def test_every_page_is_in_the_site_navigation() -> None:
     assert listed - written == set(), f"nav entries with no page: {sorted(listed - written)}"
 
 
-
 # ------------------------------------------------------------------ the API reference and the architecture page
 
 
@@ -377,7 +417,9 @@ def public_packages() -> list[str]:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     areas = [value.split(":")[0] for value in project["entry-points"]["ccm_rules.areas"].values()]
-    adapters = sorted(f"ccm_rules_adapters.{p.parent.name}" for p in (ROOT / "adapters" / "ccm_rules_adapters").glob("*/__init__.py"))
+    adapters = sorted(
+        f"ccm_rules_adapters.{p.parent.name}" for p in (ROOT / "adapters" / "ccm_rules_adapters").glob("*/__init__.py")
+    )
     return ["ccm_rules", "ccm_rules.engine", *areas, *adapters]
 
 
@@ -391,7 +433,9 @@ def test_every_public_package_has_a_reference_page() -> None:
     }
     missing = [name for name in public_packages() if not any(r == name or r.startswith(f"{name}.") for r in rendered)]
     assert {"ccm_rules.eligibility", "ccm_rules_adapters.cli"} <= set(public_packages())
-    assert not missing, f"no page of docs/reference/ renders {missing}: add one (`::: package`) and its line in mkdocs.yml's nav"
+    assert not missing, (
+        f"no page of docs/reference/ renders {missing}: add one (`::: package`) and its line in mkdocs.yml's nav"
+    )
     private = sorted(r for r in rendered if PRIVATE_IMPORT.search(f"import {r}"))
     assert not private, f"the reference renders private modules {private}: render the package's public names"
 
@@ -429,5 +473,7 @@ def test_api_reference_shows_docstring_examples_as_console_blocks() -> None:
         runner.run(case, out=report.write)
     assert sum(len(c.examples) for c in test) == 1 and runner.failures == 0, report.getvalue()
     fence = ext.fence_doctests  # type: ignore[attr-defined]
-    assert fence("Text.\n    >>> indented_in_a_section()\n") == "Text.\n    >>> indented_in_a_section()", "only margin paragraphs are fenced"
+    assert fence("Text.\n    >>> indented_in_a_section()\n") == "Text.\n    >>> indented_in_a_section()", (
+        "only margin paragraphs are fenced"
+    )
     assert fence(">>> f()\n[1, 2]").splitlines() == ["```pycon", ">>> f()", "[1, 2]", "```"]

@@ -41,8 +41,13 @@ CORE = tuple(RULESET.params_at(ON)["holistic_domains"].value)
 HOLISTIC = dict.fromkeys(CORE, "no_need")
 EVERY_DOMAIN = dict.fromkeys(CODES, "no_need")
 
-REFUSING = {"services_needed": 1, "chronic_condition": False, "expected_duration_months": 3,
-            "ongoing_coordination_needed": False, "referral_only": True}
+REFUSING = {
+    "services_needed": 1,
+    "chronic_condition": False,
+    "expected_duration_months": 3,
+    "ongoing_coordination_needed": False,
+    "referral_only": True,
+}
 """What a partial assessment might show: one provider, a short need, a simple referral."""
 
 
@@ -95,9 +100,13 @@ def test_a_refusal_on_facts_no_assessment_could_change_stands(tmp_path: Path) ->
     ruleset = _pack_where_only(tmp_path, "services_needed").ruleset("eligibility")
     referral = decide(ruleset, {"domains": {"work": "unmet_need"}, **REFUSING}, ON)
     assert referral.outcome is Outcome.NOT_ELIGIBLE
-    one_service = {"domains": dict.fromkeys(CODES, "no_need") | {"leisure": "not_assessed"},  # at most one area
-                   "services_needed": 1, "expected_duration_months": 24, "ongoing_coordination_needed": True,
-                   "referral_only": False}
+    one_service = {
+        "domains": dict.fromkeys(CODES, "no_need") | {"leisure": "not_assessed"},  # at most one area
+        "services_needed": 1,
+        "expected_duration_months": 24,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
+    }
     decision = decide(ruleset, one_service, ON)
     assert statuses(decision) == {"E1": "not_met", "E2": "not_met", "E3": "met", "E4": "met"}
     assert decision.outcome is Outcome.UNDETERMINED
@@ -123,9 +132,14 @@ def test_a_gate_without_provisional_facts_keeps_the_old_precedence(tmp_path: Pat
 
 def test_two_services_in_a_multi_domain_long_term_case_are_no_reason_to_refuse() -> None:
     """Before: E1 not met (fewer than 3 services), not eligible."""
-    facts = {"domains": HOLISTIC | {"housing": "unmet_need", "finances": "unmet_need", "mental_health": "met_need"},
-             "services_needed": 2, "chronic_condition": True, "expected_duration_months": 24,
-             "ongoing_coordination_needed": True, "referral_only": False}
+    facts = {
+        "domains": HOLISTIC | {"housing": "unmet_need", "finances": "unmet_need", "mental_health": "met_need"},
+        "services_needed": 2,
+        "chronic_condition": True,
+        "expected_duration_months": 24,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
+    }
     decision = decide(RULESET, facts, ON)
     assert decision.criterion("E1").status is Status.MET
     assert decision.outcome is Outcome.ELIGIBLE
@@ -140,7 +154,11 @@ def test_one_area_served_by_one_provider_is_not_case_management() -> None:
     ("domains", "services", "expected"),
     [
         (EVERY_DOMAIN | {"finances": "unmet_need"}, 3, Status.MET),  # one area, several services: not the "not" side
-        (EVERY_DOMAIN | {"finances": "unmet_need", "housing": "met_need"}, 1, Status.MET),  # several areas, one provider
+        (
+            EVERY_DOMAIN | {"finances": "unmet_need", "housing": "met_need"},
+            1,
+            Status.MET,
+        ),  # several areas, one provider
         (EVERY_DOMAIN | {"finances": "unmet_need"}, None, Status.UNKNOWN),  # one area, providers unknown: ask
         (HOLISTIC | {"finances": "unmet_need"}, 1, Status.UNKNOWN),  # a domain outside the core may hold a second need
     ],
@@ -166,8 +184,12 @@ def test_e1_refuses_only_the_seeds_not_side(domains: dict[str, str], services: i
         (None, 12, Status.MET),
     ],
 )
-def test_e3_the_expected_duration_decides_when_known(chronic: bool | None, months: float | None, expected: Status) -> None:
-    facts = {k: v for k, v in {"chronic_condition": chronic, "expected_duration_months": months}.items() if v is not None}
+def test_e3_the_expected_duration_decides_when_known(
+    chronic: bool | None, months: float | None, expected: Status
+) -> None:
+    facts = {
+        k: v for k, v in {"chronic_condition": chronic, "expected_duration_months": months}.items() if v is not None
+    }
     assert decide(RULESET, facts, ON).criterion("E3").status is expected
 
 
@@ -178,9 +200,14 @@ def test_e3_asks_for_the_duration_first() -> None:
 
 
 def test_a_chronic_condition_with_a_short_need_is_not_eligible() -> None:
-    facts = {"domains": HOLISTIC | {"physical_health": "unmet_need", "housing": "unmet_need"}, "services_needed": 3,
-             "chronic_condition": True, "expected_duration_months": 3, "ongoing_coordination_needed": True,
-             "referral_only": False}
+    facts = {
+        "domains": HOLISTIC | {"physical_health": "unmet_need", "housing": "unmet_need"},
+        "services_needed": 3,
+        "chronic_condition": True,
+        "expected_duration_months": 3,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
+    }
     assert decide(RULESET, facts, ON).outcome is Outcome.NOT_ELIGIBLE
 
 
@@ -217,8 +244,11 @@ def test_completing_the_assessment_never_turns_a_decision_round(facts: dict[str,
     if decision.outcome is Outcome.UNDETERMINED:
         return
     given_domains = facts.get("domains", {})
-    more = {c: data.draw(st.sampled_from(["no_need", "met_need", "unmet_need"])) for c in CODES
-            if given_domains.get(c, "not_assessed") == "not_assessed"}
+    more = {
+        c: data.draw(st.sampled_from(["no_need", "met_need", "unmet_need"]))
+        for c in CODES
+        if given_domains.get(c, "not_assessed") == "not_assessed"
+    }
     missing = {k: data.draw(v) for k, v in scalars.items() if k not in facts}
     filled = {**facts, **missing, "domains": {**given_domains, **more}}
     later = decide(RULESET, filled, ON)
@@ -264,14 +294,26 @@ def _pack_with(tmp_path: Path, old: str, new: str) -> RulePackError:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("    provisional: [services_needed,", "    provisional: [servics_needed,",
-         "undeclared fact 'servics_needed'; did you mean 'services_needed'?"),
-        ("    provisional: [services_needed,", "    provisional: [domains, services_needed,",
-         "fact 'domains' is a collection: its items are assessed or not, never provisional"),
-        ("    role: required\n    title:\n      en: Long-term need", "    role: required\n    provisional: [referral_only]\n    title:\n      en: Long-term need",
-         "only a gate criterion can hold facts provisional (E3 is required)"),
-        ("{not: {known: expected_duration_months}}", "{not: {known: expected_duration}}",
-         "undeclared fact 'expected_duration'; did you mean 'expected_duration_months'?"),
+        (
+            "    provisional: [services_needed,",
+            "    provisional: [servics_needed,",
+            "undeclared fact 'servics_needed'; did you mean 'services_needed'?",
+        ),
+        (
+            "    provisional: [services_needed,",
+            "    provisional: [domains, services_needed,",
+            "fact 'domains' is a collection: its items are assessed or not, never provisional",
+        ),
+        (
+            "    role: required\n    title:\n      en: Long-term need",
+            "    role: required\n    provisional: [referral_only]\n    title:\n      en: Long-term need",
+            "only a gate criterion can hold facts provisional (E3 is required)",
+        ),
+        (
+            "{not: {known: expected_duration_months}}",
+            "{not: {known: expected_duration}}",
+            "undeclared fact 'expected_duration'; did you mean 'expected_duration_months'?",
+        ),
         ("{not: {known: expected_duration_months}}", "{not: {known: domains}}", "fact 'domains' is a collection"),
         ("where: {field: assessed, eq: true}", "where: {known: referral_only}", "'known' tests a fact, not an item"),
     ],
@@ -303,6 +345,8 @@ def test_http_gives_the_new_precedence() -> None:
     from ccm_rules_adapters.http import create_app
 
     with TestClient(create_app(PACK)) as client:
-        r = client.post("/v1/eligibility", json={"facts": {"domains": {"work": "unmet_need"}, **REFUSING}, "as_of": ON.isoformat()})
+        r = client.post(
+            "/v1/eligibility", json={"facts": {"domains": {"work": "unmet_need"}, **REFUSING}, "as_of": ON.isoformat()}
+        )
     assert r.status_code == 200
     assert r.json()["decision"]["outcome"] == "undetermined"

@@ -114,7 +114,11 @@ def plain_outcome(
     _, items = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=True)
     params = ruleset.params_at(on)
     for criterion, result in zip(ruleset.criteria, results, strict=True):
-        if result.role == "required" and result.status is Status.NOT_MET and _stays_not_met(ruleset, criterion.node, items, params, held):
+        if (
+            result.role == "required"
+            and result.status is Status.NOT_MET
+            and _stays_not_met(ruleset, criterion.node, items, params, held)
+        ):
             return Outcome.NOT_ELIGIBLE
     return Outcome.UNDETERMINED
 
@@ -132,7 +136,10 @@ def _candidates(ruleset: Ruleset, name: str, params: Any) -> list[Any]:
                 numbers |= {use.value - 1, use.value, use.value + 1, use.value - 0.5}
         low, high = spec.min if spec.min is not None else -1e9, spec.max if spec.max is not None else 1e9
         kept = sorted(n for n in numbers if n is not None and low <= n <= high)
-        return [None, *(int(n) if spec.type == "integer" else float(n) for n in kept if spec.type != "integer" or n == int(n))]
+        return [
+            None,
+            *(int(n) if spec.type == "integer" else float(n) for n in kept if spec.type != "integer" or n == int(n)),
+        ]
     return [None, *(spec.values or [])]
 
 
@@ -194,7 +201,9 @@ def test_memoised_decisions_equal_the_plain_path(ruleset_id: str, data: st.DataO
         assert [c.status for c in decision.criteria] == [c.status for c in expected]
         assert decision.criteria == expected  # the lazy traces, built now
         assert repr(decision.criteria) == repr(expected)  # also tells True from 1 and 1 from 1.0
-        assert open_questions(decision.criteria) == (questions if outcome is Outcome.UNDETERMINED else open_questions(expected))
+        assert open_questions(decision.criteria) == (
+            questions if outcome is Outcome.UNDETERMINED else open_questions(expected)
+        )
 
 
 def test_a_changed_mapping_is_read_anew() -> None:
@@ -221,13 +230,21 @@ def test_a_where_that_reads_a_fact_is_never_served_from_a_memo(tmp_path: Path) -
     path = root / "eligibility.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("where: {field: need, eq: true}") == 1
-    text = text.replace("where: {field: need, eq: true}", "where: {all: [{field: need, eq: true}, {fact: referral_only, eq: false}]}")
-    text = text.replace("        - {fact: ongoing_coordination_needed, eq: true}\n        - {fact: referral_only, eq: false}\n",
-                        "        - {fact: ongoing_coordination_needed, eq: true}\n")
+    text = text.replace(
+        "where: {field: need, eq: true}", "where: {all: [{field: need, eq: true}, {fact: referral_only, eq: false}]}"
+    )
+    text = text.replace(
+        "        - {fact: ongoing_coordination_needed, eq: true}\n        - {fact: referral_only, eq: false}\n",
+        "        - {fact: ongoing_coordination_needed, eq: true}\n",
+    )
     path.write_text(text, encoding="utf-8")
     ruleset = RulePack.load(root).ruleset("eligibility")
-    facts = {"domains": dict.fromkeys(VOCAB.codes, "unmet_need"), "services_needed": 1, "chronic_condition": True,
-             "ongoing_coordination_needed": True}
+    facts = {
+        "domains": dict.fromkeys(VOCAB.codes, "unmet_need"),
+        "services_needed": 1,
+        "chronic_condition": True,
+        "ongoing_coordination_needed": True,
+    }
     first = decide(ruleset, {**facts, "referral_only": False}, ON)
     second = decide(ruleset, {**facts, "referral_only": True}, ON)
     assert first.outcome is Outcome.ELIGIBLE
@@ -323,32 +340,45 @@ def varied(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     root = tmp_path_factory.mktemp("rules") / "rules"
     shutil.copytree(RULES, root)
     vocabulary = root / "vocabulary" / "life_domains.yaml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
-        "default_status: not_assessed", f"default_status: {request.param}"), encoding="utf-8")
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace(
+            "default_status: not_assessed", f"default_status: {request.param}"
+        ),
+        encoding="utf-8",
+    )
     path = root / "eligibility.yaml"
     text = path.read_text(encoding="utf-8")
-    dated = "        from: 2019-01-01\n        source: {ref: project policy, rationale: \"The seed names work"
+    dated = '        from: 2019-01-01\n        source: {ref: project policy, rationale: "The seed names work'
     assert text.count(dated) == 1
     text = text.replace(dated, "        from: 2019-01-01\n        until: 2027-06-30\n" + dated.split("\n", 1)[1])
     values = "      - value: [physical_health, mental_health, housing, daily_living, finances, work, social_relationships, leisure]\n"
-    later = ("      - value: [housing, work]\n        from: 2027-07-01\n        until: 2027-12-31\n        source: {ref: t, rationale: t}\n"
-             "      - value: [leisure]\n        from: 2028-01-01\n        source: {ref: t, rationale: t}\n")
+    later = (
+        "      - value: [housing, work]\n        from: 2027-07-01\n        until: 2027-12-31\n        source: {ref: t, rationale: t}\n"
+        "      - value: [leisure]\n        from: 2028-01-01\n        source: {ref: t, rationale: t}\n"
+    )
     end_of_values = text.index("\n", text.index("rationale:", text.index(values))) + 1
     text = text[:end_of_values] + later + text[end_of_values:]
     start, end = text.index("  - id: E2\n"), text.index("  - id: E3\n")
     block = text[start:end]
-    condition = "      every: domains\n      among: {param: holistic_domains}\n      where: {field: assessed, eq: true}\n"
+    condition = (
+        "      every: domains\n      among: {param: holistic_domains}\n      where: {field: assessed, eq: true}\n"
+    )
     roles = ["required", "gate", "informative"]
     provisional = next(line for line in block.splitlines(keepends=True) if line.startswith("    provisional:"))
     extra = "".join(  # the gates among them hold the same facts provisional as E2: several such gates
-        block.replace("  - id: E2\n", f"  - id: X{k}\n").replace("    role: gate\n", f"    role: {roles[k % 3]}\n")
-        .replace(condition, varied).replace("{holistic_domains}", "x")
+        block.replace("  - id: E2\n", f"  - id: X{k}\n")
+        .replace("    role: gate\n", f"    role: {roles[k % 3]}\n")
+        .replace(condition, varied)
+        .replace("{holistic_domains}", "x")
         .replace(provisional, provisional if roles[k % 3] == "gate" else "")
         for k, varied in enumerate(VARIED_CONDITIONS)
     )
     path.write_text(text[:end] + extra + text[end:], encoding="utf-8")
     ruleset = RulePack.load(root).ruleset("eligibility")
-    assert [v.value for v in ruleset.parameters["holistic_domains"].spec.values][1:] == [["housing", "work"], ["leisure"]]
+    assert [v.value for v in ruleset.parameters["holistic_domains"].spec.values][1:] == [
+        ["housing", "work"],
+        ["leisure"],
+    ]
     return ruleset
 
 
@@ -362,7 +392,11 @@ def varied(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def test_varied_quantifiers_equal_the_plain_path(
     varied: Ruleset, domains: dict[str, str] | None, services: int | None, chronic: bool | None, on: datetime.date
 ) -> None:
-    facts = {k: v for k, v in {"domains": domains, "services_needed": services, "chronic_condition": chronic}.items() if v is not None}
+    facts = {
+        k: v
+        for k, v in {"domains": domains, "services_needed": services, "chronic_condition": chronic}.items()
+        if v is not None
+    }
     expected = plain_results(varied, facts, on)
     outcome = plain_outcome(varied, facts, expected, on)
     questions = open_questions(expected) if outcome is Outcome.UNDETERMINED else ()

@@ -41,7 +41,9 @@ def test_shipped_questionnaires_are_in_step_with_the_rule_pack(pack: RulePack) -
     expected = rendered(pack, load_mapping())
     assert len(expected) == 2 * 2 * 4  # rulesets x FHIR versions x languages
     for name, text in expected.items():
-        assert (DATA / name).read_text(encoding="utf-8") == text, f"{name}: run python -m ccm_rules_adapters.fhir.generate"
+        assert (DATA / name).read_text(encoding="utf-8") == text, (
+            f"{name}: run python -m ccm_rules_adapters.fhir.generate"
+        )
 
 
 @pytest.mark.parametrize("version", ["R4B", "R5"])
@@ -62,32 +64,52 @@ def response_for(facts: dict[str, Any]) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for name, value in facts.items():
         if name == "domains":
-            items.append({"linkId": "domains", "item": [
-                {"linkId": f"domains.{code}", "answer": [{"valueCoding": {"code": status}}]} for code, status in value.items()]})
+            items.append(
+                {
+                    "linkId": "domains",
+                    "item": [
+                        {"linkId": f"domains.{code}", "answer": [{"valueCoding": {"code": status}}]}
+                        for code, status in value.items()
+                    ],
+                }
+            )
         elif isinstance(value, bool):
             items.append({"linkId": name, "answer": [{"valueBoolean": value}]})
         elif isinstance(value, int):
             items.append({"linkId": name, "answer": [{"valueInteger": value}]})
         else:
             items.append({"linkId": name, "answer": [{"valueDecimal": value}]})
-    return {"resourceType": "QuestionnaireResponse", "questionnaire": QUESTIONNAIRE, "status": "completed",
-            "subject": {"reference": "Patient/C-0001"}, "item": items}
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": QUESTIONNAIRE,
+        "status": "completed",
+        "subject": {"reference": "Patient/C-0001"},
+        "item": items,
+    }
 
 
-FACTS = st.fixed_dictionaries({}, optional={
-    "domains": st.dictionaries(st.sampled_from(["housing", "finances", "work", "leisure", "mental_health"]),
-                               st.sampled_from(["no_need", "met_need", "unmet_need", "not_assessed"]), min_size=1),
-    "services_needed": st.integers(0, 50),
-    "chronic_condition": st.booleans(),
-    "expected_duration_months": st.floats(0, 600, allow_nan=False).map(lambda x: round(x, 2)),
-    "ongoing_coordination_needed": st.booleans(),
-    "referral_only": st.booleans(),
-})
+FACTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "domains": st.dictionaries(
+            st.sampled_from(["housing", "finances", "work", "leisure", "mental_health"]),
+            st.sampled_from(["no_need", "met_need", "unmet_need", "not_assessed"]),
+            min_size=1,
+        ),
+        "services_needed": st.integers(0, 50),
+        "chronic_condition": st.booleans(),
+        "expected_duration_months": st.floats(0, 600, allow_nan=False).map(lambda x: round(x, 2)),
+        "ongoing_coordination_needed": st.booleans(),
+        "referral_only": st.booleans(),
+    },
+)
 
 
 @settings(max_examples=40, deadline=None)
 @given(facts=FACTS, version=st.sampled_from(["R4B", "R5"]))
-def test_property_questionnaire_response_gives_the_same_decision(pack: RulePack, facts: dict[str, Any], version: Any) -> None:
+def test_property_questionnaire_response_gives_the_same_decision(
+    pack: RulePack, facts: dict[str, Any], version: Any
+) -> None:
     qr = parse(response_for(facts), version)
     got, _, problems = intake_facts(qr, pack.ruleset("eligibility"))
     assert problems == [] and got == facts
@@ -106,18 +128,26 @@ def test_bad_answers_name_every_fhir_element(pack: RulePack) -> None:
     with pytest.raises(FactsError) as caught:
         assess_resources(resources(example("intake-bad-answers.R4B.json"), "R4B"), pack=pack)
     paths = [p.path for p in caught.value.problems]
-    assert paths == ["QuestionnaireResponse.item[0].linkId", "QuestionnaireResponse.item[1]",
-                     "QuestionnaireResponse.item[2].item[0]"]
+    assert paths == [
+        "QuestionnaireResponse.item[0].linkId",
+        "QuestionnaireResponse.item[1]",
+        "QuestionnaireResponse.item[2].item[0]",
+    ]
     assert "did you mean 'services_needed'?" in caught.value.problems[0].message
 
 
 def condition(code: str, status: str = "active", verification: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"resourceType": "Condition", "subject": {"reference": "Patient/C-1"},
-                            "clinicalStatus": {"coding": [{"system": CLINICAL, "code": status}]},
-                            "category": [{"coding": [{"system": GRAVITY, "code": code}]}], "code": {"text": code}}
+    data: dict[str, Any] = {
+        "resourceType": "Condition",
+        "subject": {"reference": "Patient/C-1"},
+        "clinicalStatus": {"coding": [{"system": CLINICAL, "code": status}]},
+        "category": [{"coding": [{"system": GRAVITY, "code": code}]}],
+        "code": {"text": code},
+    }
     if verification:
-        data["verificationStatus"] = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-                                                  "code": verification}]}
+        data["verificationStatus"] = {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": verification}]
+        }
     return data
 
 
@@ -133,12 +163,15 @@ def test_every_gravity_code_in_the_vocabulary_maps_to_its_domain(pack: RulePack)
 
 
 def test_social_need_statuses_follow_the_mapping_data(pack: RulePack) -> None:
-    items = [parse(r, "R4B") for r in (
-        condition("housing-instability", "resolved"),                 # skipped: says nothing about today
-        condition("food-insecurity", verification="refuted"),         # skipped
-        condition("financial-insecurity"),                            # unmet need
-        condition("medical-cost-burden"),                             # not in the vocabulary: warned about
-    )]
+    items = [
+        parse(r, "R4B")
+        for r in (
+            condition("housing-instability", "resolved"),  # skipped: says nothing about today
+            condition("food-insecurity", verification="refuted"),  # skipped
+            condition("financial-insecurity"),  # unmet need
+            condition("medical-cost-burden"),  # not in the vocabulary: warned about
+        )
+    ]
     result = assess_resources(items, as_of=AS_OF, pack=pack)
     assert result.decision.facts["domains"] == {"finances": "unmet_need"}
     kinds = sorted(n.kind for n in result.notes)
@@ -148,7 +181,11 @@ def test_social_need_statuses_follow_the_mapping_data(pack: RulePack) -> None:
 
 def test_intake_answers_win_over_social_need_records(pack: RulePack) -> None:
     qr = response_for({"domains": {"housing": "met_need"}})
-    items = [parse(qr, "R4B"), parse(condition("housing-instability"), "R4B"), parse(condition("food-insecurity"), "R4B")]
+    items = [
+        parse(qr, "R4B"),
+        parse(condition("housing-instability"), "R4B"),
+        parse(condition("food-insecurity"), "R4B"),
+    ]
     result = assess_resources(items, as_of=AS_OF, pack=pack)
     assert result.decision.facts["domains"] == {"housing": "met_need", "daily_living": "unmet_need"}
 
@@ -163,13 +200,26 @@ def test_eligible_client_gets_draft_service_request_and_care_plan(pack: RulePack
     for resource in result.results:
         parse(resource, version)
     request = result.results[1]
-    assert (request["status"], request["intent"], request["subject"]["reference"]) == ("draft", "proposal", "Patient/C-0042")
+    assert (request["status"], request["intent"], request["subject"]["reference"]) == (
+        "draft",
+        "proposal",
+        "Patient/C-0042",
+    )
     assert ("concept" in request["code"]) == (version == "R5")
     assert result.results[2]["title"] == pack.ruleset("eligibility").spec.title["hu"]
 
 
 def test_not_eligible_gets_no_drafts(pack: RulePack) -> None:
-    core = ["physical_health", "mental_health", "housing", "daily_living", "finances", "work", "social_relationships", "leisure"]
+    core = [
+        "physical_health",
+        "mental_health",
+        "housing",
+        "daily_living",
+        "finances",
+        "work",
+        "social_relationships",
+        "leisure",
+    ]
     facts = {"domains": dict.fromkeys(core, "no_need"), "referral_only": True, "ongoing_coordination_needed": False}
     qr = parse(response_for(facts), "R4B")  # a holistic assessment: a refusal needs one (seed 001 §2)
     result = assess_resources([qr], as_of=AS_OF, pack=pack)
@@ -206,7 +256,9 @@ def test_cli_without_the_fhir_extra(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name.startswith("fhir") else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith("fhir") else real(name, *a)
+    )
     assert main(["fhir", "x.json"]) == 3  # exit 3: the environment (a missing extra)
     assert "pip install 'ccm-rules[fhir]'" in capsys.readouterr().err
 
@@ -220,7 +272,11 @@ def test_fhir_goal_maps_to_the_smart_check(version: Any) -> None:
     resource = resources(example("goal.R4B.json"), version)[0]
     goal = goal_from_fhir(resource, "en")
     assert (goal.lang, goal.due_date, goal.start_date, goal.target_value) == (
-        "cs", datetime.date(2027, 4, 15), datetime.date(2027, 1, 4), 1.0)
+        "cs",
+        datetime.date(2027, 4, 15),
+        datetime.date(2027, 1, 4),
+        1.0,
+    )
     assessment, outcome = goal_outcome(resource, "de", version, None, default_pack())
     direct = goals.assess_goal(goal, pack=default_pack())
     assert assessment.decision == direct.decision
@@ -234,8 +290,10 @@ def test_cli_goal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["fhir", str(EXAMPLES / "fhir/goal.R4B.json"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["entry"][0]["resource"]["resourceType"] == "OperationOutcome"
     empty = tmp_path / "goal.json"
-    empty.write_text('{"resourceType": "Goal", "lifecycleStatus": "active", "description": {"text": " "},'
-                     ' "subject": {"reference": "Patient/C-1"}}')
+    empty.write_text(
+        '{"resourceType": "Goal", "lifecycleStatus": "active", "description": {"text": " "},'
+        ' "subject": {"reference": "Patient/C-1"}}'
+    )
     assert main(["fhir", str(empty)]) == 2
     assert "@ Goal.description" in capsys.readouterr().err
 
@@ -248,7 +306,9 @@ def test_cli_goal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         ("Foo", "Bundle.entry[1].resource.resourceType", "unknown resourceType 'Foo'"),
     ],
 )
-def test_an_unknown_resource_type_is_refused_naming_the_element(entry_type: str | None, where: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_resource_type_is_refused_naming_the_element(
+    entry_type: str | None, where: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Found by mutating the CareTeam example: these gave a ValueError/TypeError traceback or named no element."""
     if entry_type == "TOP:Foo":
         data: dict[str, Any] = {"resourceType": "Foo"}

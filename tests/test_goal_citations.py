@@ -35,18 +35,33 @@ def needs_seeds() -> None:
 
 def test_no_citation_of_the_goals_area_drifts(pack: RulePack) -> None:
     needs_seeds()
-    problems = [p for p in citation_drift(SEEDS, pack=pack) if p.file is not None and Path(p.file).resolve().is_relative_to(GOALS.resolve())]
+    problems = [
+        p
+        for p in citation_drift(SEEDS, pack=pack)
+        if p.file is not None and Path(p.file).resolve().is_relative_to(GOALS.resolve())
+    ]
     assert not problems, "\n".join(f"{p.file}:{p.line} {p.path}: {p.message}" for p in problems)
 
 
-@pytest.mark.parametrize(("ref", "quote"), [
-    ("003_e271fa39f35a27a0.txt §case conference (lines 27-45); 004_510c44708344b2e6.txt §case conference (lines 263-388)",
-     "schůzka minimálně tří stran … řízena nezávislým moderátorem (facilitátorem)"),  # the seed: "schůzku"
-    ("004_510c44708344b2e6.txt §case conference (line 275)", "Všechny strany dopředu seznámeny s kauzou klienta, obsahem plánovaného setkání"),
-    ("004_510c44708344b2e6.txt §individual plan (line 412)", "kdo a jakým způsobem bude informovat nepřítomné o obsahu plánu"),
-    ("004_510c44708344b2e6.txt §family conference (line 453)", "Příprava: 4-6 týdnů"),
-    ("004_510c44708344b2e6.txt §individual plan (line 300)", "Cíle"),
-])
+@pytest.mark.parametrize(
+    ("ref", "quote"),
+    [
+        (
+            "003_e271fa39f35a27a0.txt §case conference (lines 27-45); 004_510c44708344b2e6.txt §case conference (lines 263-388)",
+            "schůzka minimálně tří stran … řízena nezávislým moderátorem (facilitátorem)",
+        ),  # the seed: "schůzku"
+        (
+            "004_510c44708344b2e6.txt §case conference (line 275)",
+            "Všechny strany dopředu seznámeny s kauzou klienta, obsahem plánovaného setkání",
+        ),
+        (
+            "004_510c44708344b2e6.txt §individual plan (line 412)",
+            "kdo a jakým způsobem bude informovat nepřítomné o obsahu plánu",
+        ),
+        ("004_510c44708344b2e6.txt §family conference (line 453)", "Příprava: 4-6 týdnů"),
+        ("004_510c44708344b2e6.txt §individual plan (line 300)", "Cíle"),
+    ],
+)
 def test_the_citations_corrected_here_were_wrong(pack: RulePack, ref: str, quote: str) -> None:
     """The old citations of conference.yaml, plan.yaml and family_conference.yaml fail the check."""
     needs_seeds()
@@ -74,8 +89,12 @@ def _doc_problem(ref: str, quote: str | None) -> str | None:
     heads = [i for i, line in enumerate(lines) if line.startswith("#")]
     for i in heads:
         if re.match(rf"#+ {re.escape(section)}\b", lines[i]):
-            text = " ".join(" ".join(lines[i:next((j for j in heads if j > i), len(lines))]).split())
-            return None if quote is None or " ".join(quote.split()) in text else f"{ref}: the quote {quote!r} is not in that section"
+            text = " ".join(" ".join(lines[i : next((j for j in heads if j > i), len(lines))]).split())
+            return (
+                None
+                if quote is None or " ".join(quote.split()) in text
+                else f"{ref}: the quote {quote!r} is not in that section"
+            )
     return f"{name}: no heading §{section}"
 
 

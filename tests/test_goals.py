@@ -38,7 +38,9 @@ def corpus(lang: str) -> list[dict[str, Any]]:
     return yaml.safe_load((CORPUS / f"{lang}.yaml").read_text(encoding="utf-8"))
 
 
-def confusion(items: list[dict[str, Any]], pack: RulePack, lang: str | None = None) -> dict[str, Counter[tuple[str, str]]]:
+def confusion(
+    items: list[dict[str, Any]], pack: RulePack, lang: str | None = None
+) -> dict[str, Counter[tuple[str, str]]]:
     counts: dict[str, Counter[tuple[str, str]]] = {k: Counter() for k in CRITERIA}
     for item in items:
         result = assess_goal(item["text"], lang=lang or item["lang"], as_of=START, pack=pack)
@@ -92,12 +94,23 @@ def test_time_bound_forms_from_the_issue(pack: RulePack) -> None:
 
 
 def test_false_dates_are_filtered(pack: RulePack) -> None:
-    for lang, text in [("de", "Die Klientin soll ihre Lebensqualität verbessern."), ("en", "Pay £50 a month."), ("cs", "Každé úterý navštívit poradnu.")]:
+    for lang, text in [
+        ("de", "Die Klientin soll ihre Lebensqualität verbessern."),
+        ("en", "Pay £50 a month."),
+        ("cs", "Každé úterý navštívit poradnu."),
+    ]:
         assert assess_goal(text, lang=lang, as_of=START, pack=pack).time_bound == "not_met", text
 
 
 def test_structured_goal_fields_override_wording(pack: RulePack) -> None:
-    goal = Goal(description="Improve housing.", due_date=datetime.date(2027, 5, 1), start_date=START, client_agreed=False, measure="arrears", target_high=500.0)
+    goal = Goal(
+        description="Improve housing.",
+        due_date=datetime.date(2027, 5, 1),
+        start_date=START,
+        client_agreed=False,
+        measure="arrears",
+        target_high=500.0,
+    )
     result = assess_goal(goal, pack=pack)
     statuses = {c.id: c.status.value for c in result.decision.criteria}
     assert statuses["GOAL-T"] == "met" and statuses["GOAL-A"] == "not_met" and statuses["GOAL-M"] == "met"
@@ -110,7 +123,11 @@ def test_structured_goal_fields_override_wording(pack: RulePack) -> None:
     [
         (Goal(description=" \n "), "$.description", "empty"),
         (Goal(description="x" * 1001), "$.description", "at most 1000"),
-        (Goal(description="Apply.", start_date=START, due_date=datetime.date(2026, 1, 1)), "$.due_date", "before the start"),
+        (
+            Goal(description="Apply.", start_date=START, due_date=datetime.date(2026, 1, 1)),
+            "$.due_date",
+            "before the start",
+        ),
     ],
 )
 def test_bad_goals_are_refused_naming_the_field(goal: Goal, field: str, words: str, pack: RulePack) -> None:
@@ -194,12 +211,22 @@ def test_cli_bad_goal_file_exits_2_naming_the_field(tmp_path: Path, capsys: pyte
 @pytest.mark.parametrize(
     ("lines", "field", "words"),
     [
-        ('  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n', "$.goal.client_agreed", "expected yes or no (true or false), got the text 'no'"),
+        (
+            '  description: Apply for housing benefit by 31 March 2027.\n  client_agreed: "no"\n',
+            "$.goal.client_agreed",
+            "expected yes or no (true or false), got the text 'no'",
+        ),
         ("  description: 5\n", "$.goal.description", "expected a text, got the number 5"),
-        ("  description: Apply.\n  target_value: .nan\n", "$.goal.target_value", "expected a finite number, got the number nan"),
+        (
+            "  description: Apply.\n  target_value: .nan\n",
+            "$.goal.target_value",
+            "expected a finite number, got the number nan",
+        ),
     ],
 )
-def test_goal_file_values_are_not_coerced(lines: str, field: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_goal_file_values_are_not_coerced(
+    lines: str, field: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A quoted "no" must not read as agreed (cattrs' default bool("no") is True), nor 5 as a text;
     a NaN target would be printed as `NaN`, which is not JSON (found in review)."""
     bad = tmp_path / "g.yaml"
@@ -216,13 +243,19 @@ def test_goal_file_values_are_not_coerced(lines: str, field: str, words: str, tm
         "  description: Apply.\n  start_date: 9999-06-01\n  due_duration: {value: 1, unit: years}\n",
     ],
 )
-def test_a_deadline_past_the_calendar_is_refused_at_its_line(lines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_deadline_past_the_calendar_is_refused_at_its_line(
+    lines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Found by fuzzing the HTTP endpoint: these crashed with OverflowError / 'year 10000 is out of range'."""
     bad = tmp_path / "g.yaml"
     bad.write_text("goal:\n" + lines, encoding="utf-8")
     assert main(["goal", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert "$.goal.due_duration.value" in err and "runs past the last date" in err and f"g.yaml:{lines.count(chr(10)) + 1}" in err
+    assert (
+        "$.goal.due_duration.value" in err
+        and "runs past the last date" in err
+        and f"g.yaml:{lines.count(chr(10)) + 1}" in err
+    )
 
 
 @pytest.mark.parametrize("text", ["Client will apply by March.", "Client will apply within 3 weeks."])

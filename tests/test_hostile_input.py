@@ -48,16 +48,27 @@ def _bomb(levels: int = 9) -> str:
 
 HOSTILE_YAML = {
     "billion laughs": (_bomb(), 7, f"more than {MAX_VALUES} values in one document"),  # a6 expands to 5.3M
-    "long integer": ("facts:\n  services_needed: " + "9" * 5000 + "\n", 2, f"a number of 5000 digits; at most {MAX_DIGITS}"),
+    "long integer": (
+        "facts:\n  services_needed: " + "9" * 5000 + "\n",
+        2,
+        f"a number of 5000 digits; at most {MAX_DIGITS}",
+    ),
     "list as key": ("facts: {[a]: b}\n", 1, "a key must be a text or a number, not a list"),
     "mapping as key": ("facts:\n  ? {a: 1}\n  : b\n", 2, "a key must be a text or a number, not a mapping"),
     "deep nesting": ("facts: " + "[" * 300 + "]" * 300 + "\n", 1, f"nested more than {MAX_DEPTH} levels deep"),
-    "many keys": ("facts:\n" + "".join(f"  k{i}: 1\n" for i in range(MAX_KEYS + 5)), 2, f"a mapping with {MAX_KEYS + 5} keys"),
+    "many keys": (
+        "facts:\n" + "".join(f"  k{i}: 1\n" for i in range(MAX_KEYS + 5)),
+        2,
+        f"a mapping with {MAX_KEYS + 5} keys",
+    ),
     "long text": ("case: " + "x" * (MAX_TEXT + 1) + "\nfacts: {}\n", 1, f"a text of {MAX_TEXT + 1} characters"),
     "alias loop": ("facts: &x [*x]\n", 1, "an alias refers to itself"),
 }
 HOSTILE_JSON = {
-    "long integer": ('{"facts": {"services_needed": ' + "9" * 6000 + "}}", f"a number of 6000 digits; at most {MAX_DIGITS}"),
+    "long integer": (
+        '{"facts": {"services_needed": ' + "9" * 6000 + "}}",
+        f"a number of 6000 digits; at most {MAX_DIGITS}",
+    ),
     "deep nesting": ('{"facts": ' + "[" * 100_000 + "]" * 100_000 + "}", f"nested more than {MAX_DEPTH} levels deep"),
     "nesting past the limit": ('{"facts": ' + "[" * 100 + "]" * 100 + "}", f"nested more than {MAX_DEPTH} levels deep"),
     "infinite number": ('{"facts": {"n": 1e400}}', "1e400 is not a number JSON allows"),
@@ -108,7 +119,9 @@ def test_a_rule_pack_file_of_aliases_is_refused(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text("kind: ruleset\n" + _bomb(), encoding="utf-8")
     with pytest.raises(ProblemsError) as caught:
         RulePack.load(tmp_path)
-    assert any("values in one document" in p.message and p.file and p.file.endswith("bomb.yaml") for p in caught.value.problems)
+    assert any(
+        "values in one document" in p.message and p.file and p.file.endswith("bomb.yaml") for p in caught.value.problems
+    )
 
 
 def test_the_shipped_rules_are_far_within_the_limits() -> None:
@@ -116,18 +129,29 @@ def test_the_shipped_rules_are_far_within_the_limits() -> None:
     assert RulePack.load(RULES).info.id
 
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20), st.dates())
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.dates(),
+)
 DATA = st.recursive(
     SCALARS,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
     max_leaves=25,
 )
-KEYS = st.sampled_from(["facts", "case", "as_of", "region", "goal", "plan", "team", "program", "workers", "lang", "host", "pioneer"])
+KEYS = st.sampled_from(
+    ["facts", "case", "as_of", "region", "goal", "plan", "team", "program", "workers", "lang", "host", "pioneer"]
+)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(reader=st.sampled_from(sorted(READERS)), document=st.dictionaries(KEYS, DATA, max_size=4), as_json=st.booleans())
-def test_any_nested_data_is_read_or_refused_with_problems(reader: str, document: dict[str, Any], as_json: bool, tmp_path: Path) -> None:
+def test_any_nested_data_is_read_or_refused_with_problems(
+    reader: str, document: dict[str, Any], as_json: bool, tmp_path: Path
+) -> None:
     path = tmp_path / ("input.json" if as_json else "input.yaml")
     text = json.dumps(document, default=str) if as_json else yaml.safe_dump(document, allow_unicode=True)
     path.write_text(text, encoding="utf-8")
@@ -138,7 +162,10 @@ def test_any_nested_data_is_read_or_refused_with_problems(reader: str, document:
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(reader=st.sampled_from(sorted(READERS)), text=st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\" \n\t#?,0129.e")), max_size=200))
+@given(
+    reader=st.sampled_from(sorted(READERS)),
+    text=st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\" \n\t#?,0129.e")), max_size=200),
+)
 def test_any_text_is_read_or_refused_with_problems(reader: str, text: str, tmp_path: Path) -> None:
     for name in ("input.yaml", "input.json"):
         path = tmp_path / name

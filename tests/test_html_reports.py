@@ -94,7 +94,11 @@ def poisoned(value: Any, mark: str = HOSTILE) -> Any:
     if isinstance(value, str):
         return value + mark
     if attrs.has(type(value)):
-        changes = {f.name: poisoned(getattr(value, f.name), mark) for f in attrs.fields(type(value)) if f.init and f.name not in CODES}
+        changes = {
+            f.name: poisoned(getattr(value, f.name), mark)
+            for f in attrs.fields(type(value))
+            if f.init and f.name not in CODES
+        }
         return attrs.evolve(value, **changes)
     if isinstance(value, tuple):
         return tuple(poisoned(v, mark) for v in value)
@@ -118,7 +122,9 @@ def readiness_page(name: str, lang: str, pack: RulePack, **kwargs: Any) -> tuple
 
 
 def dacts_page(name: str, lang: str, pack: RulePack, program: str | None = "ACT-P01") -> str:
-    result = score_dacts(read_program(EXAMPLES / f"dacts/{name}.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    result = score_dacts(
+        read_program(EXAMPLES / f"dacts/{name}.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack
+    )
     return render_dacts_html(explain_dacts(result, pack, lang), result, pack=pack, program=program)
 
 
@@ -131,7 +137,9 @@ def test_readiness_report_is_well_formed_in_every_language(lang: str, pack: Rule
     root = well_formed(page, lang)
     charts = root.findall(f".//{SVG}svg")
     assert len(charts) == 2  # the factor bars and the radar
-    radar, bars = sorted(charts, key=lambda svg: svg.get("class") != "chart radar")  # the radar in the summary cards, the bars under the factors
+    radar, bars = sorted(
+        charts, key=lambda svg: svg.get("class") != "chart radar"
+    )  # the radar in the summary cards, the bars under the factors
     assert radar.get("class") == "chart radar"
     assert len(bars.findall(f"{SVG}rect")) == 2 * len(view.factors)  # reachable (light) and in place (solid)
     assert [t.text for t in radar.findall(f"{SVG}text")][-len(view.factors) :] == [f.id for f in view.factors]
@@ -147,10 +155,19 @@ def test_dacts_report_is_well_formed_with_a_chart_per_section(name: str, lang: s
     page = dacts_page(name, lang, pack)
     root = well_formed(page, lang)
     charts = root.findall(f".//{SVG}svg")
-    ex = explain_dacts(score_dacts(read_program(EXAMPLES / f"dacts/{name}.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack), pack, lang)
+    ex = explain_dacts(
+        score_dacts(read_program(EXAMPLES / f"dacts/{name}.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack),
+        pack,
+        lang,
+    )
     assert [svg.findtext(f"{SVG}text") for svg in charts] == [f"{code} {title}" for code, title, _ in ex.sections]
     assert sum(len(svg.findall(f"{SVG}rect")) for svg in charts) == 28
-    labels = [t.text for svg in charts for t in svg.findall(f"{SVG}text") if t.text and t.text[0] in "HOS" and t.text[1:].isdigit()]
+    labels = [
+        t.text
+        for svg in charts
+        for t in svg.findall(f"{SVG}text")
+        if t.text and t.text[0] in "HOS" and t.text[1:].isdigit()
+    ]
     assert labels == [i.id for i in ex.items]
     assert pack.text("dacts.heading.items", lang) in page and ex.title in page
 
@@ -171,7 +188,10 @@ def test_rulebook_is_well_formed_in_every_language(lang: str, pack: RulePack) ->
 def test_a_region_name_with_markup_is_escaped(pack: RulePack, tmp_path: Path) -> None:
     source = (EXAMPLES / "readiness/new_to_ccm.yaml").read_text(encoding="utf-8")
     region = tmp_path / "region.yaml"
-    region.write_text(source.replace("region: Region A (new to CCM)", "region: '" + HOSTILE.replace("'", "''") + "'"), encoding="utf-8")
+    region.write_text(
+        source.replace("region: Region A (new to CCM)", "region: '" + HOSTILE.replace("'", "''") + "'"),
+        encoding="utf-8",
+    )
     out = tmp_path / "report.html"
     assert main(["readiness", str(region), "--lang", "cs", "--report", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
@@ -203,7 +223,9 @@ def test_every_text_of_the_readiness_report_is_escaped(lang: str, pack: RulePack
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_text_of_the_dacts_report_is_escaped(lang: str, pack: RulePack) -> None:
-    result = score_dacts(read_program(EXAMPLES / "dacts/partly_measured.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    result = score_dacts(
+        read_program(EXAMPLES / "dacts/partly_measured.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack
+    )
     page = render_dacts_html(poisoned(explain_dacts(result, pack, lang)), result, pack=pack, program=HOSTILE)
     assert_escaped(page, 28 * 4)  # at least title, figure, anchor and bar label of every item
     well_formed(page, lang)
@@ -233,11 +255,15 @@ def test_a_rule_text_with_markup_is_escaped_in_the_rulebook(tmp_path: Path) -> N
 
 def test_chart_labels_are_escaped_by_the_macros() -> None:
     macros = environment().get_template("macros.html").module
-    chart = bar_chart([Bar(HOSTILE, 3, "#000"), Bar("x", None, "#000", 1, 5)], maximum=5, title=HOSTILE, ticks=(1, 5), unknown=HOSTILE)
+    chart = bar_chart(
+        [Bar(HOSTILE, 3, "#000"), Bar("x", None, "#000", 1, 5)], maximum=5, title=HOSTILE, ticks=(1, 5), unknown=HOSTILE
+    )
     svg = str(macros.bar_chart(chart))  # type: ignore[attr-defined]
     assert_escaped(svg, 4)  # aria-label, title, bar title and bar label
     assert len(ET.fromstring(svg).findall(f"{SVG}rect")) == 2
-    radar = str(macros.radar_chart(radar_chart([HOSTILE, "b", "c"], [0.5, 0, 1], [1, 1, 1], title=HOSTILE, threshold=0.75)))  # type: ignore[attr-defined]
+    radar = str(
+        macros.radar_chart(radar_chart([HOSTILE, "b", "c"], [0.5, 0, 1], [1, 1, 1], title=HOSTILE, threshold=0.75))
+    )  # type: ignore[attr-defined]
     assert_escaped(radar, 3)
     assert len(ET.fromstring(radar).findall(f"{SVG}polygon")) == 4 + 3  # rings, reachable, in place, threshold
 
@@ -282,8 +308,13 @@ def _h6_row(page: str) -> list[str]:
     raise AssertionError("no H6 row")
 
 
-@pytest.mark.parametrize(("figure", "shown", "score", "anchor"), [(94.6, "94.6 → 95%", "5", "≥ 95%"), (94.4, "94.4 → 94%", "4", "80–94%"), (85, "85%", "4", "80–94%")])
-def test_dacts_h6_figure_agrees_with_its_anchor(figure: float, shown: str, score: str, anchor: str, pack: RulePack) -> None:
+@pytest.mark.parametrize(
+    ("figure", "shown", "score", "anchor"),
+    [(94.6, "94.6 → 95%", "5", "≥ 95%"), (94.4, "94.4 → 94%", "4", "80–94%"), (85, "85%", "4", "80–94%")],
+)
+def test_dacts_h6_figure_agrees_with_its_anchor(
+    figure: float, shown: str, score: str, anchor: str, pack: RulePack
+) -> None:
     """Maine App. 193-2-A: "80 - 94%" scores 4, "Operated at 95% or more" scores 5; the figure is
     rounded half up to whole percent first (project policy), so 94.6 % scores 5 — the row says
     so instead of showing 94.6% next to the anchor ≥ 95%."""
@@ -298,7 +329,9 @@ def test_dacts_h6_figure_agrees_with_its_anchor(figure: float, shown: str, score
 
 def test_renderers_take_one_shape_and_keep_their_old_call_forms(pack: RulePack) -> None:
     """Issue 14 item 15: the explanation first, then keywords (`pack=`, …); the old positional forms still work, with a DeprecationWarning."""
-    result = score_dacts(read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    result = score_dacts(
+        read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack
+    )
     ex = explain_dacts(result, pack, "cs")
     new = render_dacts_html(ex, result, pack=pack, program="P")
     with pytest.warns(DeprecationWarning, match="passing pack, program by position"):
@@ -318,9 +351,13 @@ def test_a_report_refuses_a_pack_other_than_the_one_that_made_it(pack: RulePack,
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     smart = rules / "goals" / "smart.yaml"
-    smart.write_text(smart.read_text(encoding="utf-8").replace("Termínovanost", "Termínovanost (edited)", 1), encoding="utf-8")
+    smart.write_text(
+        smart.read_text(encoding="utf-8").replace("Termínovanost", "Termínovanost (edited)", 1), encoding="utf-8"
+    )
     other = RulePack.load(rules)
-    result = score_dacts(read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack)
+    result = score_dacts(
+        read_program(EXAMPLES / "dacts/high_fidelity.yaml").figures, as_of=datetime.date(2027, 1, 1), pack=pack
+    )
     with pytest.raises(PackMismatchError):
         render_dacts_html(explain_dacts(result, pack, "en"), result, pack=other)
     region = parse_region((EXAMPLES / "readiness/hospital_host.yaml").read_text(encoding="utf-8"), "r.yaml", pack=pack)
@@ -331,7 +368,13 @@ def test_a_report_refuses_a_pack_other_than_the_one_that_made_it(pack: RulePack,
 def test_an_inlined_stylesheet_can_carry_a_csp_nonce(pack: RulePack) -> None:
     """The web app's strict CSP allows the single <style> by nonce (and a hostile nonce is escaped)."""
     book = rule_book("en", pack=pack)
-    context = {"book": book, "t": lambda key: book.text(pack, key), "lang": "en", "report": "report-rulebook", "title": "t"}
+    context = {
+        "book": book,
+        "t": lambda key: book.text(pack, key),
+        "lang": "en",
+        "report": "report-rulebook",
+        "title": "t",
+    }
     context |= {"source_label": "Source", "why_label": "Why", "regenerate": "", "date": str, "anchor": str.lower}
     page = render("rulebook.html", context, csp_nonce="r4nd0m")
     assert page.count('<style nonce="r4nd0m">') == 1

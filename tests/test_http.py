@@ -34,11 +34,21 @@ from .conftest import RULES
 CORE_FILES = ("pack.yaml", "texts.yaml", "eligibility.yaml", "labour_market.yaml", "vocabulary")
 AS_OF = "2026-01-15"
 FULL = {
-    "domains": {"housing": "unmet_need", "finances": "unmet_need", "mental_health": "met_need", "work": "no_need",
-                "physical_health": "no_need", "daily_living": "no_need", "social_relationships": "no_need",
-                "leisure": "no_need"},
-    "services_needed": 4, "chronic_condition": True, "expected_duration_months": 24,
-    "ongoing_coordination_needed": True, "referral_only": False,
+    "domains": {
+        "housing": "unmet_need",
+        "finances": "unmet_need",
+        "mental_health": "met_need",
+        "work": "no_need",
+        "physical_health": "no_need",
+        "daily_living": "no_need",
+        "social_relationships": "no_need",
+        "leisure": "no_need",
+    },
+    "services_needed": 4,
+    "chronic_condition": True,
+    "expected_duration_months": 24,
+    "ongoing_coordination_needed": True,
+    "referral_only": False,
 }
 
 
@@ -57,12 +67,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(rules: Path, env: dict[str, str] | None = None, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    rules: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """`ccm-rules serve` on a free loopback port, waited for until /health answers."""
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from ccm_rules_adapters.cli import main; sys.exit(main())", "serve", "--port", str(port), "--rules", str(rules)],
-        env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from ccm_rules_adapters.cli import main; sys.exit(main())",
+            "serve",
+            "--port",
+            str(port),
+            "--rules",
+            str(rules),
+        ],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -89,8 +112,11 @@ def client(core_pack: RulePack) -> Any:
 
 @pytest.mark.parametrize("lang", ["en", "cs", "hu", "de"])
 def test_accept_language_picks_the_explanation_language(client: Any, core_pack: RulePack, lang: str) -> None:
-    r = client.post("/v1/eligibility", json={"facts": FULL, "as_of": AS_OF, "case": "C-0001"},
-                    headers={"Accept-Language": f"{lang}-XX, en;q=0.1"})
+    r = client.post(
+        "/v1/eligibility",
+        json={"facts": FULL, "as_of": AS_OF, "case": "C-0001"},
+        headers={"Accept-Language": f"{lang}-XX, en;q=0.1"},
+    )
     assert r.status_code == 200
     assert r.headers["content-language"] == lang
     body = r.json()
@@ -114,19 +140,34 @@ def test_labour_market_endpoint(client: Any) -> None:
 
 
 def test_every_bad_field_is_named_in_problem_json(client: Any) -> None:
-    body = {"facts": {"servics_needed": 3, "chronic_condition": "yes", "expected_duration_months": -4,
-                      "domains": {"houzing": "unmet_need"}},
-            "as_of": "2026-02-30", "case": 7, "extra": 1}
+    body = {
+        "facts": {
+            "servics_needed": 3,
+            "chronic_condition": "yes",
+            "expected_duration_months": -4,
+            "domains": {"houzing": "unmet_need"},
+        },
+        "as_of": "2026-02-30",
+        "case": 7,
+        "extra": 1,
+    }
     r = client.post("/v1/eligibility", json=body)
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     problem = r.json()
     assert problem["status"] == 422 and problem["type"].startswith("urn:ccm-rules:problem:")
     pointers = [e["pointer"] for e in problem["errors"]]
-    assert sorted(pointers) == sorted([
-        "/extra", "/as_of", "/case", "/facts/servics_needed", "/facts/chronic_condition",
-        "/facts/expected_duration_months", "/facts/domains/houzing",
-    ])
+    assert sorted(pointers) == sorted(
+        [
+            "/extra",
+            "/as_of",
+            "/case",
+            "/facts/servics_needed",
+            "/facts/chronic_condition",
+            "/facts/expected_duration_months",
+            "/facts/domains/houzing",
+        ]
+    )
     details = " ".join(e["detail"] for e in problem["errors"])
     assert "did you mean 'services_needed'?" in details and "did you mean 'housing'?" in details
 
@@ -185,7 +226,11 @@ def test_a_new_endpoint_is_one_table_row(core_pack: RulePack) -> None:
     with TestClient(create_app(core_pack, services=[*decision_services(core_pack), row])) as c:
         assert c.post("/v1/eligibility-copy", json={"facts": FULL}).json()["decision"]["outcome"] == "eligible"
         assert "/v1/eligibility-copy" in c.get("/schema/openapi.json").json()["paths"]
-        assert [s["name"] for s in c.get("/v1/decisions").json()] == ["eligibility", "labour-market", "eligibility-copy"]
+        assert [s["name"] for s in c.get("/v1/decisions").json()] == [
+            "eligibility",
+            "labour-market",
+            "eligibility-copy",
+        ]
 
 
 def test_the_shipped_pack_is_served() -> None:
@@ -201,8 +246,11 @@ def test_team_model_endpoint_when_the_core_has_it() -> None:
 
     facts = {"concurrent_services": 1, "domains": {}}
     with TestClient(create_app()) as c:
-        r = c.post("/v1/team-model", json={"facts": facts, "as_of": "2027-01-04", "case": "C-7"},
-                   headers={"Accept-Language": "hu"})
+        r = c.post(
+            "/v1/team-model",
+            json={"facts": facts, "as_of": "2027-01-04", "case": "C-7"},
+            headers={"Accept-Language": "hu"},
+        )
         assert r.status_code == 200 and r.json()["case"] == "C-7"
         core = recommend_team_model(facts, as_of=datetime.date(2027, 1, 4))
         assert r.json()["recommendation"]["model"] == core.model
@@ -212,14 +260,19 @@ def test_team_model_endpoint_when_the_core_has_it() -> None:
 
 
 STATUS = st.sampled_from(["no_need", "met_need", "unmet_need", "not_assessed"])
-FACTS = st.fixed_dictionaries({}, optional={
-    "domains": st.dictionaries(st.sampled_from(["housing", "finances", "work", "mental_health", "leisure"]), STATUS),
-    "services_needed": st.integers(0, 50),
-    "chronic_condition": st.booleans(),
-    "expected_duration_months": st.floats(0, 600, allow_nan=False),
-    "ongoing_coordination_needed": st.booleans(),
-    "referral_only": st.booleans() | st.none(),
-})
+FACTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "domains": st.dictionaries(
+            st.sampled_from(["housing", "finances", "work", "mental_health", "leisure"]), STATUS
+        ),
+        "services_needed": st.integers(0, 50),
+        "chronic_condition": st.booleans(),
+        "expected_duration_months": st.floats(0, 600, allow_nan=False),
+        "ongoing_coordination_needed": st.booleans(),
+        "referral_only": st.booleans() | st.none(),
+    },
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -237,15 +290,26 @@ def test_property_negotiation_is_total(header: str) -> None:
     assert negotiate(header, ("en", "cs", "hu", "de"), "en") in ("en", "cs", "hu", "de")
 
 
-@pytest.mark.parametrize(("header", "lang"), [
-    ("cs-CZ,cs;q=0.9,en;q=0.8", "cs"), ("de-AT;q=0.8, hu, en;q=0.5", "hu"), ("fr", "en"), ("*", "en"),
-    ("en;q=0, *", "cs"), ("xx;q=abc,de", "de"), (None, "en"), ("hu;q=0.5,de;q=0.5", "hu"),
-])
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("cs-CZ,cs;q=0.9,en;q=0.8", "cs"),
+        ("de-AT;q=0.8, hu, en;q=0.5", "hu"),
+        ("fr", "en"),
+        ("*", "en"),
+        ("en;q=0, *", "cs"),
+        ("xx;q=abc,de", "de"),
+        (None, "en"),
+        ("hu;q=0.5,de;q=0.5", "hu"),
+    ],
+)
 def test_negotiation_examples(header: str | None, lang: str) -> None:
     assert negotiate(header, ("en", "cs", "hu", "de"), "en") == lang
 
 
-def test_serve_without_the_http_extra_says_which_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_without_the_http_extra_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import importlib.util
 
     real = importlib.util.find_spec
@@ -283,4 +347,8 @@ def test_the_answer_is_the_librarys_json_of_the_decision(client: Any, core_pack:
     r = client.post("/v1/eligibility", json={"facts": FULL, "as_of": AS_OF}, headers={"Accept-Language": lang})
     expected = assess_eligibility(FULL, as_of=datetime.date.fromisoformat(AS_OF), pack=core_pack)
     assert r.status_code == 200
-    assert r.json() == {"decision": to_json_data(expected), "explanation": to_json_data(explain(expected, core_pack, lang)), "case": None}
+    assert r.json() == {
+        "decision": to_json_data(expected),
+        "explanation": to_json_data(explain(expected, core_pack, lang)),
+        "case": None,
+    }

@@ -58,7 +58,9 @@ def test_the_openapi_document_types_every_document_body(client: Any, schemas: di
 
 
 @pytest.mark.parametrize(("name", "area", "file"), [(n, a, f) for n, files in EXAMPLES.items() for a, f in files])
-def test_every_example_is_valid_and_accepted(client: Any, schemas: dict[str, Any], name: str, area: str, file: str) -> None:
+def test_every_example_is_valid_and_accepted(
+    client: Any, schemas: dict[str, Any], name: str, area: str, file: str
+) -> None:
     body = example(area, file)
     assert valid(schemas, name, body), jsonschema_rs.validator_for(schemas[name]).iter_errors(body).__next__()
     r = client.post(f"/v1/{name}", json=body)
@@ -76,16 +78,57 @@ def _set(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 BAD = [
     ("plan", ("plans", "complete_plan"), ("plan", "people", 0, "role"), 5, "/plan/people/0/role"),  # 5 is not a text
-    ("plan", ("plans", "complete_plan"), ("plan", "goals", 0), {"description": "Apply for housing benefit", "client_agreed": "no"},
-     "/plan/goals/0/client_agreed"),  # "no" is not a boolean
-    ("goal", ("goals", "structured_smart"), ("goal", "due_duration"), {"value": 0, "unit": "weeks"}, "/goal/due_duration/value"),
+    (
+        "plan",
+        ("plans", "complete_plan"),
+        ("plan", "goals", 0),
+        {"description": "Apply for housing benefit", "client_agreed": "no"},
+        "/plan/goals/0/client_agreed",
+    ),  # "no" is not a boolean
+    (
+        "goal",
+        ("goals", "structured_smart"),
+        ("goal", "due_duration"),
+        {"value": 0, "unit": "weeks"},
+        "/goal/due_duration/value",
+    ),
     ("goal", ("goals", "structured_smart"), ("goal", "lang"), None, "/goal/lang"),
-    ("conference", ("conferences", "case_conference_ok"), ("conference", "agenda"), ["opening", "lunch"], "/conference/agenda/1"),
-    ("family-conference", ("conferences", "family_conference_short_prep"), ("family_conference", "date"), "20270301", "/family_conference/date"),
-    ("caseload", ("caseload", "icm_over"), ("workers", 0, "hours_per_client_week"), 1.5, "/workers/0/hours_per_client_week"),
+    (
+        "conference",
+        ("conferences", "case_conference_ok"),
+        ("conference", "agenda"),
+        ["opening", "lunch"],
+        "/conference/agenda/1",
+    ),
+    (
+        "family-conference",
+        ("conferences", "family_conference_short_prep"),
+        ("family_conference", "date"),
+        "20270301",
+        "/family_conference/date",
+    ),
+    (
+        "caseload",
+        ("caseload", "icm_over"),
+        ("workers", 0, "hours_per_client_week"),
+        1.5,
+        "/workers/0/hours_per_client_week",
+    ),
     ("caseload", ("caseload", "icm_over"), ("workers", 0, "fte"), 0, "/workers/0/fte"),
-    ("caseload", ("caseload", "icm_over"), ("workers", 0, "fte"), 5e-324, "/workers/0/fte"),  # the caseload arithmetic would overflow
-    ("fidelity-dacts", ("dacts", "partly_measured"), ("figures", "admission_criteria_rating"), 4.5, "/figures/admission_criteria_rating"),
+    (
+        "caseload",
+        ("caseload", "icm_over"),
+        ("workers", 0, "fte"),
+        5e-324,
+        "/workers/0/fte",
+    ),  # the caseload arithmetic would overflow
+    (
+        "fidelity-dacts",
+        ("dacts", "partly_measured"),
+        ("figures", "admission_criteria_rating"),
+        4.5,
+        "/figures/admission_criteria_rating",
+    ),
     ("readiness", ("readiness", "running_pilot"), ("oric", "respondents", 0, "1"), 6, "/oric/respondents/0/1"),
     ("readiness", ("readiness", "running_pilot"), ("oric", "respondents", 0, "13"), 3, "/oric/respondents/0/13"),
     ("readiness", ("readiness", "running_pilot"), ("expect",), {"variant": "minimum"}, "/expect"),
@@ -93,8 +136,15 @@ BAD = [
 
 
 @pytest.mark.parametrize(("name", "source", "path", "value", "pointer"), BAD, ids=[f"{b[0]}:{b[4]}" for b in BAD])
-def test_a_body_the_schema_refuses_is_refused(client: Any, schemas: dict[str, Any], name: str, source: tuple[str, str],
-                                              path: tuple[Any, ...], value: Any, pointer: str) -> None:
+def test_a_body_the_schema_refuses_is_refused(
+    client: Any,
+    schemas: dict[str, Any],
+    name: str,
+    source: tuple[str, str],
+    path: tuple[Any, ...],
+    value: Any,
+    pointer: str,
+) -> None:
     body = _set(example(*source), path, value)
     assert not valid(schemas, name, body)
     r = client.post(f"/v1/{name}", json=body)
@@ -115,7 +165,12 @@ def test_null_contacts_are_no_contacts_in_the_schema_and_the_answer(client: Any,
 
 
 GOOD = [
-    ("caseload", ("caseload", "icm_over"), ("workers", 0, "clients"), 25.0),  # JSON has one number type: 25.0 is the integer 25
+    (
+        "caseload",
+        ("caseload", "icm_over"),
+        ("workers", 0, "clients"),
+        25.0,
+    ),  # JSON has one number type: 25.0 is the integer 25
     ("readiness", ("readiness", "running_pilot"), ("oric", "respondents", 0, "01"), 4.0),
     ("goal", ("goals", "structured_smart"), ("goal", "due_duration"), {"value": 6.0, "unit": "weeks"}),
     ("fidelity-dacts", ("dacts", "partly_measured"), ("figures", "admission_criteria_rating"), 4.0),
@@ -123,8 +178,9 @@ GOOD = [
 
 
 @pytest.mark.parametrize(("name", "source", "path", "value"), GOOD, ids=[g[0] for g in GOOD])
-def test_whole_numbers_are_integers_however_written(client: Any, schemas: dict[str, Any], name: str, source: tuple[str, str],
-                                                    path: tuple[Any, ...], value: Any) -> None:
+def test_whole_numbers_are_integers_however_written(
+    client: Any, schemas: dict[str, Any], name: str, source: tuple[str, str], path: tuple[Any, ...], value: Any
+) -> None:
     body = _set(example(*source), path, value)
     if name == "readiness":
         body["oric"]["respondents"][0].pop("1", None)

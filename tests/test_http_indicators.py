@@ -54,7 +54,9 @@ def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "records.sqlite3"
     with open_store(str(path)) as store:
         codes = sorted({item.record.code for item in read_records(RECORDS) if hasattr(item.record, "code")})
-        store.register(new_key()).add([{"code": c, "on": "2026-01-02", "identity": {"name": f"Client {c}"}} for c in codes])
+        store.register(new_key()).add(
+            [{"code": c, "on": "2026-01-02", "identity": {"name": f"Client {c}"}} for c in codes]
+        )
         store.append(read_records(RECORDS))
     return path
 
@@ -81,7 +83,9 @@ def storeless() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("by", [None, "provider", "case_manager", "region"])
-def test_get_from_the_store_is_the_cli_json_of_the_records_folder(client: Any, capsys: pytest.CaptureFixture[str], by: str | None) -> None:
+def test_get_from_the_store_is_the_cli_json_of_the_records_folder(
+    client: Any, capsys: pytest.CaptureFixture[str], by: str | None
+) -> None:
     r = client.get("/v1/indicators", params={**PERIOD, **({"by": by} if by else {})})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/json")
@@ -109,8 +113,11 @@ def test_csv_and_html_are_the_cli_table_and_report(client: Any, capsys: pytest.C
 
 
 def test_the_body_lang_picks_the_report_language(storeless: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    r = storeless.post("/v1/indicators?format=html", json={"records": example_records(), **PERIOD, "lang": "de"},
-                       headers={"Accept-Language": "cs"})
+    r = storeless.post(
+        "/v1/indicators?format=html",
+        json={"records": example_records(), **PERIOD, "lang": "de"},
+        headers={"Accept-Language": "cs"},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-language"] == "de"
     assert r.text == cli(capsys, "--format", "html", "--lang", "de")
@@ -123,15 +130,22 @@ def test_a_correction_replaces_the_entry_it_corrects(storeless: Any) -> None:
     before = _value(storeless.post("/v1/indicators", json=body).json(), "output.clients_served")
     moved = {**first, "id": "m-correction", "corrects": first["id"], "on": "2025-12-01"}  # moved out of the period
     others = [r for r in records if r["record"] == "meeting" and r["code"] == first["code"] and r is not first]
-    body = {"records": [r for r in records if not (r["record"] == "meeting" and r["code"] == first["code"] and r is not first)]
-            + [moved], **PERIOD}
+    body = {
+        "records": [
+            r for r in records if not (r["record"] == "meeting" and r["code"] == first["code"] and r is not first)
+        ]
+        + [moved],
+        **PERIOD,
+    }
     after = _value(storeless.post("/v1/indicators", json=body).json(), "output.clients_served")
     assert others, "the example client has more than one meeting"
     assert after == before - 1
 
 
 def _value(document: dict[str, Any], indicator: str) -> float:
-    return next(float(r["value"]) for r in document["indicators"] if r["indicator"] == indicator and r["category"] is None)
+    return next(
+        float(r["value"]) for r in document["indicators"] if r["indicator"] == indicator and r["category"] is None
+    )
 
 
 # ---------------------------------------------------------------- refusals
@@ -149,13 +163,19 @@ def test_without_a_store_get_is_409_saying_start_the_server_with_db(storeless: A
     assert [(e["code"], e["pointer"]) for e in body["errors"]] == [("http.no_store", "")]
 
 
-@pytest.mark.parametrize(("lang", "summary", "date_words"), [
-    ("en", "the request is not valid", "there is no such day"),
-    ("cs", "požadavek není platný", "takový den neexistuje"),
-])
+@pytest.mark.parametrize(
+    ("lang", "summary", "date_words"),
+    [
+        ("en", "the request is not valid", "there is no such day"),
+        ("cs", "požadavek není platný", "takový den neexistuje"),
+    ],
+)
 def test_bad_query_parameters_are_422_naming_each(storeless: Any, lang: str, summary: str, date_words: str) -> None:
-    r = storeless.get("/v1/indicators", params={"from": "2026-02-30", "to": "soon", "by": "district", "format": "pdf"},
-                      headers={"Accept-Language": lang})
+    r = storeless.get(
+        "/v1/indicators",
+        params={"from": "2026-02-30", "to": "soon", "by": "district", "format": "pdf"},
+        headers={"Accept-Language": lang},
+    )
     assert r.status_code == 422  # the request is wrong whatever the server keeps
     body = r.json()
     assert body["detail"] == summary
@@ -172,18 +192,24 @@ def test_an_unknown_query_parameter_is_refused(storeless: Any) -> None:
     r = storeless.get("/v1/indicators", params={**PERIOD, "form": "csv"})
     assert r.status_code == 422
     assert [(e["path"], e["pointer"], e["code"]) for e in r.json()["errors"]] == [("?form", "", "key.unknown")]
-    r = storeless.post("/v1/indicators", params={"by": "region"}, json={"records": example_records()[:3]})  # by belongs in the body
+    r = storeless.post(
+        "/v1/indicators", params={"by": "region"}, json={"records": example_records()[:3]}
+    )  # by belongs in the body
     assert [(e["path"], e["code"]) for e in r.json()["errors"]] == [("?by", "key.unknown")]
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "before it starts"), ("cs", "dříve, než začíná")])
 def test_a_period_that_ends_before_it_starts_is_422(storeless: Any, lang: str, words: str) -> None:
-    r = storeless.get("/v1/indicators", params={"from": "2026-06-30", "to": "2026-01-01"}, headers={"Accept-Language": lang})
+    r = storeless.get(
+        "/v1/indicators", params={"from": "2026-06-30", "to": "2026-01-01"}, headers={"Accept-Language": lang}
+    )
     assert r.status_code == 422
     (error,) = r.json()["errors"]
     assert (error["path"], error["code"]) == ("?to", "cli.period_reversed")
     assert words in error["detail"]
-    r = storeless.post("/v1/indicators", json={"records": example_records()[:5], "from": "2026-06-30", "to": "2026-01-01"})
+    r = storeless.post(
+        "/v1/indicators", json={"records": example_records()[:5], "from": "2026-06-30", "to": "2026-01-01"}
+    )
     assert [(e["pointer"], e["code"]) for e in r.json()["errors"]] == [("/to", "cli.period_reversed")]
 
 
@@ -199,7 +225,15 @@ def test_each_bad_record_is_named_by_its_pointer(storeless: Any, lang: str) -> N
     assert r.status_code == 422
     assert r.headers["content-language"] == lang
     errors = {e["pointer"]: e for e in r.json()["errors"]}
-    assert set(errors) == {"/records/3/on", "/records/1/full_name", "/records/4/record", "/records/5/record", "/records/6", "/by", "/colour"}
+    assert set(errors) == {
+        "/records/3/on",
+        "/records/1/full_name",
+        "/records/4/record",
+        "/records/5/record",
+        "/records/6",
+        "/by",
+        "/colour",
+    }
     assert errors["/records/4/record"]["code"] == "http.record_kind_missing"
     assert errors["/records/5/record"]["code"] == "expected.one_of"  # the code register is not a log
     assert errors["/records/6"]["code"] == "expected.mapping"
@@ -270,7 +304,10 @@ def _validator(openapi: dict[str, Any]) -> Any:
 def _bodies() -> list[tuple[str, dict[str, Any]]]:
     meeting, plan = (next(r for r in example_records() if r["record"] == k) for k in ("meeting", "plan"))
     return [
-        ("the example", {"records": [r for r in example_records() if r["record"] in ("enrolment", "meeting", "survey")], **PERIOD}),
+        (
+            "the example",
+            {"records": [r for r in example_records() if r["record"] in ("enrolment", "meeting", "survey")], **PERIOD},
+        ),
         ("no record kind", {"records": [{k: v for k, v in meeting.items() if k != "record"}]}),
         ("an unknown kind", {"records": [{**meeting, "record": "diary"}]}),
         ("an unknown field", {"records": [{**meeting, "mood": "good"}]}),
@@ -289,7 +326,9 @@ def _bodies() -> list[tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize(("label", "body"), _bodies(), ids=[label for label, _ in _bodies()])
-def test_the_published_schema_is_what_the_server_accepts(storeless: Any, openapi: dict[str, Any], label: str, body: dict[str, Any]) -> None:
+def test_the_published_schema_is_what_the_server_accepts(
+    storeless: Any, openapi: dict[str, Any], label: str, body: dict[str, Any]
+) -> None:
     valid = _validator(openapi).is_valid(body)
     r = storeless.post("/v1/indicators", json=body)
     assert r.status_code in (200, 422), r.text

@@ -81,7 +81,13 @@ def test_caseload(client: Any, pack: RulePack) -> None:
     expected = check_caseload(doc["norm"], doc["workers"], as_of=datetime.date.fromisoformat(doc["as_of"]), pack=pack)
     assert r.json() == {"result": plain(expected), "status": "not_met", "case": "ICM-T01"}
 
-    bad = {"team": 3, "as_of": "2027-13-01", "norm": "icm", "workers": [{"code": "W1", "fte": -1, "clients": 5}], "x": 1}
+    bad = {
+        "team": 3,
+        "as_of": "2027-13-01",
+        "norm": "icm",
+        "workers": [{"code": "W1", "fte": -1, "clients": 5}],
+        "x": 1,
+    }
     found = problems(client.post("/v1/caseload", json=bad))
     assert {"/team", "/as_of", "/x", "/workers/0/fte"} <= set(found), found
 
@@ -91,9 +97,15 @@ def test_fidelity_dacts(client: Any, pack: RulePack) -> None:
     r = client.post("/v1/fidelity-dacts", json=doc, headers={"Accept-Language": "de"})
     assert r.status_code == 200 and r.headers["content-language"] == "de"
     result = score_dacts(doc["figures"], as_of=datetime.date.fromisoformat(doc["as_of"]), pack=pack)
-    assert r.json() == {"result": plain(result), "explanation": plain(explain_dacts(result, pack, "de")), "case": "ACT-P04"}
+    assert r.json() == {
+        "result": plain(result),
+        "explanation": plain(explain_dacts(result, pack, "de")),
+        "case": "ACT-P04",
+    }
 
-    found = problems(client.post("/v1/fidelity-dacts", json={"figures": {"clients_per_staf": 9, "program_fte": -2}, "program": []}))
+    found = problems(
+        client.post("/v1/fidelity-dacts", json={"figures": {"clients_per_staf": 9, "program_fte": -2}, "program": []})
+    )
     assert {"/figures/clients_per_staf", "/figures/program_fte", "/program"} <= set(found), found
     found = problems(client.post("/v1/fidelity-dacts", json={"figures": {"clients_per_staff": 1e300}}))
     assert set(found) >= {"/figures/clients_per_staff"}, found  # too large to score: refused, not a 500
@@ -155,7 +167,9 @@ def test_conference(client: Any) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["assessment"]["decision"]["ruleset"] == "case_conference"
 
-    found = problems(client.post("/v1/conference", json={"conference": {"date": "2027-02-30", "agenda": 5}, "as_of": 7}))
+    found = problems(
+        client.post("/v1/conference", json={"conference": {"date": "2027-02-30", "agenda": 5}, "as_of": 7})
+    )
     assert {"/conference/date", "/conference/agenda", "/as_of"} <= set(found), found
 
 
@@ -171,8 +185,17 @@ def test_conference_record_checks_of_the_seeds(client: Any) -> None:
     statuses = {c["id"]: c["status"] for c in body["assessment"]["decision"]["criteria"]}
     assert statuses["CONF-10"] == "not_met" and statuses["CONF-11"] == "unknown" and statuses["CONF-17"] == "not_met"
     assert body["assessment"]["duties_missing"] == ["communication", "rules", "aim", "techniques"]
-    assert client.post("/v1/conference", json=example("conferences", "case_conference_ok")).json()["assessment"]["decision"]["outcome"] == "eligible"
-    found = problems(client.post("/v1/conference", json={"conference": {"date": "2027-02-15", "facilitator": {"duties": ["coffee"]}}}))
+    assert (
+        client.post("/v1/conference", json=example("conferences", "case_conference_ok")).json()["assessment"][
+            "decision"
+        ]["outcome"]
+        == "eligible"
+    )
+    found = problems(
+        client.post(
+            "/v1/conference", json={"conference": {"date": "2027-02-15", "facilitator": {"duties": ["coffee"]}}}
+        )
+    )
     assert any(p.startswith("/conference/facilitator/duties") for p in found), found
 
 
@@ -192,7 +215,9 @@ def test_family_conference(client: Any) -> None:
     assert {"/family_conference/preparation_start", "/conference"} <= set(found), found
 
 
-@pytest.mark.parametrize("path", ["caseload", "fidelity-dacts", "readiness", "goal", "plan", "conference", "family-conference"])
+@pytest.mark.parametrize(
+    "path", ["caseload", "fidelity-dacts", "readiness", "goal", "plan", "conference", "family-conference"]
+)
 @pytest.mark.parametrize("body", [{}, {"as_of": None}, {"note": 5}])
 def test_empty_or_odd_documents_are_refused_not_crashed(client: Any, path: str, body: Any) -> None:
     r = client.post(f"/v1/{path}", json=body)
@@ -204,4 +229,3 @@ def test_a_non_object_body_is_a_422_naming_the_body(client: Any) -> None:
     r = client.post("/v1/goal", json=["a goal"])
     assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM_JSON)
     assert [(e["pointer"], e["code"]) for e in r.json()["errors"]] == [("", "expected.mapping")]
-

@@ -99,7 +99,10 @@ def test_the_docs_pages_tell_the_browser_to_load_nothing_from_elsewhere(client: 
         for directive in ("script-src", "style-src", "img-src", "connect-src", "worker-src"):
             sources = policy[directive].split()
             assert "'self'" in sources and not [s for s in sources if "." in s or s in ("*", "https:", "http:")], (
-                page, directive, sources)
+                page,
+                directive,
+                sources,
+            )
 
 
 def test_no_google_fonts_or_cdn_named_anywhere_in_the_pages(client: Any) -> None:
@@ -155,7 +158,9 @@ def test_a_browser_offline_renders_the_docs(tmp_path: Path) -> None:
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
                     page.route("**/*", only_loopback)
                     page.on("pageerror", lambda err: errors.append(str(err)))
-                    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+                    page.on(
+                        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+                    )
                     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
                     page.goto(url + path, wait_until="networkidle")
                     page.locator(operation).first.wait_for(state="visible", timeout=20_000)

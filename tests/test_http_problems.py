@@ -25,8 +25,11 @@ from ccm_rules_adapters.http import _body, create_app
 TOKEN = "problems-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 JSON = {**AUTH, "Content-Type": "application/json"}
-CALL = {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
-        "context": {"userId": "Practitioner/1", "patientId": "C-0042"}}
+CALL = {
+    "hook": "patient-view",
+    "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "context": {"userId": "Practitioner/1", "patientId": "C-0042"},
+}
 SHAPE = {"type", "title", "status", "detail", "instance", "errors"}
 POINTER = re.compile(r"(/([^~/]|~0|~1)*)*")  # RFC 6901: "" or /segment/segment with ~0 ~1 escapes
 
@@ -52,13 +55,32 @@ REFUSALS: dict[str, tuple[str, str, dict[str, str], bytes | None, int, list[str]
     "no such path": ("GET", "/v1/nothing-here", AUTH, None, 404, ["http.not_found"]),
     "wrong method": ("GET", "/v1/eligibility", AUTH, None, 405, ["http.method_not_allowed"]),
     "too large": ("POST", "/v1/eligibility", JSON, b'{"case": "' + b"x" * 5000 + b'"}', 413, ["http.body_too_large"]),
-    "not sent as JSON": ("POST", "/v1/eligibility", {**AUTH, "Content-Type": "text/plain"}, b"{}", 415, ["http.media_type"]),
+    "not sent as JSON": (
+        "POST",
+        "/v1/eligibility",
+        {**AUTH, "Content-Type": "text/plain"},
+        b"{}",
+        415,
+        ["http.media_type"],
+    ),
     "bad fact": ("POST", "/v1/eligibility", JSON, b'{"facts": {"services_needed": "many"}}', 422, ["expected.integer"]),
     "not an object": ("POST", "/v1/caseload", JSON, b"[]", 422, ["expected.mapping"]),
-    "CDS field missing": ("POST", "/cds-services/ccm-eligibility", JSON, b'{"hook": "patient-view", "hookInstance": "x"}',
-                          422, ["key.missing"]),
-    "CDS field of the wrong type": ("POST", "/cds-services/ccm-eligibility", JSON,
-                                    json.dumps({**CALL, "hookInstance": 5}).encode(), 422, ["expected.text"]),
+    "CDS field missing": (
+        "POST",
+        "/cds-services/ccm-eligibility",
+        JSON,
+        b'{"hook": "patient-view", "hookInstance": "x"}',
+        422,
+        ["key.missing"],
+    ),
+    "CDS field of the wrong type": (
+        "POST",
+        "/cds-services/ccm-eligibility",
+        JSON,
+        json.dumps({**CALL, "hookInstance": 5}).encode(),
+        422,
+        ["expected.text"],
+    ),
 }
 
 
@@ -78,11 +100,18 @@ def test_every_refusal_has_the_one_problem_shape(client: Any, name: str) -> None
 
 def test_pointers_name_the_field_in_every_kind_of_body(client: Any) -> None:
     """msgspec's `$.data.hookInstance` was `/data/hookInstance`: `data` is Litestar's argument, not part of the body."""
-    missing = client.post("/cds-services/ccm-eligibility", headers=AUTH, json={"hook": "patient-view", "hookInstance": "x"})
+    missing = client.post(
+        "/cds-services/ccm-eligibility", headers=AUTH, json={"hook": "patient-view", "hookInstance": "x"}
+    )
     assert missing.json()["errors"][0]["pointer"] == "/context"
-    nested = client.post("/cds-services/ccm-eligibility/feedback", headers=AUTH,
-                         json={"feedback": [{"card": 1, "outcome": "accepted", "outcomeTimestamp": "t"}]})
-    assert [(e["pointer"], e["detail"]) for e in nested.json()["errors"]] == [("/feedback/0/card", "expected a text, got the number 1")]
+    nested = client.post(
+        "/cds-services/ccm-eligibility/feedback",
+        headers=AUTH,
+        json={"feedback": [{"card": 1, "outcome": "accepted", "outcomeTimestamp": "t"}]},
+    )
+    assert [(e["pointer"], e["detail"]) for e in nested.json()["errors"]] == [
+        ("/feedback/0/card", "expected a text, got the number 1")
+    ]
     fact = client.post("/v1/eligibility", headers=AUTH, json={"facts": {"services_needed": "many"}})
     assert fact.json()["errors"][0]["pointer"] == "/facts/services_needed"
     surrogate = client.post("/v1/eligibility", headers=JSON, content=b'{"case": "\\udc00"}')
@@ -90,14 +119,18 @@ def test_pointers_name_the_field_in_every_kind_of_body(client: Any) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", ["not JSON", "no token", "no such path", "wrong method", "too large", "not sent as JSON",
-                                  "CDS field missing"])
+@pytest.mark.parametrize(
+    "name",
+    ["not JSON", "no token", "no such path", "wrong method", "too large", "not sent as JSON", "CDS field missing"],
+)
 def test_every_refusal_is_said_in_the_request_language(client: Any, name: str, lang: str) -> None:
     method, path, headers, body, _, _ = REFUSALS[name]
     r = client.request(method, path, headers={**headers, "Accept-Language": lang}, content=body)
     assert r.headers["content-language"] == lang
     error = r.json()["errors"][0]
-    english = client.request(method, path, headers={**headers, "Accept-Language": "en"}, content=body).json()["errors"][0]
+    english = client.request(method, path, headers={**headers, "Accept-Language": "en"}, content=body).json()["errors"][
+        0
+    ]
     assert error["code"] == english["code"]
     assert (error["detail"] == english["detail"]) is (lang == "en")
 
@@ -117,7 +150,12 @@ def test_a_body_without_content_type_is_read_as_json(client: Any) -> None:
 
 ENDPOINTS = {
     "/v1/eligibility": {"facts": {"services_needed": 2}, "case": "C-1"},
-    "/v1/caseload": {"team": "T", "as_of": "2027-01-04", "norm": "act", "workers": [{"id": "w", "fte": 1, "clients": 5}]},
+    "/v1/caseload": {
+        "team": "T",
+        "as_of": "2027-01-04",
+        "norm": "act",
+        "workers": [{"id": "w", "fte": 1, "clients": 5}],
+    },
     "/v1/goal": {"goal": "Find a flat by the end of June 2027", "as_of": "2027-01-04"},
     "/cds-services/ccm-eligibility": CALL,
     "/cds-services/ccm-eligibility/feedback": {"feedback": []},
@@ -164,18 +202,25 @@ def test_openapi_documents_the_one_problem_shape_for_every_refusal(client: Any) 
     for operation in posts:
         for status in ("400", "401", "413", "415", "422"):
             content = operation["responses"][status]["content"]
-            assert content["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails"), operation["operationId"]
+            assert content["application/problem+json"]["schema"]["$ref"].endswith("/ProblemDetails"), operation[
+                "operationId"
+            ]
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/v1/caseload", {"team": 5, "as_of": 20270104, "note": "x", "extra": 1}),
-    ("/v1/fidelity-dacts", {"program": ["P"], "figures": 3}),
-    ("/v1/readiness", {"region": "R", "expect": {}}),
-    ("/v1/goal", {"goal": 5, "case": 7}),
-    ("/v1/goal", {"case": "C"}),
-    ("/v1/plan", {"plan": [], "lang": "xx"}),
-])
-def test_document_refusals_are_coded_and_said_in_the_request_language(client: Any, path: str, body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/caseload", {"team": 5, "as_of": 20270104, "note": "x", "extra": 1}),
+        ("/v1/fidelity-dacts", {"program": ["P"], "figures": 3}),
+        ("/v1/readiness", {"region": "R", "expect": {}}),
+        ("/v1/goal", {"goal": 5, "case": 7}),
+        ("/v1/goal", {"case": "C"}),
+        ("/v1/plan", {"plan": [], "lang": "xx"}),
+    ],
+)
+def test_document_refusals_are_coded_and_said_in_the_request_language(
+    client: Any, path: str, body: dict[str, Any]
+) -> None:
     """The document envelopes said `got int 5` and `NoneType None`, in English only and without a code."""
     czech = client.post(path, headers={**AUTH, "Accept-Language": "cs"}, json=body)
     assert czech.status_code == 422, czech.text

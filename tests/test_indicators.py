@@ -28,19 +28,48 @@ START, END = D(2026, 1, 1), D(2026, 3, 31)
 ENROLLED = D(2025, 12, 1)
 
 
-def enrolment(code: str, provider: str = "P1", *, on: D = ENROLLED, sex: str | None = "female", age_band: str | None = "50-64") -> dict[str, Any]:
-    return {"code": code, "on": on, "provider": provider, "case_manager": f"cm-{provider}", "region": "R1", "age_band": age_band, "sex": sex, "education": "primary", "prior_status": "job_seeker"}
+def enrolment(
+    code: str, provider: str = "P1", *, on: D = ENROLLED, sex: str | None = "female", age_band: str | None = "50-64"
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "on": on,
+        "provider": provider,
+        "case_manager": f"cm-{provider}",
+        "region": "R1",
+        "age_band": age_band,
+        "sex": sex,
+        "education": "primary",
+        "prior_status": "job_seeker",
+    }
 
 
 def frame(rows: list[dict[str, Any]], schema: dict[str, Any]) -> Any:
     return pl.DataFrame(rows, schema=schema)
 
 
-ENROLMENT = {"code": pl.String, "on": pl.Date, "provider": pl.String, "case_manager": pl.String, "region": pl.String, "age_band": pl.String, "sex": pl.String, "education": pl.String, "prior_status": pl.String}
+ENROLMENT = {
+    "code": pl.String,
+    "on": pl.Date,
+    "provider": pl.String,
+    "case_manager": pl.String,
+    "region": pl.String,
+    "age_band": pl.String,
+    "sex": pl.String,
+    "education": pl.String,
+    "prior_status": pl.String,
+}
 MEETING = {"code": pl.String, "on": pl.Date}
 PLAN_MEASURE = {"code": pl.String, "plan": pl.String, "on": pl.Date, "measure": pl.String}
 PLAN_GOAL = {"code": pl.String, "plan": pl.String, "on": pl.Date, "outcome": pl.String}
-RESULT = {"code": pl.String, "on": pl.Date, "measure": pl.String, "status": pl.String, "id": pl.String, "corrects": pl.String}
+RESULT = {
+    "code": pl.String,
+    "on": pl.Date,
+    "measure": pl.String,
+    "status": pl.String,
+    "id": pl.String,
+    "corrects": pl.String,
+}
 FOLLOW_UP = {"code": pl.String, "on": pl.Date, "outcome": pl.String}
 SURVEY = {"provider": pl.String, "period": pl.String, "satisfaction": pl.Int64}
 
@@ -54,7 +83,13 @@ def test_an_outcome_that_is_a_goal_of_the_plan_is_not_an_impact() -> None:
     tables = {
         "enrolment": frame([enrolment("A"), enrolment("B")], ENROLMENT),
         "plan_goal": frame([{"code": "A", "plan": "p1", "on": D(2026, 1, 5), "outcome": "employed"}], PLAN_GOAL),
-        "follow_up": frame([{"code": "A", "on": D(2026, 3, 1), "outcome": "employed"}, {"code": "B", "on": D(2026, 3, 2), "outcome": "employed"}], FOLLOW_UP),
+        "follow_up": frame(
+            [
+                {"code": "A", "on": D(2026, 3, 1), "outcome": "employed"},
+                {"code": "B", "on": D(2026, 3, 2), "outcome": "employed"},
+            ],
+            FOLLOW_UP,
+        ),
     }
     got = values(indicators(tables, start=START, end=END))
     assert got[(ALL, "impact", "employed")] == 1.0  # B's job: not a goal of B's plan
@@ -65,7 +100,15 @@ def test_clients_served_come_from_the_case_log_of_the_period() -> None:
     """002 §6 names the case log ("esetnapló") as the source of the number of clients served."""
     tables = {
         "enrolment": frame([enrolment("A"), enrolment("B"), enrolment("C", "P2")], ENROLMENT),
-        "meeting": frame([{"code": "A", "on": D(2026, 1, 10)}, {"code": "A", "on": D(2026, 2, 10)}, {"code": "C", "on": D(2026, 3, 31)}, {"code": "B", "on": D(2025, 12, 31)}], MEETING),
+        "meeting": frame(
+            [
+                {"code": "A", "on": D(2026, 1, 10)},
+                {"code": "A", "on": D(2026, 2, 10)},
+                {"code": "C", "on": D(2026, 3, 31)},
+                {"code": "B", "on": D(2025, 12, 31)},
+            ],
+            MEETING,
+        ),
     }
     got = values(indicators(tables, start=START, end=END, by="provider"))
     assert got[("P1", "output.clients_served", None)] == 1.0  # A twice counts once; B met before the period
@@ -77,13 +120,29 @@ def test_each_planned_measure_is_reported_by_its_latest_result_and_a_correction_
     tables = {
         "enrolment": frame([enrolment("A")], ENROLMENT),
         "meeting": frame([{"code": "A", "on": D(2026, 2, 1)}], MEETING),
-        "plan_measure": frame([{"code": "A", "plan": "p1", "on": D(2026, 1, 5), "measure": m} for m in ("m1", "m2", "m3")], PLAN_MEASURE),
+        "plan_measure": frame(
+            [{"code": "A", "plan": "p1", "on": D(2026, 1, 5), "measure": m} for m in ("m1", "m2", "m3")], PLAN_MEASURE
+        ),
         "measure_result": frame(
             [
-                {"code": "A", "on": D(2026, 2, 1), "measure": "m1", "status": "partly_realised", "id": "r1", "corrects": None},
+                {
+                    "code": "A",
+                    "on": D(2026, 2, 1),
+                    "measure": "m1",
+                    "status": "partly_realised",
+                    "id": "r1",
+                    "corrects": None,
+                },
                 {"code": "A", "on": D(2026, 3, 1), "measure": "m1", "status": "realised", "id": "r2", "corrects": None},
                 {"code": "A", "on": D(2026, 2, 2), "measure": "m2", "status": "realised", "id": "r3", "corrects": None},
-                {"code": "A", "on": D(2026, 2, 2), "measure": "m2", "status": "not_realised", "id": "r4", "corrects": "r3"},
+                {
+                    "code": "A",
+                    "on": D(2026, 2, 2),
+                    "measure": "m2",
+                    "status": "not_realised",
+                    "id": "r4",
+                    "corrects": "r3",
+                },
             ],
             RESULT,
         ),
@@ -110,7 +169,14 @@ def test_base_data_shows_an_unrecorded_value_as_not_known() -> None:
 
 def test_satisfaction_is_by_provider_and_never_by_case_manager() -> None:
     """002 §8.1: the survey is anonymous, so it has no code and cannot be given per case manager."""
-    survey = frame([{"provider": "P1", "period": "2026-02", "satisfaction": 5}, {"provider": "P1", "period": "2026-03", "satisfaction": 3}, {"provider": "P1", "period": "2026-04", "satisfaction": 1}], SURVEY)
+    survey = frame(
+        [
+            {"provider": "P1", "period": "2026-02", "satisfaction": 5},
+            {"provider": "P1", "period": "2026-03", "satisfaction": 3},
+            {"provider": "P1", "period": "2026-04", "satisfaction": 1},
+        ],
+        SURVEY,
+    )
     got = values(indicators({"survey": survey}, start=START, end=END, by="provider"))
     assert got[("P1", "satisfaction.responses", None)] == 2.0
     assert got[("P1", "satisfaction.mean", None)] == 4.0
@@ -154,10 +220,24 @@ OUTCOMES = st.sampled_from(["training_entered", "training_completed", "employed"
 def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     codes = sorted(set(draw(st.lists(CODES, min_size=1, max_size=8))))
     return {
-        "enrolment": [enrolment(c, draw(st.sampled_from(["P1", "P2"])), on=D(2025, 10, 1), sex=draw(st.sampled_from(["female", "male", None]))) for c in codes],
+        "enrolment": [
+            enrolment(
+                c,
+                draw(st.sampled_from(["P1", "P2"])),
+                on=D(2025, 10, 1),
+                sex=draw(st.sampled_from(["female", "male", None])),
+            )
+            for c in codes
+        ],
         "meeting": [{"code": draw(st.sampled_from(codes)), "on": draw(DAYS)} for _ in range(draw(st.integers(0, 20)))],
-        "plan_goal": [{"code": draw(st.sampled_from(codes)), "plan": "p", "on": D(2025, 10, 2), "outcome": draw(OUTCOMES)} for _ in range(draw(st.integers(0, 5)))],
-        "follow_up": [{"code": draw(st.sampled_from(codes)), "on": draw(DAYS), "outcome": draw(OUTCOMES)} for _ in range(draw(st.integers(0, 10)))],
+        "plan_goal": [
+            {"code": draw(st.sampled_from(codes)), "plan": "p", "on": D(2025, 10, 2), "outcome": draw(OUTCOMES)}
+            for _ in range(draw(st.integers(0, 5)))
+        ],
+        "follow_up": [
+            {"code": draw(st.sampled_from(codes)), "on": draw(DAYS), "outcome": draw(OUTCOMES)}
+            for _ in range(draw(st.integers(0, 10)))
+        ],
     }
 
 
@@ -190,16 +270,26 @@ def test_the_indicators_equal_a_plain_count_of_the_log(log: dict[str, list[dict[
     assert got == oracle(log)
 
 
-@settings(max_examples=3, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # Dask plans each example for seconds
+@settings(
+    max_examples=3, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)  # Dask plans each example for seconds
 @given(logs())
 def test_lazy_polars_and_dask_give_the_eager_answer(log: dict[str, list[dict[str, Any]]]) -> None:
     dd = pytest.importorskip("dask.dataframe", reason="Dask is the dask extra: pip install -e '.[dask]'")
     import pandas as pd
+
     tables = {name: frame(rows, SCHEMAS[name]) for name, rows in log.items()}
     eager = values(indicators(tables, start=START, end=END, by="provider"))
     lazy = values(indicators({k: v.lazy() for k, v in tables.items()}, start=START, end=END, by="provider").collect())
-    dask_table = indicators({k: dd.from_pandas(v.to_pandas(), npartitions=1) for k, v in tables.items()}, start=START, end=END, by="provider").compute()
-    on_dask = {(r.group, r.indicator, None if pd.isna(r.category) else r.category): r.value for r in dask_table.itertuples()}
+    dask_table = indicators(
+        {k: dd.from_pandas(v.to_pandas(), npartitions=1) for k, v in tables.items()},
+        start=START,
+        end=END,
+        by="provider",
+    ).compute()
+    on_dask = {
+        (r.group, r.indicator, None if pd.isna(r.category) else r.category): r.value for r in dask_table.itertuples()
+    }
     assert lazy == eager
     assert on_dask == eager
 
@@ -210,12 +300,22 @@ def test_spark_gives_the_polars_answer() -> None:
     log = {
         "enrolment": [enrolment("A"), enrolment("B", "P2", sex=None)],
         "meeting": [{"code": "A", "on": D(2026, 1, 5)}, {"code": "B", "on": D(2026, 2, 5)}],
-        "follow_up": [{"code": "A", "on": D(2026, 3, 1), "outcome": "employed"}, {"code": "B", "on": D(2026, 3, 1), "outcome": "job_kept"}],
+        "follow_up": [
+            {"code": "A", "on": D(2026, 3, 1), "outcome": "employed"},
+            {"code": "B", "on": D(2026, 3, 1), "outcome": "job_kept"},
+        ],
     }  # a few tables only: Spark plans every join for seconds, and the Dask and polars tests cover the rest
     tables = {name: frame(rows, SCHEMAS[name]) for name, rows in log.items()}
-    spark = pyspark_sql.SparkSession.builder.master("local[1]").appName("ccm-indicators").config("spark.sql.shuffle.partitions", "1").getOrCreate()
+    spark = (
+        pyspark_sql.SparkSession.builder.master("local[1]")
+        .appName("ccm-indicators")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
     try:
-        on_spark = indicators({k: spark.createDataFrame(v.to_pandas()) for k, v in tables.items()}, start=START, end=END, by="provider")
+        on_spark = indicators(
+            {k: spark.createDataFrame(v.to_pandas()) for k, v in tables.items()}, start=START, end=END, by="provider"
+        )
         got = {(r["group"], r["indicator"], r["category"]): r["value"] for r in on_spark.collect()}
     finally:
         spark.stop()

@@ -25,7 +25,12 @@ PERIOD = ["--from", "2026-01-01", "--to", "2026-06-30"]
 
 def expected(by: str | None = None) -> list[dict[str, object]]:
     logs = tables(current(read_records(RECORDS)))
-    frames = {k: pl.DataFrame([{c: v for c, v in r.items() if not isinstance(v, list | tuple)} for r in rows], infer_schema_length=None) for k, rows in logs.items()}
+    frames = {
+        k: pl.DataFrame(
+            [{c: v for c, v in r.items() if not isinstance(v, list | tuple)} for r in rows], infer_schema_length=None
+        )
+        for k, rows in logs.items()
+    }
     return indicators(frames, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30), by=by).to_dicts()  # type: ignore[no-any-return]
 
 
@@ -62,10 +67,15 @@ def test_csv_and_parquet_hold_the_same_rows(tmp_path: Path, capsys: pytest.Captu
         (["indicators", str(RECORDS), "--from", "2026-06-30", "--to", "2026-01-01"], "2026-01-01"),
         (["indicators", str(RECORDS), *PERIOD, "--format", "parquet"], "parquet"),
         (["indicators", str(RECORDS), *PERIOD, "--lang", "fr"], "fr"),
-        (["indicators", str(RECORDS), *PERIOD, "--format", "parquet", "-o", "/no/such/folder/i.parquet"], "/no/such/folder/i.parquet"),
+        (
+            ["indicators", str(RECORDS), *PERIOD, "--format", "parquet", "-o", "/no/such/folder/i.parquet"],
+            "/no/such/folder/i.parquet",
+        ),
     ],
 )
-def test_bad_input_is_exit_2_with_a_message_naming_it(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_exit_2_with_a_message_naming_it(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
@@ -79,7 +89,9 @@ def test_the_html_report_is_well_formed_translated_and_escapes_every_text(lang: 
         {"group": "<script>alert(1)</script>", "indicator": "impact", "category": "employed", "value": 2.0},
         {"group": "<script>alert(1)</script>", "indicator": "result.fulfilment_rate", "category": None, "value": 0.5},
     ]
-    page = render_indicators_html(rows, lang=lang, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30), by="provider")
+    page = render_indicators_html(
+        rows, lang=lang, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30), by="provider"
+    )
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
     ET.fromstring(page.split("<!DOCTYPE html>", 1)[1])  # well-formed (XHTML-compatible) markup, SVG included

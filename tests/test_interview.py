@@ -35,7 +35,16 @@ from .conftest import EXAMPLES
 ON = datetime.date(2026, 11, 1)
 PACK = default_pack()
 DOMAINS = PACK.ruleset("eligibility").vocabularies["life_domains"].codes
-HOLISTIC = ("physical_health", "mental_health", "housing", "daily_living", "finances", "work", "social_relationships", "leisure")
+HOLISTIC = (
+    "physical_health",
+    "mental_health",
+    "housing",
+    "daily_living",
+    "finances",
+    "work",
+    "social_relationships",
+    "leisure",
+)
 STATUSES = ("no_need", "met_need", "unmet_need", "not_assessed")
 
 # Dense answers per fact for the oracle: every value on and around each threshold, and far from it.
@@ -89,7 +98,10 @@ def oracle(ruleset_id: str, facts: Mapping[str, Any]) -> tuple[Outcome, list[str
     full = {**{n: {} for n, s in rs.spec.facts.items() if s.type == "domain_statuses"}, **facts}
     open_ = [q.fact for q in decide(rs, full, ON).questions]
     values = [dense_values(ruleset_id, fact) for fact in open_]
-    outcomes = {combo: decide(rs, with_answers(full, dict(zip(open_, combo, strict=True))), ON).outcome for combo in itertools.product(*values)}
+    outcomes = {
+        combo: decide(rs, with_answers(full, dict(zip(open_, combo, strict=True))), ON).outcome
+        for combo in itertools.product(*values)
+    }
     relevant = set()
     for at, fact in enumerate(open_):
         by_rest: dict[tuple[Any, ...], set[Outcome]] = {}
@@ -116,7 +128,11 @@ def run(ruleset_id: str, profile: Mapping[str, Any], lang: str = "en") -> tuple[
         screens.append(state.screen.key)
         for question in state.screen.questions:
             answers += 1
-            value = profile.get(question.collection, {}).get(question.key) if question.collection else profile.get(question.key)
+            value = (
+                profile.get(question.collection, {}).get(question.key)
+                if question.collection
+                else profile.get(question.key)
+            )
             if value is None:
                 skip.add(question.fact)
             else:
@@ -127,11 +143,22 @@ def run(ruleset_id: str, profile: Mapping[str, Any], lang: str = "en") -> tuple[
 # ---------------------------------------------------------------- generated partial facts
 
 _SLOTS_E = [f"domains.{code}" for code in DOMAINS] + [
-    "services_needed", "chronic_condition", "expected_duration_months", "ongoing_coordination_needed", "referral_only",
+    "services_needed",
+    "chronic_condition",
+    "expected_duration_months",
+    "ongoing_coordination_needed",
+    "referral_only",
 ]
 _SLOTS_LM = [
-    "age", "employed", "in_education", "entry_route", "individual_plan", "individual_plan_records_steps",
-    "cannot_manage_labour_market_role", "can_become_capable", "long_term_unemployed",
+    "age",
+    "employed",
+    "in_education",
+    "entry_route",
+    "individual_plan",
+    "individual_plan_records_steps",
+    "cannot_manage_labour_market_role",
+    "can_become_capable",
+    "long_term_unemployed",
 ]
 
 
@@ -183,7 +210,9 @@ def test_settled_asks_nothing_more_and_screens_hold_one_group(case: tuple[str, d
     if state.screen is not None:
         assert state.screen.questions and {q.screen for q in state.screen.questions} == {state.screen.key}
         asking = [q.fact for q in state.asking]
-        assert [q.fact for q in state.screen.questions] == [f for f in asking if f in {q.fact for q in state.screen.questions}]
+        assert [q.fact for q in state.screen.questions] == [
+            f for f in asking if f in {q.fact for q in state.screen.questions}
+        ]
         settling = [q.settles for q in state.asking]
         assert settling == sorted(settling, reverse=True)  # those that can settle the decision come first
 
@@ -238,7 +267,9 @@ def test_partial_assessment_asks_only_the_core_domains() -> None:
     "Pokud dojde k prostému doporučení do nějaké další služby následné podpory, nejde o CM" —
     once the core domains are assessed the referral refuses, whatever the other domains hold,
     so only the core domains are asked; the other seven are set aside."""
-    facts = yaml.safe_load((EXAMPLES / "eligibility" / "partial_assessment_not_refused.yaml").read_text(encoding="utf-8"))["facts"]
+    facts = yaml.safe_load(
+        (EXAMPLES / "eligibility" / "partial_assessment_not_refused.yaml").read_text(encoding="utf-8")
+    )["facts"]
     state = eligibility_interview(facts, as_of=ON)
     assert [q.fact for q in state.asking] == [f"domains.{c}" for c in HOLISTIC if c != "work"]
     assert set(state.set_aside) == {f"domains.{c}" for c in DOMAINS if c not in HOLISTIC}
@@ -250,7 +281,12 @@ def test_partial_assessment_asks_only_the_core_domains() -> None:
 
 def test_no_ongoing_coordination_makes_the_referral_question_moot() -> None:
     """001 §4: E4 needs ongoing coordination and not a simple referral; when no coordination is needed, whether a referral would do cannot change it."""
-    facts = {"domains": dict.fromkeys(HOLISTIC, "unmet_need"), "services_needed": 3, "chronic_condition": True, "ongoing_coordination_needed": False}
+    facts = {
+        "domains": dict.fromkeys(HOLISTIC, "unmet_need"),
+        "services_needed": 3,
+        "chronic_condition": True,
+        "ongoing_coordination_needed": False,
+    }
     state = eligibility_interview(facts, as_of=ON)
     assert state.state == "settled" and state.decision.outcome is Outcome.NOT_ELIGIBLE
     facts["ongoing_coordination_needed"] = True
@@ -261,7 +297,12 @@ def test_no_ongoing_coordination_makes_the_referral_question_moot() -> None:
 
 def test_known_short_duration_is_asked_before_chronic_condition() -> None:
     """001 §3, DOMAIN.md §6: the expected duration decides when known; a chronic condition is evidence only while it is not."""
-    facts = {"domains": dict.fromkeys(HOLISTIC, "unmet_need"), "services_needed": 3, "ongoing_coordination_needed": True, "referral_only": False}
+    facts = {
+        "domains": dict.fromkeys(HOLISTIC, "unmet_need"),
+        "services_needed": 3,
+        "ongoing_coordination_needed": True,
+        "referral_only": False,
+    }
     state = eligibility_interview(facts, as_of=ON, lang="de")
     assert [q.fact for q in state.asking] == ["expected_duration_months", "chronic_condition"]
     assert state.screen is not None and state.screen.title == "Langfristiger Bedarf"
@@ -274,12 +315,22 @@ def test_known_short_duration_is_asked_before_chronic_condition() -> None:
 def test_typical_eligible_case_settles_in_at_most_20_answers() -> None:
     """Issue 19 item 8, seed 001 §1-4 (examples/eligibility/chronic_mental_illness.yaml: chronic
     mental illness, several domains, several services): the interview settles it *eligible*."""
-    profile = yaml.safe_load((EXAMPLES / "eligibility" / "chronic_mental_illness.yaml").read_text(encoding="utf-8"))["facts"]
+    profile = yaml.safe_load((EXAMPLES / "eligibility" / "chronic_mental_illness.yaml").read_text(encoding="utf-8"))[
+        "facts"
+    ]
     state, answers, screens = run("eligibility", profile, lang="cs")
     assert state.state == "settled" and state.decision.outcome is Outcome.ELIGIBLE
     assert answers <= 20
-    assert answers == 13  # 8 core domains + 1 other on the same screens, duration and chronic condition, coordination and referral
-    assert screens[:5] == ["domains:health", "domains:living", "domains:economic", "domains:social", "domains:participation"]
+    assert (
+        answers == 13
+    )  # 8 core domains + 1 other on the same screens, duration and chronic condition, coordination and referral
+    assert screens[:5] == [
+        "domains:health",
+        "domains:living",
+        "domains:economic",
+        "domains:social",
+        "domains:participation",
+    ]
 
 
 ANSWERS = {
@@ -325,7 +376,9 @@ def test_unknown_language_and_bad_facts_are_refused_clearly() -> None:
 
 
 def test_null_is_not_known_yet() -> None:
-    assert known_facts({"referral_only": None, "domains": {"work": None, "housing": "no_need"}}) == {"domains": {"housing": "no_need"}}
+    assert known_facts({"referral_only": None, "domains": {"work": None, "housing": "no_need"}}) == {
+        "domains": {"housing": "no_need"}
+    }
     assert eligibility_interview({"referral_only": None}, as_of=ON).asking == eligibility_interview({}, as_of=ON).asking
 
 
@@ -336,13 +389,29 @@ def test_record_answers_types_the_form_texts_and_names_a_bad_one() -> None:
 
     facts = {"domains": dict.fromkeys(HOLISTIC, "unmet_need"), "services_needed": 3, "referral_only": False}
     e3 = eligibility_interview(facts, as_of=ON).asking
-    assert [q.fact for q in e3] == ["expected_duration_months", "ongoing_coordination_needed", "chronic_condition"]  # "no" to either settles it
-    got, not_known = record_answers(e3, facts, {"expected_duration_months": "11,5", "chronic_condition": "", "ongoing_coordination_needed": "yes"}, ruleset="eligibility", as_of=ON)
+    assert [q.fact for q in e3] == [
+        "expected_duration_months",
+        "ongoing_coordination_needed",
+        "chronic_condition",
+    ]  # "no" to either settles it
+    got, not_known = record_answers(
+        e3,
+        facts,
+        {"expected_duration_months": "11,5", "chronic_condition": "", "ongoing_coordination_needed": "yes"},
+        ruleset="eligibility",
+        as_of=ON,
+    )
     assert got["expected_duration_months"] == 11.5 and got["ongoing_coordination_needed"] is True
     assert "chronic_condition" not in got and "chronic_condition" in not_known
     assert got["referral_only"] is False  # an answer not on the screen is kept
     lm = labour_market_interview({}, as_of=ON).asking
-    got, _ = record_answers(lm, {}, {"age": "52", "employed": "false", "entry_route": "labour_office_referral"}, ruleset="labour_market", as_of=ON)
+    got, _ = record_answers(
+        lm,
+        {},
+        {"age": "52", "employed": "false", "entry_route": "labour_office_referral"},
+        ruleset="labour_market",
+        as_of=ON,
+    )
     assert got == {"age": 52, "employed": False, "entry_route": "labour_office_referral"}
     with pytest.raises(FactsError) as refused:
         record_answers(lm, {}, {"age": "fifty", "entry_route": "by_bus"}, ruleset="labour_market", as_of=ON)
@@ -351,7 +420,9 @@ def test_record_answers_types_the_form_texts_and_names_a_bad_one() -> None:
     # a domain answered "not known yet" is taken out again (unknown is not no)
     health = eligibility_interview({}, as_of=ON).screen
     assert health is not None
-    got, not_known = record_answers(health.questions, facts, {"domains.physical_health": ""}, ruleset="eligibility", as_of=ON)
+    got, not_known = record_answers(
+        health.questions, facts, {"domains.physical_health": ""}, ruleset="eligibility", as_of=ON
+    )
     assert "physical_health" not in got["domains"] and "domains.physical_health" in not_known
 
 

@@ -26,8 +26,12 @@ from .conftest import EXAMPLES
 
 ON = datetime.date(2026, 11, 1)
 BASE: dict[str, Any] = {
-    "age": 38, "employed": False, "in_education": False, "entry_route": "provider_recommendation",
-    "individual_plan": "individual_development_plan", "individual_plan_records_steps": True,
+    "age": 38,
+    "employed": False,
+    "in_education": False,
+    "entry_route": "provider_recommendation",
+    "individual_plan": "individual_development_plan",
+    "individual_plan_records_steps": True,
 }
 
 
@@ -46,7 +50,9 @@ def test_not_a_priority_case_is_still_eligible(pack: RulePack) -> None:
 
 def test_the_plan_must_record_the_steps_to_take(pack: RulePack) -> None:
     """Before: any plan type was enough; a plan recording no steps was eligible."""
-    got, criteria = outcome(pack, cannot_manage_labour_market_role=True, can_become_capable=True, individual_plan_records_steps=False)
+    got, criteria = outcome(
+        pack, cannot_manage_labour_market_role=True, can_become_capable=True, individual_plan_records_steps=False
+    )
     assert (got, criteria["LM4"]) == (Outcome.NOT_ELIGIBLE, "not_met")
 
 
@@ -64,21 +70,43 @@ known = st.sampled_from([True, False, None])
 
 @settings(max_examples=150, deadline=None)
 @given(
-    cannot=known, capable=known,
+    cannot=known,
+    capable=known,
     plan=st.sampled_from([None, "none", "individual_development_plan", "rehabilitation_plan", "cooperation_agreement"]),
-    steps=known, employed=known, route=st.sampled_from([None, "labour_office_referral", "other"]),
+    steps=known,
+    employed=known,
+    route=st.sampled_from([None, "labour_office_referral", "other"]),
 )
 def test_the_priority_never_changes_the_outcome(
-    cannot: bool | None, capable: bool | None, plan: str | None, steps: bool | None, employed: bool | None, route: str | None
+    cannot: bool | None,
+    capable: bool | None,
+    plan: str | None,
+    steps: bool | None,
+    employed: bool | None,
+    route: str | None,
 ) -> None:
     """Whatever the other facts, LM3's facts (the priority) leave the outcome as it is without them."""
     from ccm_rules import default_pack
 
     pack = default_pack()
-    facts = {k: v for k, v in {"age": 45, "employed": employed, "in_education": False, "individual_plan": plan,
-                                "individual_plan_records_steps": steps, "entry_route": route}.items() if v is not None}
+    facts = {
+        k: v
+        for k, v in {
+            "age": 45,
+            "employed": employed,
+            "in_education": False,
+            "individual_plan": plan,
+            "individual_plan_records_steps": steps,
+            "entry_route": route,
+        }.items()
+        if v is not None
+    }
     without = assess_labour_market(facts, as_of=ON, pack=pack).outcome
-    priority = {k: v for k, v in {"cannot_manage_labour_market_role": cannot, "can_become_capable": capable}.items() if v is not None}
+    priority = {
+        k: v
+        for k, v in {"cannot_manage_labour_market_role": cannot, "can_become_capable": capable}.items()
+        if v is not None
+    }
     assert assess_labour_market(facts | priority, as_of=ON, pack=pack).outcome is without
     if plan in (None, "none") or steps is not True:  # eligible needs a plan that records the steps
         assert without is not Outcome.ELIGIBLE
@@ -86,7 +114,11 @@ def test_the_priority_never_changes_the_outcome(
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("not_a_priority_case", "eligible"), ("plan_without_steps", "not_eligible"), ("steps_not_recorded_yet", "undetermined")],
+    [
+        ("not_a_priority_case", "eligible"),
+        ("plan_without_steps", "not_eligible"),
+        ("steps_not_recorded_yet", "undetermined"),
+    ],
 )
 def test_eligibility_command(name: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = EXAMPLES / "labour_market" / f"{name}.yaml"

@@ -27,7 +27,9 @@ def test_main_entry_points_import_without_a_warning(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(ccm_rules._MOVED))
 def test_a_moved_name_still_works_and_names_its_new_home(name: str) -> None:
     home = importlib.import_module(f"ccm_rules.{ccm_rules._MOVED[name]}")
-    with pytest.warns(DeprecationWarning, match=rf"ccm_rules\.{name} moved to ccm_rules\.{ccm_rules._MOVED[name]}\.{name}"):
+    with pytest.warns(
+        DeprecationWarning, match=rf"ccm_rules\.{name} moved to ccm_rules\.{ccm_rules._MOVED[name]}\.{name}"
+    ):
         moved = getattr(ccm_rules, name)
     assert moved is getattr(home, name)
     assert name in home.__all__

@@ -49,7 +49,10 @@ def test_records_seen_once_leave_the_memos_empty_and_repeated_traces_are_served_
     ruleset = RulePack.load(RULES).ruleset("eligibility")
     codes = ruleset.vocabularies["life_domains"].codes
     records = [
-        {"domains": {code: ("unmet_need" if (i >> n) & 1 else "no_need") for n, code in enumerate(codes)}, "services_needed": i % 7}
+        {
+            "domains": {code: ("unmet_need" if (i >> n) & 1 else "no_need") for n, code in enumerate(codes)},
+            "services_needed": i % 7,
+        }
         for i in range(300)
     ]
     memos = ruleset.evaluator.memos

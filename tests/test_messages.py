@@ -31,7 +31,12 @@ DAYS = "{days, plural, one {# den} few {# dny} other {# dní}} po termínu"
         ("de", "seit {days, plural, one {# Tag} other {# Tagen}}", 2, "seit 2 Tagen"),
         ("en", "{days, plural, =0 {today} one {# day} other {# days}} on {on}", 0, "today on 2027-01-04"),
         ("en", "{days, plural, =0 {today} one {# day} other {# days}} on {on}", 1, "1 day on 2027-01-04"),
-        ("en", "{days, plural, one {# day} other {# days}}", "unknown", "unknown days"),  # not a number: the general form
+        (
+            "en",
+            "{days, plural, one {# day} other {# days}}",
+            "unknown",
+            "unknown days",
+        ),  # not a number: the general form
     ],
 )
 def test_plural_forms_follow_the_language(lang: str, text: str, count: Any, expected: str) -> None:
@@ -97,9 +102,14 @@ def test_a_plural_category_the_language_lacks_is_reported(tmp_path: Path) -> Non
     shutil.copytree(RULES, root)
     path = root / "monitoring.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("one {# day} other {# days}} overdue.", "one {# day} few {# days} other {# days}} overdue.", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("one {# day} other {# days}} overdue.", "one {# day} few {# days} other {# days}} overdue.", 1),
+        encoding="utf-8",
+    )
     problems = [p for p in check_pack(root) if "plural category 'few' does not exist in 'en'" in p.message]
-    assert problems and problems[0].file is not None and problems[0].file.endswith("monitoring.yaml") and problems[0].line
+    assert (
+        problems and problems[0].file is not None and problems[0].file.endswith("monitoring.yaml") and problems[0].line
+    )
 
 
 def test_the_monitor_summary_counts_in_each_language(pack: RulePack) -> None:

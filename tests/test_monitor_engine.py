@@ -60,19 +60,50 @@ def scan(monitoring: Monitoring, events: Iterable[Event]) -> list[Alert]:
                 agreed = m.agreed_review(case["review"])
                 if agreed is not None and event.on > agreed.due and case["alerted"] != agreed.due:
                     case["alerted"] = agreed.due
-                    raised.append(Alert("M1", "review_overdue", event.on, event.seq, event.line, case=code, values=review_values(agreed, event.on)))
+                    raised.append(
+                        Alert(
+                            "M1",
+                            "review_overdue",
+                            event.on,
+                            event.seq,
+                            event.line,
+                            case=code,
+                            values=review_values(agreed, event.on),
+                        )
+                    )
                 for goal, state in sorted(case["goals"].items()):
                     if event.on > state[0] and not state[1]:
                         state[1] = True
                         values = {"due": state[0], "days_overdue": (event.on - state[0]).days}
-                        raised.append(Alert("M2", "goal_overdue", event.on, event.seq, event.line, case=code, goal=goal, values=values))
+                        raised.append(
+                            Alert(
+                                "M2",
+                                "goal_overdue",
+                                event.on,
+                                event.seq,
+                                event.line,
+                                case=code,
+                                goal=goal,
+                                values=values,
+                            )
+                        )
         elif kind == "caseload":
             norm = m.norm(event.model or "", event.on)
             if norm is not None and (event.clients or 0) > norm:
                 values = {"model": event.model, "clients": event.clients, "norm": norm}
-                raised.append(Alert("M3", "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values))
+                raised.append(
+                    Alert(
+                        "M3", "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values
+                    )
+                )
         elif kind == "opened":
-            cases[code] = {"model": event.model, "review": ReviewAgreement(), "alerted": None, "goals": {}, "week": WeekTally()}
+            cases[code] = {
+                "model": event.model,
+                "review": ReviewAgreement(),
+                "alerted": None,
+                "goals": {},
+                "week": WeekTally(),
+            }
             agree(cases[code]["review"], event)
         elif kind in ("review_held", "plan_agreed"):
             if agree(cases[code]["review"], event):
@@ -87,7 +118,17 @@ def scan(monitoring: Monitoring, events: Iterable[Event]) -> list[Alert]:
             if limit is not None:
                 before, after = week.add(event.on, event.hours or 0)
                 if crossed(before, after, limit):
-                    raised.append(Alert("M6", "hours_above_limit", event.on, event.seq, event.line, case=code, values=hours_values(model, week.week, after, limit)))
+                    raised.append(
+                        Alert(
+                            "M6",
+                            "hours_above_limit",
+                            event.on,
+                            event.seq,
+                            event.line,
+                            case=code,
+                            values=hours_values(model, week.week, after, limit),
+                        )
+                    )
         elif kind == "closed":
             raised.extend(closing_alerts(m, event, cases.pop(code)["model"]))
         alerts.extend(sorted(raised, key=alert_order(m)))
@@ -101,7 +142,9 @@ def scan(monitoring: Monitoring, events: Iterable[Event]) -> list[Alert]:
     codes=st.sampled_from([None, 3, 12]),
     slack=st.sampled_from([0, 5, 1024]),
 )
-def test_the_index_raises_what_a_scan_of_every_open_case_raises(pack: RulePack, seed: int, length: int, codes: int | None, slack: int) -> None:
+def test_the_index_raises_what_a_scan_of_every_open_case_raises(
+    pack: RulePack, seed: int, length: int, codes: int | None, slack: int
+) -> None:
     """Same alerts, in the same order, as checking every open case at every tick; also when a closed
     case's code is opened again and when the index is rebuilt at every opportunity (slack 0)."""
     monitoring = Monitoring.from_pack(pack)
@@ -139,7 +182,10 @@ def test_a_tick_reads_only_the_duties_that_fell_due(monitoring: Monitoring) -> N
     """10,000 open cases due in 14 days and one due tomorrow: the tick after tomorrow reads one case, not 10,001."""
     monitor = PythonMonitor(monitoring)
     log = [Event("opened", DAY, n, n, case=f"C{n}", model="icm", cadence="team") for n in range(1, 10_001)]
-    log += [Event("opened", DAY, 10_001, 10_001, case="late", model="icm"), Event("plan_agreed", DAY, 10_002, 10_002, case="late", review_on=DAY + datetime.timedelta(days=1))]
+    log += [
+        Event("opened", DAY, 10_001, 10_001, case="late", model="icm"),
+        Event("plan_agreed", DAY, 10_002, 10_002, case="late", review_on=DAY + datetime.timedelta(days=1)),
+    ]
     assert monitor.feed(log) == []
     monitor.cases = CountingDict(monitor.cases)
     CountingDict.reads = 0
@@ -182,13 +228,22 @@ def test_an_alerted_duty_alerts_once_and_a_new_agreement_rearms_it(monitoring: M
     """003's cadence: due 14 days after opening; alerted once; a review held re-arms it for the next date."""
     monitor = PythonMonitor(monitoring)
     later = [DAY + datetime.timedelta(days=d) for d in (15, 16, 20, 60)]
-    log = [Event("opened", DAY, 1, 1, case="C", model="icm", cadence="team"), Event("tick", later[0], 2, 2), Event("tick", later[1], 3, 3)]
+    log = [
+        Event("opened", DAY, 1, 1, case="C", model="icm", cadence="team"),
+        Event("tick", later[0], 2, 2),
+        Event("tick", later[1], 3, 3),
+    ]
     log += [Event("review_held", later[2], 4, 4, case="C"), Event("tick", later[3], 5, 5)]
     alerts = monitor.feed(log)
-    assert [(a.seq, a.values["due"]) for a in alerts] == [(2, DAY + datetime.timedelta(days=14)), (5, later[2] + datetime.timedelta(days=14))]
+    assert [(a.seq, a.values["due"]) for a in alerts] == [
+        (2, DAY + datetime.timedelta(days=14)),
+        (5, later[2] + datetime.timedelta(days=14)),
+    ]
 
 
-def test_monitor_runs_the_python_engine_by_default(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_monitor_runs_the_python_engine_by_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Before, the default was durable-rules, which cannot load on Python 3.13 (exit 3)."""
     monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # as where durable-rules is not installed
     assert main(["monitor", str(EXAMPLES / "monitoring/icm_and_act.jsonl"), "--format", "json"]) == 1

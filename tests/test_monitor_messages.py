@@ -62,7 +62,14 @@ def test_every_problem_of_the_event_log_is_a_message_in_the_four_languages() -> 
         codes.add(message.code)
         for lang in ("en", "cs", "hu", "de"):
             assert not PYTHON_WORDS.search(message.say(lang)), (lang, message.say(lang))
-    assert {"log.bom", "log.date_order", "log.unknown_event_close", "log.case_already_open", "log.case_not_open", "log.goal_not_open"} <= codes
+    assert {
+        "log.bom",
+        "log.date_order",
+        "log.unknown_event_close",
+        "log.case_already_open",
+        "log.case_not_open",
+        "log.goal_not_open",
+    } <= codes
 
 
 def test_the_log_codes_live_in_their_own_file() -> None:
@@ -75,9 +82,30 @@ def test_the_log_codes_live_in_their_own_file() -> None:
 def test_the_english_wording_is_kept() -> None:
     said = [str(p.message) for p in problems()]  # type: ignore[attr-defined]
     assert "events must be in date order: 2026-03-01 is before 2026-03-02" in said
-    assert "unknown event 'closd'; did you mean 'closed'?; events: " + ", ".join([
-        "opened", "assessed", "plan_agreed", "review_held", "contact", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed",
-        "caseload", "tick", "declared", "service", "feedback_given", "follow_up"]) in said
+    assert (
+        "unknown event 'closd'; did you mean 'closed'?; events: "
+        + ", ".join(
+            [
+                "opened",
+                "assessed",
+                "plan_agreed",
+                "review_held",
+                "contact",
+                "goal_due",
+                "goal_achieved",
+                "goal_evaluated",
+                "hospitalised",
+                "closed",
+                "caseload",
+                "tick",
+                "declared",
+                "service",
+                "feedback_given",
+                "follow_up",
+            ]
+        )
+        in said
+    )
 
 
 def test_ccm_rules_monitor_refuses_a_bad_log_in_czech(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,7 +32,11 @@ def closing_log(path: Path, cases: int) -> Path:
 
 def peak_kib(argv: list[str]) -> tuple[int, int]:
     """(exit code, peak traced memory in KiB) of one command, its output to /dev/null."""
-    with open("/dev/null", "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+    with (
+        open("/dev/null", "w", encoding="utf-8") as sink,
+        contextlib.redirect_stdout(sink),
+        contextlib.redirect_stderr(sink),
+    ):
         main([*argv[:1], str(EXAMPLES / "monitoring/icm_and_act.jsonl"), *argv[2:]])  # load the pack and code first
         tracemalloc.start()
         try:
@@ -63,7 +67,13 @@ def test_the_streamed_report_is_the_whole_report(tmp_path: Path, capsys: pytest.
 
 def test_a_log_of_bad_lines_lists_the_first_thousand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "bad.jsonl"
-    log.write_text("".join(json.dumps({"event": "opened", "on": "someday", "case": f"C-{i}", "model": "icm"}) + "\n" for i in range(5_000)), encoding="utf-8")
+    log.write_text(
+        "".join(
+            json.dumps({"event": "opened", "on": "someday", "case": f"C-{i}", "model": "icm"}) + "\n"
+            for i in range(5_000)
+        ),
+        encoding="utf-8",
+    )
     assert main(["monitor", str(log), "--engine", "python"]) == 2
     err = capsys.readouterr().err
     assert err.count(f"{log}:") == MAX_LISTED_PROBLEMS + 1
@@ -75,15 +85,22 @@ def test_a_log_of_bad_lines_lists_the_first_thousand(tmp_path: Path, capsys: pyt
     ("line", "words"),
     [
         ('{"event": "opened", "x": ' + "[" * 5_000 + "]" * 5_000 + "}", "nested more than 64 levels deep"),
-        ('{"event": "opened", "on": "2026-01-05", "case": "C-1", "model": "icm", "n": ' + "9" * 6000 + "}", "a number of 6000 digits"),
+        (
+            '{"event": "opened", "on": "2026-01-05", "case": "C-1", "model": "icm", "n": ' + "9" * 6000 + "}",
+            "a number of 6000 digits",
+        ),
         ("[1, 2]", "an event must be a JSON object, got a list"),
     ],
     ids=["deep", "long-number", "list"],
 )
-def test_a_line_past_a_limit_is_named_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str, line: str, words: str) -> None:
+def test_a_line_past_a_limit_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str, line: str, words: str
+) -> None:
     """JSON nested 50,000-100,000 deep and 6,000-digit integers ended both engines in a traceback."""
     if engine == "durable":
-        pytest.importorskip("durable.engine", reason="the durable engine needs the 'events' extra: pip install -e '.[events]'")
+        pytest.importorskip(
+            "durable.engine", reason="the durable engine needs the 'events' extra: pip install -e '.[events]'"
+        )
     log = tmp_path / "log.jsonl"
     log.write_text(line + "\n", encoding="utf-8")
     assert main(["monitor", str(log), "--engine", engine]) == 2

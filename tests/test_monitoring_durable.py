@@ -23,7 +23,10 @@ from ccm_rules_adapters.cli import main
 from .conftest import EXAMPLES
 from .monitor_logs import generate
 
-pytest.importorskip("durable_rules_engine", reason="durable-rules is not installed: pip install -e '.[events]' (Python < 3.13, a C compiler)")
+pytest.importorskip(
+    "durable_rules_engine",
+    reason="durable-rules is not installed: pip install -e '.[events]' (Python < 3.13, a C compiler)",
+)
 
 from ccm_rules_adapters.events import DurableMonitor, EngineUnavailableError, compile_ruleset, load_engine
 from ccm_rules_adapters.events import _durable as durable_module
@@ -49,7 +52,9 @@ def replay(monitor: DurableMonitor, events: list[Event], chunk: int) -> list[Ale
     chunk=st.integers(min_value=1, max_value=400),
     bucket_days=st.sampled_from([1, 7, 30]),
 )
-def test_durable_rules_give_the_oracles_alerts(monitoring: Monitoring, seed: int, length: int, chunk: int, bucket_days: int) -> None:
+def test_durable_rules_give_the_oracles_alerts(
+    monitoring: Monitoring, seed: int, length: int, chunk: int, bucket_days: int
+) -> None:
     events = list(generate(monitoring, seed, length))
     expected = PythonMonitor(monitoring).feed(events)
     with DurableMonitor(monitoring, bucket_days=bucket_days) as engine:
@@ -69,7 +74,14 @@ def _mutated(rule: str, old: str, new: str) -> Callable[[Monitoring], dict[str, 
 
 @pytest.mark.parametrize(
     ("rule", "old", "new"),
-    [("M1", "$gt", "$gte"), ("M2", "$gt", "$lt"), ("M3", "$gt", "$gte"), ("M4", '"act"', '"icm"'), ("M6", '"$gt"', '"$gte"'), ("M6", '"labour_market"', '"icm"')],
+    [
+        ("M1", "$gt", "$gte"),
+        ("M2", "$gt", "$lt"),
+        ("M3", "$gt", "$gte"),
+        ("M4", '"act"', '"icm"'),
+        ("M6", '"$gt"', '"$gte"'),
+        ("M6", '"labour_market"', '"icm"'),
+    ],
 )
 def test_the_engine_decides_a_mutated_rule_changes_the_alerts(
     monitoring: Monitoring, monkeypatch: pytest.MonkeyPatch, rule: str, old: str, new: str
@@ -88,7 +100,10 @@ def test_case_codes_whose_engine_ids_would_collide(monitoring: Monitoring) -> No
     """durable-rules identifies a fact by a 32-bit FNV-1a hash of its id; "r:C-0667786" and "r:C-1526240" share one."""
     assert fnv1a_32("r:C-0667786") == fnv1a_32("r:C-1526240")
     day = datetime.date(2027, 1, 4)
-    log = [Event("opened", day, 1, 1, case="C-0667786", model="icm", cadence="team"), Event("opened", day, 2, 2, case="C-1526240", model="icm", cadence="team")]
+    log = [
+        Event("opened", day, 1, 1, case="C-0667786", model="icm", cadence="team"),
+        Event("opened", day, 2, 2, case="C-1526240", model="icm", cadence="team"),
+    ]
     log.append(Event("tick", day + datetime.timedelta(days=15), 3, 3))
     with DurableMonitor(monitoring) as engine:
         assert [(a.rule, a.case) for a in engine.feed(log)] == [("M1", "C-0667786"), ("M1", "C-1526240")]
@@ -100,7 +115,9 @@ def test_the_engine_hashes_ids_as_assumed_and_the_pool_avoids_collisions() -> No
     try:
         assert fnv1a_32("40186") == fnv1a_32("797189")
         assert dre.assert_facts(handle, json.dumps([{"sid": "0", "id": "40186", "t": "x"}]))[0] == 0
-        assert dre.assert_facts(handle, json.dumps([{"sid": "0", "id": "797189", "t": "x"}]))[0] == 2  # "already observed"
+        assert (
+            dre.assert_facts(handle, json.dumps([{"sid": "0", "id": "797189", "t": "x"}]))[0] == 2
+        )  # "already observed"
     finally:
         dre.delete_ruleset(handle)
     pool = _Ids()
@@ -137,12 +154,17 @@ def test_compiled_rules_follow_the_rule_data(monitoring: Monitoring) -> None:
 
 
 def test_cli_durable_engine_matches_expected(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["monitor", str(EXAMPLES / "monitoring/icm_and_act.jsonl"), "--format", "json", "--engine", "durable"]) == 1
+    assert (
+        main(["monitor", str(EXAMPLES / "monitoring/icm_and_act.jsonl"), "--format", "json", "--engine", "durable"])
+        == 1
+    )
     out = capsys.readouterr().out
     assert '"engine": "durable"' in out and out.count('"rule": "M1"') == 2
 
 
-def test_without_durable_rules_monitor_says_why(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], monitoring: Monitoring) -> None:
+def test_without_durable_rules_monitor_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], monitoring: Monitoring
+) -> None:
     monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # import now fails, as on Python 3.13
     with pytest.raises(EngineUnavailableError, match="ccm-rules\\[events\\]"):
         DurableMonitor(monitoring)

@@ -39,7 +39,11 @@ def test_other_areas_facts_change_nothing(ruleset_id: str, data: st.DataObject) 
     """Adding any values under other areas' fact names gives the same decision (or the same refusal)."""
     ruleset = PACK.ruleset(ruleset_id)
     own = data.draw(raw_facts(ruleset))
-    others = data.draw(st.dictionaries(st.sampled_from(sorted(ruleset.elsewhere) or ["services_needed"]), scalar)) if ruleset.elsewhere else {}
+    others = (
+        data.draw(st.dictionaries(st.sampled_from(sorted(ruleset.elsewhere) or ["services_needed"]), scalar))
+        if ruleset.elsewhere
+        else {}
+    )
     merged = {**others, **own}
     try:
         alone = decide(ruleset, own, ON)
@@ -61,7 +65,9 @@ def test_fast_check_passes_over_the_same_facts_as_the_full_check(ruleset_id: str
         facts.update(data.draw(st.dictionaries(st.sampled_from(sorted(ruleset.elsewhere)), scalar, max_size=3)))
     fast = FastFacts(ruleset.spec.facts, ruleset.vocabularies, ruleset.elsewhere).check(facts)
     try:
-        _, ready = validate_facts(facts, ruleset.spec.facts, ruleset.vocabularies, items=False, elsewhere=ruleset.elsewhere)
+        _, ready = validate_facts(
+            facts, ruleset.spec.facts, ruleset.vocabularies, items=False, elsewhere=ruleset.elsewhere
+        )
     except FactsError:
         assert fast is None
         return
@@ -90,7 +96,9 @@ def test_the_team_model_reads_an_eligibility_case_file() -> None:
         (["team-model", str(PERSON)], "ACTIVE TEAM"),
     ],
 )
-def test_every_command_reads_the_one_case_file(argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_reads_the_one_case_file(
+    argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert needle in captured.out and captured.err == ""
@@ -98,11 +106,16 @@ def test_every_command_reads_the_one_case_file(argv: list[str], needle: str, cap
 
 def test_a_misspelt_fact_in_the_one_case_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "person.yaml"
-    case.write_text(PERSON.read_text(encoding="utf-8").replace("  services_overlap:", "  services_overlaps:"), encoding="utf-8")
+    case.write_text(
+        PERSON.read_text(encoding="utf-8").replace("  services_overlap:", "  services_overlaps:"), encoding="utf-8"
+    )
     for argv in (["eligibility", str(case)], ["team-model", str(case)]):
         assert main(argv) == 2
         err = capsys.readouterr().err
-        assert "unknown fact 'services_overlaps'; did you mean 'services_overlap'?" in err and "$.facts.services_overlaps" in err
+        assert (
+            "unknown fact 'services_overlaps'; did you mean 'services_overlap'?" in err
+            and "$.facts.services_overlaps" in err
+        )
 
 
 def test_the_http_api_reads_a_whole_persons_facts() -> None:

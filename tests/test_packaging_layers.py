@@ -24,7 +24,9 @@ pytestmark = pytest.mark.skipif(not LINT.exists(), reason="needs import-linter: 
 
 def lint(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree / "src"), str(tree / "adapters")])}
-    return subprocess.run([str(LINT), "--no-cache"], cwd=tree, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(LINT), "--no-cache"], cwd=tree, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,10 @@ VIOLATIONS = {
         "ccm_rules.scratch",
     ),
     "two areas import each other": (
-        [("src/ccm_rules/goals/_plan.py", "import ccm_rules.team"), ("src/ccm_rules/team/_caseload.py", "import ccm_rules.goals")],
+        [
+            ("src/ccm_rules/goals/_plan.py", "import ccm_rules.team"),
+            ("src/ccm_rules/team/_caseload.py", "import ccm_rules.goals"),
+        ],
         "The areas depend on each other without cycles",
         ".team -> .goals",
     ),

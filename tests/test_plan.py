@@ -61,7 +61,9 @@ def test_undocumented_process_facts_are_unknown_not_false(tmp_path: Path, pack: 
     """DOMAIN.md §6: a fact not recorded is unknown, never "no" — no facilitator, output or next
     meeting in the record is no reason to fail it (it was: CONF-2, CONF-6, CONF-7 not met)."""
     record = tmp_path / "c.yaml"
-    record.write_text("conference:\n  date: 2027-02-15\n  parties: [{role: a}, {role: b}, {role: c}]\n", encoding="utf-8")
+    record.write_text(
+        "conference:\n  date: 2027-02-15\n  parties: [{role: a}, {role: b}, {role: c}]\n", encoding="utf-8"
+    )
     result = assess_conference_document(read_document(record, "conference", Conference), pack=pack)
     statuses = {c.id: c.status.value for c in result.decision.criteria}
     assert statuses["CONF-1"] == "met" and statuses["CONF-3"] == "unknown" and statuses["CONF-5"] == "unknown"
@@ -76,7 +78,12 @@ def test_review_follows_the_team_cadence(pack: RulePack) -> None:
     first = next_review(start, None, as_of=datetime.date(2027, 1, 10), pack=pack)
     assert (first.due, first.overdue, first.phase) == (datetime.date(2027, 1, 18), False, "initial")
     middle = next_review(start, datetime.date(2027, 5, 3), as_of=datetime.date(2027, 6, 10), pack=pack)
-    assert (middle.due, middle.overdue, middle.days_overdue, middle.phase) == (datetime.date(2027, 6, 3), True, 7, "middle")
+    assert (middle.due, middle.overdue, middle.days_overdue, middle.phase) == (
+        datetime.date(2027, 6, 3),
+        True,
+        7,
+        "middle",
+    )
     late = next_review(start, datetime.date(2028, 2, 1), as_of=datetime.date(2028, 2, 2), pack=pack)
     assert (late.due, late.phase) == (datetime.date(2028, 5, 1), "late")
     with pytest.raises(FactsError):
@@ -108,9 +115,13 @@ def test_cli_plan_conference_review(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["conference", str(EXAMPLES / "conferences" / "case_conference_short.yaml"), "--lang", "de"]) == 0
     out = capsys.readouterr().out
     assert "Ausgelassene Tagesordnungspunkte" in out and "Rückblick auf das Treffen" in out
-    assert main(["conference", str(EXAMPLES / "conferences" / "family_conference_short_prep.yaml"), "--lang", "hu"]) == 0
+    assert (
+        main(["conference", str(EXAMPLES / "conferences" / "family_conference_short_prep.yaml"), "--lang", "hu"]) == 0
+    )
     assert "FAM-1" in capsys.readouterr().out
-    assert main(["review", "--start", "2027-01-04", "--last", "2027-02-01", "--on", "2027-02-20", "--format", "json"]) == 0
+    assert (
+        main(["review", "--start", "2027-01-04", "--last", "2027-02-01", "--on", "2027-02-20", "--format", "json"]) == 0
+    )
     assert '"overdue": true' in capsys.readouterr().out
 
 
@@ -127,7 +138,11 @@ def test_cli_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize(
     ("text", "path", "message"),
     [
-        ("plan:\n  goals: Apply\n", "$.plan.goals", "expected a list, got the text 'Apply'"),  # was five one-letter goals
+        (
+            "plan:\n  goals: Apply\n",
+            "$.plan.goals",
+            "expected a list, got the text 'Apply'",
+        ),  # was five one-letter goals
         ("plan:\n  people: abc\n", "$.plan.people", "expected a list"),
         ("case: {a: 1}\nplan:\n  goals: [x]\n", "$.case", "'case' must be a pseudonymous case code"),  # was a traceback
         ("lang: 5\nplan:\n  goals: [x]\n", "$.lang", "'lang' must be a language code"),
@@ -143,9 +158,14 @@ def test_wrongly_shaped_plan_fields_are_named(tmp_path: Path, text: str, path: s
     assert problem.path == path and message in problem.message and problem.line is not None
 
 
-def test_review_dates_at_the_calendars_end_are_named_not_a_traceback(tmp_path: Path, pack: RulePack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_dates_at_the_calendars_end_are_named_not_a_traceback(
+    tmp_path: Path, pack: RulePack, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = tmp_path / "p.yaml"
-    plan.write_text("plan:\n  start_date: 9999-12-20\n  goals: ['Client will apply for housing benefit by 31 December 9999.']\n", encoding="utf-8")
+    plan.write_text(
+        "plan:\n  start_date: 9999-12-20\n  goals: ['Client will apply for housing benefit by 31 December 9999.']\n",
+        encoding="utf-8",
+    )
     with pytest.raises(FactsError) as err:
         assess_plan_document(read_document(plan, "plan", Plan), pack=pack)
     [problem] = err.value.problems

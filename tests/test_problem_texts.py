@@ -60,8 +60,11 @@ def test_every_code_the_code_uses_is_in_the_catalogue() -> None:
     used |= {"expected.integer", "expected.number"}  # built as f"expected.{kind}" in _facts
     used |= {f"duration.{unit}" for unit in ("days", "weeks", "months", "years")}  # goals._goals._DURATIONS
     used |= {"file.lang_not_text", "conference.unknown_step", "conference.unknown_duty"}  # chosen, then passed on
-    used |= {f"summary.{name}" for key in ("plan", "conference", "family_conference")  # goals._plan._SUMMARIES
-             for name in (f"{key}_unreadable", f"not_{key}_file", f"{key}_file_invalid")}
+    used |= {
+        f"summary.{name}"
+        for key in ("plan", "conference", "family_conference")  # goals._plan._SUMMARIES
+        for name in (f"{key}_unreadable", f"not_{key}_file", f"{key}_file_invalid")
+    }
     assert used, "no Message codes found: the scan is broken"
     assert used <= set(catalogue()), sorted(used - set(catalogue()))
 
@@ -75,9 +78,15 @@ def test_each_message_is_translated_not_copied() -> None:
 
 
 VALUES = st.one_of(
-    st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=100), st.none(),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
-    st.dates(), st.datetimes(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=100),
+    st.none(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.dates(),
+    st.datetimes(),
 )
 
 
@@ -89,10 +98,14 @@ def test_a_value_is_named_without_python_type_names(value: Any) -> None:
 
 
 @given(
-    fact=st.sampled_from(["domains", "services_needed", "chronic_condition", "expected_duration_months", "referral_only"]),
+    fact=st.sampled_from(
+        ["domains", "services_needed", "chronic_condition", "expected_duration_months", "referral_only"]
+    ),
     value=VALUES,
 )
-def test_every_refused_fact_is_said_in_every_language_without_python_words(pack: RulePack, fact: str, value: Any) -> None:
+def test_every_refused_fact_is_said_in_every_language_without_python_words(
+    pack: RulePack, fact: str, value: Any
+) -> None:
     ruleset = pack.ruleset("eligibility")
     try:
         validate_facts({fact: value}, ruleset.spec.facts, ruleset.vocabularies)
@@ -131,12 +144,31 @@ def test_case_file_problems_are_coded(text: str, words: str, pack: RulePack) -> 
 
 def test_the_cli_speaks_the_users_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "case.yaml"
-    case.write_text("facts:\n  domains: {housng: unmet_need}\n  services_needed: three\n  chronic_condition: 'yes'\n", encoding="utf-8")
+    case.write_text(
+        "facts:\n  domains: {housng: unmet_need}\n  services_needed: three\n  chronic_condition: 'yes'\n",
+        encoding="utf-8",
+    )
     expected = {
-        "en": ["error: the facts are not valid (3 problems):", "did you mean 'housing'?", "expected a whole number, got the text 'three'"],
-        "cs": ["chyba: údaje nejsou platné (3 problémy):", "mysleli jste 'housing'?", "očekává se celé číslo, zadáno: text 'three'"],
-        "hu": ["hiba: az adatok nem érvényesek (3 probléma):", "erre gondolt: 'housing'?", "egész szám a várt érték, megadva: 'three' (szöveg)"],
-        "de": ["Fehler: die Angaben sind nicht gültig (3 Probleme):", "meinten Sie 'housing'?", "erwartet: eine ganze Zahl; erhalten: der Text 'three'"],
+        "en": [
+            "error: the facts are not valid (3 problems):",
+            "did you mean 'housing'?",
+            "expected a whole number, got the text 'three'",
+        ],
+        "cs": [
+            "chyba: údaje nejsou platné (3 problémy):",
+            "mysleli jste 'housing'?",
+            "očekává se celé číslo, zadáno: text 'three'",
+        ],
+        "hu": [
+            "hiba: az adatok nem érvényesek (3 probléma):",
+            "erre gondolt: 'housing'?",
+            "egész szám a várt érték, megadva: 'three' (szöveg)",
+        ],
+        "de": [
+            "Fehler: die Angaben sind nicht gültig (3 Probleme):",
+            "meinten Sie 'housing'?",
+            "erwartet: eine ganze Zahl; erhalten: der Text 'three'",
+        ],
     }
     for lang, words in expected.items():
         assert main(["eligibility", str(case), "--lang", lang]) == 2
@@ -183,7 +215,9 @@ def test_http_refusals_follow_accept_language(pack: RulePack) -> None:
     details = {e["path"]: e for e in german.json()["errors"]}
     assert details["$.facts.services_needed"]["detail"] == "erwartet: eine ganze Zahl; erhalten: der Text 'three'"
     assert details["$.facts.services_needed"]["code"] == "expected.integer"
-    assert details["$.facts.chronic"]["detail"].startswith("unbekannte Angabe 'chronic'; bekannte Angaben: chronic_condition, ")
+    assert details["$.facts.chronic"]["detail"].startswith(
+        "unbekannte Angabe 'chronic'; bekannte Angaben: chronic_condition, "
+    )
 
 
 def test_a_message_never_repeats_a_huge_input(pack: RulePack) -> None:
@@ -205,7 +239,9 @@ def test_a_planners_region_file_is_refused_in_her_language(tmp_path: Path, capsy
     assert not PYTHON_WORDS.search(err)
 
 
-def test_the_catalogue_is_read_from_every_file_and_a_code_written_twice_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_catalogue_is_read_from_every_file_and_a_code_written_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ccm_rules.engine import _problem_texts
 
     (tmp_path / "problem_texts.yaml").write_text("a.one: {en: one}\n", encoding="utf-8")

@@ -32,7 +32,15 @@ valid_values: dict[str, st.SearchStrategy[Any]] = {
 }
 full_facts = st.fixed_dictionaries(valid_values)
 partial_facts = st.fixed_dictionaries({}, optional=valid_values)
-junk = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.text(max_size=5), st.lists(st.integers(), max_size=2), domains)
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    domains,
+)
 arbitrary_facts = st.dictionaries(st.sampled_from([*valid_values, "bogus"]), junk)
 
 
@@ -94,7 +102,9 @@ def test_decision_round_trips_through_cattrs(facts: dict[str, Any]) -> None:
 def test_attrs_facts_round_trip_and_match_dicts(facts: EligibilityFacts) -> None:
     conv = make_converter()
     assert conv.structure(conv.unstructure(facts), EligibilityFacts) == facts
-    assert decide(RULESET, facts_mapping(facts), ON) == decide(RULESET, {k: v for k, v in conv.unstructure(facts).items() if v is not None}, ON)
+    assert decide(RULESET, facts_mapping(facts), ON) == decide(
+        RULESET, {k: v for k, v in conv.unstructure(facts).items() if v is not None}, ON
+    )
 
 
 def test_typed_facts_mirror_the_declared_facts() -> None:

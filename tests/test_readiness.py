@@ -314,12 +314,19 @@ def region_of(pack: RulePack, text: str) -> ReadinessResult:
 
 
 @pytest.mark.parametrize("sensitise", ["yes", "no", "unknown"])
-@pytest.mark.parametrize(("experience", "variant", "determined"), [("yes", "minimum", True), ("no", "maximum", True), ("unknown", "maximum", False)])
-def test_first_experience_alone_decides_the_variant(pack: RulePack, experience: str, variant: str, determined: bool, sensitise: str) -> None:
+@pytest.mark.parametrize(
+    ("experience", "variant", "determined"),
+    [("yes", "minimum", True), ("no", "maximum", True), ("unknown", "maximum", False)],
+)
+def test_first_experience_alone_decides_the_variant(
+    pack: RulePack, experience: str, variant: str, determined: bool, sensitise: str
+) -> None:
     """000 §Minimum-változat L97-99: 'A Minimum-változat abból indul ki, hogy a megfelelő régiónak már
     megvannak az elsődleges tapasztalatai' — the premise is first experience; the need to
     sensitise (L87-89) does not move the variant (DOMAIN.md §6)."""
-    result = region_of(pack, f"starting_situation: {{prior_ccm_experience: {experience}, sensitisation_needed: {sensitise}}}\n")
+    result = region_of(
+        pack, f"starting_situation: {{prior_ccm_experience: {experience}, sensitisation_needed: {sensitise}}}\n"
+    )
     assert (result.variant, result.variant_determined) == (variant, determined)
     assert [q.key for q in result.variant_decision.questions] == ([] if determined else ["prior_ccm_experience"])
     assert "sensitisation_needed" not in result.variant_decision.facts
@@ -331,19 +338,30 @@ def test_the_variant_ruleset_does_not_read_sensitisation(pack: RulePack) -> None
     assert "sensitisation_needed" in pack.ruleset("readiness_phases").spec.facts
 
 
-SENSITISED_FACTORS = "".join(f"  F5.P{n}: yes\n" for n in range(1, 7)) + "".join(f"  F6.P{n}: yes\n" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10))
+SENSITISED_FACTORS = "".join(f"  F5.P{n}: yes\n" for n in range(1, 7)) + "".join(
+    f"  F6.P{n}: yes\n" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10)
+)
 
 
 @pytest.mark.parametrize(
     ("sensitise", "first_phase", "provisional", "rp1", "reason"),
-    [("yes", "sensitisation", False, Status.NOT_MET, "sensitisation"), ("unknown", "sensitisation", True, Status.UNKNOWN, "sensitisation_unknown"), ("no", "initial", False, Status.MET, None)],
+    [
+        ("yes", "sensitisation", False, Status.NOT_MET, "sensitisation"),
+        ("unknown", "sensitisation", True, Status.UNKNOWN, "sensitisation_unknown"),
+        ("no", "initial", False, Status.MET, None),
+    ],
 )
-def test_sensitisation_shapes_the_phase_plan(pack: RulePack, sensitise: str, first_phase: str, provisional: bool, rp1: Status, reason: str | None) -> None:
+def test_sensitisation_shapes_the_phase_plan(
+    pack: RulePack, sensitise: str, first_phase: str, provisional: bool, rp1: Status, reason: str | None
+) -> None:
     """000 §Kiindulási helyzet L87-89 'szükséges-e előzetesen érzékenyíteni az ezzel foglalkozó
     személyeket': sensitising first opens the phase plan, with the factors of sensitisation
     (F5 'Érzékenyítés a téma iránt', F6), even in the minimum variant and even when those
     factors are wholly in place and free of risks."""
-    result = region_of(pack, f"starting_situation: {{prior_ccm_experience: yes, sensitisation_needed: {sensitise}}}\npioneer:\n{SENSITISED_FACTORS}")
+    result = region_of(
+        pack,
+        f"starting_situation: {{prior_ccm_experience: yes, sensitisation_needed: {sensitise}}}\npioneer:\n{SENSITISED_FACTORS}",
+    )
     assert result.variant == "minimum" and result.variant_determined
     assert result.phases[0].phase == first_phase and result.phases[0].provisional is provisional
     assert [p.phase for p in result.phases][-4:] == ["initial", "implementation", "normal_operation", "all_phases"]
@@ -380,7 +398,9 @@ def sl4h(pack: RulePack, host: str | None, independent: str | None = None) -> tu
 
 @pytest.mark.parametrize("independent", [None, "yes", "no"])
 @pytest.mark.parametrize("host", ["authority", "local_hospital", "mobile_care_provider"])
-def test_the_seeds_named_hosts_break_independence_whatever_is_claimed(pack: RulePack, host: str, independent: str | None) -> None:
+def test_the_seeds_named_hosts_break_independence_whatever_is_claimed(
+    pack: RulePack, host: str, independent: str | None
+) -> None:
     """000 §Tanulságok L658-659: 'a CCM szolgálat nem telepedhet le egy hivatalnál, helyi kórháznál
     vagy mobil ápolási szolgáltatónál sem'."""
     assert sl4h(pack, host, independent) == (Status.NOT_MET, [])
@@ -402,7 +422,11 @@ def test_other_provider_example_asks_for_independence(pack: RulePack) -> None:
     result = assess(EXAMPLES / "readiness/other_provider_host.yaml", pack)
     view = explain_readiness(result, pack, "en")
     finding = next(c for lesson in view.lessons for c in lesson.findings if c.id == "SL4H")
-    assert finding.status is Status.UNKNOWN and "another service provider" in finding.reason and "must be shown independent" in finding.reason
+    assert (
+        finding.status is Status.UNKNOWN
+        and "another service provider" in finding.reason
+        and "must be shown independent" in finding.reason
+    )
     assert any("[fill in: lessons.host_independent]" in q for q in view.questions)
 
 
@@ -417,7 +441,14 @@ def test_independent_host_answered_not_independent_is_refused(pack: RulePack) ->
 # ------------------------------------------------------------------ item 13: seed 001 row 5 as a readiness check
 
 ROW5 = "001_bb7494a8907fa6f9.txt §5 L8"
-SYSTEM_OK = {"clients_shared": "yes", "roles_divided": "yes", "information_sharing": "yes", "common_process": "yes", "joint_funding": "yes", "cm_beside_direct_work": "no"}
+SYSTEM_OK = {
+    "clients_shared": "yes",
+    "roles_divided": "yes",
+    "information_sharing": "yes",
+    "common_process": "yes",
+    "joint_funding": "yes",
+    "cm_beside_direct_work": "no",
+}
 
 
 def system_result(pack: RulePack, **answers: str) -> ReadinessResult:
@@ -440,8 +471,15 @@ def test_row_5_is_one_readiness_check_citing_the_row(pack: RulePack) -> None:
 
 @pytest.mark.parametrize(
     ("fact", "value", "criterion"),
-    [("clients_shared", "no", "RS1"), ("clients_shared", "partly", "RS1"), ("roles_divided", "partly", "RS2"), ("information_sharing", "no", "RS3"),
-     ("common_process", "no", "RS4"), ("joint_funding", "partly", "RS5"), ("cm_beside_direct_work", "yes", "RS6")],
+    [
+        ("clients_shared", "no", "RS1"),
+        ("clients_shared", "partly", "RS1"),
+        ("roles_divided", "partly", "RS2"),
+        ("information_sharing", "no", "RS3"),
+        ("common_process", "no", "RS4"),
+        ("joint_funding", "partly", "RS5"),
+        ("cm_beside_direct_work", "yes", "RS6"),
+    ],
 )
 def test_each_part_of_row_5_missing_is_a_finding(pack: RulePack, fact: str, value: str, criterion: str) -> None:
     result = system_result(pack, **{fact: value})
@@ -450,7 +488,9 @@ def test_each_part_of_row_5_missing_is_a_finding(pack: RulePack, fact: str, valu
     assert [c.id for c in decision.criteria if c.status is Status.NOT_MET] == [criterion]
 
 
-@pytest.mark.parametrize(("fact", "value", "criterion"), [("clients_shared", "no", "RS1"), ("cm_beside_direct_work", "yes", "RS6")])
+@pytest.mark.parametrize(
+    ("fact", "value", "criterion"), [("clients_shared", "no", "RS1"), ("cm_beside_direct_work", "yes", "RS6")]
+)
 def test_the_not_cm_side_is_the_warning(pack: RulePack, fact: str, value: str, criterion: str) -> None:
     """001 row 5, 'not CM': 'Každá služba má své klienty. Tzv „case manažeři“, kteří mají CM jako
     doplňkovou činnost k přímé práci s klientem, se snaží přesvědčit kolegy … Nemusí se jim podařit

@@ -22,7 +22,9 @@ OTHER = EXAMPLES / "readiness/other_provider_host.yaml"
 HOSPITAL = EXAMPLES / "readiness/hospital_host.yaml"
 
 
-def test_cli_text_hospital_host_is_minimum_with_a_provisional_sensitisation_step(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_text_hospital_host_is_minimum_with_a_provisional_sensitisation_step(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """First experience, sensitisation unknown: before, 'MAXIMUM VARIANT (provisional)'; now the
     minimum variant, and the unknown shapes only the phase plan."""
     assert main(["readiness", str(HOSPITAL)]) == 0
@@ -40,7 +42,10 @@ def test_cli_json_carries_the_phase_and_system_decisions(capsys: pytest.CaptureF
     result, explanation = data["result"], data["explanation"]
     assert result["variant"] == "minimum" and result["variant_determined"] is True
     assert result["phases"][0] == {"phase": "sensitisation", "factors": ["F5", "F6"], "provisional": False}
-    assert result["phases_decision"]["ruleset"] == "readiness_phases" and result["phases_decision"]["outcome"] == "not_eligible"
+    assert (
+        result["phases_decision"]["ruleset"] == "readiness_phases"
+        and result["phases_decision"]["outcome"] == "not_eligible"
+    )
     assert result["system_decision"]["outcome"] == "eligible"
     sl4h = next(c for c in result["lessons_decision"]["criteria"] if c["id"] == "SL4H")
     assert sl4h["status"] == "unknown"
@@ -49,12 +54,17 @@ def test_cli_json_carries_the_phase_and_system_decisions(capsys: pytest.CaptureF
     assert explanation["phases"][0]["title"] == "Zuerst Sensibilisierung"
 
 
-def test_cli_html_report_shows_the_step_and_the_system_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_html_report_shows_the_step_and_the_system_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = tmp_path / "r.html"
     assert main(["readiness", str(HOSPITAL), "--lang", "hu", "--report", str(report)]) == 0
     capsys.readouterr()
     html = report.read_text(encoding="utf-8")
-    assert '<div class="first provisional"><h3>Előzetes érzékenyítés <span class="badge unknown">ideiglenes</span></h3>' in html
+    assert (
+        '<div class="first provisional"><h3>Előzetes érzékenyítés <span class="badge unknown">ideiglenes</span></h3>'
+        in html
+    )
     assert "<h2>Az esetmenedzsment mint rendszer a régióban</h2>" in html
     assert html.index("Előzetes érzékenyítés") < html.index("Kezdeti fázis")
 
@@ -127,7 +137,12 @@ def test_http_schema_describes_the_system_section_and_host_independent(client: A
 
     schema = readiness_schema(default_pack())
     assert set(schema["properties"]["system"]["properties"]) == {
-        "clients_shared", "roles_divided", "information_sharing", "common_process", "joint_funding", "cm_beside_direct_work"
+        "clients_shared",
+        "roles_divided",
+        "information_sharing",
+        "common_process",
+        "joint_funding",
+        "cm_beside_direct_work",
     }
     assert "host_independent" in schema["properties"]["lessons"]["properties"]
     assert "sensitisation_needed" in schema["properties"]["starting_situation"]["properties"]

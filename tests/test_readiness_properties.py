@@ -36,11 +36,23 @@ starting = st.fixed_dictionaries(
         "needs_data": answers,
     },
 )
-hosts = st.none() | st.sampled_from(["independent_organisation", "authority", "local_hospital", "mobile_care_provider", "other_provider"])
-SYSTEM_GOOD = {"clients_shared": "yes", "roles_divided": "yes", "information_sharing": "yes", "common_process": "yes", "joint_funding": "yes", "cm_beside_direct_work": "no"}
+hosts = st.none() | st.sampled_from(
+    ["independent_organisation", "authority", "local_hospital", "mobile_care_provider", "other_provider"]
+)
+SYSTEM_GOOD = {
+    "clients_shared": "yes",
+    "roles_divided": "yes",
+    "information_sharing": "yes",
+    "common_process": "yes",
+    "joint_funding": "yes",
+    "cm_beside_direct_work": "no",
+}
 system = st.fixed_dictionaries(
     {},
-    optional={k: st.sampled_from(["yes", "no"] if k == "cm_beside_direct_work" else ["yes", "partly", "no"]) for k in SYSTEM_GOOD},
+    optional={
+        k: st.sampled_from(["yes", "no"] if k == "cm_beside_direct_work" else ["yes", "partly", "no"])
+        for k in SYSTEM_GOOD
+    },
 )
 
 
@@ -52,7 +64,9 @@ def region(
     lessons: dict[str, str] | None = None,
     sys: dict[str, str] | None = None,
 ) -> Region:
-    return Region("generated.yaml", "G", ON, starting=s, host=host, pioneer=p, risks=r, lessons=lessons or {}, system=sys or {})
+    return Region(
+        "generated.yaml", "G", ON, starting=s, host=host, pioneer=p, risks=r, lessons=lessons or {}, system=sys or {}
+    )
 
 
 @SETTINGS
@@ -89,9 +103,13 @@ def test_answering_an_unknown_item_never_lowers_items_in_place(p: dict[str, str]
 
 @SETTINGS
 @given(pioneer, risks, starting, hosts)
-def test_variant_choice_is_deterministic(p: dict[str, str], r: dict[str, str], s: dict[str, str], host: str | None) -> None:
+def test_variant_choice_is_deterministic(
+    p: dict[str, str], r: dict[str, str], s: dict[str, str], host: str | None
+) -> None:
     first = assess_readiness(region(p, r, s, host), pack=PACK)
-    again = assess_readiness(region(dict(reversed(list(p.items()))), r, dict(reversed(list(s.items()))), host), pack=PACK)
+    again = assess_readiness(
+        region(dict(reversed(list(p.items()))), r, dict(reversed(list(s.items()))), host), pack=PACK
+    )
     assert first == again
     experience = s.get("prior_ccm_experience")
     if experience == "yes":
@@ -106,10 +124,18 @@ def test_variant_choice_is_deterministic(p: dict[str, str], r: dict[str, str], s
 
 @SETTINGS
 @given(pioneer, risks, starting, st.sampled_from(["yes", "no", None]))
-def test_sensitisation_moves_the_phase_plan_never_the_variant(p: dict[str, str], r: dict[str, str], s: dict[str, str], sensitise: str | None) -> None:
-    changed = {k: v for k, v in s.items() if k != "sensitisation_needed"} | ({"sensitisation_needed": sensitise} if sensitise else {})
+def test_sensitisation_moves_the_phase_plan_never_the_variant(
+    p: dict[str, str], r: dict[str, str], s: dict[str, str], sensitise: str | None
+) -> None:
+    changed = {k: v for k, v in s.items() if k != "sensitisation_needed"} | (
+        {"sensitisation_needed": sensitise} if sensitise else {}
+    )
     before, after = assess_readiness(region(p, r, s), pack=PACK), assess_readiness(region(p, r, changed), pack=PACK)
-    assert (before.variant, before.variant_determined, before.variant_decision) == (after.variant, after.variant_determined, after.variant_decision)
+    assert (before.variant, before.variant_determined, before.variant_decision) == (
+        after.variant,
+        after.variant_determined,
+        after.variant_decision,
+    )
     assert before.overall == after.overall
     opens = after.phases[0]
     assert (opens.phase == "sensitisation") is (sensitise != "no")

@@ -33,7 +33,10 @@ MONITORING = Monitoring.from_pack(RulePack.load())
 
 def alerts(*records: Any, until: datetime.date) -> list[tuple[str, str, str]]:
     lines = [json.dumps(e) for e in monitoring_events([Located(r) for r in records], until=until)]
-    return [(a.rule, a.case or a.worker or "", a.on.isoformat()) for a in PythonMonitor(MONITORING).feed(read_events(lines, MONITORING))]
+    return [
+        (a.rule, a.case or a.worker or "", a.on.isoformat())
+        for a in PythonMonitor(MONITORING).feed(read_events(lines, MONITORING))
+    ]
 
 
 def enrolled(code: str = "K-0001") -> Enrolment:
@@ -41,8 +44,17 @@ def enrolled(code: str = "K-0001") -> Enrolment:
 
 
 def meeting(on: datetime.date = DAY, **changes: Any) -> Meeting:
-    values: dict[str, Any] = {"code": "K-0001", "on": on, "case_manager": "CM-01", "activities": ("plan review",), "assessment_case_manager": "ok",
-                              "assessment_client": "ok", "confirmed_by_case_manager": True, "confirmed_by_client": True, "minutes": 60}
+    values: dict[str, Any] = {
+        "code": "K-0001",
+        "on": on,
+        "case_manager": "CM-01",
+        "activities": ("plan review",),
+        "assessment_case_manager": "ok",
+        "assessment_client": "ok",
+        "confirmed_by_case_manager": True,
+        "confirmed_by_client": True,
+        "minutes": 60,
+    }
     return Meeting(**{**values, **changes})
 
 
@@ -51,15 +63,23 @@ def test_an_overdue_feedback_alerts_the_day_after_it_fell_due_and_not_before() -
     plan = Plan(code="K-0001", on=DAY, author="labour office", feedback_interval_days=30)
     due = DAY + datetime.timedelta(days=30)
     assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, until=due) == []
-    assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, until=due + datetime.timedelta(days=5)) == [("M7", "K-0001", "2026-04-02")]
+    assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, until=due + datetime.timedelta(days=5)) == [
+        ("M7", "K-0001", "2026-04-02")
+    ]
     fed = Feedback(code="K-0001", on=due, to="commissioner", summary="measures taken")
-    assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, fed, until=due + datetime.timedelta(days=30)) == []
-    assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, fed, until=due + datetime.timedelta(days=31)) == [("M7", "K-0001", "2026-05-02")]
+    assert (
+        alerts(enrolled(), Declaration(code="K-0001", on=DAY), plan, fed, until=due + datetime.timedelta(days=30)) == []
+    )
+    assert alerts(
+        enrolled(), Declaration(code="K-0001", on=DAY), plan, fed, until=due + datetime.timedelta(days=31)
+    ) == [("M7", "K-0001", "2026-05-02")]
 
 
 def test_the_first_service_without_a_declaration_alerts_that_day() -> None:
     """002 §8.2 (line 191), project policy: the declaration on file before the first service."""
-    assert alerts(enrolled(), meeting(), meeting(DAY + datetime.timedelta(days=1)), until=DAY) == [("M8", "K-0001", "2026-03-02")]
+    assert alerts(enrolled(), meeting(), meeting(DAY + datetime.timedelta(days=1)), until=DAY) == [
+        ("M8", "K-0001", "2026-03-02")
+    ]
     assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), meeting(), until=DAY) == []
 
 
@@ -72,14 +92,22 @@ def test_closure_alerts_the_survey_at_once_and_a_missing_follow_up_after_its_day
     assert got == [("M9", "K-0001", "2026-03-12"), ("M10", "K-0001", "2026-06-11")]
     followed = FollowUp(code="K-0001", on=DAY + datetime.timedelta(days=40), kind="job")
     offered = Closure(code="K-0001", on=DAY + datetime.timedelta(days=10), survey_offered=True)
-    assert alerts(enrolled(), Declaration(code="K-0001", on=DAY), offered, followed, until=DAY + datetime.timedelta(days=200)) == []
+    assert (
+        alerts(
+            enrolled(), Declaration(code="K-0001", on=DAY), offered, followed, until=DAY + datetime.timedelta(days=200)
+        )
+        == []
+    )
 
 
 def test_a_log_without_records_holds_no_case_to_the_record_duties() -> None:
     """Unknown is not no: a plain log that carries no declarations says nothing about them."""
-    lines = ['{"event": "opened", "on": "2026-03-02", "case": "C-1", "model": "labour_market"}',
-             '{"event": "contact", "on": "2026-03-03", "case": "C-1", "hours": 1}',
-             '{"event": "closed", "on": "2026-03-04", "case": "C-1"}', '{"event": "tick", "on": "2026-12-31"}']
+    lines = [
+        '{"event": "opened", "on": "2026-03-02", "case": "C-1", "model": "labour_market"}',
+        '{"event": "contact", "on": "2026-03-03", "case": "C-1", "hours": 1}',
+        '{"event": "closed", "on": "2026-03-04", "case": "C-1"}',
+        '{"event": "tick", "on": "2026-12-31"}',
+    ]
     assert PythonMonitor(MONITORING).feed(read_events(lines, MONITORING)) == []
 
 
@@ -112,14 +140,22 @@ def test_records_duties_prints_the_findings_in_the_language_asked(capsys: pytest
     assert main(["records", "duties", str(EXAMPLES), "--as-of", "2026-06-30"]) == 0
     assert main(["records", "duties", str(EXAMPLES), "--as-of", "2026-09-30", "--lang", "de"]) == 1
     out = capsys.readouterr().out
-    assert "D5 Rückmeldung im Abstand, den der Plan festlegt" in out and "064 Tage" not in out and "seit 64 Tagen überfällig" in out
+    assert (
+        "D5 Rückmeldung im Abstand, den der Plan festlegt" in out
+        and "064 Tage" not in out
+        and "seit 64 Tagen überfällig" in out
+    )
     assert main(["records", "duties", str(EXAMPLES), "--as-of", "2026-09-30", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert {f["duty"] for f in data["findings"]} == {"D5"} and data["findings"][0]["source"] == "002_d392965ea9d1d7b7.txt §4.1 (line 48)"
+    assert {f["duty"] for f in data["findings"]} == {"D5"} and data["findings"][0][
+        "source"
+    ] == "002_d392965ea9d1d7b7.txt §4.1 (line 48)"
 
 
-@pytest.mark.skip(reason="durable-rules has no rules for the case-record alerts M7-M10 (feedback overdue, declaration missing, survey not "
-                         "offered, follow-up missing): the durable engine ignores their events, so only the Python engine raises them; "
-                         "the differential tests' generated logs carry no records events")
+@pytest.mark.skip(
+    reason="durable-rules has no rules for the case-record alerts M7-M10 (feedback overdue, declaration missing, survey not "
+    "offered, follow-up missing): the durable engine ignores their events, so only the Python engine raises them; "
+    "the differential tests' generated logs carry no records events"
+)
 def test_durable_rules_raises_the_case_record_alerts() -> None:
     """Kept as the place a durable-rules version of M7-M10 would be pinned."""

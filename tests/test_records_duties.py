@@ -32,8 +32,17 @@ DAY = datetime.date(2026, 3, 2)  # a Monday
 
 
 def meeting(on: datetime.date = DAY, **changes: Any) -> Meeting:
-    base = Meeting(code="K-0001", on=on, case_manager="CM-01", activities=("plan review",), assessment_case_manager="ok",
-                   assessment_client="ok", confirmed_by_case_manager=True, confirmed_by_client=True, minutes=60)
+    base = Meeting(
+        code="K-0001",
+        on=on,
+        case_manager="CM-01",
+        activities=("plan review",),
+        assessment_case_manager="ok",
+        assessment_client="ok",
+        confirmed_by_case_manager=True,
+        confirmed_by_client=True,
+        minutes=60,
+    )
     return attrs.evolve(base, **changes)
 
 
@@ -53,14 +62,21 @@ def test_every_duty_cites_seed_002() -> None:
 def test_at_most_two_hours_per_client_per_week() -> None:
     """002 §10 (line 209): "ügyfelenként maximum 2 óra/ hét"."""
     assert findings(declared(), meeting(), meeting(DAY + datetime.timedelta(days=4))) == []  # 120 minutes: within
-    over = findings(declared(), meeting(minutes=45), meeting(DAY + datetime.timedelta(days=2), minutes=45), meeting(DAY + datetime.timedelta(days=6), minutes=45))
+    over = findings(
+        declared(),
+        meeting(minutes=45),
+        meeting(DAY + datetime.timedelta(days=2), minutes=45),
+        meeting(DAY + datetime.timedelta(days=6), minutes=45),
+    )
     assert over == [("D2", "K-0001", "not_met")]
     next_week = findings(declared(), meeting(minutes=90), meeting(DAY + datetime.timedelta(days=7), minutes=90))
     assert next_week == []  # two calendar weeks
 
 
 def test_a_meeting_of_unknown_length_makes_the_week_unknown_not_within() -> None:
-    assert findings(declared(), meeting(), meeting(DAY + datetime.timedelta(days=1), minutes=None)) == [("D2", "K-0001", "unknown")]
+    assert findings(declared(), meeting(), meeting(DAY + datetime.timedelta(days=1), minutes=None)) == [
+        ("D2", "K-0001", "unknown")
+    ]
 
 
 def _enrolments(count: int, manager: str = "CM-01") -> list[Enrolment]:
@@ -73,7 +89,9 @@ def test_at_most_35_clients_per_case_manager_at_one_time() -> None:
     assert findings(*_enrolments(36)) == [("D3", "CM-01", "not_met")]
     assert findings(*_enrolments(20), *_enrolments(20, "CM-02")) == []
     closed_one = Closure(code="K-0000", on=DAY, survey_offered=True)
-    assert ("D3", "CM-01", "not_met") not in findings(*_enrolments(36), closed_one, FollowUp(code="K-0000", on=DAY, kind="job"))
+    assert ("D3", "CM-01", "not_met") not in findings(
+        *_enrolments(36), closed_one, FollowUp(code="K-0000", on=DAY, kind="job")
+    )
 
 
 def test_the_declaration_is_on_file_before_the_first_service() -> None:
@@ -103,7 +121,10 @@ def test_at_closure_the_survey_offered_and_follow_up_recorded() -> None:
     follow = FollowUp(code="K-0001", on=DAY, kind="job", outcome="employed")
     assert findings(Closure(code="K-0001", on=DAY, survey_offered=True), follow) == []
     assert findings(Closure(code="K-0001", on=DAY), follow) == [("D6", "K-0001", "unknown")]
-    assert findings(Closure(code="K-0001", on=DAY, survey_offered=False)) == [("D6", "K-0001", "not_met"), ("D7", "K-0001", "not_met")]
+    assert findings(Closure(code="K-0001", on=DAY, survey_offered=False)) == [
+        ("D6", "K-0001", "not_met"),
+        ("D7", "K-0001", "not_met"),
+    ]
 
 
 def test_a_correction_replaces_the_entry_it_corrects() -> None:
@@ -140,7 +161,9 @@ def test_the_weekly_limit_is_the_sum_of_each_calendar_week(meetings: list[tuple[
             expected.append("unknown")
     got = check_duties([Located(declared()), *map(Located, records)], as_of=datetime.date(2026, 6, 30))
     assert [f.status for f in got if f.duty == "D2"] == expected
-    assert check_duties([Located(declared()), *map(Located, reversed(records))], as_of=datetime.date(2026, 6, 30)) == got  # order does not matter
+    assert (
+        check_duties([Located(declared()), *map(Located, reversed(records))], as_of=datetime.date(2026, 6, 30)) == got
+    )  # order does not matter
 
 
 def test_the_duties_are_rules_of_the_pack_cited_with_the_seeds_words() -> None:
@@ -163,8 +186,16 @@ def test_the_duty_limits_are_the_team_norms_of_seed_002_on_every_date() -> None:
     duties, norms = pack.ruleset("record_duties"), pack.parameter_set("team_norms")
     for on in (datetime.date(2019, 1, 1), DAY, datetime.date(2030, 1, 1)):
         params, values = duties.params_at(on), norms.values_at(on)
-        assert params["max_minutes_per_client_week"].value == 60 * values["labour_market_max_hours_per_client_week"] == MAX_MINUTES_PER_WEEK
-        assert params["max_clients_per_case_manager"].value == values["labour_market_max_clients_per_worker"] == MAX_CLIENTS
+        assert (
+            params["max_minutes_per_client_week"].value
+            == 60 * values["labour_market_max_hours_per_client_week"]
+            == MAX_MINUTES_PER_WEEK
+        )
+        assert (
+            params["max_clients_per_case_manager"].value
+            == values["labour_market_max_clients_per_worker"]
+            == MAX_CLIENTS
+        )
 
 
 def test_a_finding_gives_its_reason_in_the_language_asked_and_cites_the_seed() -> None:
@@ -177,13 +208,23 @@ def test_a_finding_gives_its_reason_in_the_language_asked_and_cites_the_seed() -
     assert reasons["de"].message.startswith("150 Minuten in der Kalenderwoche")
     finding = reasons["en"]
     assert (finding.duty, finding.status, finding.on) == ("D2", "not_met", DAY)
-    assert finding.source == "002_d392965ea9d1d7b7.txt §10 (line 209)" and finding.quote == "de ügyfelenként maximum 2 óra/ hét"
+    assert (
+        finding.source == "002_d392965ea9d1d7b7.txt §10 (line 209)"
+        and finding.quote == "de ügyfelenként maximum 2 óra/ hét"
+    )
     assert finding.citation == DUTIES["D2"]
 
 
 def test_recorded_minutes_over_the_limit_fail_the_week_even_when_a_length_is_missing() -> None:
     """Unknown is not no, but 150 recorded minutes are already more than 2 hours whatever the missing meeting lasted."""
-    got = check_duties([Located(declared()), Located(meeting(minutes=150)), Located(meeting(DAY + datetime.timedelta(days=1), minutes=None))], as_of=DAY + datetime.timedelta(days=1))
+    got = check_duties(
+        [
+            Located(declared()),
+            Located(meeting(minutes=150)),
+            Located(meeting(DAY + datetime.timedelta(days=1), minutes=None)),
+        ],
+        as_of=DAY + datetime.timedelta(days=1),
+    )
     assert [(f.duty, f.status) for f in got] == [("D2", "not_met")]
 
 
@@ -192,11 +233,20 @@ def test_follow_up_is_due_only_once_the_rules_days_after_closure_have_passed() -
     closure = Closure(code="K-0001", on=DAY, survey_offered=True)
     assert findings(closure, as_of=DAY + datetime.timedelta(days=90)) == []
     assert findings(closure, as_of=DAY + datetime.timedelta(days=91)) == [("D7", "K-0001", "not_met")]
-    assert findings(closure, FollowUp(code="K-0001", on=DAY + datetime.timedelta(days=95), kind="job"), as_of=DAY + datetime.timedelta(days=95)) == []
+    assert (
+        findings(
+            closure,
+            FollowUp(code="K-0001", on=DAY + datetime.timedelta(days=95), kind="job"),
+            as_of=DAY + datetime.timedelta(days=95),
+        )
+        == []
+    )
 
 
 def test_a_meeting_confirmed_by_neither_is_one_finding() -> None:
     """002 §8.2 (line 194): one duty per meeting — both sign it."""
-    got = check_duties([Located(declared()), Located(meeting(confirmed_by_case_manager=False, confirmed_by_client=None))], as_of=DAY)
+    got = check_duties(
+        [Located(declared()), Located(meeting(confirmed_by_case_manager=False, confirmed_by_client=None))], as_of=DAY
+    )
     assert [(f.duty, f.status) for f in got] == [("D4", "not_met")]
     assert "case manager: no; client: not known" in got[0].message

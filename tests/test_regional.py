@@ -158,27 +158,124 @@ def _extension(tmp_path: Path, files: dict[str, str], manifest: str = MANIFEST, 
 
 
 LINT = [
-    ("unknown-parameter", {"values.yaml": VALUE.replace("labour_market_max_clients_per_worker", "labour_market_max_client")}, "values.yaml", 4,
-     "'team_norms' (", "has no parameter 'labour_market_max_client'"),
-    ("unknown-owner", {"values.yaml": VALUE.replace("team_norms", "team_normz")}, "values.yaml", 3, "no ruleset or parameter set 'team_normz'", ""),
-    ("twice", {"values.yaml": VALUE + "      - value: 28\n        from: 2027-06-01\n        source: {ref: \"regional policy: x\", rationale: y}\n"}, "values.yaml", 9,
-     "overlaps the one added from 2027-01-01 at", "values.yaml:5"),
-    ("before-base", {"values.yaml": VALUE.replace("from: 2027-01-01", "from: 2018-01-01")}, "values.yaml", 6, "has no base value in force on 2018-01-01", ""),
-    ("no-source", {"values.yaml": VALUE.replace('        source: {ref: "regional policy: test region", rationale: a lower cap for the tests}\n', "")}, "values.yaml", 5,
-     "a region's value needs its source", ""),
-    ("cites-seed", {"values.yaml": VALUE.replace('"regional policy: test region"', '"002_d392965ea9d1d7b7.txt §10"')}, "values.yaml", 7, "cannot cite a seed", ""),
-    ("policy-without-rationale", {"values.yaml": VALUE.replace(", rationale: a lower cap for the tests", "")}, "values.yaml", 7, "needs a rationale", ""),
-    ("wrong-type", {"values.yaml": VALUE.replace("value: 30", "value: thirty")}, "values.yaml", 5, "expected a value of type integer", ""),
-    ("language-base-lacks", {"texts.yaml": "kind: texts\ntexts:\n  label.pack: {cs: Sada, sk: Balík}\n"}, "texts.yaml", 3, "language 'sk' is not shipped by the base pack", ""),
-    ("language-not-declared", {"texts.yaml": "kind: texts\ntexts:\n  label.pack: {de: Paket}\n"}, "texts.yaml", 3, "not among this extension's languages", ""),
-    ("new-text-incomplete", {"texts.yaml": "kind: texts\ntexts:\n  region.note: {en: note, cs: poznámka}\n"}, "texts.yaml", 3, "missing translation for 'hu'", ""),
-    ("same-ruleset-id", {"r.yaml": REGIONAL_RULESET.replace("id: regional_intake", "id: eligibility")}, "r.yaml", 2, "duplicate ruleset id 'eligibility' (first at", "eligibility.yaml:"),
-    ("same-rule-id", {"r.yaml": REGIONAL_RULESET.replace("id: RX1", "id: E1")}, "r.yaml", 15, "duplicate rule id 'E1' (first at", "eligibility.yaml:"),
+    (
+        "unknown-parameter",
+        {"values.yaml": VALUE.replace("labour_market_max_clients_per_worker", "labour_market_max_client")},
+        "values.yaml",
+        4,
+        "'team_norms' (",
+        "has no parameter 'labour_market_max_client'",
+    ),
+    (
+        "unknown-owner",
+        {"values.yaml": VALUE.replace("team_norms", "team_normz")},
+        "values.yaml",
+        3,
+        "no ruleset or parameter set 'team_normz'",
+        "",
+    ),
+    (
+        "twice",
+        {
+            "values.yaml": VALUE
+            + '      - value: 28\n        from: 2027-06-01\n        source: {ref: "regional policy: x", rationale: y}\n'
+        },
+        "values.yaml",
+        9,
+        "overlaps the one added from 2027-01-01 at",
+        "values.yaml:5",
+    ),
+    (
+        "before-base",
+        {"values.yaml": VALUE.replace("from: 2027-01-01", "from: 2018-01-01")},
+        "values.yaml",
+        6,
+        "has no base value in force on 2018-01-01",
+        "",
+    ),
+    (
+        "no-source",
+        {
+            "values.yaml": VALUE.replace(
+                '        source: {ref: "regional policy: test region", rationale: a lower cap for the tests}\n', ""
+            )
+        },
+        "values.yaml",
+        5,
+        "a region's value needs its source",
+        "",
+    ),
+    (
+        "cites-seed",
+        {"values.yaml": VALUE.replace('"regional policy: test region"', '"002_d392965ea9d1d7b7.txt §10"')},
+        "values.yaml",
+        7,
+        "cannot cite a seed",
+        "",
+    ),
+    (
+        "policy-without-rationale",
+        {"values.yaml": VALUE.replace(", rationale: a lower cap for the tests", "")},
+        "values.yaml",
+        7,
+        "needs a rationale",
+        "",
+    ),
+    (
+        "wrong-type",
+        {"values.yaml": VALUE.replace("value: 30", "value: thirty")},
+        "values.yaml",
+        5,
+        "expected a value of type integer",
+        "",
+    ),
+    (
+        "language-base-lacks",
+        {"texts.yaml": "kind: texts\ntexts:\n  label.pack: {cs: Sada, sk: Balík}\n"},
+        "texts.yaml",
+        3,
+        "language 'sk' is not shipped by the base pack",
+        "",
+    ),
+    (
+        "language-not-declared",
+        {"texts.yaml": "kind: texts\ntexts:\n  label.pack: {de: Paket}\n"},
+        "texts.yaml",
+        3,
+        "not among this extension's languages",
+        "",
+    ),
+    (
+        "new-text-incomplete",
+        {"texts.yaml": "kind: texts\ntexts:\n  region.note: {en: note, cs: poznámka}\n"},
+        "texts.yaml",
+        3,
+        "missing translation for 'hu'",
+        "",
+    ),
+    (
+        "same-ruleset-id",
+        {"r.yaml": REGIONAL_RULESET.replace("id: regional_intake", "id: eligibility")},
+        "r.yaml",
+        2,
+        "duplicate ruleset id 'eligibility' (first at",
+        "eligibility.yaml:",
+    ),
+    (
+        "same-rule-id",
+        {"r.yaml": REGIONAL_RULESET.replace("id: RX1", "id: E1")},
+        "r.yaml",
+        15,
+        "duplicate rule id 'E1' (first at",
+        "eligibility.yaml:",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "files", "file", "line", "message", "also"), LINT, ids=[f[0] for f in LINT])
-def test_lint_errors_name_file_and_line(tmp_path: Path, name: str, files: dict[str, str], file: str, line: int, message: str, also: str) -> None:
+def test_lint_errors_name_file_and_line(
+    tmp_path: Path, name: str, files: dict[str, str], file: str, line: int, message: str, also: str
+) -> None:
     ext = _extension(tmp_path, files)
     problems = [p for p in check_pack(RULES, extensions=[ext]) if p.severity == "error"]
     found = [p for p in problems if message in p.text() and also in p.text()]
@@ -190,12 +287,34 @@ def test_lint_errors_name_file_and_line(tmp_path: Path, name: str, files: dict[s
 
 
 MANIFEST_FAULTS = [
-    ("other-base", MANIFEST.replace("id: ccm-core", "id: ccm-other"), "extends 'ccm-other', but the base pack is 'ccm-core'", 4),
+    (
+        "other-base",
+        MANIFEST.replace("id: ccm-core", "id: ccm-other"),
+        "extends 'ccm-other', but the base pack is 'ccm-core'",
+        4,
+    ),
     ("version-range", MANIFEST.replace(">=0.2.0,<0.3.0", ">=1.0"), "is not in the range '>=1.0'", 4),
     ("unreadable-range", MANIFEST.replace(">=0.2.0,<0.3.0", "about 0.2"), "cannot read the version range", 4),
-    ("no-extends", MANIFEST.replace('extends: {id: ccm-core, version: ">=0.2.0,<0.3.0"}\n', ""), "names the pack it extends", None),
-    ("no-source", MANIFEST.replace('source: {ref: "regional policy: test region", rationale: a region made up for the tests}\n', ""), "names the source its adaptation rests on", None),
-    ("base-language-missing", MANIFEST.replace("[en, cs]", "[en, sk]"), "language 'sk' is not shipped by the base pack", 5),
+    (
+        "no-extends",
+        MANIFEST.replace('extends: {id: ccm-core, version: ">=0.2.0,<0.3.0"}\n', ""),
+        "names the pack it extends",
+        None,
+    ),
+    (
+        "no-source",
+        MANIFEST.replace(
+            'source: {ref: "regional policy: test region", rationale: a region made up for the tests}\n', ""
+        ),
+        "names the source its adaptation rests on",
+        None,
+    ),
+    (
+        "base-language-missing",
+        MANIFEST.replace("[en, cs]", "[en, sk]"),
+        "language 'sk' is not shipped by the base pack",
+        5,
+    ),
 ]
 
 
@@ -210,15 +329,27 @@ def test_manifest_faults(tmp_path: Path, name: str, manifest: str, message: str,
 
 def test_two_extensions_may_not_give_the_same_range(tmp_path: Path) -> None:
     one = _extension(tmp_path, {"values.yaml": VALUE}, name="one")
-    two = _extension(tmp_path, {"values.yaml": VALUE.replace("2027-01-01", "2028-01-01")}, MANIFEST.replace("test-region", "test-region-2"), name="two")
+    two = _extension(
+        tmp_path,
+        {"values.yaml": VALUE.replace("2027-01-01", "2028-01-01")},
+        MANIFEST.replace("test-region", "test-region-2"),
+        name="two",
+    )
     problems = check_pack(RULES, extensions=[one, two])
-    assert [p.line for p in problems if "overlaps the one added from 2027-01-01 at" in p.text() and p.file and p.file.endswith("two/values.yaml")] == [6]
+    assert [
+        p.line
+        for p in problems
+        if "overlaps the one added from 2027-01-01 at" in p.text() and p.file and p.file.endswith("two/values.yaml")
+    ] == [6]
     closed = VALUE.replace("        from: 2027-01-01\n", "        from: 2027-01-01\n        until: 2027-12-31\n")
     one_closed = tmp_path / "one" / "values.yaml"
     one_closed.write_text(closed, encoding="utf-8")
     pack = RulePack.load(extensions=[one, two])  # 2027 from the first, 2028 on from the second
     values = pack.parameter_set("team_norms").values_at
-    assert (values(DAY_BEFORE)["labour_market_max_clients_per_worker"], values(FROM)["labour_market_max_clients_per_worker"]) == (35, 30)
+    assert (
+        values(DAY_BEFORE)["labour_market_max_clients_per_worker"],
+        values(FROM)["labour_market_max_clients_per_worker"],
+    ) == (35, 30)
     assert [p.id for p in pack.info.parts] == ["ccm-core", "test-region", "test-region-2"]
 
 
@@ -288,7 +419,9 @@ def test_serve_app_with_pack(monkeypatch: pytest.MonkeyPatch, regional: RulePack
         assert health["pack"]["id"] == "ccm-core+kraj-ukazka"
         answer = client.post("/v1/caseload", json=team).json()
         assert answer["status"] == "not_met" and answer["result"]["pack"]["parts"][1]["id"] == "kraj-ukazka"
-    monkeypatch.setenv("CCM_RULES_PACKS", json.dumps([str(REGION)]))  # what `ccm-rules serve --pack` sets for its workers
+    monkeypatch.setenv(
+        "CCM_RULES_PACKS", json.dumps([str(REGION)])
+    )  # what `ccm-rules serve --pack` sets for its workers
     monkeypatch.delenv("CCM_RULES_RULES", raising=False)
     with TestClient(app_from_env()) as client:
         assert client.get("/health").json()["pack"]["content_hash"] == regional.info.content_hash
@@ -309,11 +442,16 @@ def test_pack_by_entry_point_name(tmp_path: Path) -> None:
     """A distribution names its pack folder in `ccm_rules.packs`; `--pack NAME` finds it."""
     package = tmp_path / "kraj_ukazka_pack"
     shutil.copytree(REGION, package / "rules")
-    (package / "__init__.py").write_text("from pathlib import Path\n\n\ndef pack_dir() -> Path:\n    return Path(__file__).parent / 'rules'\n", encoding="utf-8")
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n\n\ndef pack_dir() -> Path:\n    return Path(__file__).parent / 'rules'\n",
+        encoding="utf-8",
+    )
     info = tmp_path / "kraj_ukazka_pack-1.0.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kraj-ukazka-pack\nVersion: 1.0.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text("[ccm_rules.packs]\nkraj-ukazka = kraj_ukazka_pack:pack_dir\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        "[ccm_rules.packs]\nkraj-ukazka = kraj_ukazka_pack:pack_dir\n", encoding="utf-8"
+    )
     script = (
         "import sys; from ccm_rules.engine import installed_packs\n"
         "print(sorted(installed_packs()))\n"
@@ -321,7 +459,9 @@ def test_pack_by_entry_point_name(tmp_path: Path) -> None:
         f"sys.exit(main(['caseload', {str(TEAM)!r}, '--pack', 'kraj-ukazka', '--format', 'json']))\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
     assert done.returncode == 1, done.stderr  # over the region's cap
     first, rest = done.stdout.split("\n", 1)
     assert first == "['kraj-ukazka']"
@@ -333,7 +473,9 @@ def test_pack_by_entry_point_name(tmp_path: Path) -> None:
 
 BASE_TEXTS = default_pack().texts
 TEXT_KEYS = sorted(BASE_TEXTS)
-WORDS = st.text(st.characters(categories=("L", "N", "Zs"), max_codepoint=0x17F), min_size=1, max_size=20).filter(str.strip)
+WORDS = st.text(st.characters(categories=("L", "N", "Zs"), max_codepoint=0x17F), min_size=1, max_size=20).filter(
+    str.strip
+)
 STATUS = st.sampled_from(["unmet_need", "met_need", "no_need", "not_assessed"])
 FACTS = st.fixed_dictionaries(
     {},
@@ -343,21 +485,38 @@ FACTS = st.fixed_dictionaries(
         "chronic_condition": st.booleans(),
         "services_needed": st.integers(0, 8),
         "expected_duration_months": st.integers(0, 60),
-        "domains": st.dictionaries(st.sampled_from(["housing", "finances", "mental_health", "work"]), STATUS, max_size=4),
+        "domains": st.dictionaries(
+            st.sampled_from(["housing", "finances", "mental_health", "work"]), STATUS, max_size=4
+        ),
     },
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(
-    overrides=st.dictionaries(st.sampled_from(TEXT_KEYS), st.dictionaries(st.sampled_from(["en", "cs"]), WORDS, min_size=1), min_size=1, max_size=5),
-    cases=st.lists(st.tuples(FACTS, st.dates(datetime.date(2019, 1, 1), datetime.date(2031, 12, 31))), min_size=1, max_size=6),
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-def test_texts_only_extension_changes_no_decision(tmp_path_factory: pytest.TempPathFactory, overrides: dict[str, dict[str, str]], cases: list[tuple[dict[str, Any], datetime.date]]) -> None:
+@given(
+    overrides=st.dictionaries(
+        st.sampled_from(TEXT_KEYS),
+        st.dictionaries(st.sampled_from(["en", "cs"]), WORDS, min_size=1),
+        min_size=1,
+        max_size=5,
+    ),
+    cases=st.lists(
+        st.tuples(FACTS, st.dates(datetime.date(2019, 1, 1), datetime.date(2031, 12, 31))), min_size=1, max_size=6
+    ),
+)
+def test_texts_only_extension_changes_no_decision(
+    tmp_path_factory: pytest.TempPathFactory,
+    overrides: dict[str, dict[str, str]],
+    cases: list[tuple[dict[str, Any], datetime.date]],
+) -> None:
     """For any extension that only adds texts, every decision equals the base pack's except its pack info."""
     root = tmp_path_factory.mktemp("texts_only")
     (root / "pack.yaml").write_text(MANIFEST, encoding="utf-8")
-    (root / "texts.yaml").write_text(json.dumps({"kind": "texts", "texts": overrides}, ensure_ascii=False), encoding="utf-8")
+    (root / "texts.yaml").write_text(
+        json.dumps({"kind": "texts", "texts": overrides}, ensure_ascii=False), encoding="utf-8"
+    )
     pack = RulePack.load(extensions=[root])
     assert [p.kind for p in pack.info.parts] == ["base", "extension"]
     for facts, on in cases:
@@ -368,14 +527,21 @@ def test_texts_only_extension_changes_no_decision(tmp_path_factory: pytest.TempP
             assert merged.pack == pack.info and merged.pack != base.pack
             assert attrs.evolve(merged, pack=base.pack) == base
         shipped = check_caseload("labour_market", ONE_WORKER_32, as_of=on)
-        assert attrs.evolve(check_caseload("labour_market", ONE_WORKER_32, as_of=on, pack=pack), pack=shipped.pack) == shipped
+        assert (
+            attrs.evolve(check_caseload("labour_market", ONE_WORKER_32, as_of=on, pack=pack), pack=shipped.pack)
+            == shipped
+        )
     assert assess_eligibility({}, as_of=FROM, pack=pack).pack == pack.info
 
 
 def test_regional_eligibility_value_is_shown_under_the_seed_source(tmp_path: Path) -> None:
     """A region that asks for 3 life domains with a need from 2027 (seed 001: 2 or more) changes E2-type
     decisions only from that day, and the explanation names the regional value beside the seed's source."""
-    values = VALUE.replace("team_norms", "eligibility").replace("labour_market_max_clients_per_worker", "min_domains_with_need").replace("value: 30", "value: 3")
+    values = (
+        VALUE.replace("team_norms", "eligibility")
+        .replace("labour_market_max_clients_per_worker", "min_domains_with_need")
+        .replace("value: 30", "value: 3")
+    )
     pack = RulePack.load(extensions=[_extension(tmp_path, {"values.yaml": values})])
     facts = {"domains": {"housing": "unmet_need", "finances": "unmet_need"}}
     from ccm_rules.engine import explain
@@ -395,7 +561,8 @@ def test_regional_eligibility_value_is_shown_under_the_seed_source(tmp_path: Pat
     assert all("Regional value" not in shown for _, _, shown in before)
     assert [s for _, s, _ in after] != [s for _, s, _ in before]  # 2 domains no longer reach the region's 3
     assert all(
-        "Regional value: min_domains_with_need = 3 from 2027-01-01 — regional policy: test region (extension test-region 0.1.0)" in shown
+        "Regional value: min_domains_with_need = 3 from 2027-01-01 — regional policy: test region (extension test-region 0.1.0)"
+        in shown
         for _, _, shown in after
     )
 

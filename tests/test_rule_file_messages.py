@@ -28,14 +28,27 @@ def broken_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "old", "new", "words", "rule"),
     [
-        ("eligibility.yaml", "    type: domain_statuses", "    type: domain_statusez",
-         "the text 'domain_statusez' is not one of: boolean, integer, number, enum, date, domain_statuses; did you mean 'domain_statuses'?", None),
-        ("monitoring.yaml", "    check: review_overdue", "    check: review_overdu", "did you mean 'review_overdue'?", "M1"),
+        (
+            "eligibility.yaml",
+            "    type: domain_statuses",
+            "    type: domain_statusez",
+            "the text 'domain_statusez' is not one of: boolean, integer, number, enum, date, domain_statuses; did you mean 'domain_statuses'?",
+            None,
+        ),
+        (
+            "monitoring.yaml",
+            "    check: review_overdue",
+            "    check: review_overdu",
+            "did you mean 'review_overdue'?",
+            "M1",
+        ),
         ("eligibility.yaml", "facts:\n", "facts: 3\nfacts_was:\n", "expected a mapping (keys with values) here", None),
     ],
     ids=["literal", "alert-check", "mapping"],
 )
-def test_a_bad_rule_file_is_told_in_words_with_its_rule(tmp_path: Path, file: str, old: str, new: str, words: str, rule: str | None) -> None:
+def test_a_bad_rule_file_is_told_in_words_with_its_rule(
+    tmp_path: Path, file: str, old: str, new: str, words: str, rule: str | None
+) -> None:
     with pytest.raises(RulePackError) as caught:
         RulePack.load(broken_pack(tmp_path, file, old, new))
     problems = caught.value.problems

@@ -52,8 +52,10 @@ def test_every_rule_of_every_ruleset_is_in_the_book(pack: RulePack, books: dict[
 
 
 def test_every_parameter_value_is_in_the_book_with_its_dates(pack: RulePack, books: dict[str, RuleBook]) -> None:
-    params = {**{(r.id, n): p for r in pack.rulesets.values() for n, p in r.spec.parameters.items()},
-              **{(s.id, n): p for s in pack.parameter_sets.values() for n, p in s.spec.parameters.items()}}
+    params = {
+        **{(r.id, n): p for r in pack.rulesets.values() for n, p in r.spec.parameters.items()},
+        **{(s.id, n): p for s in pack.parameter_sets.values() for n, p in s.spec.parameters.items()},
+    }
     for book in books.values():
         shown = {(c.id, p.name): p for c in book.chapters for p in c.parameters}
         assert set(shown) == set(params)
@@ -81,7 +83,9 @@ def test_every_quote_is_in_the_book_word_for_word(pack: RulePack, books: dict[st
 
 
 def test_the_book_is_deterministic(pack: RulePack) -> None:
-    assert render_markdown(rule_book("hu", pack=pack), pack=pack) == render_markdown(rule_book("hu", pack=pack), pack=pack)
+    assert render_markdown(rule_book("hu", pack=pack), pack=pack) == render_markdown(
+        rule_book("hu", pack=pack), pack=pack
+    )
 
 
 def test_an_unshipped_language_is_refused(pack: RulePack) -> None:
@@ -103,8 +107,14 @@ def test_a_condition_reads_with_the_facts_labels_and_parameters(books: dict[str,
     )
     assert e2.parameters == ("holistic_domains",)
     eligibility = shipped().ruleset("eligibility").spec.outcomes
-    assert rule(books["cs"], "E2").role_text == f"brána — není-li splněno, odpověď zní: {eligibility['undetermined']['cs']}"
-    assert rule(books["en"], "E1").role_text == f"required — if not met, the answer is: {eligibility['not_eligible']['en']}"
+    assert (
+        rule(books["cs"], "E2").role_text
+        == f"brána — není-li splněno, odpověď zní: {eligibility['undetermined']['cs']}"
+    )
+    assert (
+        rule(books["en"], "E1").role_text
+        == f"required — if not met, the answer is: {eligibility['not_eligible']['en']}"
+    )
     assert rule(books["de"], "CONF-8").role_text == "informativ — wird gezeigt, ändert die Antwort nicht"
 
 
@@ -140,11 +150,17 @@ _FACTS = {
     "flag": FactSpec("boolean", Texts(dict.fromkeys(LANGS, "FLAG")), Texts(dict.fromkeys(LANGS, "?"))),
     "count": FactSpec("integer", Texts(dict.fromkeys(LANGS, "COUNT")), Texts(dict.fromkeys(LANGS, "?")), min=0, max=9),
 }
-_PARAMS = {"limit": ParameterSpec("integer", Texts({"en": "limit"}), "r", [ParameterValue(3, datetime.date(2020, 1, 1))])}
+_PARAMS = {
+    "limit": ParameterSpec("integer", Texts({"en": "limit"}), "r", [ParameterValue(3, datetime.date(2020, 1, 1))])
+}
 
 _leaf = st.one_of(
     st.builds(lambda v: {"fact": "flag", "eq": v}, st.booleans()),
-    st.builds(lambda op, v: {"fact": "count", op: v}, st.sampled_from(["eq", "ne", "lt", "lte", "gt", "gte"]), st.integers(0, 9)),
+    st.builds(
+        lambda op, v: {"fact": "count", op: v},
+        st.sampled_from(["eq", "ne", "lt", "lte", "gt", "gte"]),
+        st.integers(0, 9),
+    ),
     st.builds(lambda op: {"fact": "count", op: {"param": "limit"}}, st.sampled_from(["lt", "gte"])),
     st.builds(lambda name: {"known": name}, st.sampled_from(["flag", "count"])),
 )
@@ -174,11 +190,18 @@ class _Ruleset:
 
 
 def test_a_parameter_reads_with_its_value_or_its_dated_values() -> None:
-    dated = ParameterSpec("integer", Texts({"en": "limit"}), "r", [
-        ParameterValue(4, datetime.date(2025, 1, 1)),
-        ParameterValue(3, datetime.date(2020, 1, 1), datetime.date(2024, 12, 31)),
-    ])
-    node = compile_condition({"fact": "count", "gte": {"param": "limit"}}, Scope(_FACTS, {"limit": dated}, {}), ("condition",))
+    dated = ParameterSpec(
+        "integer",
+        Texts({"en": "limit"}),
+        "r",
+        [
+            ParameterValue(4, datetime.date(2025, 1, 1)),
+            ParameterValue(3, datetime.date(2020, 1, 1), datetime.date(2024, 12, 31)),
+        ],
+    )
+    node = compile_condition(
+        {"fact": "count", "gte": {"param": "limit"}}, Scope(_FACTS, {"limit": dated}, {}), ("condition",)
+    )
     assert node is not None
     words = _Words(_Ruleset({"limit": dated}), shipped(), "en")  # type: ignore[arg-type]
     assert words.inline(node) == "COUNT is at least the parameter limit (3: 2020-01-01–2024-12-31, 4: 2025-01-01–)"
@@ -228,7 +251,9 @@ class _Checker(HTMLParser):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_html_is_well_formed_with_an_anchor_for_every_rule(pack: RulePack, books: dict[str, RuleBook], lang: str) -> None:
+def test_html_is_well_formed_with_an_anchor_for_every_rule(
+    pack: RulePack, books: dict[str, RuleBook], lang: str
+) -> None:
     html = render_html(books[lang], pack=pack)
     checker = _Checker()
     checker.feed(html)
@@ -281,7 +306,9 @@ def test_rules_doc_writes_and_checks_every_language(tmp_path: Path, capsys: pyte
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     smart = rules / "goals" / "smart.yaml"
-    smart.write_text(smart.read_text(encoding="utf-8").replace("Termínovanost", "Termínovanost (edited)", 1), encoding="utf-8")
+    smart.write_text(
+        smart.read_text(encoding="utf-8").replace("Termínovanost", "Termínovanost (edited)", 1), encoding="utf-8"
+    )
     assert main(["rules", "doc", "--rules", str(rules), "--all", str(out), "--check"]) == 1
     err = capsys.readouterr().err
     assert f"{out / 'cs.md'}: not current" in err and REGENERATE in err

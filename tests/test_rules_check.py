@@ -25,14 +25,63 @@ FIRST_DATED_VALUE = re.compile(r"(?P<edit>      - value: \d+\n        from: 2019
 
 # (id, file, text to replace, replacement, expected message part, expected rule id)
 FAULTS = [
-    ("unknown-key", "eligibility.yaml", "    role: gate\n", "    role: gate\n    weight: 3\n", "unknown key 'weight'", "E2"),
-    ("duplicate-key", "eligibility.yaml", "    role: gate\n", "    role: gate\n    role: required\n", "duplicate key 'role'", None),
+    (
+        "unknown-key",
+        "eligibility.yaml",
+        "    role: gate\n",
+        "    role: gate\n    weight: 3\n",
+        "unknown key 'weight'",
+        "E2",
+    ),
+    (
+        "duplicate-key",
+        "eligibility.yaml",
+        "    role: gate\n",
+        "    role: gate\n    role: required\n",
+        "duplicate key 'role'",
+        None,
+    ),
     ("duplicate-rule-id", "labour_market.yaml", "  - id: LM2\n", "  - id: LM1\n", "duplicate rule id 'LM1'", "LM1"),
-    ("undeclared-fact", "eligibility.yaml", "        - {fact: referral_only, eq: false}", "        - {fact: referal_only, eq: false}", "undeclared fact 'referal_only'; did you mean 'referral_only'?", "E4"),
-    ("wrong-type", "eligibility.yaml", "        - {fact: chronic_condition, eq: true}", "        - {fact: chronic_condition, eq: 12}", "expected a boolean value", "E3"),
-    ("missing-translation", "eligibility.yaml", "      hu: Az életterületeket átfogó holisztikus felmérés\n", "", "missing translation for 'hu'", "E2"),
-    ("overlapping-validity", "eligibility.yaml", FIRST_DATED_VALUE, "      - value: 2\n        from: 2018-01-01\n{edit}", "overlaps", None),
-    ("never-fires", "eligibility.yaml", E1_CONDITION, "    condition:\n      all:\n        - {fact: services_needed, gte: 10}\n        - {fact: services_needed, lt: 5}\n", "can never be met", "E1"),
+    (
+        "undeclared-fact",
+        "eligibility.yaml",
+        "        - {fact: referral_only, eq: false}",
+        "        - {fact: referal_only, eq: false}",
+        "undeclared fact 'referal_only'; did you mean 'referral_only'?",
+        "E4",
+    ),
+    (
+        "wrong-type",
+        "eligibility.yaml",
+        "        - {fact: chronic_condition, eq: true}",
+        "        - {fact: chronic_condition, eq: 12}",
+        "expected a boolean value",
+        "E3",
+    ),
+    (
+        "missing-translation",
+        "eligibility.yaml",
+        "      hu: Az életterületeket átfogó holisztikus felmérés\n",
+        "",
+        "missing translation for 'hu'",
+        "E2",
+    ),
+    (
+        "overlapping-validity",
+        "eligibility.yaml",
+        FIRST_DATED_VALUE,
+        "      - value: 2\n        from: 2018-01-01\n{edit}",
+        "overlaps",
+        None,
+    ),
+    (
+        "never-fires",
+        "eligibility.yaml",
+        E1_CONDITION,
+        "    condition:\n      all:\n        - {fact: services_needed, gte: 10}\n        - {fact: services_needed, lt: 5}\n",
+        "can never be met",
+        "E1",
+    ),
     ("malformed-yaml", "labour_market.yaml", "kind: ruleset\n", "kind: [ruleset\n", "malformed YAML", None),
 ]
 
@@ -61,7 +110,9 @@ def test_shipped_pack_is_clean() -> None:
 
 
 @pytest.mark.parametrize(("name", "file", "old", "new", "message", "rule_id"), FAULTS, ids=[f[0] for f in FAULTS])
-def test_fault_is_reported_with_file_line_and_rule(tmp_path: Path, name: str, file: str, old: str | re.Pattern[str], new: str, message: str, rule_id: str | None) -> None:
+def test_fault_is_reported_with_file_line_and_rule(
+    tmp_path: Path, name: str, file: str, old: str | re.Pattern[str], new: str, message: str, rule_id: str | None
+) -> None:
     root = _broken_pack(tmp_path, file, old, new)
     problems = [p for p in check_pack(root) if message in p.message]
     assert problems, f"{name}: no problem mentioning {message!r}"
@@ -86,8 +137,20 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 # `rules check` passed these packs and the fault showed only when the area was first used.
 AREA_FAULTS = [
     ("dacts-item-missing", "dacts.yaml", "- id: H2\n  section: H\n", "- id: H1\n  section: H\n", "duplicate item id"),
-    ("team-model-ruleset", "team_model.yaml", "organisation_ruleset: team_external\n", "organisation_ruleset: team_externel\n", "no ruleset 'team_externel'"),
-    ("monitoring-norm", "monitoring.yaml", "    caseload_norm: icm_max_clients_per_worker\n", "    caseload_norm: icm_max_clients\n", "no parameter 'icm_max_clients'"),
+    (
+        "team-model-ruleset",
+        "team_model.yaml",
+        "organisation_ruleset: team_external\n",
+        "organisation_ruleset: team_externel\n",
+        "no ruleset 'team_externel'",
+    ),
+    (
+        "monitoring-norm",
+        "monitoring.yaml",
+        "    caseload_norm: icm_max_clients_per_worker\n",
+        "    caseload_norm: icm_max_clients\n",
+        "no parameter 'icm_max_clients'",
+    ),
 ]
 
 

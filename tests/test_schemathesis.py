@@ -65,7 +65,9 @@ def example_store(folder: Path) -> str:
     url = f"sqlite:///{folder / 'records.sqlite3'}"
     with open_store(url) as store:
         codes = sorted({item.record.code for item in items if hasattr(item.record, "code")})
-        store.register(new_key()).add([{"code": code, "on": "2026-01-02", "identity": {"name": f"Client {code}"}} for code in codes])
+        store.register(new_key()).add(
+            [{"code": code, "on": "2026-01-02", "identity": {"name": f"Client {code}"}} for code in codes]
+        )
         store.append(items)
     return url
 
@@ -108,13 +110,23 @@ def run_operation(op: Any, mode: GenerationMode) -> None:
     name = label(op)
     excluded = [] if fully_described(name) else [positive_data_acceptance]
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=op.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         assert time.monotonic() - STARTED[0] < BUDGET_SECONDS, "the schemathesis run is over its time budget"
         SENT[name] = SENT.get(name, 0) + 1
-        if name in PINNED and mode is GenerationMode.POSITIVE and isinstance(case.body, dict) and case.body.get("as_of") is not None:
+        if (
+            name in PINNED
+            and mode is GenerationMode.POSITIVE
+            and isinstance(case.body, dict)
+            and case.body.get("as_of") is not None
+        ):
             case.body["as_of"] = IN_FORCE
         case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, excluded_checks=excluded, timeout=10)
 

@@ -31,7 +31,9 @@ def serve(tmp_path: Path | None, *args: str) -> tuple[subprocess.Popen[bytes], i
     rules = ["--rules", str(copy_core_rules(tmp_path / "rules"))] if tmp_path is not None else []
     proc = subprocess.Popen(
         [sys.executable, "-c", ENTRY, "serve", "--port", str(port), *rules, *args],
-        env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -140,7 +142,9 @@ def test_a_keep_alive_connection_is_closed_when_idle(server: tuple[subprocess.Po
         assert time.monotonic() - started < 7  # closed by the server (request timeout 1 s, keep-alive 5 s)
 
 
-def test_a_bind_beyond_loopback_without_a_token_is_refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bind_beyond_loopback_without_a_token_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CCM_RULES_TOKEN", raising=False)
     assert main(["serve", "--host", "0.0.0.0", "--port", str(free_port())]) == 2
     err = capsys.readouterr().err
@@ -166,10 +170,14 @@ def test_insecure_serves_beyond_loopback_with_a_warning(tmp_path: Path) -> None:
     ],
     ids=["deep", "long-number"],
 )
-def test_json_bodies_past_a_limit_get_400_naming_it(full_server: tuple[subprocess.Popen[bytes], int], path: str, body: str, words: str) -> None:
+def test_json_bodies_past_a_limit_get_400_naming_it(
+    full_server: tuple[subprocess.Popen[bytes], int], path: str, body: str, words: str
+) -> None:
     """Nesting of 490-1,000 levels gave 500 (recursion in the handlers); a 6,000-digit number, a traceback."""
     _, port = full_server
-    answer = httpx.post(f"http://127.0.0.1:{port}{path}", content=body, headers={"Content-Type": "application/json"}, timeout=10)
+    answer = httpx.post(
+        f"http://127.0.0.1:{port}{path}", content=body, headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert answer.status_code == 400, answer.text
     assert words in answer.text
     assert healthy(port)

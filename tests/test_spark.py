@@ -10,7 +10,9 @@ from collections.abc import Iterator
 import polars as pl
 import pytest
 
-pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (the `spark` extra); the Spark adapter is not tested")
+pyspark = pytest.importorskip(
+    "pyspark", reason="pyspark is not installed (the `spark` extra); the Spark adapter is not tested"
+)
 
 from ccm_rules import RulePack  # noqa: E402
 from ccm_rules.engine.columnar import Screener  # noqa: E402
@@ -51,4 +53,6 @@ def test_spark_gives_the_local_screening(spark: object) -> None:
     # via pandas an integer column with gaps becomes floats, so messages say -3.0 where polars says -3
     for name in ("row", "case", "eligibility_outcome", "labour_market_outcome", "error_fields"):
         assert got[name].to_list() == expected[name].to_list(), name
-    assert [sorted(x) if x is not None else None for x in got["eligibility_failed"].to_list()] == expected["eligibility_failed"].to_list()
+    assert [sorted(x) if x is not None else None for x in got["eligibility_failed"].to_list()] == expected[
+        "eligibility_failed"
+    ].to_list()

@@ -40,8 +40,14 @@ TODAY = datetime.date(2026, 12, 1)
 INSTALL_PG = "pip install pytest-postgresql 'psycopg[binary]' (the test group) and PostgreSQL 15's server (apt-get install postgresql-15)"
 
 LM_FACTS = {
-    "age": 62, "employed": False, "in_education": False, "cannot_manage_labour_market_role": True, "can_become_capable": True,
-    "individual_plan": "cooperation_agreement", "individual_plan_records_steps": True, "entry_route": "labour_office_referral",
+    "age": 62,
+    "employed": False,
+    "in_education": False,
+    "cannot_manage_labour_market_role": True,
+    "can_become_capable": True,
+    "individual_plan": "cooperation_agreement",
+    "individual_plan_records_steps": True,
+    "entry_route": "labour_office_referral",
 }
 
 
@@ -61,7 +67,9 @@ class PgServer:
         import psycopg
 
         name = f"ccm_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -95,8 +103,15 @@ def pg_server() -> Iterator[PgServer]:
     port = get_port(None)
     assert port is not None
     executor = PostgreSQLExecutor(
-        executable=executable, host="127.0.0.1", port=port, datadir=str(base / "data"), unixsocketdir=str(base),
-        logfile=str(base / "server.log"), startparams="-w", dbname="postgres", user="postgres",
+        executable=executable,
+        host="127.0.0.1",
+        port=port,
+        datadir=str(base / "data"),
+        unixsocketdir=str(base),
+        logfile=str(base / "server.log"),
+        startparams="-w",
+        dbname="postgres",
+        user="postgres",
     )
     try:
         executor.start()
@@ -127,7 +142,12 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 def registered(store: Store, key: bytes, codes: list[str]) -> None:
-    store.register(key).add([{"code": c, "on": "2026-01-02", "identity": {"name": f"Person {c}", "birth_date": "1980-05-01"}} for c in codes])
+    store.register(key).add(
+        [
+            {"code": c, "on": "2026-01-02", "identity": {"name": f"Person {c}", "birth_date": "1980-05-01"}}
+            for c in codes
+        ]
+    )
 
 
 def example_codes() -> list[str]:
@@ -135,9 +155,18 @@ def example_codes() -> list[str]:
 
 
 def meeting(**changes: Any) -> Meeting:
-    base = Meeting(code="EX-0001", on=datetime.date(2026, 3, 2), case_manager="CM-01", activities=("plan review",),
-                   assessment_case_manager="motivated", assessment_client="useful", confirmed_by_case_manager=True,
-                   confirmed_by_client=True, minutes=60, id="x-1")
+    base = Meeting(
+        code="EX-0001",
+        on=datetime.date(2026, 3, 2),
+        case_manager="CM-01",
+        activities=("plan review",),
+        assessment_case_manager="motivated",
+        assessment_client="useful",
+        confirmed_by_case_manager=True,
+        confirmed_by_client=True,
+        minutes=60,
+        id="x-1",
+    )
     return attrs.evolve(base, **changes)
 
 
@@ -155,7 +184,9 @@ def test_open_store_migrates_a_new_database_and_reopens_it(db_url: str) -> None:
         assert again.count() == 0
 
 
-def test_the_default_database_is_a_sqlite_file_in_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_database_is_a_sqlite_file_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CCM_RULES_DB", raising=False)
     with open_store() as opened:
@@ -193,7 +224,11 @@ BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "unconfirmed meeting": ({"confirmed_by_client": None}, "$.confirmed_by_client", "unconfirmed"),
     "future date": ({"on": datetime.date(2026, 12, 2)}, "$.on", "future_date"),
     "duplicate": ({"id": "stored-1"}, "$.id", "duplicate"),
-    "identity outside the register": ({"assessment_client": "call her: +36 30 123 4567"}, "$.assessment_client", "identity"),
+    "identity outside the register": (
+        {"assessment_client": "call her: +36 30 123 4567"},
+        "$.assessment_client",
+        "identity",
+    ),
 }
 
 
@@ -202,7 +237,10 @@ def test_bad_input_is_named_and_nothing_is_stored(store: Store, case: str) -> No
     registered(store, new_key(), ["EX-0001"])
     store.append([meeting(id="stored-1")])
     changes, path, kind = BAD[case]
-    batch = [meeting(id="new-1", on=datetime.date(2026, 3, 9)), meeting(**{"id": "new-2", "on": datetime.date(2026, 3, 16), **changes})]
+    batch = [
+        meeting(id="new-1", on=datetime.date(2026, 3, 9)),
+        meeting(**{"id": "new-2", "on": datetime.date(2026, 3, 16), **changes}),
+    ]
     with pytest.raises(RecordError) as info:
         store.append(batch)
     assert [(p.path, p.kind) for p in info.value.problems] == [(path, kind)]
@@ -224,7 +262,11 @@ def test_a_correction_is_a_new_entry_that_names_the_corrected_one(store: Store) 
 def test_the_database_refuses_to_change_or_delete_a_log_entry(store: Store) -> None:
     registered(store, new_key(), ["EX-0001"])
     store.append([meeting()])
-    for statement in ("UPDATE log_entries SET payload = '{}'", "UPDATE log_entries SET on_date = NULL", "DELETE FROM log_entries"):
+    for statement in (
+        "UPDATE log_entries SET payload = '{}'",
+        "UPDATE log_entries SET on_date = NULL",
+        "DELETE FROM log_entries",
+    ):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), store.engine.begin() as connection:
             connection.execute(sa.text(statement))
     assert [e.record for e in store.entries()] == [meeting()]
@@ -293,7 +335,13 @@ def test_erasure_leaves_the_logs_pseudonymous_and_unlinkable(store: Store) -> No
     assert new_code not in store.register(key).codes()
     assert [d.code for d in store.decisions()] == [new_code]
     with store.engine.connect() as connection:
-        dump = json.dumps([[str(v) for v in row] for t in ("code_register", "log_entries", "decisions") for row in connection.execute(sa.text(f"SELECT * FROM {t}"))])
+        dump = json.dumps(
+            [
+                [str(v) for v in row]
+                for t in ("code_register", "log_entries", "decisions")
+                for row in connection.execute(sa.text(f"SELECT * FROM {t}"))
+            ]
+        )
     assert "EX-0001" not in dump
     with pytest.raises(StoreError, match="unknown code"):
         store.register(key).export("EX-0001")
@@ -321,7 +369,11 @@ def test_decisions_are_kept_with_facts_outcome_date_and_pack(store: Store) -> No
     (stored,) = store.decisions()
     assert (stored.ruleset, stored.outcome, stored.as_of) == ("labour_market", "eligible", datetime.date(2026, 6, 1))
     assert stored.facts == LM_FACTS
-    assert (stored.pack_id, stored.pack_version, stored.pack_hash) == (decision.pack.id, decision.pack.version, decision.pack.content_hash)
+    assert (stored.pack_id, stored.pack_version, stored.pack_hash) == (
+        decision.pack.id,
+        decision.pack.version,
+        decision.pack.content_hash,
+    )
     assert stored.pack_hash.startswith("sha256:")
 
 
@@ -347,4 +399,9 @@ def test_alembic_migrations_are_shipped_in_the_package() -> None:
 
     versions = Path(storage.__file__).parent / "migrations" / "versions"
     assert (versions / "0001_records.py").exists()
-    assert subprocess.run(["git", "check-ignore", "-q", str(versions / "0001_records.py")], cwd=ROOT, check=False).returncode != 0
+    assert (
+        subprocess.run(
+            ["git", "check-ignore", "-q", str(versions / "0001_records.py")], cwd=ROOT, check=False
+        ).returncode
+        != 0
+    )

@@ -32,7 +32,13 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CCM_RULES_DB", raising=False)
     monkeypatch.delenv("CCM_RULES_REGISTER_KEY", raising=False)
     assert main(["register", "new-key", "register.key"]) == 0
-    lines = [json.dumps({"code": c, "on": "2026-01-02", "identity": {"name": f"{NAME} {i}", "birth_date": BIRTH}}, ensure_ascii=False) for i, c in enumerate(example_codes())]
+    lines = [
+        json.dumps(
+            {"code": c, "on": "2026-01-02", "identity": {"name": f"{NAME} {i}", "birth_date": BIRTH}},
+            ensure_ascii=False,
+        )
+        for i, c in enumerate(example_codes())
+    ]
     (tmp_path / "register.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return tmp_path
 
@@ -47,7 +53,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 def test_a_provider_keeps_the_logs(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(env / "records.db")
-    assert run(capsys, "register", "add", "register.jsonl", "--db", db, "--key-file", "register.key") == (0, "added 12 codes to the register\n")
+    assert run(capsys, "register", "add", "register.jsonl", "--db", db, "--key-file", "register.key") == (
+        0,
+        "added 12 codes to the register\n",
+    )
     code, text = run(capsys, "records", "import", str(EXAMPLES), "--db", db)
     assert code == 0
     assert text.startswith("stored 259 entries in sqlite:///")
@@ -73,7 +82,9 @@ def test_records_import_names_the_bad_field_and_stores_nothing(env: Path, capsys
         assert store.count() == 0
 
 
-def test_register_export_writes_the_identity_only_to_the_named_file(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_register_export_writes_the_identity_only_to_the_named_file(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "register", "add", "register.jsonl", "--key-file", "register.key")
     run(capsys, "records", "import", str(EXAMPLES))
     code, text = run(capsys, "register", "export", "EX-0003", "--key-file", "register.key", "--output", "EX-0003.json")
@@ -84,7 +95,9 @@ def test_register_export_writes_the_identity_only_to_the_named_file(env: Path, c
     assert data["records"]
 
 
-def test_register_erase_needs_confirmation_and_leaves_the_logs_unlinkable(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_register_erase_needs_confirmation_and_leaves_the_logs_unlinkable(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "register", "add", "register.jsonl", "--key-file", "register.key")
     run(capsys, "records", "import", str(EXAMPLES))
     assert run(capsys, "register", "erase", "EX-0003", "--key-file", "register.key")[0] == 2  # --yes missing
@@ -98,7 +111,10 @@ def test_register_erase_needs_confirmation_and_leaves_the_logs_unlinkable(env: P
 
 
 def test_register_errors_never_show_an_identity(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = json.dumps({"code": "EX-0100", "on": "2026-01-02", "identity": {"name": NAME, "birth_date": "1971-02-30"}}, ensure_ascii=False)
+    bad = json.dumps(
+        {"code": "EX-0100", "on": "2026-01-02", "identity": {"name": NAME, "birth_date": "1971-02-30"}},
+        ensure_ascii=False,
+    )
     (env / "bad.jsonl").write_text(bad + "\n{" + NAME + "\n", encoding="utf-8")
     code, text = run(capsys, "register", "add", "bad.jsonl", "--key-file", "register.key")
     assert code == 2
@@ -114,7 +130,9 @@ def test_the_register_needs_its_key(env: Path, capsys: pytest.CaptureFixture[str
     assert run(capsys, "register", "new-key", "register.key")[0] == 2  # a key is never overwritten
 
 
-def test_the_database_comes_from_ccm_rules_db(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_database_comes_from_ccm_rules_db(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CCM_RULES_DB", str(env / "from-env.db"))
     monkeypatch.setenv("CCM_RULES_REGISTER_KEY", (env / "register.key").read_text())
     assert run(capsys, "register", "add", "register.jsonl")[0] == 0
@@ -123,17 +141,25 @@ def test_the_database_comes_from_ccm_rules_db(env: Path, capsys: pytest.CaptureF
         assert store.count() == 259
 
 
-def test_audit_verify_lists_the_decisions_a_changed_pack_decides_differently(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_lists_the_decisions_a_changed_pack_decides_differently(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = env / "records.db"
     with open_store(db) as store:
         store.decide("labour_market", LM_FACTS, as_of=datetime.date(2026, 6, 1))
         store.decide("labour_market", {**LM_FACTS, "age": 40}, as_of=datetime.date(2026, 6, 1))
         (first, _) = [d.id for d in store.decisions()]
-    assert run(capsys, "audit", "verify", "--db", str(db)) == (0, "2 stored decisions re-decided with ccm-core " + _version() + ": all stand\n")
+    assert run(capsys, "audit", "verify", "--db", str(db)) == (
+        0,
+        "2 stored decisions re-decided with ccm-core " + _version() + ": all stand\n",
+    )
     rules = env / "rules"
     shutil.copytree(ROOT / "rules", rules)
     path = rules / "labour_market.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("- {value: 64, from: 2019-01-01", "- {value: 60, from: 2019-01-01"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- {value: 64, from: 2019-01-01", "- {value: 60, from: 2019-01-01"),
+        encoding="utf-8",
+    )
     code, text = run(capsys, "audit", "verify", "--db", str(db), "--rules", str(rules))
     assert code == 1
     assert "1 would be decided differently" in text

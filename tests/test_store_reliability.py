@@ -30,7 +30,7 @@ ENTRIES = 10_000
 BATCH = 100
 TODAY = datetime.date(2026, 12, 1)
 
-WRITER = r'''
+WRITER = r"""
 import datetime, sys, time
 from ccm_rules.records import Meeting
 from ccm_rules_adapters.storage import open_store
@@ -60,7 +60,7 @@ for i in range(count):
 if chunk:
     store.append(chunk)
 print("done", flush=True)
-'''
+"""
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,14 +71,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         server: PgServer = request.getfixturevalue("pg_server")
         url = server.create_database()
     with open_store(url, today=TODAY) as store:  # migrated once, the writers' codes registered
-        store.register(new_key()).add([{"code": f"RL-{w:04d}", "on": "2026-01-01", "identity": {"name": f"Writer {w}"}} for w in range(WRITERS + 1)])
+        store.register(new_key()).add(
+            [
+                {"code": f"RL-{w:04d}", "on": "2026-01-01", "identity": {"name": f"Writer {w}"}}
+                for w in range(WRITERS + 1)
+            ]
+        )
     return url
 
 
 def writer(url: str, number: int, count: int, mode: str = "write") -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.Popen([sys.executable, "-c", WRITER, url, str(number), str(count), str(BATCH), mode],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, str(number), str(count), str(BATCH), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 @pytest.mark.slow
@@ -92,7 +102,11 @@ def test_eight_concurrent_writers_lose_and_duplicate_nothing(db_url: str) -> Non
         total = connection.execute(sa.text("SELECT count(*), count(DISTINCT entry_id) FROM log_entries")).one()
         assert tuple(total) == (WRITERS * ENTRIES, WRITERS * ENTRIES)
         for n in range(WRITERS):
-            ids = set(connection.execute(sa.text("SELECT entry_id FROM log_entries WHERE code = :c"), {"c": f"RL-{n:04d}"}).scalars())
+            ids = set(
+                connection.execute(
+                    sa.text("SELECT entry_id FROM log_entries WHERE code = :c"), {"c": f"RL-{n:04d}"}
+                ).scalars()
+            )
             assert ids == {f"w{n}-{i:05d}" for i in range(ENTRIES)}
 
 

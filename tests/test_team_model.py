@@ -49,7 +49,11 @@ def test_scenario(path: Path, pack: RulePack) -> None:
     assert rec.settled == expect["settled"]
     assert list(rec.possible) == expect.get("possible", [])
     assert (rec.axes.lead, rec.axes.organisation, rec.axes.mode, rec.axes.intensity) == (
-        expect["lead"], expect["organisation"], expect["mode"], expect["intensity"])
+        expect["lead"],
+        expect["organisation"],
+        expect["mode"],
+        expect["intensity"],
+    )
     assert rec.organisation == rec.axes.organisation  # the deprecated name still works
     assert rec.conference.value == expect["conference"]
     assert rec.caseload_norm.id == expect["caseload_norm"]
@@ -87,7 +91,9 @@ def test_cadence_uses_the_shared_norms(pack: RulePack) -> None:
 
 def test_bad_facts_name_every_field(pack: RulePack) -> None:
     with pytest.raises(FactsError) as info:
-        recommend_team_model({"crises_last_year": -1, "needs_247": True, "severe_mental_illness": "yes"}, as_of=ON, pack=pack)
+        recommend_team_model(
+            {"crises_last_year": -1, "needs_247": True, "severe_mental_illness": "yes"}, as_of=ON, pack=pack
+        )
     paths = {p.path for p in info.value.problems}
     assert paths == {"$.crises_last_year", "$.needs_247", "$.severe_mental_illness"}
     assert any("did you mean 'needs_24_7'" in p.message for p in info.value.problems)
@@ -95,8 +101,23 @@ def test_bad_facts_name_every_field(pack: RulePack) -> None:
 
 # ---------------------------------------------------------------- properties
 
-DOMAIN_CODES = ("physical_health", "mental_health", "substance_use", "safety", "housing", "daily_living", "finances", "work",
-                "education", "social_relationships", "family_care", "mobility", "communication", "official_matters", "leisure")
+DOMAIN_CODES = (
+    "physical_health",
+    "mental_health",
+    "substance_use",
+    "safety",
+    "housing",
+    "daily_living",
+    "finances",
+    "work",
+    "education",
+    "social_relationships",
+    "family_care",
+    "mobility",
+    "communication",
+    "official_matters",
+    "leisure",
+)
 FEATURES = ("needs_24_7", "services_brokered", "expected_to_stabilise", "hard_to_engage", "psychiatric_care_key")
 """The client's side of the seed's ACT vs ICM table (004)."""
 maybe_bool = st.one_of(st.none(), st.booleans())
@@ -112,7 +133,9 @@ facts_strategy = st.fixed_dictionaries(
     {},
     optional={
         "case_lead": maybe_lead,
-        "domains": st.dictionaries(st.sampled_from(DOMAIN_CODES), st.sampled_from(["no_need", "met_need", "unmet_need", "not_assessed"])),
+        "domains": st.dictionaries(
+            st.sampled_from(DOMAIN_CODES), st.sampled_from(["no_need", "met_need", "unmet_need", "not_assessed"])
+        ),
         "concurrent_services": maybe_count,
         "services_overlap": maybe_bool,
         "single_organisation": maybe_bool,
@@ -149,8 +172,14 @@ def test_recommendation_is_total_and_deterministic(pack: RulePack, facts: dict[s
 
 
 @settings(max_examples=80, deadline=None)
-@given(facts=facts_strategy, services=maybe_count, domains=st.dictionaries(st.sampled_from(DOMAIN_CODES), st.sampled_from(["no_need", "unmet_need"])))
-def test_counting_services_or_domains_never_decides_the_model(pack: RulePack, facts: dict[str, Any], services: int | None, domains: dict[str, str]) -> None:
+@given(
+    facts=facts_strategy,
+    services=maybe_count,
+    domains=st.dictionaries(st.sampled_from(DOMAIN_CODES), st.sampled_from(["no_need", "unmet_need"])),
+)
+def test_counting_services_or_domains_never_decides_the_model(
+    pack: RulePack, facts: dict[str, Any], services: int | None, domains: dict[str, str]
+) -> None:
     """Item 4: who leads decides individual vs team (003 §a-b, 004 "Dělení CM"), not a count."""
     counted = _without_none({**facts, "concurrent_services": services, "domains": domains})
     a, b = recommend_team_model(facts, as_of=ON, pack=pack), recommend_team_model(counted, as_of=ON, pack=pack)
@@ -181,10 +210,16 @@ def test_a_24_7_need_never_points_to_icm(pack: RulePack, facts: dict[str, Any]) 
 
 @settings(max_examples=80, deadline=None)
 @given(facts=facts_strategy, admissions=maybe_count, crises=maybe_count)
-def test_hospital_use_informs_but_never_decides(pack: RulePack, facts: dict[str, Any], admissions: int | None, crises: int | None) -> None:
+def test_hospital_use_informs_but_never_decides(
+    pack: RulePack, facts: dict[str, Any], admissions: int | None, crises: int | None
+) -> None:
     """Item 6: high use of hospital beds (Burns 2007) is not a condition the seed sets."""
     a = recommend_team_model(facts, as_of=ON, pack=pack)
-    b = recommend_team_model(_without_none({**facts, "psychiatric_admissions_last_year": admissions, "crises_last_year": crises}), as_of=ON, pack=pack)
+    b = recommend_team_model(
+        _without_none({**facts, "psychiatric_admissions_last_year": admissions, "crises_last_year": crises}),
+        as_of=ON,
+        pack=pack,
+    )
     assert a.axes.intensity == b.axes.intensity  # crises still inform the team's mode (TA1), never the intensity
     assert a.decision("team_act").outcome == b.decision("team_act").outcome
     assert a.decision("team_icm").outcome == b.decision("team_icm").outcome
@@ -196,15 +231,27 @@ def test_hospital_use_informs_but_never_decides(pack: RulePack, facts: dict[str,
 def test_act_and_icm_split_the_seeds_table(pack: RulePack, features: dict[str, bool]) -> None:
     """With a severe mental illness and intensive support needed, the seed's features decide: ACT
     when the client needs anything that defines ACT, else ICM — never both, never neither."""
-    rec = recommend_team_model({"severe_mental_illness": True, "needs_intensive_support": True, **features}, as_of=ON, pack=pack)
-    needs_act = features["needs_24_7"] or not features["services_brokered"] or not features["expected_to_stabilise"] \
-        or features["hard_to_engage"] or features["psychiatric_care_key"]
+    rec = recommend_team_model(
+        {"severe_mental_illness": True, "needs_intensive_support": True, **features}, as_of=ON, pack=pack
+    )
+    needs_act = (
+        features["needs_24_7"]
+        or not features["services_brokered"]
+        or not features["expected_to_stabilise"]
+        or features["hard_to_engage"]
+        or features["psychiatric_care_key"]
+    )
     assert rec.axes.intensity == ("act" if needs_act else "icm")
     assert rec.settled is (rec.axes.lead != "unknown") or rec.model in ("act", "icm")
 
 
 def test_no_intensive_need_is_neither_act_nor_icm(pack: RulePack) -> None:
-    facts = {"severe_mental_illness": True, "needs_intensive_support": False, "needs_24_7": False, "case_lead": "one_worker"}
+    facts = {
+        "severe_mental_illness": True,
+        "needs_intensive_support": False,
+        "needs_24_7": False,
+        "case_lead": "one_worker",
+    }
     rec = recommend_team_model(facts, as_of=ON, pack=pack)
     assert (rec.model, rec.axes.intensity, rec.settled) == ("individual", "neither", True)
 
@@ -215,11 +262,18 @@ def test_no_intensive_need_is_neither_act_nor_icm(pack: RulePack) -> None:
 def test_who_leads_decides_individual_or_team(pack: RulePack) -> None:
     """003 §a: one worker "vede sám klientův případ" while other services "vstoupí", chosen with the client."""
     alone = recommend_team_model({"case_lead": "one_worker", "concurrent_services": 5}, as_of=ON, pack=pack)
-    assert (alone.model, alone.axes.lead, alone.axes.organisation, alone.axes.mode) == ("individual", "individual", None, None)
+    assert (alone.model, alone.axes.lead, alone.axes.organisation, alone.axes.mode) == (
+        "individual",
+        "individual",
+        None,
+        None,
+    )
     together = recommend_team_model({"case_lead": "services_together", "concurrent_services": 1}, as_of=ON, pack=pack)
     assert together.axes.lead == "team" and together.model == "team"
     unknown = recommend_team_model({"concurrent_services": 3}, as_of=ON, pack=pack)
-    assert unknown.model == "undetermined" and unknown.questions[0].key == "case_lead"  # before: team_passive, by the count
+    assert (
+        unknown.model == "undetermined" and unknown.questions[0].key == "case_lead"
+    )  # before: team_passive, by the count
 
 
 def test_icm_keeps_an_active_external_team(pack: RulePack) -> None:
@@ -227,20 +281,37 @@ def test_icm_keeps_an_active_external_team(pack: RulePack) -> None:
     rec = recommend_team_model(read_case(EXAMPLES / "team_model/icm_in_an_active_team.yaml").facts, as_of=ON, pack=pack)
     assert (rec.model, rec.axes.organisation, rec.axes.mode, rec.cadence.applies) == ("icm", "external", "active", True)
     ex = explain_team_model(rec, pack, "en")
-    assert ex.mode is not None and ex.mode.startswith("active") and ex.organisation is not None and ex.organisation.startswith("external")
+    assert (
+        ex.mode is not None
+        and ex.mode.startswith("active")
+        and ex.organisation is not None
+        and ex.organisation.startswith("external")
+    )
     assert "reviews the plan" in ex.meetings and "meets regularly" in ex.meetings
 
 
 def test_act_names_what_the_program_needs_and_links_the_checks(pack: RulePack) -> None:
     """004 §ACT: shared caseload, psychiatrist and psychiatric nurse, 1:8–1:10 — checked by caseload and DACTS."""
-    rec = recommend_team_model(read_case(EXAMPLES / "team_model/act_without_hospital_data.yaml").facts, as_of=ON, pack=pack)
+    rec = recommend_team_model(
+        read_case(EXAMPLES / "team_model/act_without_hospital_data.yaml").facts, as_of=ON, pack=pack
+    )
     assert rec.program is not None and rec.program.caseload_norm == "act" == rec.caseload_norm.id
     assert set(rec.program.dacts_items) == {"H1", "H2", "H7", "H8"}
     program = explain_team_model(rec, pack, "en").program
     assert program is not None
-    for words in ("shared by the whole team", "psychiatrist", "psychiatric nurse", "1:8 to 1:10", "H7 Psychiatrist on staff", "H8 Nurse on staff"):
+    for words in (
+        "shared by the whole team",
+        "psychiatrist",
+        "psychiatric nurse",
+        "1:8 to 1:10",
+        "H7 Psychiatrist on staff",
+        "H8 Nurse on staff",
+    ):
         assert words in program, words
-    assert check_caseload(rec.program.caseload_norm, [{"code": "T", "fte": 1.0, "clients": 9}], as_of=ON, pack=pack).status is Status.MET
+    assert (
+        check_caseload(rec.program.caseload_norm, [{"code": "T", "fte": 1.0, "clients": 9}], as_of=ON, pack=pack).status
+        is Status.MET
+    )
 
 
 def test_an_icm_case_can_end_when_its_goals_are_achieved(pack: RulePack) -> None:
@@ -255,14 +326,20 @@ def test_an_icm_case_can_end_when_its_goals_are_achieved(pack: RulePack) -> None
 
 def test_a_conference_is_recommended_never_called_not_needed(pack: RulePack) -> None:
     """003 line 43: the key worker may propose one also in "dalších situací, kdy klíčový pracovník vyhodnotí"."""
-    judged = recommend_team_model({"complicated_case": False, "third_party_risk": False, "conference_judged_fitting": True}, as_of=ON, pack=pack)
+    judged = recommend_team_model(
+        {"complicated_case": False, "third_party_risk": False, "conference_judged_fitting": True}, as_of=ON, pack=pack
+    )
     assert judged.conference is Status.MET
-    none = recommend_team_model({"complicated_case": False, "third_party_risk": False, "conference_judged_fitting": False}, as_of=ON, pack=pack)
+    none = recommend_team_model(
+        {"complicated_case": False, "third_party_risk": False, "conference_judged_fitting": False}, as_of=ON, pack=pack
+    )
     assert none.conference is Status.NOT_MET
     never = {"en": "not needed", "cs": "není potřeba", "hu": "nincs szükség", "de": "nicht nötig"}
     for lang in pack.languages:
         text = render_team_model_text(explain_team_model(none, pack, lang), pack=pack)
-        conference = next(line for line in text.splitlines() if line.startswith(pack.texts["team.heading.conference"][lang]))
+        conference = next(
+            line for line in text.splitlines() if line.startswith(pack.texts["team.heading.conference"][lang])
+        )
         assert never[lang] not in conference.casefold()
     assert "may still propose" in render_team_model_text(explain_team_model(none, pack, "en"), pack=pack)
 
@@ -315,7 +392,9 @@ def test_every_quote_stands_at_its_cited_lines(file: str) -> None:
         tokens = _words(" ".join(spans))
         position = 0
         for piece in (_words(p) for p in _GAP.split(source["quote"])):
-            at = next((i for i in range(position, len(tokens) - len(piece) + 1) if tokens[i : i + len(piece)] == piece), -1)
+            at = next(
+                (i for i in range(position, len(tokens) - len(piece) + 1) if tokens[i : i + len(piece)] == piece), -1
+            )
             assert at >= 0, f"{file} {path}: {' '.join(piece)!r} is not at {source['ref']}"
             position = at + len(piece)
 
@@ -325,8 +404,12 @@ def test_ac1s_quote_supports_its_condition(pack: RulePack) -> None:
     ac1 = next(c for c in pack.ruleset("team_act").spec.criteria if c.id == "AC1")
     assert ac1.condition == {"fact": "severe_mental_illness", "eq": True}
     assert "závažným duševním onemocněním" in (ac1.source.quote or "")
-    psychiatric = {c.id: c for c in pack.ruleset("team_icm").spec.criteria}["IC7"]  # the medical orientation has its own criterion
-    assert psychiatric.condition == {"fact": "psychiatric_care_key", "eq": False} and "psychiatra" in (psychiatric.source.quote or "")
+    psychiatric = {c.id: c for c in pack.ruleset("team_icm").spec.criteria}[
+        "IC7"
+    ]  # the medical orientation has its own criterion
+    assert psychiatric.condition == {"fact": "psychiatric_care_key", "eq": False} and "psychiatra" in (
+        psychiatric.source.quote or ""
+    )
 
 
 # ---------------------------------------------------------------- CLI
@@ -335,11 +418,28 @@ def test_ac1s_quote_supports_its_condition(pack: RulePack) -> None:
 def test_cli_text_in_czech(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["team-model", str(EXAMPLES / "team_model/active_external_team.yaml"), "--lang", "cs"]) == 0
     out = capsys.readouterr().out
-    assert "AKTIVNÍ TÝM" in out and "Klíčový pracovník" in out and "2027-01-18" in out and "Case management v sociálních službách §b" in out
+    assert (
+        "AKTIVNÍ TÝM" in out
+        and "Klíčový pracovník" in out
+        and "2027-01-18" in out
+        and "Case management v sociálních službách §b" in out
+    )
 
 
 def test_cli_json_with_start(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["team-model", str(EXAMPLES / "team_model/active_external_team.yaml"), "--format", "json", "--start", "2027-03-01"]) == 0
+    assert (
+        main(
+            [
+                "team-model",
+                str(EXAMPLES / "team_model/active_external_team.yaml"),
+                "--format",
+                "json",
+                "--start",
+                "2027-03-01",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["recommendation"]["model"] == "team_active"
     assert data["recommendation"]["cadence"]["dates"][0] == "2027-03-15"
@@ -357,7 +457,9 @@ def test_cli_bad_input_exit_2_naming_the_field(tmp_path: Path, capsys: pytest.Ca
     assert main(["team-model", str(case), "--start", "01.02.2027"]) == 2
 
 
-def test_meeting_dates_count_from_the_case_files_cooperation_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_meeting_dates_count_from_the_case_files_cooperation_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`cooperation_start` in the case file sets the cadence's start; `--start` still overrides it."""
     source = (EXAMPLES / "team_model/active_external_team.yaml").read_text(encoding="utf-8")
     case = tmp_path / "case.yaml"
@@ -386,11 +488,23 @@ def test_the_http_team_service_answers_with_the_headline_and_axes() -> None:
 
     icm = read_case(EXAMPLES / "team_model/icm_in_an_active_team.yaml").facts
     with TestClient(create_app()) as c:
-        alone = c.post("/v1/team-model", json={"facts": {"case_lead": "one_worker", "concurrent_services": 4}, "as_of": "2027-01-04"}).json()
-        assert alone["recommendation"]["model"] == "individual" and alone["recommendation"]["axes"]["lead"] == "individual"
-        body = c.post("/v1/team-model", json={"facts": icm, "as_of": "2027-01-04"}, headers={"Accept-Language": "de"}).json()
+        alone = c.post(
+            "/v1/team-model",
+            json={"facts": {"case_lead": "one_worker", "concurrent_services": 4}, "as_of": "2027-01-04"},
+        ).json()
+        assert (
+            alone["recommendation"]["model"] == "individual" and alone["recommendation"]["axes"]["lead"] == "individual"
+        )
+        body = c.post(
+            "/v1/team-model", json={"facts": icm, "as_of": "2027-01-04"}, headers={"Accept-Language": "de"}
+        ).json()
         axes = body["recommendation"]["axes"]
-        assert (body["recommendation"]["model"], axes["organisation"], axes["mode"], axes["intensity"]) == ("icm", "external", "active", "icm")
+        assert (body["recommendation"]["model"], axes["organisation"], axes["mode"], axes["intensity"]) == (
+            "icm",
+            "external",
+            "active",
+            "icm",
+        )
         assert body["recommendation"]["cadence"]["applies"] is True and body["explanation"]["mode"].startswith("aktiv")
         assert body["recommendation"]["organisation"] == "external"  # the deprecated field is still sent
         bad = c.post("/v1/team-model", json={"facts": {"case_lead": "alone"}})

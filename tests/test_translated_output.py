@@ -37,7 +37,13 @@ LANGS = ("cs", "hu", "de")
 SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 # A `?` standing alone for a value (": ?", "(? per FTE)", "H3: ?"), not one ending a question.
 UNKNOWN_MARK = re.compile(r"(?:^|[\s(:/])\?(?=[\s,;)./]|$)", re.MULTILINE)
-SEEDS = ("000_5ffae0410bee8b00", "001_bb7494a8907fa6f9", "002_d392965ea9d1d7b7", "003_e271fa39f35a27a0", "004_510c44708344b2e6")
+SEEDS = (
+    "000_5ffae0410bee8b00",
+    "001_bb7494a8907fa6f9",
+    "002_d392965ea9d1d7b7",
+    "003_e271fa39f35a27a0",
+    "004_510c44708344b2e6",
+)
 NOT_KNOWN = {"cs": "neznámo", "hu": "nem ismert", "de": "nicht bekannt"}
 
 
@@ -55,7 +61,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 def html_text(page: str) -> str:
     """The words of an HTML page, one element's text a line (styles, tags and entities gone)."""
     page = re.sub(r"<style.*?</style>", "", page, flags=re.DOTALL)
-    return "\n".join(line.strip() for line in html.unescape(re.sub(r"<[^>]+>", "\n", page)).splitlines() if line.strip())
+    return "\n".join(
+        line.strip() for line in html.unescape(re.sub(r"<[^>]+>", "\n", page)).splitlines() if line.strip()
+    )
 
 
 # ---------------------------------------------------------------- what each command prints
@@ -86,7 +94,10 @@ def outputs(command: str, lang: str, capsys: pytest.CaptureFixture[str], tmp_pat
             run(capsys, *argv, "--report", str(report))
             yield f"{command} {path.name} --lang {lang} --report", html_text(report.read_text(encoding="utf-8"))
         elif command == "fidelity dacts":
-            yield f"{command} {path.name} --lang {lang} --format html", html_text(run(capsys, *argv, "--format", "html"))
+            yield (
+                f"{command} {path.name} --lang {lang} --format html",
+                html_text(run(capsys, *argv, "--format", "html")),
+            )
 
 
 # ---------------------------------------------------------------- what the pack says in English
@@ -143,7 +154,12 @@ def pack_data() -> tuple[dict[str, frozenset[str]], tuple[str, ...]]:
                 phrases.setdefault(part, set())
     published = tuple(
         sorted(
-            {piece for ref in refs for piece in ref.split("; ") if not SEED_FILE.search(piece) and not piece.lower().startswith("project policy")},
+            {
+                piece
+                for ref in refs
+                for piece in ref.split("; ")
+                if not SEED_FILE.search(piece) and not piece.lower().startswith("project policy")
+            },
             key=len,
             reverse=True,
         )
@@ -163,10 +179,16 @@ def english_phrases(text: str, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_a_translated_answer_is_in_its_language(command: str, lang: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_translated_answer_is_in_its_language(
+    command: str, lang: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     for where, text in outputs(command, lang, capsys, tmp_path):
-        assert not UNKNOWN_MARK.search(text), f"{where}: a value not known is shown as '?': {UNKNOWN_MARK.search(text)!r}"
-        assert not SEED_FILE.search(text), f"{where}: a seed is cited by its file name ({SEED_FILE.search(text)!r}), not by its title"
+        assert not UNKNOWN_MARK.search(text), (
+            f"{where}: a value not known is shown as '?': {UNKNOWN_MARK.search(text)!r}"
+        )
+        assert not SEED_FILE.search(text), (
+            f"{where}: a seed is cited by its file name ({SEED_FILE.search(text)!r}), not by its title"
+        )
         found = english_phrases(text, lang)
         assert not found, f"{where}: English text of the pack in a {lang} answer: {found}"
 
@@ -188,16 +210,25 @@ def test_every_seed_the_json_cites_is_named_by_its_title_in_the_text(
         titles = [seed_title(pack, f"{seed}.txt", lang) for seed in SEEDS]
         assert any(t in text for t in titles), f"{command} {path.name} --lang {lang}: no seed is named by its title"
         for file in cited:
-            assert seed_title(pack, file, lang) in text, f"{command} {path.name} --lang {lang}: {file} is not named by its title"
+            assert seed_title(pack, file, lang) in text, (
+                f"{command} {path.name} --lang {lang}: {file} is not named by its title"
+            )
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_readiness_report_and_caseload_name_their_seeds_by_title(lang: str, pack: RulePack, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_readiness_report_and_caseload_name_their_seeds_by_title(
+    lang: str, pack: RulePack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     report = tmp_path / "report.html"
     run(capsys, "readiness", str(EXAMPLES / "readiness/new_to_ccm.yaml"), "--lang", lang, "--report", str(report))
     assert seed_title(pack, "000_5ffae0410bee8b00.txt", lang) in report.read_text(encoding="utf-8")
-    for name, seed in (("labour_market_over.yaml", "002_d392965ea9d1d7b7.txt"), ("act_team_within.yaml", "004_510c44708344b2e6.txt")):
-        assert seed_title(pack, seed, lang) in run(capsys, "caseload", str(EXAMPLES / "caseload" / name), "--lang", lang)
+    for name, seed in (
+        ("labour_market_over.yaml", "002_d392965ea9d1d7b7.txt"),
+        ("act_team_within.yaml", "004_510c44708344b2e6.txt"),
+    ):
+        assert seed_title(pack, seed, lang) in run(
+            capsys, "caseload", str(EXAMPLES / "caseload" / name), "--lang", lang
+        )
 
 
 def test_the_seed_titles_are_the_seeds_own_in_their_language(pack: RulePack) -> None:
@@ -219,7 +250,9 @@ def test_unknown_values_read_not_known(lang: str, capsys: pytest.CaptureFixture[
     assert word in run(capsys, "caseload", str(EXAMPLES / "caseload/icm_over.yaml"), "--lang", lang)
     assert word in run(capsys, "readiness", str(EXAMPLES / "readiness/new_to_ccm.yaml"), "--lang", lang)
     assert word in run(capsys, "fidelity", "dacts", str(EXAMPLES / "dacts/partly_measured.yaml"), "--lang", lang)
-    assert word in run(capsys, "fidelity", "dacts", str(EXAMPLES / "dacts/partly_measured.yaml"), "--lang", lang, "--format", "html")
+    assert word in run(
+        capsys, "fidelity", "dacts", str(EXAMPLES / "dacts/partly_measured.yaml"), "--lang", lang, "--format", "html"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -236,14 +269,18 @@ TEAM_RULESETS = ("team_cm", "team_active", "team_icm", "team_act", "team_externa
 
 @pytest.mark.parametrize("lang", ["en", *LANGS])
 def test_each_team_model_part_says_what_it_found(lang: str, pack: RulePack, capsys: pytest.CaptureFixture[str]) -> None:
-    """"ACT is indicated" / "ACT is not indicated" / "ACT: not known yet", never "Is ACT indicated? — eligible"."""
+    """ "ACT is indicated" / "ACT is not indicated" / "ACT: not known yet", never "Is ACT indicated? — eligible"."""
     for path in files("team_model"):
         lines = run(capsys, "team-model", str(path), "--lang", lang).splitlines()
         for ruleset in TEAM_RULESETS:
-            verdicts = {pack.texts[f"team.verdict.{ruleset}.{o}"][lang] for o in ("eligible", "not_eligible", "undetermined")}
+            verdicts = {
+                pack.texts[f"team.verdict.{ruleset}.{o}"][lang] for o in ("eligible", "not_eligible", "undetermined")
+            }
             assert len(verdicts & set(lines)) == 1, f"{path.name} --lang {lang}: no one line says what {ruleset} found"
             title = pack.ruleset(ruleset).spec.title[lang]
-            assert not any(line.startswith(f"{title} — ") for line in lines), f"{path.name} --lang {lang}: '{title} — <outcome>'"
+            assert not any(line.startswith(f"{title} — ") for line in lines), (
+                f"{path.name} --lang {lang}: '{title} — <outcome>'"
+            )
     assert pack.texts["team.verdict.team_act.eligible"]["en"] == "ACT is indicated"
     assert pack.texts["team.verdict.team_act.not_eligible"]["en"] == "ACT is not indicated"
     assert pack.texts["team.verdict.team_act.undetermined"]["en"] == "ACT: not known yet"
@@ -251,19 +288,57 @@ def test_each_team_model_part_says_what_it_found(lang: str, pack: RulePack, caps
 
 def test_json_keeps_the_file_name_and_adds_the_title(pack: RulePack, capsys: pytest.CaptureFixture[str]) -> None:
     title = seed_title(pack, "001_bb7494a8907fa6f9.txt", "cs")
-    data = json.loads(run(capsys, "eligibility", str(EXAMPLES / "eligibility/chronic_mental_illness.yaml"), "--lang", "cs", "--format", "json"))
+    data = json.loads(
+        run(
+            capsys,
+            "eligibility",
+            str(EXAMPLES / "eligibility/chronic_mental_illness.yaml"),
+            "--lang",
+            "cs",
+            "--format",
+            "json",
+        )
+    )
     criterion = data["explanation"]["criteria"][0]
     assert criterion["source"] == "001_bb7494a8907fa6f9.txt §1" and criterion["source_title"] == f"{title} §1"
-    data = json.loads(run(capsys, "team-model", str(EXAMPLES / "team_model/act_high_hospital_use.yaml"), "--lang", "cs", "--format", "json"))
+    data = json.loads(
+        run(
+            capsys,
+            "team-model",
+            str(EXAMPLES / "team_model/act_high_hospital_use.yaml"),
+            "--lang",
+            "cs",
+            "--format",
+            "json",
+        )
+    )
     ex = data["explanation"]
-    assert ex["sources"][0].startswith("004_510c44708344b2e6.txt §") and ex["source_titles"][0].startswith(seed_title(pack, "004_510c44708344b2e6.txt", "cs"))
+    assert ex["sources"][0].startswith("004_510c44708344b2e6.txt §") and ex["source_titles"][0].startswith(
+        seed_title(pack, "004_510c44708344b2e6.txt", "cs")
+    )
     assert ex["caseload_norm_source"].startswith("004_510c44708344b2e6.txt") and "004_" not in ex["caseload_norm"]
-    data = json.loads(run(capsys, "monitor", str(EXAMPLES / "monitoring/icm_and_act.jsonl"), "--lang", "de", "--engine", "python", "--format", "json"))
+    data = json.loads(
+        run(
+            capsys,
+            "monitor",
+            str(EXAMPLES / "monitoring/icm_and_act.jsonl"),
+            "--lang",
+            "de",
+            "--engine",
+            "python",
+            "--format",
+            "json",
+        )
+    )
     alert = data["alerts"][0]
     assert SEED_FILE.search(alert["source"]) and not SEED_FILE.search(alert["source_title"])
-    data = json.loads(run(capsys, "readiness", str(EXAMPLES / "readiness/new_to_ccm.yaml"), "--lang", "hu", "--format", "json"))
+    data = json.loads(
+        run(capsys, "readiness", str(EXAMPLES / "readiness/new_to_ccm.yaml"), "--lang", "hu", "--format", "json")
+    )
     factor = data["explanation"]["factors"][0]
-    assert factor["source"].startswith("000_5ffae0410bee8b00.txt §") and factor["source_title"].startswith(seed_title(pack, "000_5ffae0410bee8b00.txt", "hu"))
+    assert factor["source"].startswith("000_5ffae0410bee8b00.txt §") and factor["source_title"].startswith(
+        seed_title(pack, "000_5ffae0410bee8b00.txt", "hu")
+    )
 
 
 def test_a_rationale_is_shown_in_english_only(capsys: pytest.CaptureFixture[str]) -> None:
@@ -279,7 +354,9 @@ def test_a_rationale_is_shown_in_english_only(capsys: pytest.CaptureFixture[str]
 
 def test_the_english_check_finds_english_text() -> None:
     """The check itself: an untranslated rationale or text of the pack is found, a published title is not."""
-    assert english_phrases("Zdroj: project policy — Kept equal to select_below_share.", "cs") == ["Kept equal to select_below_share"]
+    assert english_phrases("Zdroj: project policy — Kept equal to select_below_share.", "cs") == [
+        "Kept equal to select_below_share"
+    ]
     assert english_phrases("Zavedeno 7 z 9 — Pioneer items in place (78 %)", "cs") == ["Pioneer items in place"]
     published = "Dieterich M, Irving CB, Bergman H, Khokhar MA, Park B, Marshall M. Intensive case management for severe mental illness. Cochrane Database Syst Rev 2017;1:CD007906"
     assert english_phrases(f"Zdroj: {published}", "cs") == []

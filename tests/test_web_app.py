@@ -34,9 +34,13 @@ def db(tmp_path: Path) -> str:
         accounts = Accounts(store)
         for org in ("org-a", "org-b"):
             accounts.add_organisation(org, by="test")
-        for name, org, role in [("ann", "org-a", Role.INTAKE_WORKER), ("bob", "org-b", Role.INTAKE_WORKER),
-                                ("pia", "org-a", Role.PLANNER), ("ada", "org-a", Role.ADMINISTRATOR),
-                                ("cem", "org-a", Role.CASE_MANAGER)]:
+        for name, org, role in [
+            ("ann", "org-a", Role.INTAKE_WORKER),
+            ("bob", "org-b", Role.INTAKE_WORKER),
+            ("pia", "org-a", Role.PLANNER),
+            ("ada", "org-a", Role.ADMINISTRATOR),
+            ("cem", "org-a", Role.CASE_MANAGER),
+        ]:
             accounts.add_user(name, org, role, hash_password(PASSWORD), by="test")
     return url
 
@@ -55,7 +59,9 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: Any, name: str, password: str = PASSWORD) -> Any:
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"name": name, "password": password, "_csrf_token": token}, follow_redirects=False)
+    return client.post(
+        "/login", data={"name": name, "password": password, "_csrf_token": token}, follow_redirects=False
+    )
 
 
 def open_case(db: str, name: str, code: str) -> int:
@@ -75,11 +81,15 @@ def test_the_app_is_at_the_root_beside_the_json_api(client: Any) -> None:
     assert client.get("/health").status_code == 200
     api = client.post("/v1/eligibility", json={"facts": {}, "as_of": "2026-01-01"})
     assert api.status_code == 401  # the JSON API keeps its bearer token
-    api = client.post("/v1/eligibility", json={"facts": {}, "as_of": "2026-01-01"}, headers={"Authorization": "Bearer api-secret"})
+    api = client.post(
+        "/v1/eligibility", json={"facts": {}, "as_of": "2026-01-01"}, headers={"Authorization": "Bearer api-secret"}
+    )
     assert api.status_code == 200  # … and needs no CSRF token
 
 
-def test_without_web_settings_there_is_no_web_app_and_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_web_settings_there_is_no_web_app_and_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with TestClient(create_app()) as c:
         assert c.get("/login").status_code == 404
@@ -146,14 +156,24 @@ def test_a_page_asks_to_sign_in_and_comes_back_after(client: Any) -> None:
     r = client.get("/cases", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/cases"
     token = csrf_of(client.get("/login?next=/cases").text)
-    r = client.post("/login", data={"name": "ann", "password": PASSWORD, "_csrf_token": token, "next": "/cases"}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"name": "ann", "password": PASSWORD, "_csrf_token": token, "next": "/cases"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/cases"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_after_sign_in_only_a_path_of_this_server_is_followed(client: Any, target: str) -> None:
     token = csrf_of(client.get("/login").text)
-    r = client.post("/login", data={"name": "ann", "password": PASSWORD, "_csrf_token": token, "next": target}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"name": "ann", "password": PASSWORD, "_csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/"
 
 
@@ -198,7 +218,9 @@ def test_the_signed_in_token_is_the_sessions_not_the_anonymous_cookie(client: An
 def test_htmx_requests_send_the_token_as_a_header(client: Any) -> None:
     sign_in(client, "ann")
     token = csrf_of(client.get("/").text)
-    r = client.post("/language", data={"lang": "de", "next": "/"}, headers={"X-CSRF-Token": token}, follow_redirects=False)
+    r = client.post(
+        "/language", data={"lang": "de", "next": "/"}, headers={"X-CSRF-Token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
 
 
@@ -207,7 +229,9 @@ def test_a_post_started_by_another_site_is_refused(client: Any) -> None:
     data = {"name": "ann", "password": PASSWORD, "_csrf_token": token}
     assert client.post("/login", data=data, headers={"Origin": "https://evil.example"}).status_code == 403
     assert client.post("/login", data=data, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
-    same = client.post("/login", data=data, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    same = client.post(
+        "/login", data=data, headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+    )
     assert same.status_code == 303
 
 
@@ -215,8 +239,13 @@ def test_a_post_started_by_another_site_is_refused(client: Any) -> None:
 
 
 def pages(client: Any) -> list[str]:
-    return [r.path for r in client.app.routes if "{" not in r.path and not r.path.startswith(("/v1", "/schema", "/cds", "/health", "/static"))
-            and "GET" in getattr(r, "methods", {"GET"})]
+    return [
+        r.path
+        for r in client.app.routes
+        if "{" not in r.path
+        and not r.path.startswith(("/v1", "/schema", "/cds", "/health", "/static"))
+        and "GET" in getattr(r, "methods", {"GET"})
+    ]
 
 
 @pytest.mark.parametrize("who", [None, "ann", "pia", "ada", "cem"])
@@ -251,7 +280,9 @@ def test_htmx_is_vendored_with_its_licence_and_version(client: Any) -> None:
 # ---------------------------------------------------------------- languages
 
 
-@pytest.mark.parametrize(("header", "lang"), [("cs-CZ,cs;q=0.9", "cs"), ("hu", "hu"), ("de-AT, en;q=0.5", "de"), ("fr", "en"), (None, "en")])
+@pytest.mark.parametrize(
+    ("header", "lang"), [("cs-CZ,cs;q=0.9", "cs"), ("hu", "hu"), ("de-AT, en;q=0.5", "de"), ("fr", "en"), (None, "en")]
+)
 def test_accept_language_is_the_default(client: Any, header: str | None, lang: str) -> None:
     r = client.get("/login", headers={"Accept-Language": header} if header else {})
     assert f'<html lang="{lang}">' in r.text
@@ -277,10 +308,18 @@ def test_an_unknown_language_cookie_falls_back_to_accept_language(client: Any) -
 # ---------------------------------------------------------------- roles and organisations
 
 
-@pytest.mark.parametrize(("who", "path", "status"), [
-    ("ann", "/admin/users", 403), ("pia", "/cases", 403), ("ada", "/cases", 403), ("ada", "/admin/users", 200),
-    ("cem", "/cases", 200), ("pia", "/planner/readiness", 200), ("ann", "/planner/readiness", 403),
-])
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("ann", "/admin/users", 403),
+        ("pia", "/cases", 403),
+        ("ada", "/cases", 403),
+        ("ada", "/admin/users", 200),
+        ("cem", "/cases", 200),
+        ("pia", "/planner/readiness", 200),
+        ("ann", "/planner/readiness", 403),
+    ],
+)
 def test_a_page_opens_only_for_its_roles(client: Any, who: str, path: str, status: int) -> None:
     sign_in(client, who)
     assert client.get(path).status_code == status
@@ -307,7 +346,9 @@ def test_a_case_of_another_organisation_is_not_found_by_url(client: Any, db: str
     assert client.get(f"/cases/{ours}").status_code == 200
     other, missing = client.get(f"/cases/{theirs}"), client.get("/cases/999999")
     assert other.status_code == missing.status_code == 404
-    assert other.text.replace(f"/cases/{theirs}", "/cases/N") == missing.text.replace("/cases/999999", "/cases/N")  # nothing tells them apart
+    assert other.text.replace(f"/cases/{theirs}", "/cases/N") == missing.text.replace(
+        "/cases/999999", "/cases/N"
+    )  # nothing tells them apart
     assert "EX-0002" not in client.get("/cases").text
     assert client.get(f"/intake/{theirs}").status_code == 404
     assert client.get(f"/intake/{theirs}/decision").status_code == 404
@@ -351,26 +392,37 @@ def test_the_change_log_is_append_only(db: str) -> None:
 # ---------------------------------------------------------------- ccm-rules users add
 
 
-def test_users_add_creates_the_first_administrator_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_users_add_creates_the_first_administrator_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
     import io
 
     db = str(tmp_path / "admin.sqlite3")
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["users", "add", "--org", "kraj", "--role", "administrator", "--password-stdin", "--db", db, "admin"]) == 0
+    assert (
+        main(["users", "add", "--org", "kraj", "--role", "administrator", "--password-stdin", "--db", db, "admin"]) == 0
+    )
     assert "user admin added: administrator of kraj" in capsys.readouterr().out
     with TestClient(create_app(web=WebSettings(db=db))) as c:
         assert sign_in(c, "admin").status_code == 303
         assert c.get("/admin/users").status_code == 200
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["--role", "administrator"], "short\n", "at least 10 characters"),
-    (["--role", "boss"], PASSWORD + "\n", "invalid choice"),
-])
-def test_users_add_refuses_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, args: list[str], stdin: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--role", "administrator"], "short\n", "at least 10 characters"),
+        (["--role", "boss"], PASSWORD + "\n", "invalid choice"),
+    ],
+)
+def test_users_add_refuses_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, args: list[str], stdin: str, message: str
+) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(["users", "add", "--org", "kraj", "--password-stdin", "--db", str(tmp_path / "x.sqlite3"), *args, "someone"])
+    code = main(
+        ["users", "add", "--org", "kraj", "--password-stdin", "--db", str(tmp_path / "x.sqlite3"), *args, "someone"]
+    )
     assert code == 2
     assert message in capsys.readouterr().err

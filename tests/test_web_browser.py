@@ -27,7 +27,9 @@ PASSWORD = "a long enough password 1"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver"
+    ),
 ]
 
 
@@ -67,11 +69,16 @@ def shot(page: Any, name: str) -> None:
 
 
 def new_page(browser: Any, lang: str) -> tuple[Any, list[str]]:
-    context = browser.new_context(locale=lang, extra_http_headers={"Accept-Language": lang}, viewport={"width": 1100, "height": 700})
+    context = browser.new_context(
+        locale=lang, extra_http_headers={"Accept-Language": lang}, viewport={"width": 1100, "height": 700}
+    )
     page = context.new_page()
     errors: list[str] = []
     # a script or style refused by the CSP, or a script error (a 401 page or the missing favicon are not errors of ours)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None)
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None,
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     return page, errors
 

@@ -14,7 +14,9 @@ import pytest
 
 pytest.importorskip("litestar")
 pytest.importorskip("argon2")
-pytest.importorskip("ccm_rules_adapters.web._security", reason="the web app's foundation (issue 19 items 1-2) is not in this checkout")
+pytest.importorskip(
+    "ccm_rules_adapters.web._security", reason="the web app's foundation (issue 19 items 1-2) is not in this checkout"
+)
 
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -28,13 +30,31 @@ from ccm_rules_adapters.web._security import SESSION_COOKIE, web_middleware
 from ccm_rules_adapters.web._state import WebSettings, WebState
 
 PASSWORD_HASH = hash_password("a long enough password 1")
-HOLISTIC = ("physical_health", "mental_health", "housing", "daily_living", "finances", "work", "social_relationships", "leisure")
+HOLISTIC = (
+    "physical_health",
+    "mental_health",
+    "housing",
+    "daily_living",
+    "finances",
+    "work",
+    "social_relationships",
+    "leisure",
+)
 # examples/eligibility/chronic_mental_illness.yaml (seed 001 §1-4: several domains, several services, chronic, coordination)
 PROFILE: dict[str, str] = {
-    "domains.physical_health": "met_need", "domains.mental_health": "unmet_need", "domains.housing": "unmet_need",
-    "domains.daily_living": "met_need", "domains.finances": "unmet_need", "domains.work": "no_need",
-    "domains.social_relationships": "unmet_need", "domains.leisure": "no_need", "services_needed": "4",
-    "chronic_condition": "true", "expected_duration_months": "36", "ongoing_coordination_needed": "true", "referral_only": "false",
+    "domains.physical_health": "met_need",
+    "domains.mental_health": "unmet_need",
+    "domains.housing": "unmet_need",
+    "domains.daily_living": "met_need",
+    "domains.finances": "unmet_need",
+    "domains.work": "no_need",
+    "domains.social_relationships": "unmet_need",
+    "domains.leisure": "no_need",
+    "services_needed": "4",
+    "chronic_condition": "true",
+    "expected_duration_months": "36",
+    "ongoing_coordination_needed": "true",
+    "referral_only": "false",
 }
 
 
@@ -64,7 +84,9 @@ def app(tmp_path: Any) -> Iterator[tuple[Litestar, WebState]]:
     state.close()
 
 
-def sign_in(app: tuple[Litestar, WebState], name: str, org: str, role: Role = Role.INTAKE_WORKER, lang: str = "cs") -> Worker:
+def sign_in(
+    app: tuple[Litestar, WebState], name: str, org: str, role: Role = Role.INTAKE_WORKER, lang: str = "cs"
+) -> Worker:
     application, state = app
     accounts = state.accounts()
     if org not in accounts.organisations():
@@ -112,7 +134,11 @@ def test_a_typical_eligible_case_clicked_through_in_czech(app: tuple[Litestar, W
     assert page.status_code == 200 and "Otevřít případ" in page.text and 'lang="cs"' in page.text
     case = open_case(worker)
     first = worker.get(f"/intake/{case}")
-    assert "<h1>zdraví</h1>" in first.text and "Posuďte oblast života: tělesné zdraví" in first.text and "zatím nevím" in first.text
+    assert (
+        "<h1>zdraví</h1>" in first.text
+        and "Posuďte oblast života: tělesné zdraví" in first.text
+        and "zatím nevím" in first.text
+    )
     asked: list[str] = []
     for _ in range(20):
         response = worker.get(f"/intake/{case}")
@@ -125,7 +151,9 @@ def test_a_typical_eligible_case_clicked_through_in_czech(app: tuple[Litestar, W
     assert decision.status_code == 200
     text = decision.text
     assert "vhodné" in text  # outcome.eligible in Czech
-    assert "Potřeba komplexní podpory se nezjistí, pokud vyhodnocujeme jen jednu doménu života" in text  # E2's quote, the seed's words
+    assert (
+        "Potřeba komplexní podpory se nezjistí, pokud vyhodnocujeme jen jednu doménu života" in text
+    )  # E2's quote, the seed's words
     assert "Další krok: model týmu" in text and "ACT / ICM" in text
     assert "Nic: žádná odpověď už toto rozhodnutí nezmění." in text
     stored = app[1].accounts().changes(f"case:{case}")
@@ -144,7 +172,9 @@ def test_back_shows_the_last_screen_with_its_answers_and_changing_one_is_saved(a
     assert shown(again.text) == health
     assert 'value="unmet_need" checked="checked"' in again.text
     data = {"questions": " ".join(health), "step": "0", "action": "save", **dict.fromkeys(health, "")}
-    assert worker.post(f"/intake/{case}", data).headers["location"] == f"/intake/{case}"  # the last screen answered again: on to the next
+    assert (
+        worker.post(f"/intake/{case}", data).headers["location"] == f"/intake/{case}"
+    )  # the last screen answered again: on to the next
     assert worker.get(f"/intake/{case}?step=7").status_code == 404
 
 
@@ -175,9 +205,13 @@ def test_a_bad_number_is_named_and_nothing_typed_is_lost(app: tuple[Litestar, We
     case = open_case(worker, "L-0001", "labour_market")
     page = worker.get(f"/intake/{case}")
     assert shown(page.text) == ["age", "employed", "in_education"]
-    refused = worker.post(f"/intake/{case}", {"questions": "age employed in_education", "step": "0", "age": "fifty", "employed": "false"})
+    refused = worker.post(
+        f"/intake/{case}", {"questions": "age employed in_education", "step": "0", "age": "fifty", "employed": "false"}
+    )
     assert refused.status_code == 422
-    assert "age" in refused.text and 'value="fifty"' in refused.text and 'value="false" checked="checked"' in refused.text
+    assert (
+        "age" in refused.text and 'value="fifty"' in refused.text and 'value="false" checked="checked"' in refused.text
+    )
 
 
 @pytest.mark.parametrize("code", ["Anna Kiss", "anna.kiss", "kiss@example.org", "8505121234", "7801011234"])
@@ -196,7 +230,9 @@ def test_another_organisations_case_is_not_found_by_url_or_form(app: tuple[Lites
     bela = sign_in(app, "bela", "org-b")
     for path in (f"/intake/{case}", f"/intake/{case}/decision", f"/intake/{case}?step=0"):
         assert bela.get(path).status_code == 404
-    assert bela.post(f"/intake/{case}", {"questions": "domains.housing", "domains.housing": "no_need"}).status_code == 404
+    assert (
+        bela.post(f"/intake/{case}", {"questions": "domains.housing", "domains.housing": "no_need"}).status_code == 404
+    )
     assert "C-0001" not in bela.get("/intake").text
 
 
@@ -204,7 +240,9 @@ def test_roles_and_csrf(app: tuple[Litestar, WebState]) -> None:
     planner = sign_in(app, "petra", "org-a", Role.PLANNER)
     assert planner.get("/intake").status_code == 403
     worker = sign_in(app, "anna", "org-a")
-    assert worker.client.post("/intake", data={"code": "C-0009", "kind": "eligibility"}).status_code == 403  # no CSRF token
+    assert (
+        worker.client.post("/intake", data={"code": "C-0009", "kind": "eligibility"}).status_code == 403
+    )  # no CSRF token
 
 
 def test_the_intake_texts_are_in_every_language() -> None:
@@ -216,7 +254,11 @@ def test_the_goal_field_says_which_smart_criteria_are_met_as_the_worker_types(ap
     """Seed 004 "SMART": the fragment htmx fetches on each pause in typing, in the worker's language; the same list without JavaScript."""
     worker = sign_in(app, "anna", "org-a", lang="cs")
     page = worker.get("/goal")
-    assert page.status_code == 200 and 'hx-trigger="keyup changed delay:300ms"' in page.text and 'hx-post="/goal/check"' in page.text
+    assert (
+        page.status_code == 200
+        and 'hx-trigger="keyup changed delay:300ms"' in page.text
+        and 'hx-post="/goal/check"' in page.text
+    )
     goal = "Klient do 15. 4. 2027 podá žádost o příspěvek na bydlení."
     fragment = worker.client.post("/goal/check", data={"goal": goal}, headers={"X-CSRF-Token": worker.csrf})
     assert fragment.status_code == 200
@@ -224,8 +266,14 @@ def test_the_goal_field_says_which_smart_criteria_are_met_as_the_worker_types(ap
     from ccm_rules.goals import assess_goal
 
     assessment = assess_goal(goal, lang="cs")
-    assert fragment.text.count('class="badge') == len(assessment.decision.criteria)  # every criterion, each with its status
-    assert fragment.text.count('class="badge met"') == sum(c.status.value == "met" for c in assessment.decision.criteria) > 0
+    assert fragment.text.count('class="badge') == len(
+        assessment.decision.criteria
+    )  # every criterion, each with its status
+    assert (
+        fragment.text.count('class="badge met"')
+        == sum(c.status.value == "met" for c in assessment.decision.criteria)
+        > 0
+    )
     vague = worker.client.post("/goal/check", data={"goal": "Zlepšit situaci."}, headers={"X-CSRF-Token": worker.csrf})
     assert "nesplněno" in vague.text or "neznámé" in vague.text
     whole = worker.post("/goal", {"goal": goal})

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("ccm_rules_adapters.web._security", reason="the web app's foundation (issue 19 items 1-2) is not in this checkout")
+pytest.importorskip(
+    "ccm_rules_adapters.web._security", reason="the web app's foundation (issue 19 items 1-2) is not in this checkout"
+)
 sync_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -34,18 +36,32 @@ from ccm_rules_adapters.web._state import WebSettings, WebState  # noqa: E402
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
-STATIC: list[Any] = [ROOT / "adapters" / "ccm_rules_adapters" / "html" / "static", ROOT / "adapters" / "ccm_rules_adapters" / "web" / "static"]
+STATIC: list[Any] = [
+    ROOT / "adapters" / "ccm_rules_adapters" / "html" / "static",
+    ROOT / "adapters" / "ccm_rules_adapters" / "web" / "static",
+]
 # examples/eligibility/chronic_mental_illness.yaml, as a worker answers it (seed 001 §1-4)
 ANSWERS = {
-    "domains.physical_health": "met_need", "domains.mental_health": "unmet_need", "domains.substance_use": "no_need",
-    "domains.housing": "unmet_need", "domains.daily_living": "met_need", "domains.finances": "unmet_need",
-    "domains.work": "no_need", "domains.social_relationships": "unmet_need", "domains.leisure": "no_need",
-    "expected_duration_months": "36", "chronic_condition": "true", "ongoing_coordination_needed": "true", "referral_only": "false",
+    "domains.physical_health": "met_need",
+    "domains.mental_health": "unmet_need",
+    "domains.substance_use": "no_need",
+    "domains.housing": "unmet_need",
+    "domains.daily_living": "met_need",
+    "domains.finances": "unmet_need",
+    "domains.work": "no_need",
+    "domains.social_relationships": "unmet_need",
+    "domains.leisure": "no_need",
+    "expected_duration_months": "36",
+    "chronic_condition": "true",
+    "ongoing_coordination_needed": "true",
+    "referral_only": "false",
 }
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver"
+    ),
 ]
 
 
@@ -92,7 +108,9 @@ def signed_in(server: tuple[str, WebState], browser: Any, name: str, lang: str) 
     user = accounts.add_user(name, "org-a", Role.INTAKE_WORKER, hash_password("a long enough password 1"), by="test")
     token, _ = accounts.start_session(user)
     context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": url}, {"name": "ccm_lang", "value": lang, "url": url}])
+    context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": token, "url": url}, {"name": "ccm_lang", "value": lang, "url": url}]
+    )
     return context.new_page()
 
 

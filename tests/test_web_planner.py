@@ -64,7 +64,9 @@ def app(tmp_path: Path) -> Iterator[tuple[Litestar, WebState]]:
     state.close()
 
 
-def sign_in(app: tuple[Litestar, WebState], name: str, org: str, role: Role = Role.PLANNER, lang: str = "en") -> Planner:
+def sign_in(
+    app: tuple[Litestar, WebState], name: str, org: str, role: Role = Role.PLANNER, lang: str = "en"
+) -> Planner:
     application, state = app
     accounts = state.accounts()
     if org not in accounts.organisations():
@@ -120,7 +122,9 @@ def test_every_page_answers_a_planner_in_each_language(app: tuple[Litestar, WebS
         assert response.headers["content-language"] == lang
 
 
-def test_an_administrator_may_use_the_workspace_other_roles_and_strangers_may_not(app: tuple[Litestar, WebState]) -> None:
+def test_an_administrator_may_use_the_workspace_other_roles_and_strangers_may_not(
+    app: tuple[Litestar, WebState],
+) -> None:
     assert sign_in(app, "ada", "org-a", Role.ADMINISTRATOR).get("/planner/readiness").status_code == 200
     for role in (Role.INTAKE_WORKER, Role.CASE_MANAGER):
         worker = sign_in(app, f"w-{role.value}", "org-a", role)
@@ -141,7 +145,9 @@ def test_a_form_without_its_csrf_token_is_refused(app: tuple[Litestar, WebState]
 # ---------------------------------------------------------------- the questionnaire
 
 
-def test_the_questionnaire_asks_the_9_factors_with_every_pioneer_item_and_attention_risk(app: tuple[Litestar, WebState]) -> None:
+def test_the_questionnaire_asks_the_9_factors_with_every_pioneer_item_and_attention_risk(
+    app: tuple[Litestar, WebState],
+) -> None:
     """Seed 000: 9 key factors, each with its Pioneer items and Attention risks; every answer starts not known yet."""
     page = sign_in(app, "petra", "org-a", lang="cs").get("/planner/readiness").text
     catalogue = factor_catalogue(default_pack())
@@ -156,12 +162,16 @@ def test_the_questionnaire_asks_the_9_factors_with_every_pioneer_item_and_attent
                 assert f'name="pioneer.{item.id}"' in page
         for item in factor.attention:
             assert f'name="risks.{item.id}"' in page
-    selects = re.findall(r'<select id="[^"]*" name="([^"]*)">\s*<option value="" selected="selected">zatím nevím</option>', page)
+    selects = re.findall(
+        r'<select id="[^"]*" name="([^"]*)">\s*<option value="" selected="selected">zatím nevím</option>', page
+    )
     assert len(selects) == page.count("<select "), "every answer starts as not known yet"
     assert {"host", "starting_situation.prior_ccm_experience", "lessons.lead_strategy"} <= set(selects)
 
 
-def test_an_example_region_filled_in_gives_the_cores_variant_chart_phases_and_lessons(app: tuple[Litestar, WebState]) -> None:
+def test_an_example_region_filled_in_gives_the_cores_variant_chart_phases_and_lessons(
+    app: tuple[Litestar, WebState],
+) -> None:
     """examples/readiness/hospital_host.yaml through the form: minimum variant, SL4H not met (seed 000 §Tanulságok L658-661)."""
     planner = sign_in(app, "petra", "org-a")
     path = REGIONS / "hospital_host.yaml"
@@ -173,7 +183,10 @@ def test_an_example_region_filled_in_gives_the_cores_variant_chart_phases_and_le
     for phase in view.phases:
         assert phase.title in fragment.text
     sl4h = next(c for lesson in view.lessons for c in lesson.findings if c.id == "SL4H")
-    assert sl4h.status.value == "not_met" and f'<span class="badge not_met">{sl4h.status_label}</span> <b>SL4H</b>' in fragment.text
+    assert (
+        sl4h.status.value == "not_met"
+        and f'<span class="badge not_met">{sl4h.status_label}</span> <b>SL4H</b>' in fragment.text
+    )
 
 
 def test_the_chart_and_variant_change_when_an_answer_changes(app: tuple[Litestar, WebState]) -> None:
@@ -182,7 +195,9 @@ def test_the_chart_and_variant_change_when_an_answer_changes(app: tuple[Litestar
     nothing = planner.post("/planner/readiness/live", {})
     no_experience = planner.post("/planner/readiness/live", {"starting_situation.prior_ccm_experience": "no"})
     experience = planner.post("/planner/readiness/live", {"starting_situation.prior_ccm_experience": "yes"})
-    one_item = planner.post("/planner/readiness/live", {"starting_situation.prior_ccm_experience": "yes", "pioneer.F1.P1": "yes"})
+    one_item = planner.post(
+        "/planner/readiness/live", {"starting_situation.prior_ccm_experience": "yes", "pioneer.F1.P1": "yes"}
+    )
     plan_titles = {v.id: v.title["en"] for v in rollout_plan(default_pack()).variants}
     assert plan_titles["maximum"] in no_experience.text and plan_titles["minimum"] in experience.text
     assert radar_of(nothing.text) == radar_of(experience.text)  # the variant does not move the factor scores
@@ -213,8 +228,16 @@ def test_a_bad_answer_is_named_and_nothing_is_assessed(app: tuple[Litestar, WebS
 
 def test_answers_from_form_leave_not_known_yet_out() -> None:
     """Unknown is not no: an answer left "" is not in the region at all."""
-    answers = answers_from_form({"pioneer.F1.P1": "", "pioneer.F1.P2": "no", "connection_points": "GP, hospital ,",
-                                 "_csrf_token": "x", "action": "save", "other.x": "y"})
+    answers = answers_from_form(
+        {
+            "pioneer.F1.P1": "",
+            "pioneer.F1.P2": "no",
+            "connection_points": "GP, hospital ,",
+            "_csrf_token": "x",
+            "action": "save",
+            "other.x": "y",
+        }
+    )
     assert answers == {"pioneer": {"F1.P2": "no"}, "starting_situation": {"connection_points": ["GP", "hospital"]}}
 
 
@@ -256,7 +279,9 @@ def test_another_organisations_assessment_is_404_by_url_and_in_a_comparison(app:
     other = sign_in(app, "olga", "org-b")
     own = save(other, region_form(REGIONS / "new_to_ccm.yaml"))
     assert other.get(f"/planner/assessments/{ident}").status_code == 404
-    assert other.get(f"/planner/assessments/{ident + 100}").status_code == 404  # the same answer as one that does not exist
+    assert (
+        other.get(f"/planner/assessments/{ident + 100}").status_code == 404
+    )  # the same answer as one that does not exist
     assert other.get("/planner/compare", a=own, b=ident).status_code == 404
     assert f"/planner/assessments/{ident}" not in other.get("/planner").text
     assert mine.get(f"/planner/assessments/{ident}").status_code == 200
@@ -272,7 +297,10 @@ def test_two_assessments_compared_side_by_side_with_the_factor_differences(app: 
     assert response.status_code == 200
     assert len(RADAR.findall(response.text)) == 2
     view_a = core_view(REGIONS / "new_to_ccm.yaml")
-    row_f1 = re.search(r'<th scope="row">F1 [^<]*</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td>', response.text)
+    row_f1 = re.search(
+        r'<th scope="row">F1 [^<]*</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td>',
+        response.text,
+    )
     assert row_f1, response.text[-3000:]
     assert row_f1.group(1) == view_a.factors[0].share_text and row_f1.group(3).startswith("+")
     rows = re.findall(r'<td class="num">([^<]*)</td></tr>', response.text)
@@ -291,7 +319,11 @@ def test_the_dacts_form_scores_a_program_with_a_chart_per_section(app: tuple[Lit
     assert 'name="clients_per_staff"' in empty and len(re.findall(r"<fieldset><legend>[HOS] ", empty)) == 3
     program = read_program(ROOT / "examples" / "dacts" / "partly_measured.yaml")
     assert program.as_of is not None and program.code is not None
-    form = {"program": program.code, "as_of": program.as_of.isoformat(), **{k: str(v) for k, v in program.figures.items()}}
+    form = {
+        "program": program.code,
+        "as_of": program.as_of.isoformat(),
+        **{k: str(v) for k, v in program.figures.items()},
+    }
     response = planner.post("/planner/dacts", form)
     assert response.status_code == 200
     pack = default_pack()
@@ -307,7 +339,9 @@ def test_a_dacts_figure_that_is_no_number_is_named(app: tuple[Litestar, WebState
     planner = sign_in(app, "petra", "org-a", lang="de")
     response = planner.post("/planner/dacts", {"clients_per_staff": "neun"})
     assert response.status_code == 422 and "clients_per_staff: 'neun' ist keine Zahl" in html.unescape(response.text)
-    assert planner.post("/planner/dacts", {"clients_per_staff": "9,5"}).status_code == 200  # a decimal comma is a number
+    assert (
+        planner.post("/planner/dacts", {"clients_per_staff": "9,5"}).status_code == 200
+    )  # a decimal comma is a number
 
 
 # ---------------------------------------------------------------- indicators
@@ -329,7 +363,9 @@ def test_the_indicators_page_shows_the_stores_records_with_the_reports_charts(ap
     codes = sorted({item.record.code for item in read_records(records) if hasattr(item.record, "code")})
     store.register(new_key()).add([{"code": c, "on": "2026-01-02", "identity": {"name": f"Client {c}"}} for c in codes])
     store.append(read_records(records))
-    page = sign_in(app, "petra", "org-a").get("/planner/indicators", **{"from": "2026-01-01", "to": "2026-06-30", "by": "provider"})
+    page = sign_in(app, "petra", "org-a").get(
+        "/planner/indicators", **{"from": "2026-01-01", "to": "2026-06-30", "by": "provider"}
+    )
     assert page.status_code == 200, page.text[:1000]
     assert planner_texts()["no_records"]["en"] not in page.text
     assert '<option value="provider" selected="selected">' in page.text
@@ -338,7 +374,12 @@ def test_the_indicators_page_shows_the_stores_records_with_the_reports_charts(ap
     from ccm_rules_adapters.cli.indicators import indicator_frames
     from ccm_rules_adapters.html.indicators import indicator_sections
 
-    table = indicators(indicator_frames(tables(current(store.records()))), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30), by="provider")
+    table = indicators(
+        indicator_frames(tables(current(store.records()))),
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 6, 30),
+        by="provider",
+    )
     sections = indicator_sections(table.to_dicts(), "en")
     assert sections and all(f'">{html.escape(section.name)}</h2>' in page.text for section in sections)
     assert len(re.findall(r'<svg[^>]*class="chart"', page.text)) == sum(len(section.charts) for section in sections) > 0
@@ -357,9 +398,15 @@ def test_the_migration_adds_the_assessments_table(app: tuple[Litestar, WebState]
     assert columns == {"id", "org", "region", "as_of", "answers", "created_by", "created_at"}
     sign_in(app, "petra", "org-a")
     user = app[1].accounts().users("org-a")[0]
-    saved = Assessments(app[1].accounts().store).save(user, "  Region X ", datetime.date(2027, 1, 4), {"host": "authority"})
-    assert (saved.region, saved.as_of, saved.answers, saved.created_by_name) == ("Region X", datetime.date(2027, 1, 4), {"host": "authority"}, "petra")
-
+    saved = Assessments(app[1].accounts().store).save(
+        user, "  Region X ", datetime.date(2027, 1, 4), {"host": "authority"}
+    )
+    assert (saved.region, saved.as_of, saved.answers, saved.created_by_name) == (
+        "Region X",
+        datetime.date(2027, 1, 4),
+        {"host": "authority"},
+        "petra",
+    )
 
 
 def test_the_web_app_mounts_every_planner_route_and_the_router_holds_them_all(app: tuple[Litestar, WebState]) -> None:

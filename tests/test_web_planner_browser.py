@@ -38,7 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 IMAGES = ROOT / "docs" / "img"
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium: apt-get install chromium")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium: apt-get install chromium"),
+]
 
 
 def _free_port() -> int:
@@ -60,7 +63,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebS
 
     records = ROOT / "examples" / "records"
     codes = sorted({item.record.code for item in read_records(records) if hasattr(item.record, "code")})
-    accounts.store.register(new_key()).add([{"code": c, "on": "2026-01-02", "identity": {"name": f"Client {c}"}} for c in codes])
+    accounts.store.register(new_key()).add(
+        [{"code": c, "on": "2026-01-02", "identity": {"name": f"Client {c}"}} for c in codes]
+    )
     accounts.store.append(read_records(records))
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -83,8 +88,9 @@ def browser_page(server: tuple[str, WebState, str]) -> Iterator[Any]:
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": base},
-                             {"name": "ccm_lang", "value": "en", "url": base}])
+        context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": token, "url": base}, {"name": "ccm_lang", "value": "en", "url": base}]
+        )
         page = context.new_page()
         yield page
         browser.close()
@@ -94,7 +100,9 @@ def _radar(page: Any) -> str:
     return str(page.locator("#results svg.radar").inner_html())
 
 
-def test_a_readiness_assessment_whose_chart_changes_with_the_answers(server: tuple[str, WebState, str], browser_page: Any) -> None:
+def test_a_readiness_assessment_whose_chart_changes_with_the_answers(
+    server: tuple[str, WebState, str], browser_page: Any
+) -> None:
     """Seed 000: first CCM experience gives the minimum variant; a Pioneer item in place moves its factor's spoke."""
     base, _, _ = server
     page = browser_page
@@ -135,10 +143,21 @@ def test_the_other_pages_in_the_browser(server: tuple[str, WebState, str], brows
 
     user = state.accounts().users("region-office")[0]
     saved = Assessments(state.accounts().store)
-    first = saved.save(user, "Region North", datetime.date(2026, 5, 1), {"starting_situation": {"prior_ccm_experience": "yes"},
-                                                                        "pioneer": {"F1.P1": "yes", "F3.P1": "partly"}})
-    second = saved.save(user, "Region North", datetime.date(2026, 11, 1), {"starting_situation": {"prior_ccm_experience": "yes"},
-                                                                         "pioneer": {"F1.P1": "yes", "F1.P2": "yes", "F3.P1": "yes", "F4.P1": "yes"}})
+    first = saved.save(
+        user,
+        "Region North",
+        datetime.date(2026, 5, 1),
+        {"starting_situation": {"prior_ccm_experience": "yes"}, "pioneer": {"F1.P1": "yes", "F3.P1": "partly"}},
+    )
+    second = saved.save(
+        user,
+        "Region North",
+        datetime.date(2026, 11, 1),
+        {
+            "starting_situation": {"prior_ccm_experience": "yes"},
+            "pioneer": {"F1.P1": "yes", "F1.P2": "yes", "F3.P1": "yes", "F4.P1": "yes"},
+        },
+    )
     page.goto(f"{base}/planner")
     assert page.locator("table tbody tr").count() >= 2
     page.screenshot(path=str(IMAGES / "web-planner-index.png"), full_page=True)
@@ -146,8 +165,14 @@ def test_the_other_pages_in_the_browser(server: tuple[str, WebState, str], brows
     assert page.locator("svg.radar").count() == 2
     page.screenshot(path=str(IMAGES / "web-planner-compare.png"), full_page=True)
     page.goto(f"{base}/planner/dacts")
-    for name, value in {"clients_per_staff": "9", "pct_clients_multiple_staff_contact": "91", "program_meetings_per_week": "5",
-                        "leader_pct_direct_service": "55", "turnover_pct_2_years": "10", "pct_full_staffing_12_months": "97"}.items():
+    for name, value in {
+        "clients_per_staff": "9",
+        "pct_clients_multiple_staff_contact": "91",
+        "program_meetings_per_week": "5",
+        "leader_pct_direct_service": "55",
+        "turnover_pct_2_years": "10",
+        "pct_full_staffing_12_months": "97",
+    }.items():
         page.fill(f"#f-{name}", value)
     page.fill("#f-program", "ACT-P04")
     page.fill("#f-as_of", "2027-01-01")

@@ -15,7 +15,9 @@ TEMPLATES = Path(__file__).parent.parent / "adapters" / "ccm_rules_adapters" / "
 
 
 def test_every_key_has_all_four_languages() -> None:
-    raw = parse_yaml(resources.files("ccm_rules_adapters.web").joinpath("texts.yaml").read_text(encoding="utf-8"), "texts.yaml").data
+    raw = parse_yaml(
+        resources.files("ccm_rules_adapters.web").joinpath("texts.yaml").read_text(encoding="utf-8"), "texts.yaml"
+    ).data
     assert raw and set(raw) == set(catalogue())
     for key, texts in raw.items():
         assert set(texts) == set(LANGUAGES), key

@@ -87,4 +87,6 @@ def screen_batches(
             unique_row_numbers(frame[ROW], places, lines=False)
         out = screen.screen(frame, row).to_arrow().cast(schema)
         row += batch.num_rows
-        yield pa.RecordBatch.from_arrays([out.column(i).combine_chunks() for i in range(out.num_columns)], schema=schema)
+        yield pa.RecordBatch.from_arrays(
+            [out.column(i).combine_chunks() for i in range(out.num_columns)], schema=schema
+        )

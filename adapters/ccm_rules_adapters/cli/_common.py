@@ -25,7 +25,12 @@ EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 3
 """The environment stopped the command: a missing extra, a port in use, an engine that cannot load."""
 
-EXTRAS = {"http": "the HTTP service", "fhir": "the FHIR adapter", "batch": "batch screening", "events": "the durable-rules engine"}
+EXTRAS = {
+    "http": "the HTTP service",
+    "fhir": "the FHIR adapter",
+    "batch": "batch screening",
+    "events": "the durable-rules engine",
+}
 
 
 class CommandError(Exception):
@@ -42,7 +47,9 @@ class CommandError(Exception):
 
 def require_extra(extra: str, *modules: str) -> None:
     """Stop with exit 3 and the install command when an optional extra's modules are missing."""
-    missing = [m for m in modules if importlib.util.find_spec(m.split(".")[0]) is None or importlib.util.find_spec(m) is None]
+    missing = [
+        m for m in modules if importlib.util.find_spec(m.split(".")[0]) is None or importlib.util.find_spec(m) is None
+    ]
     if missing:
         raise CommandError(
             f"{EXTRAS.get(extra, extra)} needs the '{extra}' extra (missing: {', '.join(missing)}): pip install 'ccm-rules[{extra}]'",
@@ -82,6 +89,7 @@ def write_file(path: Path, write: Callable[[Path], object], option: str = "--out
         reason = Message("io.folder_not_found") if isinstance(err, FileNotFoundError) else file_reason(err)
         raise CommandError(Message("cli.unwritable", {"option": option, "path": str(path), "reason": reason})) from err
 
+
 LANGUAGES = ("en", "cs", "hu", "de")
 
 Handler = Callable[[argparse.Namespace], int]
@@ -98,7 +106,10 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
     """`--rules DIR` (the base pack) and `--pack NAME|DIR` (a regional extension over it, repeatable)."""
     parser.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the shipped pack)")
     parser.add_argument(
-        "--pack", action="append", default=None, metavar="NAME|DIR",
+        "--pack",
+        action="append",
+        default=None,
+        metavar="NAME|DIR",
         help="extension pack merged over the rules (a folder, or an installed pack's name); repeat for several, in order",
     )
 
@@ -124,10 +135,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
 
-def print_case_result(args: argparse.Namespace, case_code: str | None, key: str, result: Any, explanation: Any, render: Callable[[], str]) -> int:
+def print_case_result(
+    args: argparse.Namespace, case_code: str | None, key: str, result: Any, explanation: Any, render: Callable[[], str]
+) -> int:
     """Print one case's result: JSON (`case`, `key`, `explanation`) or the rendered text under the case code."""
     if args.format == "json":
-        print_json({"case": case_code, key: ccm_rules.to_json_data(result), "explanation": ccm_rules.to_json_data(explanation)})
+        print_json(
+            {"case": case_code, key: ccm_rules.to_json_data(result), "explanation": ccm_rules.to_json_data(explanation)}
+        )
     else:
         header = f"{case_code}\n" if case_code else ""
         print(header + render())

@@ -12,9 +12,11 @@ from ._common import EXIT_ENVIRONMENT, CommandError, require_extra
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """`--db URL`: the records store (default: $CCM_RULES_DB, else the SQLite file ccm-records.sqlite3 here)."""
     parser.add_argument(
-        "--db", default=None, metavar="URL",
+        "--db",
+        default=None,
+        metavar="URL",
         help="database: a SQLite file path or sqlite:///FILE, or postgresql://user@host/db "
-             "(default: $CCM_RULES_DB, else ccm-records.sqlite3 in the working folder)",
+        "(default: $CCM_RULES_DB, else ccm-records.sqlite3 in the working folder)",
     )
 
 

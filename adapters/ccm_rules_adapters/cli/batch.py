@@ -52,20 +52,31 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("registry", type=Path, help="registry file: .csv or .parquet")
     parser.add_argument("-o", "--output", type=Path, required=True, help="results file: .parquet or .csv")
-    parser.add_argument("--errors", type=Path, default=None, help="error rows: .csv or .parquet (default: RESULTS stem + .errors.csv)")
     parser.add_argument(
-        "--ruleset", action="append", default=None, help="ruleset to apply; repeat for several (default: eligibility and labour_market)"
+        "--errors", type=Path, default=None, help="error rows: .csv or .parquet (default: RESULTS stem + .errors.csv)"
     )
-    parser.add_argument("--as-of", type=date_arg, default=None, help="decide with the parameters in force on this date (default: today)")
+    parser.add_argument(
+        "--ruleset",
+        action="append",
+        default=None,
+        help="ruleset to apply; repeat for several (default: eligibility and labour_market)",
+    )
+    parser.add_argument(
+        "--as-of", type=date_arg, default=None, help="decide with the parameters in force on this date (default: today)"
+    )
     add_pack_options(parser)
-    parser.add_argument("--ignore-extra-columns", action="store_true", help="skip columns no ruleset reads instead of refusing them")
+    parser.add_argument(
+        "--ignore-extra-columns", action="store_true", help="skip columns no ruleset reads instead of refusing them"
+    )
     parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS, help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     parser.add_argument(
-        "--lang", default="en", choices=("en", "cs", "hu", "de"), help="language of refusals on stderr (default: en; the errors file is in English)"
+        "--lang",
+        default="en",
+        choices=("en", "cs", "hu", "de"),
+        help="language of refusals on stderr (default: en; the errors file is in English)",
     )
     parser.set_defaults(handler=run)
-
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
     screen.check_columns(source.names, ignore_extra=args.ignore_extra_columns, file=str(args.registry))
     if source.parquet:
         source.check_parquet(screen)
-    with _Outputs(args.output, errors_path) as outputs, _progress(source.total, args.quiet or not sys.stderr.isatty()) as bar:
+    with (
+        _Outputs(args.output, errors_path) as outputs,
+        _progress(source.total, args.quiet or not sys.stderr.isatty()) as bar,
+    ):
         if source.parquet:
             rows, bad = _screen_parquet(source, screen, outputs.partial[0], outputs.partial[1], bar)
         else:
@@ -149,13 +163,17 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         try:
             for path in self.paths:
-                handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial" + path.suffix)
+                handle, name = tempfile.mkstemp(
+                    dir=path.parent, prefix=f".{path.name}.", suffix=".partial" + path.suffix
+                )
                 os.close(handle)
                 self.partial.append(Path(name))
                 os.chmod(name, 0o666 & ~_umask())  # as open() would make the file, not mkstemp's 0600
         except OSError as err:
             self._discard()
-            raise InputFileError("cannot write the output", [Problem(f"cannot write: {err}", file=str(path), kind="io")]) from err
+            raise InputFileError(
+                "cannot write the output", [Problem(f"cannot write: {err}", file=str(path), kind="io")]
+            ) from err
         return self
 
     def commit(self) -> None:
@@ -164,7 +182,9 @@ class _Outputs:
             try:
                 os.replace(partial, path)
             except OSError as err:
-                raise InputFileError("cannot write the output", [Problem(f"cannot write: {err}", file=str(path), kind="io")]) from err
+                raise InputFileError(
+                    "cannot write the output", [Problem(f"cannot write: {err}", file=str(path), kind="io")]
+                ) from err
         self.partial = []
 
     def _discard(self) -> None:
@@ -216,7 +236,10 @@ def _screen_parquet(source: _Source, screen: Screener, output: Path, errors_path
 # Results Parquet: zstd as polars writes it by default (a third of the size of lz4 or
 # snappy, at about the same speed here); statistics are the null counts only: min/max
 # of list and string columns cost as much as writing them and serve no reader here.
-_PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "statistics": {"min": False, "max": False, "distinct_count": False, "null_count": True}}
+_PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "statistics": {"min": False, "max": False, "distinct_count": False, "null_count": True},
+}
 
 
 def _sink(frame: Any, path: Path) -> Any:
@@ -293,7 +316,11 @@ def _progress(total: int | None, quiet: bool) -> Any:
 
 def _check_suffix(path: Path, what: str, allowed: tuple[str, ...]) -> None:
     if path.suffix.lower() not in allowed:
-        problem = Problem(f"the {what} file must end in {' or '.join(allowed)}, not {path.suffix or '(none)'!r}", file=str(path), kind="io")
+        problem = Problem(
+            f"the {what} file must end in {' or '.join(allowed)}, not {path.suffix or '(none)'!r}",
+            file=str(path),
+            kind="io",
+        )
         raise InputFileError(f"cannot tell the {what} file's format", [problem])
 
 
@@ -350,7 +377,9 @@ class _Source:
         except (OSError, pl.exceptions.PolarsError) as err:
             raise _unreadable(self.path, err) from err
         places = pl.int_range(1, given.len() + 1, eager=True)
-        unique_row_numbers(row_numbers(given, places, lines=False, file=str(self.path)), places, lines=False, file=str(self.path))
+        unique_row_numbers(
+            row_numbers(given, places, lines=False, file=str(self.path)), places, lines=False, file=str(self.path)
+        )
 
     def frames(self) -> Iterator[Any]:
         """A CSV registry in polars frames of about `batch_rows` rows, in file order, with row numbers.
@@ -379,7 +408,9 @@ class _Source:
                     self._bad.extend(self._empty(line) for line in here.filter(empty).to_list())
                     frame, here = frame.filter(empty.not_()), here.filter(empty.not_())
                 if given:
-                    frame = frame.with_columns(row_numbers(frame[ROW], here, lines=True, file=str(self.path)).alias(ROW))
+                    frame = frame.with_columns(
+                        row_numbers(frame[ROW], here, lines=True, file=str(self.path)).alias(ROW)
+                    )
                     numbers.append(frame[ROW])
                     lines.append(here)
                 else:
@@ -393,7 +424,12 @@ class _Source:
     def _empty(self, line: int) -> dict[str, Any]:
         from ccm_rules.engine.columnar import ROW
 
-        return {"row": None if ROW in self.names else line - 1, "case": None, "error_fields": None, "error": f"line {line} is empty"}
+        return {
+            "row": None if ROW in self.names else line - 1,
+            "case": None,
+            "error_fields": None,
+            "error": f"line {line} is empty",
+        }
 
     def _lines(self, first: int, count: int) -> tuple[Any, int]:
         """The lines of the next `count` records read from line `first` on (malformed lines skipped), and the line after."""
@@ -421,7 +457,11 @@ class _Source:
             line = row.number or 0
             self._skipped.add(line)
             self._records += 1
-            hint = "; quotes do not group cells: a cell cannot hold a comma or span lines" if '"' in (row.text or "") else ""
+            hint = (
+                "; quotes do not group cells: a cell cannot hold a comma or span lines"
+                if '"' in (row.text or "")
+                else ""
+            )
             self._bad.append(
                 {
                     "row": None if ROW in self.names else line - 1,
@@ -435,7 +475,9 @@ class _Source:
         return pacsv.open_csv(
             self.path,
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24, column_names=self.names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(quote_char=False, newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=skip),
+            parse_options=pacsv.ParseOptions(
+                quote_char=False, newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=skip
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(self.names, pa.string()),
                 null_values=[""],
@@ -490,7 +532,9 @@ def _count_lines(path: Path) -> int:
 
 
 def _unreadable(path: Path, err: BaseException) -> InputFileError:
-    return InputFileError("cannot read the registry", [Problem(f"cannot read registry: {err}", file=str(path), kind="io")])
+    return InputFileError(
+        "cannot read the registry", [Problem(f"cannot read registry: {err}", file=str(path), kind="io")]
+    )
 
 
 class _Sink:
@@ -513,10 +557,14 @@ class _Sink:
         table = frame.to_arrow()
         try:
             if self.writer is None:
-                self.writer = pacsv.CSVWriter(self.path, table.schema) if self.csv else pq.ParquetWriter(self.path, table.schema)
+                self.writer = (
+                    pacsv.CSVWriter(self.path, table.schema) if self.csv else pq.ParquetWriter(self.path, table.schema)
+                )
             self.writer.write_table(table)
         except OSError as err:
-            raise InputFileError("cannot write the output", [Problem(f"cannot write: {err}", file=str(self.path), kind="io")]) from err
+            raise InputFileError(
+                "cannot write the output", [Problem(f"cannot write: {err}", file=str(self.path), kind="io")]
+            ) from err
 
     def __exit__(self, *exc: object) -> None:
         if self.writer is not None:

@@ -29,24 +29,34 @@ def register(commands: Any) -> None:
         "register",
         help="the code register: pseudonymous codes and the identities behind them (encrypted)",
         description="The code register keeps each client's identity under a pseudonymous code, encrypted with the "
-                    "deployment's Fernet key ($CCM_RULES_REGISTER_KEY or --key-file); every other record names the "
-                    "client by code only (seed 002 §8.2). Identities are never printed. Exit 0: done; 2: bad input; "
-                    "3: no key or no store.",
+        "deployment's Fernet key ($CCM_RULES_REGISTER_KEY or --key-file); every other record names the "
+        "client by code only (seed 002 §8.2). Identities are never printed. Exit 0: done; 2: bad input; "
+        "3: no key or no store.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add clients from a JSON Lines file: {\"code\", \"on\", \"identity\": {\"name\", …}} per line")
+    add = actions.add_parser(
+        "add", help='add clients from a JSON Lines file: {"code", "on", "identity": {"name", …}} per line'
+    )
     add.add_argument("file", type=Path, help="register entries, one JSON object per line")
-    export = actions.add_parser("export", help="write everything kept about one person (identity, records, decisions) to a file")
+    export = actions.add_parser(
+        "export", help="write everything kept about one person (identity, records, decisions) to a file"
+    )
     export.add_argument("code", help="the person's pseudonymous code")
-    export.add_argument("--output", "-o", type=Path, required=True, help="the JSON file to write (it will hold the identity)")
+    export.add_argument(
+        "--output", "-o", type=Path, required=True, help="the JSON file to write (it will hold the identity)"
+    )
     erase = actions.add_parser("erase", help="erase a person: delete the identity, re-pseudonymise their entries")
     erase.add_argument("code", help="the person's pseudonymous code")
     erase.add_argument("--yes", action="store_true", required=True, help="confirm: erasure cannot be undone")
-    key = actions.add_parser("new-key", help="write a new Fernet key for a register to a file (keep it apart from the database)")
+    key = actions.add_parser(
+        "new-key", help="write a new Fernet key for a register to a file (keep it apart from the database)"
+    )
     key.add_argument("file", type=Path, help="the key file to create (must not exist)")
     for sub in (add, export, erase):
         add_db_option(sub)
-        sub.add_argument("--key-file", type=Path, default=None, help="the register's Fernet key (default: $CCM_RULES_REGISTER_KEY)")
+        sub.add_argument(
+            "--key-file", type=Path, default=None, help="the register's Fernet key (default: $CCM_RULES_REGISTER_KEY)"
+        )
     add.set_defaults(handler=run_add)
     export.set_defaults(handler=run_export)
     erase.set_defaults(handler=run_erase)
@@ -61,7 +71,9 @@ def _register(store: Any, args: argparse.Namespace) -> Any:
         try:
             key = args.key_file.read_bytes()
         except OSError as err:
-            raise CommandError(f"--key-file {args.key_file}: cannot read it ({err.strerror})", EXIT_ENVIRONMENT) from err
+            raise CommandError(
+                f"--key-file {args.key_file}: cannot read it ({err.strerror})", EXIT_ENVIRONMENT
+            ) from err
     try:
         return store.register(key)
     except StoreError as err:
@@ -93,7 +105,9 @@ def _entries(path: Path) -> list[Any]:
         except RecordError as err:
             problems += [attrs.evolve(_hidden(p), file=str(path), line=number) for p in err.problems]
         except ValueError:
-            problems.append(Problem("not JSON (the line is not shown: it may hold an identity)", file=str(path), line=number))
+            problems.append(
+                Problem("not JSON (the line is not shown: it may hold an identity)", file=str(path), line=number)
+            )
     if problems:
         raise InputFileError("the register entries are not valid; nothing was stored", problems)
     return entries
@@ -107,7 +121,10 @@ def run_add(args: argparse.Namespace) -> int:
         try:
             codes = _register(store, args).add(entries)
         except RecordError as err:
-            raise InputFileError("the register entries are not valid; nothing was stored", [attrs.evolve(_hidden(p), file=str(args.file)) for p in err.problems]) from None
+            raise InputFileError(
+                "the register entries are not valid; nothing was stored",
+                [attrs.evolve(_hidden(p), file=str(args.file)) for p in err.problems],
+            ) from None
     sys.stdout.write(f"added {len(codes)} codes to the register\n")
     return EXIT_OK
 
@@ -121,7 +138,9 @@ def run_export(args: argparse.Namespace) -> int:
         except StoreError as err:
             raise CommandError(str(err), EXIT_BAD_INPUT) from err
     write_output(args.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    sys.stdout.write(f"exported {args.code} to {args.output}: the register entry, {len(data['records'])} entries, {len(data['decisions'])} decisions\n")
+    sys.stdout.write(
+        f"exported {args.code} to {args.output}: the register entry, {len(data['records'])} entries, {len(data['decisions'])} decisions\n"
+    )
     return EXIT_OK
 
 
@@ -133,7 +152,9 @@ def run_erase(args: argparse.Namespace) -> int:
             moved = _register(store, args).erase(args.code)
         except StoreError as err:
             raise CommandError(str(err), EXIT_BAD_INPUT) from err
-    sys.stdout.write(f"erased {args.code}: the identity is deleted; {moved} entries and decisions now carry a fresh code nothing links to the person\n")
+    sys.stdout.write(
+        f"erased {args.code}: the identity is deleted; {moved} entries and decisions now carry a fresh code nothing links to the person\n"
+    )
     return EXIT_OK
 
 

@@ -51,15 +51,27 @@ def run(args: argparse.Namespace) -> int:
         result = assess_conference_document(doc, pack=pack)
     if args.format == "json":
         conv = make_converter()
-        print_json({"case": doc.code, "decision": conv.unstructure(result.decision), "agenda_missing": list(result.agenda_missing), "duties_missing": list(result.duties_missing), "goals": [goal_json(g, pack, args.lang) for g in result.goals]})
+        print_json(
+            {
+                "case": doc.code,
+                "decision": conv.unstructure(result.decision),
+                "agenda_missing": list(result.agenda_missing),
+                "duties_missing": list(result.duties_missing),
+                "goals": [goal_json(g, pack, args.lang) for g in result.goals],
+            }
+        )
         return EXIT_OK
     lines = ([doc.code] if doc.code else []) + decision_lines(result.decision, pack, args.lang)
     if result.agenda_missing:
         titles = {item.id: item.title[args.lang] for item in agenda_steps(pack).items}
-        lines += ["", pack.text("conference.heading.agenda_missing", args.lang)] + [f"  - {titles[c]}" for c in result.agenda_missing]
+        lines += ["", pack.text("conference.heading.agenda_missing", args.lang)] + [
+            f"  - {titles[c]}" for c in result.agenda_missing
+        ]
     if result.duties_missing:
         duties = {item.id: item.title[args.lang] for item in facilitator_duties(pack).items}
-        lines += ["", pack.text("conference.heading.duties_missing", args.lang)] + [f"  - {duties[c]}" for c in result.duties_missing]
+        lines += ["", pack.text("conference.heading.duties_missing", args.lang)] + [
+            f"  - {duties[c]}" for c in result.duties_missing
+        ]
     if result.goals:
         lines += ["", pack.text("conference.heading.output_goals", args.lang)]
         for index, goal in enumerate(result.goals, 1):

@@ -38,4 +38,6 @@ def run(args: argparse.Namespace) -> int:
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain(decision, pack, args.lang)
-    return print_case_result(args, case.code, "decision", decision, explanation, lambda: render_text(explanation, pack=pack))
+    return print_case_result(
+        args, case.code, "decision", decision, explanation, lambda: render_text(explanation, pack=pack)
+    )

@@ -35,9 +35,15 @@ def register(commands: Any) -> None:
         "gets the team model.",
     )
     parser.add_argument("resource", type=Path, help="FHIR JSON file")
-    parser.add_argument("--fhir-version", choices=("R4B", "R5"), default="R4B", help="FHIR version (default: R4B, as R4)")
-    parser.add_argument("--ruleset", default=None, help="ruleset (default: from the QuestionnaireResponse, else eligibility)")
-    parser.add_argument("--as-of", type=date_arg, default=None, help="decide as on this date (YYYY-MM-DD; default: today)")
+    parser.add_argument(
+        "--fhir-version", choices=("R4B", "R5"), default="R4B", help="FHIR version (default: R4B, as R4)"
+    )
+    parser.add_argument(
+        "--ruleset", default=None, help="ruleset (default: from the QuestionnaireResponse, else eligibility)"
+    )
+    parser.add_argument(
+        "--as-of", type=date_arg, default=None, help="decide as on this date (YYYY-MM-DD; default: today)"
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -60,17 +66,23 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(Message("summary.fhir_unreadable"), [attrs.evolve(err.problem, file=file)]) from err
     except json.JSONDecodeError as err:
         detail = Message("json.malformed", {"detail": err.msg, "column": err.colno})
-        raise InputFileError(Message("summary.fhir_unreadable"), [Problem(detail, file=file, line=err.lineno, kind="syntax")]) from err
+        raise InputFileError(
+            Message("summary.fhir_unreadable"), [Problem(detail, file=file, line=err.lineno, kind="syntax")]
+        ) from err
     parsed = entries(data, args.fhir_version, file)
     items = [e.resource for e in parsed]
     if not items:  # an empty Bundle: nothing to decide from (a CDS call without prefetch is another matter)
-        raise InputFileError(Message("summary.fhir_nothing"), [Problem(Message("fhir.empty"), "Bundle.entry", file, kind="fhir")])
+        raise InputFileError(
+            Message("summary.fhir_nothing"), [Problem(Message("fhir.empty"), "Bundle.entry", file, kind="fhir")]
+        )
     if items and all(r.get_resource_type() == "Goal" for r in items):
         return _goals(items, args, pack)
     if any(r.get_resource_type() == "CareTeam" for r in items):
         return _care_team(parsed, args, pack)
     try:
-        assessment = assess_resources(items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, as_of=args.as_of, pack=pack)
+        assessment = assess_resources(
+            items, version=args.fhir_version, lang=args.lang, ruleset=args.ruleset, as_of=args.as_of, pack=pack
+        )
     except FactsError as err:
         raise err.with_problems([attrs.evolve(p, file=file) for p in err.problems]) from err
     if args.format == "json":
@@ -94,9 +106,9 @@ def _goals(items: list[Any], args: argparse.Namespace, pack: Any) -> int:
             assessment, outcome = goal_outcome(goal, args.lang, args.fhir_version, args.as_of, pack)
         except FactsError as err:
             where = f"Bundle.entry[{index}].resource" if len(items) > 1 else "Goal"
-            raise err.with_problems([
-                attrs.evolve(p, file=str(args.resource), path=p.path.replace("$", where, 1)) for p in err.problems
-            ]) from err
+            raise err.with_problems(
+                [attrs.evolve(p, file=str(args.resource), path=p.path.replace("$", where, 1)) for p in err.problems]
+            ) from err
         results.append((assessment, outcome))
     if args.format == "json":
         print_json({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": o} for _, o in results]})
@@ -125,4 +137,3 @@ def _care_team(parsed: list[Any], args: argparse.Namespace, pack: Any) -> int:
         lines += ["", *[f"note: {n}" for n in assessment.notes]]
     print("\n".join(lines))
     return EXIT_OK
-

@@ -35,7 +35,12 @@ def register(commands: Any) -> None:
     )
     dacts.add_argument("program", type=Path, help="program file: YAML or JSON with a 'figures' mapping")
     dacts.add_argument("--lang", default="en", help=f"output language: {', '.join(LANGUAGES)} (default: en)")
-    dacts.add_argument("--format", choices=("text", "json", "html"), default="text", help="text for people, json for scripts, html for a report")
+    dacts.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text for people, json for scripts, html for a report",
+    )
     dacts.add_argument("--output", "-o", type=Path, default=None, help="write to this file instead of standard output")
     add_pack_options(dacts)
     dacts.set_defaults(handler=run)
@@ -52,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     explanation = explain_dacts(result, pack, args.lang)
     if args.format == "json":
         conv = make_converter()
-        data = {"program": program.code, "result": conv.unstructure(result), "explanation": conv.unstructure(explanation)}
+        data = {
+            "program": program.code,
+            "result": conv.unstructure(result),
+            "explanation": conv.unstructure(explanation),
+        }
         if args.output is None:
             print_json(data)
             return EXIT_OK

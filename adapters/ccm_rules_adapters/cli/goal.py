@@ -24,7 +24,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("goal", help="the goal text, or a path to a YAML/JSON goal file")
     parser.add_argument("--goal-lang", default=None, help="language of the goal text (default: the output language)")
-    parser.add_argument("--as-of", type=date_arg, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)")
+    parser.add_argument(
+        "--as-of", type=date_arg, default=None, help="start date for relative deadlines (YYYY-MM-DD; default: today)"
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -91,5 +93,8 @@ def goal_lines(a: GoalAssessment, pack: RulePack, lang: str, indent: str = "") -
             lines.append(f"{indent}  - {pack.text('goals.evidence.' + ev.kind, lang)}: “{ev.text}”{when}")
     if a.due is not None:
         lines.append(f"{indent}{pack.text('goals.label.due', lang)}: {a.due.isoformat()}")
-    lines += ["", f"{indent}{pack.text('label.as_of', lang)}: {a.decision.as_of}   {pack.text('label.pack', lang)}: {a.decision.pack.id} {a.decision.pack.version} ({a.decision.pack.content_hash[:19]})"]
+    lines += [
+        "",
+        f"{indent}{pack.text('label.as_of', lang)}: {a.decision.as_of}   {pack.text('label.pack', lang)}: {a.decision.pack.id} {a.decision.pack.version} ({a.decision.pack.content_hash[:19]})",
+    ]
     return lines

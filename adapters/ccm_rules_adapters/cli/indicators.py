@@ -32,11 +32,37 @@ def register(commands: Any) -> None:
         "Exit 0: done; 2: bad input; 3: a missing extra or a store that cannot be opened.",
     )
     parser.add_argument("source", help="a records folder, or a database URL (sqlite:///FILE, postgresql://…)")
-    parser.add_argument("--from", dest="start", type=date_arg, default=None, metavar="YYYY-MM-DD", help="first day of the period (default: 1 January of --to's year)")
-    parser.add_argument("--to", dest="end", type=date_arg, default=None, metavar="YYYY-MM-DD", help="last day of the period (default: today)")
-    parser.add_argument("--by", choices=("provider", "case_manager", "region"), default=None, help="one table per provider, case manager or region (default: the whole service)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="text or html for people; json, csv or parquet for tools (parquet needs -o)")
-    parser.add_argument("--lang", default="en", help="language of the text and html formats: en, cs, hu or de (default: en)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=date_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="first day of the period (default: 1 January of --to's year)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=date_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="last day of the period (default: today)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=("provider", "case_manager", "region"),
+        default=None,
+        help="one table per provider, case manager or region (default: the whole service)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text or html for people; json, csv or parquet for tools (parquet needs -o)",
+    )
+    parser.add_argument(
+        "--lang", default="en", help="language of the text and html formats: en, cs, hu or de (default: en)"
+    )
     parser.add_argument("-o", "--output", type=Path, default=None, help="write to this file instead of standard output")
     parser.set_defaults(handler=run)
 
@@ -131,6 +157,7 @@ def _text(rows: list[dict[str, Any]], lang: str, start: datetime.date, end: date
             value = "" if row["category"] is not None else f": {format_value(row['value'], indicator, lang)}"
             lines.append(f"{indicator_label(indicator, lang)}{value}")
         if row["category"] is not None:
-            lines.append(f"  - {category_label(row['category'], lang)}: {format_value(row['value'], str(row['indicator']), lang)}")
+            lines.append(
+                f"  - {category_label(row['category'], lang)}: {format_value(row['value'], str(row['indicator']), lang)}"
+            )
     return "\n".join(lines) + "\n"
-

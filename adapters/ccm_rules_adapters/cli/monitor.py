@@ -115,11 +115,17 @@ def _spool(alerts: Iterator[Alert], spool: IO[str], monitoring: Monitoring, args
     return count
 
 
-def _print(spool: IO[str], count: int, events: int, monitoring: Monitoring, pack: Any, args: argparse.Namespace) -> None:
+def _print(
+    spool: IO[str], count: int, events: int, monitoring: Monitoring, pack: Any, args: argparse.Namespace
+) -> None:
     """The report: the spooled alerts between their header and footer, copied in blocks."""
     out = sys.stdout
     if args.format == "json":
-        head = {"events": events, "engine": args.engine, "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash}}
+        head = {
+            "events": events,
+            "engine": args.engine,
+            "pack": {"id": pack.info.id, "version": pack.info.version, "content_hash": pack.info.content_hash},
+        }
         out.write(json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "alerts": [')
         shutil.copyfileobj(spool, out)
         out.write("\n  ]\n}\n" if count else "]\n}\n")
@@ -154,14 +160,19 @@ def _read(log: TextIO, path: Path) -> Iterator[str]:
 
 
 def _unreadable(path: Path, err: Exception) -> InputFileError:
-    return InputFileError(Message("log.unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")])
+    return InputFileError(
+        Message("log.unreadable"),
+        [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+    )
 
 
 def _alert_text(alert: Alert, monitoring: Monitoring, lang: str) -> str:
     spec = monitoring.alerts[alert.check]
     where = monitoring.text("monitor.line", lang).format(line=alert.line)
-    return "\n".join([
-        f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}",
-        f"    {alert_message(alert, monitoring, lang)}",
-        f"    ({monitoring.source_title(spec, lang)}; {where})",
-    ])
+    return "\n".join(
+        [
+            f"{alert.on.isoformat()}  [{alert.rule}] {spec.title[lang]}",
+            f"    {alert_message(alert, monitoring, lang)}",
+            f"    ({monitoring.source_title(spec, lang)}; {where})",
+        ]
+    )

@@ -37,8 +37,14 @@ def not_smart_lines(result: PlanAssessment, pack: RulePack, lang: str) -> list[s
     lines = ["", pack.text("plan.heading.not_smart", lang)]
     for number in result.not_smart:
         goal = result.goals[number - 1]
-        lacks = [c.title for c in explain(goal.decision, pack, lang).criteria if c.status is Status.NOT_MET and c.role == "required"]
-        lines.append(f"  - {number}. “{goal.goal.description}” — {pack.text('plan.label.lacks', lang)}: {', '.join(lacks)}")
+        lacks = [
+            c.title
+            for c in explain(goal.decision, pack, lang).criteria
+            if c.status is Status.NOT_MET and c.role == "required"
+        ]
+        lines.append(
+            f"  - {number}. “{goal.goal.description}” — {pack.text('plan.label.lacks', lang)}: {', '.join(lacks)}"
+        )
     return lines
 
 
@@ -49,13 +55,15 @@ def run(args: argparse.Namespace) -> int:
     result = assess_plan_document(doc, pack=pack)
     if args.format == "json":
         conv = make_converter()
-        print_json({
-            "case": doc.code,
-            "decision": conv.unstructure(result.decision),
-            "goals": [goal_json(g, pack, args.lang) for g in result.goals],
-            "review": conv.unstructure(result.review),
-            "not_smart": list(result.not_smart),
-        })
+        print_json(
+            {
+                "case": doc.code,
+                "decision": conv.unstructure(result.decision),
+                "goals": [goal_json(g, pack, args.lang) for g in result.goals],
+                "review": conv.unstructure(result.review),
+                "not_smart": list(result.not_smart),
+            }
+        )
         return EXIT_OK
     lines = ([doc.code] if doc.code else []) + decision_lines(result.decision, pack, args.lang)
     lines += not_smart_lines(result, pack, args.lang)
@@ -65,7 +73,13 @@ def run(args: argparse.Namespace) -> int:
             lines += ["", f"  {index}.", *goal_lines(goal, pack, args.lang, indent="    ")]
     if result.review is not None:
         on = result.decision.as_of.isoformat()
-        state = format_text(pack.text("plan.review.overdue", args.lang), args.lang, {"days": result.review.days_overdue, "on": on}) if result.review.overdue else pack.text("plan.review.on_time", args.lang).format(on=on)
+        state = (
+            format_text(
+                pack.text("plan.review.overdue", args.lang), args.lang, {"days": result.review.days_overdue, "on": on}
+            )
+            if result.review.overdue
+            else pack.text("plan.review.on_time", args.lang).format(on=on)
+        )
         lines += ["", *review_lines(result.review, pack, args.lang), f"  {state}"]
     print("\n".join(lines))
     return EXIT_OK

@@ -24,8 +24,14 @@ def register(commands: Any) -> None:
             "system in the region (seed 001 row 5); --report writes a self-contained HTML report."
         ),
     )
-    parser.add_argument("region", type=Path, help="region file (YAML): starting situation, Pioneer answers, risks, host, lessons, system")
-    parser.add_argument("--report", type=Path, default=None, help="also write a self-contained HTML report to this file")
+    parser.add_argument(
+        "region",
+        type=Path,
+        help="region file (YAML): starting situation, Pioneer answers, risks, host, lessons, system",
+    )
+    parser.add_argument(
+        "--report", type=Path, default=None, help="also write a self-contained HTML report to this file"
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 

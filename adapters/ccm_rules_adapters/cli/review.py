@@ -42,13 +42,28 @@ def register(commands: Any) -> None:
         ),
     )
     date = date_arg
-    parser.add_argument("--start", type=date, required=True, help="start of the cooperation, or the day the rhythm was agreed (YYYY-MM-DD)")
+    parser.add_argument(
+        "--start",
+        type=date,
+        required=True,
+        help="start of the cooperation, or the day the rhythm was agreed (YYYY-MM-DD)",
+    )
     parser.add_argument("--last", type=date, default=None, help="date of the last review held (default: none yet)")
     parser.add_argument("--on", type=date, default=None, help="the day to check (default: today)")
     parser.add_argument("--upcoming", type=count_arg, default=3, help="how many later dates to list (default: 3)")
     agreed = parser.add_mutually_exclusive_group()
-    agreed.add_argument("--interval-days", type=interval_arg, default=None, help="the individual plan's review interval in days (overrides the team cadence)")
-    agreed.add_argument("--review-on", type=date, default=None, help="the review date agreed: the plan's date of evaluation (overrides the team cadence)")
+    agreed.add_argument(
+        "--interval-days",
+        type=interval_arg,
+        default=None,
+        help="the individual plan's review interval in days (overrides the team cadence)",
+    )
+    agreed.add_argument(
+        "--review-on",
+        type=date,
+        default=None,
+        help="the review date agreed: the plan's date of evaluation (overrides the team cadence)",
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -61,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
         return _team_cadence(args, pack, on)
     if args.last is not None and args.last < args.start:
         dates = {"last": args.last.isoformat(), "start": args.start.isoformat()}
-        raise FactsError(Message("summary.review_invalid"), [Problem(Message("review.before_start", dates), "--last", kind="fact")])
+        raise FactsError(
+            Message("summary.review_invalid"), [Problem(Message("review.before_start", dates), "--last", kind="fact")]
+        )
     agreement = ReviewAgreement()
     if args.interval_days is not None:
         agreement.agree_interval(args.start, args.interval_days)
@@ -73,17 +90,34 @@ def run(args: argparse.Namespace) -> int:
     agreed = monitoring.agreed_review(agreement)
     assert agreed is not None
     late = (on - agreed.due).days
-    later = [agreed.due + datetime.timedelta(days=args.interval_days * k) for k in range(1, args.upcoming + 1)] if args.interval_days else []
+    later = (
+        [agreed.due + datetime.timedelta(days=args.interval_days * k) for k in range(1, args.upcoming + 1)]
+        if args.interval_days
+        else []
+    )
     if args.format == "json":
-        print_json({
-            "basis": agreed.basis, "phase": None, "due": agreed.due.isoformat(), "overdue": late > 0, "days_overdue": max(late, 0),
-            "on": on.isoformat(), "upcoming": [d.isoformat() for d in later],
-        })
+        print_json(
+            {
+                "basis": agreed.basis,
+                "phase": None,
+                "due": agreed.due.isoformat(),
+                "overdue": late > 0,
+                "days_overdue": max(late, 0),
+                "on": on.isoformat(),
+                "upcoming": [d.isoformat() for d in later],
+            }
+        )
         return EXIT_OK
     values = {"interval_days": agreed.interval_days, "phase": None}
     basis = format_text(monitoring.text(f"monitor.basis.{agreed.basis}", args.lang), args.lang, values)
-    state = format_text(pack.text("plan.review.overdue" if late > 0 else "plan.review.on_time", args.lang), args.lang, {"days": max(late, 0), "on": on.isoformat()})
-    due = format_text(monitoring.text("monitor.review_due", args.lang), args.lang, {"due": agreed.due.isoformat(), "basis": basis})
+    state = format_text(
+        pack.text("plan.review.overdue" if late > 0 else "plan.review.on_time", args.lang),
+        args.lang,
+        {"days": max(late, 0), "on": on.isoformat()},
+    )
+    due = format_text(
+        monitoring.text("monitor.review_due", args.lang), args.lang, {"due": agreed.due.isoformat(), "basis": basis}
+    )
     lines = [pack.text("plan.heading.review", args.lang), f"  {due}", f"  {state}"]
     if later:
         lines.append(f"  {pack.text('plan.review.next_dates', args.lang)} " + ", ".join(d.isoformat() for d in later))
@@ -97,12 +131,23 @@ def _team_cadence(args: argparse.Namespace, pack: Any, on: datetime.date) -> int
     params = pack.parameter_set(CADENCE).values_at(on)
     later = [d for d in meeting_dates(args.start, 60, params) if d > review.due][: args.upcoming]
     if args.format == "json":
-        print_json({
-            "basis": "team_cadence", "phase": review.phase, "due": review.due.isoformat(), "overdue": review.overdue,
-            "days_overdue": review.days_overdue, "on": on.isoformat(), "upcoming": [d.isoformat() for d in later],
-        })
+        print_json(
+            {
+                "basis": "team_cadence",
+                "phase": review.phase,
+                "due": review.due.isoformat(),
+                "overdue": review.overdue,
+                "days_overdue": review.days_overdue,
+                "on": on.isoformat(),
+                "upcoming": [d.isoformat() for d in later],
+            }
+        )
         return EXIT_OK
-    text = format_text(pack.text("plan.review.overdue" if review.overdue else "plan.review.on_time", args.lang), args.lang, {"days": review.days_overdue, "on": on.isoformat()})
+    text = format_text(
+        pack.text("plan.review.overdue" if review.overdue else "plan.review.on_time", args.lang),
+        args.lang,
+        {"days": review.days_overdue, "on": on.isoformat()},
+    )
     lines = [*review_lines(review, pack, args.lang), f"  {text}"]
     if later:
         lines.append(f"  {pack.text('plan.review.next_dates', args.lang)} " + ", ".join(d.isoformat() for d in later))

@@ -36,26 +36,50 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("rules", help="work with rule packs")
     sub = parser.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="check a rule pack; report every problem with file, line, rule id and path")
-    check.add_argument("directory", type=Path, nargs="?", default=None, help="pack directory (default: the shipped rules)")
+    check.add_argument(
+        "directory", type=Path, nargs="?", default=None, help="pack directory (default: the shipped rules)"
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--lang", choices=("en", "cs", "hu", "de"), default="en", help="language of the problems (default: en)")
     check.add_argument(
-        "--pack", action="append", default=None, metavar="NAME|DIR",
+        "--lang", choices=("en", "cs", "hu", "de"), default="en", help="language of the problems (default: en)"
+    )
+    check.add_argument(
+        "--pack",
+        action="append",
+        default=None,
+        metavar="NAME|DIR",
         help="lint this extension pack merged over the pack DIR (a folder, or an installed pack's name); repeatable",
     )
     check.add_argument(
-        "--seeds", type=Path, default=None, metavar="DIR",
+        "--seeds",
+        type=Path,
+        default=None,
+        metavar="DIR",
         help="folder of the seed texts (shared/seeds): also check that every quote stands at its cited section and lines",
     )
     check.set_defaults(handler=run_check)
-    doc = sub.add_parser("doc", help="write the rule book: every rule as a domain expert reviews it, without reading YAML")
+    doc = sub.add_parser(
+        "doc", help="write the rule book: every rule as a domain expert reviews it, without reading YAML"
+    )
     doc.add_argument("--lang", default="en", help="language: en, cs, hu or de (default: en)")
-    doc.add_argument("--format", choices=("md", "html"), default="md", help="Markdown (default) or one self-contained HTML page")
+    doc.add_argument(
+        "--format", choices=("md", "html"), default="md", help="Markdown (default) or one self-contained HTML page"
+    )
     add_pack_options(doc)
     doc.add_argument("--output", type=Path, default=None, help="write to this file instead of printing")
-    doc.add_argument("--all", type=Path, default=None, metavar="DIR", help="write every language in both formats into DIR (<lang>.md, <lang>.html)")
-    doc.add_argument("--check", action="store_true", help="with --all: write nothing, fail (exit 1) if a file there is missing or not current")
+    doc.add_argument(
+        "--all",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write every language in both formats into DIR (<lang>.md, <lang>.html)",
+    )
+    doc.add_argument(
+        "--check",
+        action="store_true",
+        help="with --all: write nothing, fail (exit 1) if a file there is missing or not current",
+    )
     doc.set_defaults(handler=run_doc)
 
 
@@ -79,9 +103,13 @@ def run_doc(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.output is not None:
         raise CommandError("--output writes one book; --all DIR writes every language: give one of them")
-    wanted = {args.all / f"{lang}.{fmt}": render_book(pack, lang, fmt) for lang in pack.languages for fmt in ("md", "html")}
+    wanted = {
+        args.all / f"{lang}.{fmt}": render_book(pack, lang, fmt) for lang in pack.languages for fmt in ("md", "html")
+    }
     if args.check:
-        stale = [path for path, text in wanted.items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
+        stale = [
+            path for path, text in wanted.items() if not path.is_file() or path.read_text(encoding="utf-8") != text
+        ]
         for path in stale:
             sys.stderr.write(f"{path}: {'missing' if not path.exists() else 'not current'}\n")
         if stale:
@@ -109,7 +137,21 @@ def run_check(args: argparse.Namespace) -> int:
         problems += citation_drift(args.seeds, pack=RulePack.load(root, extensions=packs))
     errors = [p for p in problems if p.severity == "error"]
     if args.format == "json":
-        print_json([{"severity": p.severity, "kind": p.kind, "file": p.file, "line": p.line, "rule_id": p.rule_id, "path": p.path, "message": p.text(args.lang), "code": p.code} for p in problems])
+        print_json(
+            [
+                {
+                    "severity": p.severity,
+                    "kind": p.kind,
+                    "file": p.file,
+                    "line": p.line,
+                    "rule_id": p.rule_id,
+                    "path": p.path,
+                    "message": p.text(args.lang),
+                    "code": p.code,
+                }
+                for p in problems
+            ]
+        )
     else:
         for p in problems:
             print(p.render(args.lang))

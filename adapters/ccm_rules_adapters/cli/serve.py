@@ -24,18 +24,32 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--token", default=None,
-                        help=f"require 'Authorization: Bearer TOKEN' (default: ${TOKEN_ENV}; prefer the variable, "
-                        "a command-line token is visible to other local users)")
+    parser.add_argument(
+        "--token",
+        default=None,
+        help=f"require 'Authorization: Bearer TOKEN' (default: ${TOKEN_ENV}; prefer the variable, "
+        "a command-line token is visible to other local users)",
+    )
     parser.add_argument("--max-body", type=int, default=None, help="largest request body in bytes (default: 65536)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
-    parser.add_argument("--request-timeout", type=float, default=None,
-                        help="seconds for a whole request to arrive before the connection is closed (default: 10)")
-    parser.add_argument("--db", default=None, metavar="URL",
-                        help="the records store GET /v1/indicators computes seed 002's indicators from: a SQLite file "
-                        "path or sqlite:///FILE, or postgresql://user@host/db (default: $CCM_RULES_DB; none: that route answers 409)")
-    parser.add_argument("--insecure", action="store_true",
-                        help="serve on a non-loopback address without a bearer token (anyone who can reach it may use it)")
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=None,
+        help="seconds for a whole request to arrive before the connection is closed (default: 10)",
+    )
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the records store GET /v1/indicators computes seed 002's indicators from: a SQLite file "
+        "path or sqlite:///FILE, or postgresql://user@host/db (default: $CCM_RULES_DB; none: that route answers 409)",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="serve on a non-loopback address without a bearer token (anyone who can reach it may use it)",
+    )
     add_pack_options(parser)
     parser.set_defaults(handler=run)
 
@@ -57,7 +71,12 @@ def run(args: argparse.Namespace) -> int:
     _check_port_free(args.host, args.port)
     # The app is built in each worker from the environment (see ccm_rules_adapters.http.app_from_env).
     packs = json.dumps(args.pack) if args.pack else ""  # names or folders, resolved where the app is built
-    env = {TOKEN_ENV: token or "", "CCM_RULES_RULES": str(args.rules or ""), "CCM_RULES_PACKS": packs, "CCM_RULES_MAX_BODY": str(args.max_body or "")}
+    env = {
+        TOKEN_ENV: token or "",
+        "CCM_RULES_RULES": str(args.rules or ""),
+        "CCM_RULES_PACKS": packs,
+        "CCM_RULES_MAX_BODY": str(args.max_body or ""),
+    }
     # The web app's cookies are Secure beyond loopback (reach it through https there: docs/web.md); on loopback over
     # plain http they are not (a browser would not send them back from 127.0.0.1), and an https request gets them Secure.
     env["CCM_RULES_WEB_SECURE"] = "" if _is_loopback(args.host) else "1"
@@ -100,8 +119,13 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise CommandError(f"port {port} on {host} is already in use: stop the other server or choose another --port", EXIT_ENVIRONMENT) from err
-            raise CommandError(f"cannot listen on {host}:{port}: {(err.strerror or str(err)).lower()}", EXIT_ENVIRONMENT) from err
+                raise CommandError(
+                    f"port {port} on {host} is already in use: stop the other server or choose another --port",
+                    EXIT_ENVIRONMENT,
+                ) from err
+            raise CommandError(
+                f"cannot listen on {host}:{port}: {(err.strerror or str(err)).lower()}", EXIT_ENVIRONMENT
+            ) from err
 
 
 def _is_loopback(host: str) -> bool:

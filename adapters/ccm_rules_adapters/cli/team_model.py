@@ -23,7 +23,12 @@ def register(commands: Any) -> None:
         "side needs, each explained with its sources.",
     )
     parser.add_argument("case", type=Path, help="case file: YAML or JSON with a 'facts' mapping")
-    parser.add_argument("--start", type=date_arg, default=None, help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)")
+    parser.add_argument(
+        "--start",
+        type=date_arg,
+        default=None,
+        help="start of the cooperation, for the meeting dates (default: the case file's cooperation_start, else its as_of, else today)",
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -37,4 +42,6 @@ def run(args: argparse.Namespace) -> int:
     except FactsError as err:
         raise locate_fact_errors(err, case) from err
     explanation = explain_team_model(rec, pack, args.lang)
-    return print_case_result(args, case.code, "recommendation", rec, explanation, lambda: render_team_model_text(explanation, pack=pack))
+    return print_case_result(
+        args, case.code, "recommendation", rec, explanation, lambda: render_team_model_text(explanation, pack=pack)
+    )

@@ -14,16 +14,24 @@ ROLES = ("intake-worker", "case-manager", "planner", "administrator")
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("users", help="the web app's user accounts (add, list)",
-                                 description="Manage the web app's accounts in the records store.")
+    parser = commands.add_parser(
+        "users",
+        help="the web app's user accounts (add, list)",
+        description="Manage the web app's accounts in the records store.",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a user (its organisation is added when new)",
-                             description="Add a user of an organisation with one role. The password is asked without echo, "
-                                         "or read from standard input with --password-stdin (for scripts).")
+    add = actions.add_parser(
+        "add",
+        help="add a user (its organisation is added when new)",
+        description="Add a user of an organisation with one role. The password is asked without echo, "
+        "or read from standard input with --password-stdin (for scripts).",
+    )
     add.add_argument("name", help="login name (letters, digits, '.', '_', '@', '-')")
     add.add_argument("--org", required=True, help="organisation code (added if it does not exist yet)")
     add.add_argument("--role", required=True, choices=ROLES, help="the user's role")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     add_db_option(add)
     add.set_defaults(handler=run_add)
     listing = actions.add_parser("list", help="list the users (name, organisation, role)")

@@ -51,12 +51,25 @@ def compile_ruleset(monitoring: Monitoring) -> Definition:
     with_norm = [m.code for m in monitoring.models.values() if m.caseload_norm is not None]
     if with_norm:
         rules[alerts["caseload_above_norm"].id] = {
-            "all": [{"m": {"$and": [{"t": "caseload"}, _one_of("model", with_norm), {"$gt": {"clients": {"$m": "norm"}}}]}}]
+            "all": [
+                {"m": {"$and": [{"t": "caseload"}, _one_of("model", with_norm), {"$gt": {"clients": {"$m": "norm"}}}]}}
+            ]
         }
     with_hours = [m.code for m in monitoring.models.values() if m.hours_norm is not None]
     if with_hours:
         rules[alerts["hours_above_limit"].id] = {
-            "all": [{"m": {"$and": [{"t": "contact"}, _one_of("model", with_hours), {"$lte": {"before": {"$m": "limit"}}}, {"$gt": {"after": {"$m": "limit"}}}]}}]
+            "all": [
+                {
+                    "m": {
+                        "$and": [
+                            {"t": "contact"},
+                            _one_of("model", with_hours),
+                            {"$lte": {"before": {"$m": "limit"}}},
+                            {"$gt": {"after": {"$m": "limit"}}},
+                        ]
+                    }
+                }
+            ]
         }
     never = [m.code for m in monitoring.models.values() if m.ending == "never"]
     if never:

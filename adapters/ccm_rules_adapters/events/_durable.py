@@ -161,7 +161,9 @@ class _Case:
 class DurableMonitor:
     """Replays case events on durable-rules and returns the alerts, as `PythonMonitor` does."""
 
-    def __init__(self, monitoring: Monitoring, engine: ModuleType | None = None, bucket_days: int = BUCKET_DAYS) -> None:
+    def __init__(
+        self, monitoring: Monitoring, engine: ModuleType | None = None, bucket_days: int = BUCKET_DAYS
+    ) -> None:
         if bucket_days < 1:
             raise ValueError(f"bucket_days must be 1 or more, got {bucket_days}")
         self.monitoring = monitoring
@@ -241,7 +243,14 @@ class DurableMonitor:
             if limit is not None:  # the engine decides whether this contact takes the week over the limit
                 before, after = case.week.add(event.on, event.hours)
                 assert case.week.week is not None
-                contact = {"sid": SID, "t": "contact", "model": case.model, "before": float(before), "after": float(after), "limit": limit}
+                contact = {
+                    "sid": SID,
+                    "t": "contact",
+                    "model": case.model,
+                    "before": float(before),
+                    "after": float(after),
+                    "limit": limit,
+                }
                 self._values[self._post(contact, event)] = hours_values(case.model, case.week.week, after, limit)
         elif kind == "goal_due":
             code, goal, due = event.case, event.goal, event.due
@@ -355,7 +364,9 @@ class DurableMonitor:
                 buckets[bucket] = left
             else:
                 del buckets[bucket]
-        self._call(self._dre.retract_facts, [{"sid": SID, "id": fid} for fid in stale], f"retracting {len(stale)} case facts")
+        self._call(
+            self._dre.retract_facts, [{"sid": SID, "id": fid} for fid in stale], f"retracting {len(stale)} case facts"
+        )
         self._ids.give_back(stale)
 
     def _promote(self, last: int) -> None:
@@ -411,19 +422,39 @@ class DurableMonitor:
                 assert tick is not None
                 fact = self._held[(bound["k"] if check == "review_overdue" else bound["g"])["id"]]
                 due = datetime.date.fromordinal(fact.due)
-                values: dict[str, Any] = review_values(fact.agreed, tick.on) if fact.agreed is not None else {"due": due, "days_overdue": (tick.on - due).days}
+                values: dict[str, Any] = (
+                    review_values(fact.agreed, tick.on)
+                    if fact.agreed is not None
+                    else {"due": due, "days_overdue": (tick.on - due).days}
+                )
                 self._drop(fact.key)  # alerted once: the fact leaves the engine
-                self._alerts.append(Alert(rule_id, check, tick.on, tick.seq, tick.line, case=fact.case, goal=fact.goal, values=values))
+                self._alerts.append(
+                    Alert(rule_id, check, tick.on, tick.seq, tick.line, case=fact.case, goal=fact.goal, values=values)
+                )
                 continue
             message = bound["m"]
             event = self._by_id[message["id"]]
             if check == "caseload_above_norm":
                 values = {"model": message["model"], "clients": message["clients"], "norm": message["norm"]}
-                self._alerts.append(Alert(rule_id, check, event.on, event.seq, event.line, worker=event.worker, values=values))
+                self._alerts.append(
+                    Alert(rule_id, check, event.on, event.seq, event.line, worker=event.worker, values=values)
+                )
             elif check == "hours_above_limit":
-                self._alerts.append(Alert(rule_id, check, event.on, event.seq, event.line, case=event.case, values=self._values[message["id"]]))
+                self._alerts.append(
+                    Alert(
+                        rule_id,
+                        check,
+                        event.on,
+                        event.seq,
+                        event.line,
+                        case=event.case,
+                        values=self._values[message["id"]],
+                    )
+                )
             else:
                 values = {"model": message["model"], "reason": message.get("reason")}
                 if check == "closure_without_reason":
                     values["reasons"] = self._reasons[message["model"]]
-                self._alerts.append(Alert(rule_id, check, event.on, event.seq, event.line, case=event.case, values=values))
+                self._alerts.append(
+                    Alert(rule_id, check, event.on, event.seq, event.line, case=event.case, values=values)
+                )

@@ -83,14 +83,25 @@ def assess_resources(
     """
     pack = pack or default_pack()
     mapping = mapping or load_mapping()
-    unused = [(_where(i, r, len(items)), r.get_resource_type()) for i, r in enumerate(items) if r.get_resource_type() not in USED]
+    unused = [
+        (_where(i, r, len(items)), r.get_resource_type())
+        for i, r in enumerate(items)
+        if r.get_resource_type() not in USED
+    ]
     if items and len(unused) == len(items):  # nothing here the decision could read: say so, never an all-unknown answer
-        raise FactsError(Message("summary.fhir_nothing"), [
-            Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir") for place, kind in unused
-        ])
+        raise FactsError(
+            Message("summary.fhir_nothing"),
+            [
+                Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir")
+                for place, kind in unused
+            ],
+        )
     responses = [r for r in items if r.get_resource_type() == "QuestionnaireResponse"]
     if len(responses) > 1:
-        raise FactsError("more than one intake", [Problem(f"expected at most one QuestionnaireResponse, got {len(responses)}", "Bundle.entry")])
+        raise FactsError(
+            "more than one intake",
+            [Problem(f"expected at most one QuestionnaireResponse, got {len(responses)}", "Bundle.entry")],
+        )
     qr = responses[0] if responses else None
     chosen = ruleset or (mapping.ruleset_for(qr.questionnaire) if qr is not None else None) or "eligibility"
     rules = pack.ruleset(chosen)
@@ -101,13 +112,25 @@ def assess_resources(
         facts, where, problems = intake_facts(qr, rules)
     notes: list[Problem] = []
     domain_fact = next((n for n, s in rules.spec.facts.items() if s.type == "domain_statuses"), None)
-    social = [(_where(i, r, len(items)), r) for i, r in enumerate(items) if r.get_resource_type() in ("Condition", "Observation")]
+    social = [
+        (_where(i, r, len(items)), r)
+        for i, r in enumerate(items)
+        if r.get_resource_type() in ("Condition", "Observation")
+    ]
     if domain_fact is not None and social:
         vocabulary = rules.vocabularies[rules.spec.facts[domain_fact].vocabulary or ""]
         found, notes = social_domains(social, vocabulary, mapping)
         given = facts.get(domain_fact) or {}
         facts[domain_fact] = {**found, **given} if found or given else None
-    notes += [Problem(Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}), place, kind="fhir", severity="warning") for place, kind in unused]
+    notes += [
+        Problem(
+            Message("fhir.not_used", {"resource": kind, "used": ", ".join(USED)}),
+            place,
+            kind="fhir",
+            severity="warning",
+        )
+        for place, kind in unused
+    ]
     try:
         decision = decide(rules, facts, as_of)
     except FactsError as err:

@@ -46,7 +46,16 @@ Alias = tuple[str, str]
 _RELATIVE = re.compile(r"([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/.+)?")
 _ABSOLUTE = re.compile(r".+/([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/.+)?")
 SOCIAL = ("Condition", "Observation")
-READ = ("CareTeam", "Organization", "PractitionerRole", "Practitioner", "HealthcareService", "Patient", "RelatedPerson", *SOCIAL)
+READ = (
+    "CareTeam",
+    "Organization",
+    "PractitionerRole",
+    "Practitioner",
+    "HealthcareService",
+    "Patient",
+    "RelatedPerson",
+    *SOCIAL,
+)
 
 
 # ---------------------------------------------------------------- the mapping (data)
@@ -118,7 +127,10 @@ class CareTeamMapping:
     def kind(self, member_type: str | None) -> Kind:
         """What a member of this type is; `unknown` when the type cannot be told."""
         groups: tuple[tuple[Kind, MemberTypes], ...] = (
-            ("service", self.members.services), ("several", self.members.several_services), ("not_service", self.members.not_services))
+            ("service", self.members.services),
+            ("several", self.members.several_services),
+            ("not_service", self.members.not_services),
+        )
         return next((kind for kind, group in groups if member_type in group.types), "unknown")
 
     @property
@@ -245,7 +257,9 @@ def same(a: frozenset[Alias], b: frozenset[Alias]) -> bool | None:
     return None
 
 
-def read_participants(team: Any, path: str, resolver: Resolver, mapping: CareTeamMapping, as_of: datetime.date) -> tuple[list[Participant], list[Problem]]:
+def read_participants(
+    team: Any, path: str, resolver: Resolver, mapping: CareTeamMapping, as_of: datetime.date
+) -> tuple[list[Participant], list[Problem]]:
     """The CareTeam's current participants; bad references and codes are problems naming the element."""
     problems: list[Problem] = []
     notes: list[Problem] = []
@@ -254,21 +268,46 @@ def read_participants(team: Any, path: str, resolver: Resolver, mapping: CareTea
         where = f"{path}.participant[{index}]"
         member_type = resolver.type_of(item.member) if item.member is not None else None
         if member_type is not None and member_type not in mapping.member_types:
-            problems.append(Problem(f"a {member_type} cannot be a CareTeam member; members are {', '.join(mapping.member_types)}", f"{where}.member", kind="fhir"))
+            problems.append(
+                Problem(
+                    f"a {member_type} cannot be a CareTeam member; members are {', '.join(mapping.member_types)}",
+                    f"{where}.member",
+                    kind="fhir",
+                )
+            )
         behalf = resolver.type_of(item.onBehalfOf) if item.onBehalfOf is not None else None
         if behalf is not None and behalf not in mapping.on_behalf_of_types:
-            problems.append(Problem(f"onBehalfOf must name an {' or '.join(mapping.on_behalf_of_types)}, not a {behalf}", f"{where}.onBehalfOf", kind="fhir"))
+            problems.append(
+                Problem(
+                    f"onBehalfOf must name an {' or '.join(mapping.on_behalf_of_types)}, not a {behalf}",
+                    f"{where}.onBehalfOf",
+                    kind="fhir",
+                )
+            )
         if problems:
             continue  # refused below, with every other bad participant
         period = getattr(item, "period", None) or getattr(item, "coveragePeriod", None)
         end = period.end if period is not None else None
         if end is not None and _ended(end, as_of):
-            notes.append(Problem(f"took part until {end}; not counted on {as_of.isoformat()}", where, kind="skipped", severity="information"))
+            notes.append(
+                Problem(
+                    f"took part until {end}; not counted on {as_of.isoformat()}",
+                    where,
+                    kind="skipped",
+                    severity="information",
+                )
+            )
             continue
         kind = mapping.kind(member_type)
         if kind == "unknown":
-            notes.append(Problem("the member's type is not known (no reference type, not in the Bundle): it may be another service", f"{where}.member",
-                                 kind="skipped", severity="information"))
+            notes.append(
+                Problem(
+                    "the member's type is not known (no reference type, not in the Bundle): it may be another service",
+                    f"{where}.member",
+                    kind="skipped",
+                    severity="information",
+                )
+            )
         role = resolver.resolve(item.member) if member_type == "PractitionerRole" and item.member is not None else None
         organisation = resolver.aliases(item.onBehalfOf) if item.onBehalfOf is not None else frozenset()
         if not organisation and member_type == "Organization":
@@ -279,7 +318,11 @@ def read_participants(team: Any, path: str, resolver: Resolver, mapping: CareTea
         service = resolver.aliases(services[0]) if len(services) == 1 else frozenset()
         roles = item.role if isinstance(item.role, list) else [item.role] if item.role is not None else []
         codings = tuple((c.system, c.code, c.display) for concept in roles for c in (concept.coding or []))
-        out.append(Participant(where, kind, item.member.reference if item.member is not None else None, organisation, service, codings))
+        out.append(
+            Participant(
+                where, kind, item.member.reference if item.member is not None else None, organisation, service, codings
+            )
+        )
     if problems:
         raise FactsError("the CareTeam cannot be read", problems)
     return out, notes
@@ -289,7 +332,7 @@ def single_organisation(participants: Sequence[Participant]) -> bool | None:
     """False when two services act for different organisations; True when every pair surely acts
     for one; None otherwise (an organisation not given, a nested team, a member of unknown type)."""
     services = [p for p in participants if p.kind in ("service", "several")]
-    pairs = [same(p.organisation, q.organisation) for i, p in enumerate(services) for q in services[i + 1:]]
+    pairs = [same(p.organisation, q.organisation) for i, p in enumerate(services) for q in services[i + 1 :]]
     if False in pairs:
         return False
     if not services or any(p.kind != "service" for p in participants if p.kind != "not_service") or None in pairs:
@@ -326,7 +369,9 @@ def key_workers(participants: Sequence[Participant], mapping: CareTeamMapping) -
     found = []
     for p in participants:
         match = next((codes[(s, c)] for s, c, _ in p.roles if (s, c) in codes), None)
-        if match is not None and p.kind != "not_service" and p.member is not None:  # a role with no one in it names no one
+        if (
+            match is not None and p.kind != "not_service" and p.member is not None
+        ):  # a role with no one in it names no one
             found.append(KeyWorker(p.path, p.member, match.display))
     return tuple(found)
 
@@ -336,26 +381,60 @@ def _has_role(participant: Participant, codes: Iterable[RoleCode]) -> bool:
     return any((s, c) in wanted for s, c, _ in participant.roles)
 
 
-def case_lead(participants: Sequence[Participant], mapping: CareTeamMapping, path: str) -> tuple[str | None, str | None, list[Problem]]:
+def case_lead(
+    participants: Sequence[Participant], mapping: CareTeamMapping, path: str
+) -> tuple[str | None, str | None, list[Problem]]:
     """Who leads the case, from the participants' roles: (`one_worker` / `services_together` / None,
     the element that says so, notes). The number of participants never decides it (003 §a)."""
     services = [p for p in participants if p.kind != "not_service" and p.member is not None]
     alone = [p for p in services if _has_role(p, mapping.lead_roles.alone.codes)]
     together = [p for p in services if _has_role(p, mapping.lead_roles.together.codes)]
-    codes = ", ".join(f"{r.system}|{r.code}" for r in (*mapping.lead_roles.alone.codes, *mapping.lead_roles.together.codes))
+    codes = ", ".join(
+        f"{r.system}|{r.code}" for r in (*mapping.lead_roles.alone.codes, *mapping.lead_roles.together.codes)
+    )
     if alone and together:
         where = ", ".join(p.path for p in (*alone, *together))
-        return None, None, [Problem(f"the roles disagree on who leads the case: one participant leads it alone, another carries it together with the team ({where}); the lead is asked",
-                                    f"{path}.participant", kind="question", severity="warning")]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    f"the roles disagree on who leads the case: one participant leads it alone, another carries it together with the team ({where}); the lead is asked",
+                    f"{path}.participant",
+                    kind="question",
+                    severity="warning",
+                )
+            ],
+        )
     if len(alone) > 1:
-        return None, None, [Problem(f"{len(alone)} participants each lead the case alone ({', '.join(p.path for p in alone)}); the lead is asked",
-                                    f"{path}.participant", kind="question", severity="warning")]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    f"{len(alone)} participants each lead the case alone ({', '.join(p.path for p in alone)}); the lead is asked",
+                    f"{path}.participant",
+                    kind="question",
+                    severity="warning",
+                )
+            ],
+        )
     if together:
         return "services_together", together[0].path, []
     if alone:
         return "one_worker", alone[0].path, []
-    return None, None, [Problem(f"no participant's role says who leads the case ({codes}); the number of participants does not decide it, so the lead is asked",
-                                f"{path}.participant", kind="question", severity="information")]
+    return (
+        None,
+        None,
+        [
+            Problem(
+                f"no participant's role says who leads the case ({codes}); the number of participants does not decide it, so the lead is asked",
+                f"{path}.participant",
+                kind="question",
+                severity="information",
+            )
+        ],
+    )
 
 
 def care_team_facts(
@@ -366,11 +445,18 @@ def care_team_facts(
     status = team.status
     known = (*mapping.statuses.read, *mapping.statuses.not_read)
     if status is not None and status not in known:
-        raise FactsError("the CareTeam cannot be read", [Problem(f"unknown status {status!r}; use one of: {', '.join(known)}", f"{path}.status", kind="fhir")])
+        raise FactsError(
+            "the CareTeam cannot be read",
+            [Problem(f"unknown status {status!r}; use one of: {', '.join(known)}", f"{path}.status", kind="fhir")],
+        )
     start = _date(team.period.start) if team.period is not None and team.period.start is not None else None
     if status in mapping.statuses.not_read:
-        note = Problem(f"a CareTeam with status {status!r} says nothing about the services working with the client now; its participants are not read",
-                       f"{path}.status", kind="skipped", severity="warning")
+        note = Problem(
+            f"a CareTeam with status {status!r} says nothing about the services working with the client now; its participants are not read",
+            f"{path}.status",
+            kind="skipped",
+            severity="warning",
+        )
         return CareTeamFacts({}, {}, (note,), (), (), start)
     participants, notes = read_participants(team, path, resolver, mapping, as_of)
     facts: dict[str, Any] = {}
@@ -380,18 +466,33 @@ def care_team_facts(
         facts["case_lead"] = lead
         where["case_lead"] = lead_at
     notes += lead_notes
-    for name, value in (("concurrent_services", concurrent_services(participants)), ("single_organisation", single_organisation(participants))):
+    for name, value in (
+        ("concurrent_services", concurrent_services(participants)),
+        ("single_organisation", single_organisation(participants)),
+    ):
         if value is not None:
             facts[name] = value
             where[name] = f"{path}.participant"
     if not [p for p in participants if p.kind != "not_service"]:
-        notes.append(Problem("the CareTeam names no service (only the client or family, or no one): nothing to count", f"{path}.participant",
-                             kind="skipped", severity="warning"))
+        notes.append(
+            Problem(
+                "the CareTeam names no service (only the client or family, or no one): nothing to count",
+                f"{path}.participant",
+                kind="skipped",
+                severity="warning",
+            )
+        )
     found = key_workers(participants, mapping)
     if not found:
         roles = ", ".join(f"{r.system}|{r.code}" for r in mapping.key_worker_roles)
-        notes.append(Problem(f"no participant's role names the key worker ({roles}); every team model needs one named", f"{path}.participant",
-                             kind="unmapped", severity="warning"))
+        notes.append(
+            Problem(
+                f"no participant's role names the key worker ({roles}); every team model needs one named",
+                f"{path}.participant",
+                kind="unmapped",
+                severity="warning",
+            )
+        )
     return CareTeamFacts(facts, where, tuple(notes), found, tuple(participants), start)
 
 
@@ -455,12 +556,29 @@ def assess_care_team(
     on = as_of or datetime.date.today()
     teams = [e for e in entries if e.resource.get_resource_type() == "CareTeam"]
     if len(teams) != 1:
-        raise FactsError("expected one CareTeam", [Problem(f"expected exactly one CareTeam, got {len(teams)}; send one request per team", "Bundle.entry", kind="fhir")])
+        raise FactsError(
+            "expected one CareTeam",
+            [
+                Problem(
+                    f"expected exactly one CareTeam, got {len(teams)}; send one request per team",
+                    "Bundle.entry",
+                    kind="fhir",
+                )
+            ],
+        )
     team = teams[0].resource
     found = care_team_facts(team, teams[0].path, Resolver(entries, team), as_of=on, mapping=team_mapping)
     facts, where, notes = dict(found.facts), dict(found.where), list(found.notes)
-    notes += [Problem(f"a {e.resource.get_resource_type()} is not read for the team model; send it in its own request", e.path,
-                      kind="skipped", severity="warning") for e in entries if e.resource.get_resource_type() not in READ]
+    notes += [
+        Problem(
+            f"a {e.resource.get_resource_type()} is not read for the team model; send it in its own request",
+            e.path,
+            kind="skipped",
+            severity="warning",
+        )
+        for e in entries
+        if e.resource.get_resource_type() not in READ
+    ]
     social = [(e.path, e.resource) for e in entries if e.resource.get_resource_type() in SOCIAL]
     if social:
         name, vocabulary = _domain_fact(pack)
@@ -472,15 +590,19 @@ def assess_care_team(
     try:
         rec = recommend_team_model(facts, as_of=on, start=found.start, pack=pack)
     except FactsError as err:
-        raise FactsError("the CareTeam gives facts the team model refuses", [
-            attrs.evolve(p, path=where.get(p.path.removeprefix("$.").split(".")[0], p.path)) for p in err.problems]) from err
+        raise FactsError(
+            "the CareTeam gives facts the team model refuses",
+            [attrs.evolve(p, path=where.get(p.path.removeprefix("$.").split(".")[0], p.path)) for p in err.problems],
+        ) from err
     explanation = explain_team_model(rec, pack, lang)
     subject = team.subject.reference if team.subject is not None else None
     results = (
         _outcome([*notes], version) if notes else None,
         team_model_outcome(explanation, found.key_workers, pack, version),
     )
-    return CareTeamAssessment(rec, explanation, facts, found.key_workers, subject, tuple(notes), tuple(r for r in results if r is not None))
+    return CareTeamAssessment(
+        rec, explanation, facts, found.key_workers, subject, tuple(notes), tuple(r for r in results if r is not None)
+    )
 
 
 def _domain_fact(pack: RulePack) -> tuple[str, Any]:
@@ -501,16 +623,27 @@ def key_worker_lines(ex: TeamModelExplanation, workers: Sequence[KeyWorker], pac
     return [f"{heading} (CareTeam): {w.member or '—'} — {w.role} @ {w.path}" for w in workers]
 
 
-def team_model_outcome(ex: TeamModelExplanation, workers: Sequence[KeyWorker], pack: RulePack, version: FhirVersion) -> dict[str, Any]:
+def team_model_outcome(
+    ex: TeamModelExplanation, workers: Sequence[KeyWorker], pack: RulePack, version: FhirVersion
+) -> dict[str, Any]:
     """The team-model answer in words: the headline, then each axis (who leads, team, mode,
     intensity), key worker (and who fills it), conference, meetings, caseload norm, program
     side, each ruleset's criteria, and the questions still open."""
     t = pack.texts
 
     def info(text: str, code: str = "informational", expression: str | None = None) -> dict[str, Any]:
-        return {"severity": "information", "code": code, "diagnostics": text, **({"expression": [expression]} if expression else {})}
+        return {
+            "severity": "information",
+            "code": code,
+            "diagnostics": text,
+            **({"expression": [expression]} if expression else {}),
+        }
 
-    settled = t["team.settled"][ex.lang] if ex.settled else t["team.provisional"][ex.lang].format(models=", ".join(ex.possible))
+    settled = (
+        t["team.settled"][ex.lang]
+        if ex.settled
+        else t["team.provisional"][ex.lang].format(models=", ".join(ex.possible))
+    )
     issues = [info(f"{ex.title}: {ex.model_label}. {ex.summary}"), info(settled)]
     issues.append(info(f"{t['team.heading.lead'][ex.lang]}: {ex.lead}"))
     if ex.organisation is not None:
@@ -519,13 +652,21 @@ def team_model_outcome(ex: TeamModelExplanation, workers: Sequence[KeyWorker], p
         issues.append(info(f"{t['team.heading.mode'][ex.lang]}: {ex.mode}"))
     issues.append(info(f"{t['team.heading.intensity'][ex.lang]}: {ex.intensity}"))
     issues.append(info(f"{t['team.heading.key_worker'][ex.lang]}: {ex.key_worker}"))
-    issues += [info(line, expression=w.path) for line, w in zip(key_worker_lines(ex, workers, pack), workers, strict=True)]
+    issues += [
+        info(line, expression=w.path) for line, w in zip(key_worker_lines(ex, workers, pack), workers, strict=True)
+    ]
     issues.append(info(f"{t['team.heading.conference'][ex.lang]}: {ex.conference}"))
-    issues.append(info(f"{t['team.heading.meetings'][ex.lang]}: {ex.meetings}" + (f" {ex.cadence}" if ex.cadence else "")))
+    issues.append(
+        info(f"{t['team.heading.meetings'][ex.lang]}: {ex.meetings}" + (f" {ex.cadence}" if ex.cadence else ""))
+    )
     issues.append(info(f"{t['team.heading.caseload'][ex.lang]}: {ex.caseload_norm}"))
     if ex.program is not None:
         issues.append(info(f"{t['team.heading.program'][ex.lang]}: {ex.program}"))
     issues += [info(f"{t['team.heading.note'][ex.lang]}: {note}") for note in ex.notes]
-    issues += [info(f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source_title})") for part in ex.parts for c in part.criteria]
+    issues += [
+        info(f"[{c.status_label}] {c.id} {c.title}: {c.reason} ({c.source_title})")
+        for part in ex.parts
+        for c in part.criteria
+    ]
     issues += [info(q, "incomplete") for q in ex.questions]
     return dump(parse({"resourceType": "OperationOutcome", "issue": issues}, version))

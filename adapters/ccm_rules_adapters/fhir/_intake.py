@@ -15,11 +15,19 @@ from ccm_rules.engine import FactSpec
 from ._mapping import FhirMapping
 from ._resources import FhirVersion
 
-_VALUE_TYPES = {"boolean": "boolean", "integer": "integer", "number": "decimal", "date": "date",
-                "enum": "coding", "domain_statuses": "group"}
+_VALUE_TYPES = {
+    "boolean": "boolean",
+    "integer": "integer",
+    "number": "decimal",
+    "date": "date",
+    "enum": "coding",
+    "domain_statuses": "group",
+}
 
 
-def questionnaire(ruleset: Ruleset, pack: RulePack, mapping: FhirMapping, lang: str, version: FhirVersion) -> dict[str, Any]:
+def questionnaire(
+    ruleset: Ruleset, pack: RulePack, mapping: FhirMapping, lang: str, version: FhirVersion
+) -> dict[str, Any]:
     """The intake Questionnaire of `ruleset` in `lang` for FHIR `version` (R4B `choice`, R5 `coding`)."""
     url = mapping.questionnaires[ruleset.id]
     return {
@@ -37,13 +45,21 @@ def questionnaire(ruleset: Ruleset, pack: RulePack, mapping: FhirMapping, lang: 
     }
 
 
-def _item(name: str, spec: FactSpec, ruleset: Ruleset, mapping: FhirMapping, lang: str, version: FhirVersion) -> dict[str, Any]:
+def _item(
+    name: str, spec: FactSpec, ruleset: Ruleset, mapping: FhirMapping, lang: str, version: FhirVersion
+) -> dict[str, Any]:
     item: dict[str, Any] = {"linkId": name, "text": spec.question[lang]}
     coded = {"type": "choice"} if version == "R4B" else {"type": "coding", "answerConstraint": "optionsOnly"}
     if spec.type == "domain_statuses":
         vocabulary = ruleset.vocabularies[spec.vocabulary or ""]
         options = [
-            {"valueCoding": {"system": mapping.domain_status_system, "code": s, "display": vocabulary.status_label(s, lang)}}
+            {
+                "valueCoding": {
+                    "system": mapping.domain_status_system,
+                    "code": s,
+                    "display": vocabulary.status_label(s, lang),
+                }
+            }
             for s in vocabulary.statuses
         ]
         item["type"] = "group"
@@ -57,7 +73,13 @@ def _item(name: str, spec: FactSpec, ruleset: Ruleset, mapping: FhirMapping, lan
         item.update(coded)
         labels = spec.value_labels or {}
         item["answerOption"] = [
-            {"valueCoding": {"system": mapping.fact_value_system, "code": v, **({"display": labels[v][lang]} if v in labels else {})}}
+            {
+                "valueCoding": {
+                    "system": mapping.fact_value_system,
+                    "code": v,
+                    **({"display": labels[v][lang]} if v in labels else {}),
+                }
+            }
             for v in spec.values or []
         ]
     return item
@@ -103,7 +125,9 @@ def _answer(item: Any, path: str, problems: list[Problem]) -> Any:
     if not answers:
         return None
     if len(answers) > 1:
-        problems.append(Problem(f"question {item.linkId!r} takes one answer, got {len(answers)}", f"{path}.answer", kind="fact"))
+        problems.append(
+            Problem(f"question {item.linkId!r} takes one answer, got {len(answers)}", f"{path}.answer", kind="fact")
+        )
         return None
     answer = answers[0]
     for field in ("valueBoolean", "valueInteger", "valueDecimal", "valueDate", "valueString", "valueCoding"):

@@ -78,7 +78,9 @@ def load_data_file(file: str, cls: type[T], what: str) -> T:
     try:
         located = parse_yaml(Path(file).read_text(encoding="utf-8"), file)
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(f"cannot read the {what}", [Problem(f"cannot read file: {err}", file=file, kind="io")]) from err
+        raise InputFileError(
+            f"cannot read the {what}", [Problem(f"cannot read file: {err}", file=file, kind="io")]
+        ) from err
     except YamlProblem as err:
         raise InputFileError(f"cannot read the {what}", [err.problem]) from err
     try:
@@ -86,5 +88,8 @@ def load_data_file(file: str, cls: type[T], what: str) -> T:
     except ClassValidationError as err:
         raise InputFileError(
             f"the {what} is not valid",
-            [Problem(message, format_path(path), file, located.line(path), kind="schema") for path, message in cattrs_problems(err)],
+            [
+                Problem(message, format_path(path), file, located.line(path), kind="schema")
+                for path, message in cattrs_problems(err)
+            ],
         ) from err

@@ -36,14 +36,25 @@ def model_class(resource_type: str, version: FhirVersion) -> Any:
 def parse(data: Any, version: FhirVersion, file: str | None = None, where: str = "") -> Any:
     """Validate one resource (a JSON object); raise `InputFileError` naming every bad element."""
     if not isinstance(data, Mapping) or not isinstance(data.get("resourceType"), str):
-        raise InputFileError(Message("summary.fhir_not_resource"), [Problem(Message("fhir.not_resource", {"value": describe(data)}), where or "$", file, kind="fhir")])
+        raise InputFileError(
+            Message("summary.fhir_not_resource"),
+            [Problem(Message("fhir.not_resource", {"value": describe(data)}), where or "$", file, kind="fhir")],
+        )
     rtype = data["resourceType"]
     try:
         cls = model_class(rtype, version)
     except (KeyError, ValueError):  # fhir.resources raises ValueError for a type it does not know
-        raise InputFileError(Message("summary.fhir_unknown_type"), [
-            Problem(Message("fhir.unknown_type", {"type": rtype, "version": version}), f"{where or rtype}.resourceType", file, kind="fhir")
-        ]) from None
+        raise InputFileError(
+            Message("summary.fhir_unknown_type"),
+            [
+                Problem(
+                    Message("fhir.unknown_type", {"type": rtype, "version": version}),
+                    f"{where or rtype}.resourceType",
+                    file,
+                    kind="fhir",
+                )
+            ],
+        ) from None
     if rtype == "Bundle":
         _check_entry_types(data, version, file, where or rtype)
     try:
@@ -53,7 +64,9 @@ def parse(data: Any, version: FhirVersion, file: str | None = None, where: str =
         problems = [
             Problem(model_message(e), _fhirpath(where or rtype, e.get("loc", ())), file, kind="fhir")
             for e in (errors() if callable(errors) else [])
-        ] or [Problem(Message("fhir.not_valid", {"type": rtype, "version": version}), where or rtype, file, kind="fhir")]
+        ] or [
+            Problem(Message("fhir.not_valid", {"type": rtype, "version": version}), where or rtype, file, kind="fhir")
+        ]
         raise InputFileError(Message("summary.fhir_not_valid", {"type": rtype, "version": version}), problems) from None
 
 
@@ -73,7 +86,9 @@ def _check_entry_types(bundle: Mapping[str, Any], version: FhirVersion, file: st
         try:
             model_class(rtype, version)
         except (KeyError, ValueError):
-            problems.append(Problem(Message("fhir.unknown_type", {"type": rtype, "version": version}), path, file, kind="fhir"))
+            problems.append(
+                Problem(Message("fhir.unknown_type", {"type": rtype, "version": version}), path, file, kind="fhir")
+            )
     if problems:
         raise InputFileError(Message("summary.fhir_not_valid", {"type": "Bundle", "version": version}), problems)
 
@@ -96,8 +111,11 @@ def entries(data: Any, version: FhirVersion, file: str | None = None) -> list[En
     """As `resources`, each with its `fullUrl` and its path (`Bundle.entry[2].resource`, or the resource type)."""
     model = parse(data, version, file)
     if model.get_resource_type() == "Bundle":
-        return [Entry(entry.resource, entry.fullUrl, f"Bundle.entry[{index}].resource")
-                for index, entry in enumerate(model.entry or []) if entry.resource is not None]
+        return [
+            Entry(entry.resource, entry.fullUrl, f"Bundle.entry[{index}].resource")
+            for index, entry in enumerate(model.entry or [])
+            if entry.resource is not None
+        ]
     return [Entry(model, None, str(model.get_resource_type()))]
 
 
@@ -134,7 +152,9 @@ def model_message(error: Mapping[str, Any]) -> Message:
         return Message("fhir.not_date", {"value": value})
     if kind in ("literal_error", "enum"):
         return Message("fhir.not_allowed", {"value": value, "element": element})
-    if kind == "string_pattern_mismatch" or (kind.startswith("value_error") and "string does not match" in str(error.get("msg", ""))):
+    if kind == "string_pattern_mismatch" or (
+        kind.startswith("value_error") and "string does not match" in str(error.get("msg", ""))
+    ):
         return Message("fhir.not_written_as", {"value": value, "element": element})
     if kind == "string_too_long":
         return Message("fhir.too_long", {"value": value, "element": element})

@@ -39,14 +39,26 @@ def social_domains(
             continue
         status = _status(resource, mapping)
         if status is None:
-            notes.append(Problem("no current need stated (status or result not mapped); skipped", path, kind="skipped",
-                                 severity="information"))
+            notes.append(
+                Problem(
+                    "no current need stated (status or result not mapped); skipped",
+                    path,
+                    kind="skipped",
+                    severity="information",
+                )
+            )
             continue
         for coding in categories:
             domain = index.get((coding.system, coding.code))
             if domain is None:
-                notes.append(Problem(f"social-need category {coding.code!r} maps to no life domain; skipped",
-                                     f"{path}.category", kind="unmapped", severity="warning"))
+                notes.append(
+                    Problem(
+                        f"social-need category {coding.code!r} maps to no life domain; skipped",
+                        f"{path}.category",
+                        kind="unmapped",
+                        severity="warning",
+                    )
+                )
                 continue
             found[domain] = _stronger(found.get(domain), status, mapping.precedence)
     return found, notes
@@ -58,7 +70,9 @@ def _status(resource: Any, mapping: FhirMapping) -> str | None:
         if verification & set(mapping.condition_skip_verification):
             return None
         rule = mapping.condition_clinical_status
-        return next((rule.to_status[c] for c in _codes(resource.clinicalStatus, rule.system) if c in rule.to_status), None)
+        return next(
+            (rule.to_status[c] for c in _codes(resource.clinicalStatus, rule.system) if c in rule.to_status), None
+        )
     if resource.status in ("entered-in-error", "cancelled"):
         return None
     rule = mapping.observation_interpretation

@@ -97,9 +97,33 @@ def bar_chart(
         w = width_per_bar - 8
         centre = f"{x + w / 2:g}"
         if bar.value is not None:
-            drawn.append(DrawnBar("value", bar.label, bar.colour, str(x), str(w), _n(y(bar.value)), _n(y(0) - y(bar.value)), centre, f"{bar.value:g}"))
+            drawn.append(
+                DrawnBar(
+                    "value",
+                    bar.label,
+                    bar.colour,
+                    str(x),
+                    str(w),
+                    _n(y(bar.value)),
+                    _n(y(0) - y(bar.value)),
+                    centre,
+                    f"{bar.value:g}",
+                )
+            )
         elif bar.low is not None and bar.high is not None:
-            drawn.append(DrawnBar("range", bar.label, bar.colour, str(x), str(w), _n(y(bar.high)), _n(y(bar.low) - y(bar.high)), centre, f"{bar.low:g}–{bar.high:g}"))
+            drawn.append(
+                DrawnBar(
+                    "range",
+                    bar.label,
+                    bar.colour,
+                    str(x),
+                    str(w),
+                    _n(y(bar.high)),
+                    _n(y(bar.low) - y(bar.high)),
+                    centre,
+                    f"{bar.low:g}–{bar.high:g}",
+                )
+            )
         else:
             drawn.append(DrawnBar("empty", bar.label, bar.colour, str(x), str(w), _n(y(0)), "0", centre, ""))
     return BarChart(
@@ -177,7 +201,17 @@ def hbar_chart(rows: Sequence[HBar], *, title: str, threshold: float | None, thr
         y = 8 + index * CHART_ROW
         solid, light = CHART_BAR * row.share, CHART_BAR * row.share_max
         drawn.append(
-            DrawnHBar(row.label, row.text, SELECTED if row.selected else NOT_SELECTED, y, y + 15, y + 2, _n(solid), _n(light), _n(CHART_LABEL + max(light, solid) + 6))
+            DrawnHBar(
+                row.label,
+                row.text,
+                SELECTED if row.selected else NOT_SELECTED,
+                y,
+                y + 15,
+                y + 2,
+                _n(solid),
+                _n(light),
+                _n(CHART_LABEL + max(light, solid) + 6),
+            )
         )
     return HBarChart(
         title=title,
@@ -225,7 +259,9 @@ class RadarChart:
     points: tuple[tuple[str, str], ...]
 
 
-def radar_chart(labels: Sequence[str], shares: Sequence[float], reachable: Sequence[float], *, title: str, threshold: float | None) -> RadarChart:
+def radar_chart(
+    labels: Sequence[str], shares: Sequence[float], reachable: Sequence[float], *, title: str, threshold: float | None
+) -> RadarChart:
     """Shares (0..1) on one spoke each, clockwise from the top; `reachable` as a light polygon behind."""
     size, radius = 250, 90
     c = size / 2

@@ -40,16 +40,25 @@ def stylesheet() -> Markup:
     """The shared stylesheet, for the single `<style>` of a standalone report (our own file, not user text)."""
     css = resources.files(__package__).joinpath("static", STYLESHEET).read_text(encoding="utf-8")
     if "<" in css or "&" in css:
-        raise ValueError(f"static/{STYLESHEET} must not contain '<' or '&': it is inlined into a <style> element that XML parsers read too")
+        raise ValueError(
+            f"static/{STYLESHEET} must not contain '<' or '&': it is inlined into a <style> element that XML parsers read too"
+        )
     return Markup(css)  # noqa: S704 -- our own packaged stylesheet, checked above; no user text
 
 
-def render(template: str, context: Mapping[str, Any], *, stylesheet_url: str | None = None, csp_nonce: str | None = None) -> str:
+def render(
+    template: str, context: Mapping[str, Any], *, stylesheet_url: str | None = None, csp_nonce: str | None = None
+) -> str:
     """Render `template` as a whole page.
 
     Standalone (the default) the stylesheet is inlined, so the file opens offline; with
     `stylesheet_url` the page links it instead, as the web app serves it under its CSP.
     `csp_nonce` marks an inlined stylesheet for a Content-Security-Policy `style-src 'nonce-…'`.
     """
-    page = {"stylesheet_url": stylesheet_url, "csp_nonce": csp_nonce, "inline_css": None if stylesheet_url else stylesheet(), **context}
+    page = {
+        "stylesheet_url": stylesheet_url,
+        "csp_nonce": csp_nonce,
+        "inline_css": None if stylesheet_url else stylesheet(),
+        **context,
+    }
     return environment().get_template(template).render(page)

@@ -88,8 +88,22 @@ def _charts(ex: DactsExplanation, result: FidelityResult, unknown: str) -> list[
     threshold = next((float(p.value) for p in result.band_params), None)
     charts = []
     for code, title, _mean in ex.sections:
-        bars = [Bar(i.id, i.score, SCORE_COLOURS.get(i.score or 0, UNKNOWN_COLOUR), i.low, i.high) for i in ex.items if i.section == code]
-        charts.append(bar_chart(bars, maximum=5, ticks=(1, 2, 3, 4, 5), title=f"{code} {title}", threshold=threshold, unknown=unknown, bar_width=28))
+        bars = [
+            Bar(i.id, i.score, SCORE_COLOURS.get(i.score or 0, UNKNOWN_COLOUR), i.low, i.high)
+            for i in ex.items
+            if i.section == code
+        ]
+        charts.append(
+            bar_chart(
+                bars,
+                maximum=5,
+                ticks=(1, 2, 3, 4, 5),
+                title=f"{code} {title}",
+                threshold=threshold,
+                unknown=unknown,
+                bar_width=28,
+            )
+        )
     return charts
 
 
@@ -97,5 +111,3 @@ def _row(ex: DactsExplanation, result: FidelityResult, index: int, label: Callab
     item = ex.items[index]  # its value is written as scored by explain_dacts (`94.6 → 95%`)
     shown = str(item.score) if item.score is not None else f"{item.low}–{item.high}"
     return ItemRow(item.id, item.title, item.value, shown, item.anchor, label(f"dacts.verified.{item.verified}"))
-
-

@@ -23,10 +23,38 @@ from ._charts import HBar, HBarChart, hbar_chart
 from ._env import render
 
 WORDS: Mapping[str, Mapping[str, str]] = {
-    "en": {"title": "Labour-market case management: indicators", "period": "Period", "group": "Group", "indicator": "Indicator", "value": "Value", "source": "Source: seed 002 §6, §8.1"},
-    "cs": {"title": "Case management na trhu práce: ukazatele", "period": "Období", "group": "Skupina", "indicator": "Ukazatel", "value": "Hodnota", "source": "Zdroj: podklad 002 §6, §8.1"},
-    "hu": {"title": "Munkaerő-piaci esetmenedzsment: mutatók", "period": "Időszak", "group": "Csoport", "indicator": "Mutató", "value": "Érték", "source": "Forrás: 002 §6, §8.1"},
-    "de": {"title": "Arbeitsmarktbezogenes Case Management: Kennzahlen", "period": "Zeitraum", "group": "Gruppe", "indicator": "Kennzahl", "value": "Wert", "source": "Quelle: Vorlage 002 §6, §8.1"},
+    "en": {
+        "title": "Labour-market case management: indicators",
+        "period": "Period",
+        "group": "Group",
+        "indicator": "Indicator",
+        "value": "Value",
+        "source": "Source: seed 002 §6, §8.1",
+    },
+    "cs": {
+        "title": "Case management na trhu práce: ukazatele",
+        "period": "Období",
+        "group": "Skupina",
+        "indicator": "Ukazatel",
+        "value": "Hodnota",
+        "source": "Zdroj: podklad 002 §6, §8.1",
+    },
+    "hu": {
+        "title": "Munkaerő-piaci esetmenedzsment: mutatók",
+        "period": "Időszak",
+        "group": "Csoport",
+        "indicator": "Mutató",
+        "value": "Érték",
+        "source": "Forrás: 002 §6, §8.1",
+    },
+    "de": {
+        "title": "Arbeitsmarktbezogenes Case Management: Kennzahlen",
+        "period": "Zeitraum",
+        "group": "Gruppe",
+        "indicator": "Kennzahl",
+        "value": "Wert",
+        "source": "Quelle: Vorlage 002 §6, §8.1",
+    },
 }
 """The page's own words in each language."""
 
@@ -87,17 +115,35 @@ def render_indicators_html(
 
 def indicator_sections(rows: Sequence[Mapping[str, Any]], lang: str) -> list[Section]:
     """The report's sections (one per group: headline figures, a chart per categorised indicator, the table), for the web app's page too."""
-    return [_section(str(group), list(items), lang) for group, items in groupby(report_order(rows), key=lambda r: r["group"])]
+    return [
+        _section(str(group), list(items), lang)
+        for group, items in groupby(report_order(rows), key=lambda r: r["group"])
+    ]
 
 
 def _section(group: str, rows: list[Mapping[str, Any]], lang: str) -> Section:
-    figures = tuple(Figure(indicator_label(str(r["indicator"]), lang), category_label(r["category"], lang), format_value(r["value"], str(r["indicator"]), lang)) for r in rows)
+    figures = tuple(
+        Figure(
+            indicator_label(str(r["indicator"]), lang),
+            category_label(r["category"], lang),
+            format_value(r["value"], str(r["indicator"]), lang),
+        )
+        for r in rows
+    )
     headline = tuple(f for f, r in zip(figures, rows, strict=True) if r["category"] is None)
     charts = []
     for indicator, items in groupby((r for r in rows if r["category"] is not None), key=lambda r: r["indicator"]):
         listed = list(items)
         total = sum(float(r["value"]) for r in listed) or 1.0
-        bars = [HBar(category_label(r["category"], lang), float(r["value"]) / total, float(r["value"]) / total, format_value(r["value"], str(indicator), lang), True) for r in listed]
+        bars = [
+            HBar(
+                category_label(r["category"], lang),
+                float(r["value"]) / total,
+                float(r["value"]) / total,
+                format_value(r["value"], str(indicator), lang),
+                True,
+            )
+            for r in listed
+        ]
         charts.append(hbar_chart(bars, title=indicator_label(str(indicator), lang), threshold=None, threshold_title=""))
     return Section(group_label(group, lang), headline, tuple(charts), figures)
-

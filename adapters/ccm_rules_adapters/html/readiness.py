@@ -23,7 +23,9 @@ CSS: str = str(stylesheet())
 """The reports' shared stylesheet (`static/report.css`), as the page inlines it."""
 
 
-def render_report(view: ReadinessExplanation, *, pack: RulePack | None = None, stylesheet_url: str | None = None) -> str:
+def render_report(
+    view: ReadinessExplanation, *, pack: RulePack | None = None, stylesheet_url: str | None = None
+) -> str:
     """The whole report page in the view's language.
 
     The view carries every text, so `pack` is only checked: given, it must be the pack that
@@ -53,8 +55,13 @@ def readiness_radar(view: ReadinessExplanation) -> RadarChart:
 
     The report and the web app's planner workspace draw it with `macros.html`'s `radar_chart`.
     """
-    return radar_chart([f.id for f in view.factors], [f.share for f in view.factors], [f.share_max for f in view.factors],
-                       title=view.labels["label.chart"], threshold=_threshold(view))
+    return radar_chart(
+        [f.id for f in view.factors],
+        [f.share for f in view.factors],
+        [f.share_max for f in view.factors],
+        title=view.labels["label.chart"],
+        threshold=_threshold(view),
+    )
 
 
 def _threshold(view: ReadinessExplanation) -> float | None:

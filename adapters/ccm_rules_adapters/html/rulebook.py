@@ -42,7 +42,7 @@ def _date(day: datetime.date | None, book: RuleBook, pack: RulePack) -> str:
 
 
 def _rationale_label(book: RuleBook, pack: RulePack) -> str:
-    """"Why" — the rationale is written in English only, so other languages say so."""
+    """ "Why" — the rationale is written in English only, so other languages say so."""
     label = book.text(pack, "rationale")
     return label if book.lang == "en" else f"{label} (en)"
 
@@ -113,7 +113,9 @@ def _md_parameter(param: BookParameter, book: RuleBook, pack: RulePack) -> list[
                 cited += f" — „{_md(value.source.quote)}“"
             elif value.source.rationale:
                 cited += f" — {_md(value.source.rationale)}"
-        lines.append(f"| {_md(value.value)} | {_date(value.valid_from, book, pack)} | {_date(value.valid_until, book, pack)} | {cited} |")
+        lines.append(
+            f"| {_md(value.value)} | {_date(value.valid_from, book, pack)} | {_date(value.valid_until, book, pack)} | {cited} |"
+        )
     return [*lines, ""]
 
 
@@ -164,9 +166,21 @@ def render_markdown(book: RuleBook, *, pack: RulePack | None = None) -> str:
     lines += [f"- [{t(pack, 'other_sources')}](#other-sources)", ""]
     for chapter in book.chapters:
         lines += _md_chapter(chapter, book, pack)
-    lines += ['<a id="other-sources"></a>', "", f"## {t(pack, 'other_sources')}", "", _md(t(pack, "other_sources_intro")), ""]
+    lines += [
+        '<a id="other-sources"></a>',
+        "",
+        f"## {t(pack, 'other_sources')}",
+        "",
+        _md(t(pack, "other_sources_intro")),
+        "",
+    ]
     for file, entries in book.other_sources:
-        lines += [f"### `{file}`", "", f"| {t(pack, 'where')} | {pack.text('label.source', book.lang)} | {t(pack, 'quote')} |", "|---|---|---|"]
+        lines += [
+            f"### `{file}`",
+            "",
+            f"| {t(pack, 'where')} | {pack.text('label.source', book.lang)} | {t(pack, 'quote')} |",
+            "|---|---|---|",
+        ]
         for entry in entries:
             said = entry.source.quote or entry.source.rationale or ""
             quote = f"„{_md(said)}“" if entry.source.quote else _md(said)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BODY = 64 * 1024
 """Largest accepted request body in bytes; a decision request is well under 2 KiB."""
 
+
 def create_app(
     pack: RulePack | None = None,
     *,
@@ -127,11 +128,19 @@ def _health(pack: RulePack) -> HTTPRouteHandler:
     return handler
 
 
-def _catalogue(rows: Sequence[DecisionService | DocumentService], guards: list[Guard], security: Any) -> HTTPRouteHandler:
+def _catalogue(
+    rows: Sequence[DecisionService | DocumentService], guards: list[Guard], security: Any
+) -> HTTPRouteHandler:
     infos = [ServiceInfo(row.name, f"/v1/{row.name}", row.summary) for row in rows]
 
-    @get("/v1/decisions", summary="The decision endpoints this service offers", tags=["decisions"],
-         guards=guards, security=security, responses=problem_specs(401) if guards else None)
+    @get(
+        "/v1/decisions",
+        summary="The decision endpoints this service offers",
+        tags=["decisions"],
+        guards=guards,
+        security=security,
+        responses=problem_specs(401) if guards else None,
+    )
     async def handler() -> list[ServiceInfo]:
         return infos
 
@@ -158,7 +167,8 @@ def _decision_handler(
 
     handler.__annotations__ = {
         "data": JSONBody[model],  # type: ignore[valid-type,misc]
-        "request": Request[Any, Any, Any], "accept_language": AcceptLanguage,
+        "request": Request[Any, Any, Any],
+        "accept_language": AcceptLanguage,
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
     return _decision_route(handler, service, guards, security, errors, before_request=check)
@@ -193,7 +203,8 @@ def _document_handler(
         return Response(to_json_data(body), headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
     handler.__annotations__ = {
-        "data": JSONBody[Annotated[dict[str, Any], DocumentBody(service.name)]], "accept_language": AcceptLanguage,
+        "data": JSONBody[Annotated[dict[str, Any], DocumentBody(service.name)]],
+        "accept_language": AcceptLanguage,
         "return": Response[service.response_model],  # type: ignore[name-defined]
     }
     return _decision_route(handler, service, guards, security, errors)
@@ -258,7 +269,9 @@ def _web_from_env() -> WebSettings | None:
     import importlib.util
     import os
 
-    if os.environ.get("CCM_RULES_WEB", "1") == "0" or any(importlib.util.find_spec(m) is None for m in ("argon2", "sqlalchemy", "alembic")):
+    if os.environ.get("CCM_RULES_WEB", "1") == "0" or any(
+        importlib.util.find_spec(m) is None for m in ("argon2", "sqlalchemy", "alembic")
+    ):
         return None
     from ccm_rules_adapters.web import WebSettings
 

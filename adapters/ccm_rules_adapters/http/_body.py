@@ -45,7 +45,9 @@ def is_json_media(media_type: str) -> bool:
 def read_json(body: bytes, media_type: str = "application/json") -> Any:
     """The body as JSON data, or `BodyRefused` naming what is wrong (in the library's coded messages)."""
     if not is_json_media(media_type):
-        raise BodyRefused(415, "unsupported-media-type", Problem(Message("http.media_type", {"media": media_type[:60]}), "$"))
+        raise BodyRefused(
+            415, "unsupported-media-type", Problem(Message("http.media_type", {"media": media_type[:60]}), "$")
+        )
     try:
         text = body.decode(json.detect_encoding(body))  # strictly: bytes that are no text are refused here
         data = load_json(text)

@@ -33,7 +33,9 @@ _NAMESPACE = uuid.UUID("5b1f0c6e-2f4a-4d36-9a52-6f1d7c2b9e10")  # for determinis
 SUMMARY_MAX = 139  # CDS Hooks: summary "<140 characters"
 # Card urgency by outcome (presentation only: eligible asks for an action, the rest inform).
 INDICATOR: dict[Outcome, Literal["info", "warning", "critical"]] = {
-    Outcome.ELIGIBLE: "warning", Outcome.UNDETERMINED: "info", Outcome.NOT_ELIGIBLE: "info",
+    Outcome.ELIGIBLE: "warning",
+    Outcome.UNDETERMINED: "info",
+    Outcome.NOT_ELIGIBLE: "info",
 }
 
 
@@ -59,8 +61,13 @@ PrefetchValue = Annotated[dict[str, Any], FhirResource()]
 FHIR_RESOURCE_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
     required=["resourceType"],
-    properties={"resourceType": Schema(type=OpenAPIType.STRING, min_length=1,
-                                       description="The FHIR resource type, e.g. QuestionnaireResponse or Bundle")},
+    properties={
+        "resourceType": Schema(
+            type=OpenAPIType.STRING,
+            min_length=1,
+            description="The FHIR resource type, e.g. QuestionnaireResponse or Bundle",
+        )
+    },
     description="A FHIR R4 resource as JSON (a search result is a Bundle); read by the FHIR adapter, see docs/fhir.md.",
 )
 
@@ -184,20 +191,44 @@ def handlers(pack: RulePack, guards: list[Guard], security: Any, errors: Sequenc
     """The CDS Hooks routes for this pack (empty discovery list without the `fhir` extra)."""
     listed = fhir_available() and "eligibility" in pack.rulesets
     mapping = _mapping() if listed else None
-    services = [CdsService(HOOK, SERVICE_ID, pack.ruleset("eligibility").spec.title["en"],
-                           "CCM eligibility (seed 001) from the intake questionnaire and social-need records.",
-                           dict(mapping.prefetch) if mapping else {})] if listed else []
+    services = (
+        [
+            CdsService(
+                HOOK,
+                SERVICE_ID,
+                pack.ruleset("eligibility").spec.title["en"],
+                "CCM eligibility (seed 001) from the intake questionnaire and social-need records.",
+                dict(mapping.prefetch) if mapping else {},
+            )
+        ]
+        if listed
+        else []
+    )
     discovery = CdsDiscovery(services)
     feedback_counts: dict[str, int] = {"accepted": 0, "overridden": 0}
     specs = problem_specs(*errors)
 
-    @get("/cds-services", summary="CDS Hooks discovery", tags=["cds-hooks"], guards=guards, security=security,
-         responses=problem_specs(401) if guards else None)
+    @get(
+        "/cds-services",
+        summary="CDS Hooks discovery",
+        tags=["cds-hooks"],
+        guards=guards,
+        security=security,
+        responses=problem_specs(401) if guards else None,
+    )
     async def discover() -> CdsDiscovery:
         return discovery
 
-    @post(f"/cds-services/{SERVICE_ID}", summary="CDS Hooks patient-view: CCM eligibility card", tags=["cds-hooks"],
-          status_code=200, guards=guards, security=security, responses=specs, include_in_schema=listed)
+    @post(
+        f"/cds-services/{SERVICE_ID}",
+        summary="CDS Hooks patient-view: CCM eligibility card",
+        tags=["cds-hooks"],
+        status_code=200,
+        guards=guards,
+        security=security,
+        responses=specs,
+        include_in_schema=listed,
+    )
     async def patient_view(
         data: JSONBody[CdsRequest], request: Request[Any, Any, Any], accept_language: AcceptLanguage = None
     ) -> Response[CdsResponse]:
@@ -207,8 +238,16 @@ def handlers(pack: RulePack, guards: list[Guard], security: Any, errors: Sequenc
         body = drop_none(attrs.asdict(CdsResponse([card])))
         return Response(body, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
-    @post(f"/cds-services/{SERVICE_ID}/feedback", summary="CDS Hooks feedback on a card", tags=["cds-hooks"],
-          status_code=200, guards=guards, security=security, responses=specs, include_in_schema=listed)
+    @post(
+        f"/cds-services/{SERVICE_ID}/feedback",
+        summary="CDS Hooks feedback on a card",
+        tags=["cds-hooks"],
+        status_code=200,
+        guards=guards,
+        security=security,
+        responses=specs,
+        include_in_schema=listed,
+    )
     async def feedback(data: JSONBody[Feedback]) -> None:
         for entry in data.feedback:  # counted only: feedback may carry personal data, none is kept
             feedback_counts[entry.outcome] += 1
@@ -241,9 +280,10 @@ def _decide(data: CdsRequest, pack: RulePack, lang: str, document: Any = None) -
         try:
             items.extend(resources(value, "R4B"))
         except ProblemsError as err:
-            refusal = FactsError(Message("http.prefetch_not_fhir", {"key": key}), [
-                attrs.evolve(p, path=f"$.prefetch.{key}{_within_resource(p.path)}") for p in err.problems
-            ])
+            refusal = FactsError(
+                Message("http.prefetch_not_fhir", {"key": key}),
+                [attrs.evolve(p, path=f"$.prefetch.{key}{_within_resource(p.path)}") for p in err.problems],
+            )
             raise DocumentProblemsError(refusal, document) from err
     assessment = assess_resources(items, version="R4B", lang=lang, ruleset="eligibility", pack=pack)
     return assessment.decision, assessment.explanation
@@ -269,8 +309,10 @@ def eligibility_card(
     if len(summary) > SUMMARY_MAX:
         summary = summary[: SUMMARY_MAX - 1] + "…"
     lang = explanation.lang
-    source = CardSource(label=f"{pack.text('label.pack', lang)} {pack.info.id} {pack.info.version} — "
-                              f"{pack.text('label.source', lang)}: {ruleset.spec.source.ref}")
+    source = CardSource(
+        label=f"{pack.text('label.pack', lang)} {pack.info.id} {pack.info.version} — "
+        f"{pack.text('label.source', lang)}: {ruleset.spec.source.ref}"
+    )
     suggestions = None
     if decision.outcome is Outcome.ELIGIBLE:
         suggestions = [_referral(card_id, decision, explanation, subject)]
@@ -301,8 +343,10 @@ def _referral(card_id: str, decision: Decision, explanation: Explanation, subjec
 def markdown(explanation: Explanation) -> str:
     """The explanation as GitHub-flavoured markdown: headline, criteria table, questions, pack."""
     lines = [f"**{explanation.outcome_label}** — {explanation.headline}", "", "| | | |", "|---|---|---|"]
-    lines += [f"| {c.id} {_cell(c.title)} | {c.status_label} | {_cell(c.reason)} <br>*{_cell(c.source)}* |"
-              for c in explanation.criteria]
+    lines += [
+        f"| {c.id} {_cell(c.title)} | {c.status_label} | {_cell(c.reason)} <br>*{_cell(c.source)}* |"
+        for c in explanation.criteria
+    ]
     if explanation.questions:
         lines += [""] + [f"- {q}" for q in explanation.questions]
     lines += ["", f"*{explanation.pack}, {explanation.as_of.isoformat()}*"]

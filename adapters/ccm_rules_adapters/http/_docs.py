@@ -42,16 +42,18 @@ SWAGGER_JS = f"{ASSETS_PATH}/swagger-ui/swagger-ui-bundle.js"
 SWAGGER_CSS = f"{ASSETS_PATH}/swagger-ui/swagger-ui.css"
 FAVICON = f"<link rel='icon' type='image/png' href='{ASSETS_PATH}/swagger-ui/favicon-32x32.png'>"
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",  # each page starts its viewer with an inline script holding the document
-    "style-src 'self' 'unsafe-inline'",  # both viewers inject <style> elements
-    "img-src 'self' data:",
-    "worker-src 'self' blob:",  # Redoc's search index runs in a worker made from a blob
-    "connect-src 'self'",  # Swagger UI's "Try it out" calls this server only
-    "object-src 'none'",
-    "base-uri 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",  # each page starts its viewer with an inline script holding the document
+        "style-src 'self' 'unsafe-inline'",  # both viewers inject <style> elements
+        "img-src 'self' data:",
+        "worker-src 'self' blob:",  # Redoc's search index runs in a worker made from a blob
+        "connect-src 'self'",  # Swagger UI's "Try it out" calls this server only
+        "object-src 'none'",
+        "base-uri 'self'",
+    ]
+)
 """Content-Security-Policy of the `/schema` responses: this server's own files, nothing else."""
 
 _UNUSED_PRESET = f"{ASSETS_PATH}/swagger-ui/swagger-ui-standalone-preset.js"  # not vendored: see _SwaggerPage
@@ -76,8 +78,13 @@ def render_plugins() -> list[OpenAPIRenderPlugin]:
     """The `/schema` pages: Redoc first (so it is the root page, as before), Swagger UI, the document."""
     return [
         RedocRenderPlugin(js_url=REDOC_JS, google_fonts=False, favicon=FAVICON, path=["/", "/redoc"]),
-        _SwaggerPage(js_url=SWAGGER_JS, css_url=SWAGGER_CSS, standalone_preset_js_url=_UNUSED_PRESET,
-                     favicon=FAVICON, path="/swagger"),
+        _SwaggerPage(
+            js_url=SWAGGER_JS,
+            css_url=SWAGGER_CSS,
+            standalone_preset_js_url=_UNUSED_PRESET,
+            favicon=FAVICON,
+            path="/swagger",
+        ),
         JsonRenderPlugin(),
         YamlRenderPlugin(),
     ]
@@ -88,13 +95,21 @@ def docs_router() -> Router:
 
     As Litestar's own (when none is given): out of the OpenAPI document, no DTOs.
     """
-    return Router(DOCS_PATH, route_handlers=[], include_in_schema=False, dto=None, return_dto=None,
-                  response_headers=[ResponseHeader(name="Content-Security-Policy", value=CSP)])
+    return Router(
+        DOCS_PATH,
+        route_handlers=[],
+        include_in_schema=False,
+        dto=None,
+        return_dto=None,
+        response_headers=[ResponseHeader(name="Content-Security-Policy", value=CSP)],
+    )
 
 
 def assets_router() -> Router:
     """`GET /schema-assets/<file>`: the vendored files, public (like `/schema`), cached for a day."""
     return create_static_files_router(
-        ASSETS_PATH, directories=[STATIC], name="schema-assets",
+        ASSETS_PATH,
+        directories=[STATIC],
+        name="schema-assets",
         cache_control=CacheControlHeader(max_age=86400, public=True),
     )

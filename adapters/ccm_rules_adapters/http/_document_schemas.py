@@ -43,7 +43,11 @@ JSON = dict[str, Any]
 MAX_FIGURE = 1e15
 """Largest DACTS figure accepted over HTTP (figures are counts, ratios and percentages)."""
 
-DATE: JSON = {"type": ["string", "null"], "format": "date", "description": "Decide as on this date (YYYY-MM-DD; default: the document's own date, else today)."}
+DATE: JSON = {
+    "type": ["string", "null"],
+    "format": "date",
+    "description": "Decide as on this date (YYYY-MM-DD; default: the document's own date, else today).",
+}
 CODE: JSON = {"type": ["string", "null"], "description": "A pseudonymous code, echoed back; never a name."}
 NOTE: JSON = {"description": "Free text for people; not read."}
 
@@ -76,12 +80,23 @@ def attrs_schemas(classes: list[type], overrides: Mapping[str, Mapping[str, JSON
 def goal_schemas(pack: RulePack, *, lang_required: bool = False) -> tuple[JSON, JSON]:
     """(a goal text, a structured goal): non-blank, at most `max_goal_chars` (today's value) long."""
     limit = pack.parameter_set(LIMITS).values_at(datetime.date.today())["max_goal_chars"]
-    text: JSON = {"type": "string", "pattern": r"\S", "maxLength": limit, "description": "A goal in words, one or two sentences."}
+    text: JSON = {
+        "type": "string",
+        "pattern": r"\S",
+        "maxLength": limit,
+        "description": "A goal in words, one or two sentences.",
+    }
     languages = [code for spec in pack.documents("goal_lexicon") for code in spec.languages]
-    (goal,) = attrs_schemas([Goal], {
-        "Goal": {"description": text, "lang": {"enum": languages, "description": "The goal's language (default: the document's)."}},
-        "Duration": {"value": {"type": "integer", "minimum": 1}},
-    })
+    (goal,) = attrs_schemas(
+        [Goal],
+        {
+            "Goal": {
+                "description": text,
+                "lang": {"enum": languages, "description": "The goal's language (default: the document's)."},
+            },
+            "Duration": {"value": {"type": "integer", "minimum": 1}},
+        },
+    )
     if lang_required:
         goal["required"] = [*goal.get("required", []), "lang"]
     return text, goal
@@ -90,7 +105,12 @@ def goal_schemas(pack: RulePack, *, lang_required: bool = False) -> tuple[JSON, 
 def goal_list(pack: RulePack) -> JSON:
     text, goal = goal_schemas(pack)
     limit = pack.parameter_set(LIMITS).values_at(datetime.date.today())["max_goals_per_plan"]
-    return {"type": "array", "maxItems": limit, "items": {"anyOf": [text, goal]}, "description": "Goals: texts or structured goals."}
+    return {
+        "type": "array",
+        "maxItems": limit,
+        "items": {"anyOf": [text, goal]},
+        "description": "Goals: texts or structured goals.",
+    }
 
 
 def envelope(key: str, body: JSON, pack: RulePack, *, lang: bool = True) -> JSON:
@@ -108,10 +128,19 @@ def plan_schema(pack: RulePack) -> JSON:
 
 def conference_schema(pack: RulePack) -> JSON:
     steps = [item.id for item in agenda_steps(pack).items]
-    agenda = {"anyOf": [{"type": "array", "items": {"enum": steps}}, {"type": "null"}], "description": "The agenda steps the conference went through."}
+    agenda = {
+        "anyOf": [{"type": "array", "items": {"enum": steps}}, {"type": "null"}],
+        "description": "The agenda steps the conference went through.",
+    }
     codes = [item.id for item in facilitator_duties(pack).items]
-    duties = {"anyOf": [{"type": "array", "items": {"enum": codes}}, {"type": "null"}], "description": "The facilitator's duties carried out (seed 004)."}
-    (conference,) = attrs_schemas([Conference], {"Conference": {"agenda": agenda}, "Facilitator": {"duties": duties}, "Output": {"goals": goal_list(pack)}})
+    duties = {
+        "anyOf": [{"type": "array", "items": {"enum": codes}}, {"type": "null"}],
+        "description": "The facilitator's duties carried out (seed 004).",
+    }
+    (conference,) = attrs_schemas(
+        [Conference],
+        {"Conference": {"agenda": agenda}, "Facilitator": {"duties": duties}, "Output": {"goals": goal_list(pack)}},
+    )
     return envelope("conference", conference, pack)
 
 
@@ -134,8 +163,14 @@ def caseload_schema(pack: RulePack) -> JSON:
     """One variant per caseload norm: only a norm with an hours limit takes `hours_per_client_week` and `contacts`."""
 
     def worker(hours: bool) -> JSON:
-        fte = {"anyOf": [{"type": "null"}, {"const": 0}, {"type": "number", "minimum": FTE_RANGE[0], "maximum": FTE_RANGE[1]}],
-               "description": f"Full-time equivalent (1.0 = full time): 0, or from {FTE_RANGE[0]:g} to {FTE_RANGE[1]:g}."}
+        fte = {
+            "anyOf": [
+                {"type": "null"},
+                {"const": 0},
+                {"type": "number", "minimum": FTE_RANGE[0], "maximum": FTE_RANGE[1]},
+            ],
+            "description": f"Full-time equivalent (1.0 = full time): 0, or from {FTE_RANGE[0]:g} to {FTE_RANGE[1]:g}.",
+        }
         return {
             "type": "object",
             "additionalProperties": False,
@@ -143,41 +178,65 @@ def caseload_schema(pack: RulePack) -> JSON:
                 "code": {"type": ["string", "null"], "description": "A pseudonymous worker code."},
                 "fte": fte,
                 "clients": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CLIENTS},
-                "hours_per_client_week": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_HOURS_PER_WEEK} if hours else {"type": "null"},
+                "hours_per_client_week": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_HOURS_PER_WEEK}
+                if hours
+                else {"type": "null"},
                 "contacts": {
                     "type": ["array", "null"],
                     "description": "The hours spent with each client, by day: checked per client and calendar week (002 §10), never as an average. "
-                                   "null, like a missing key, means none given.",
+                    "null, like a missing key, means none given.",
                     "items": {
                         "type": "object",
                         "additionalProperties": False,
                         "required": ["client", "day", "hours"],
                         "properties": {
-                            "client": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "A pseudonymous client code."},
-                            "day": {"type": "string", "format": "date", "description": "The day of the contact (YYYY-MM-DD)."},
+                            "client": {
+                                "type": "string",
+                                "minLength": 1,
+                                "pattern": "\\S",
+                                "description": "A pseudonymous client code.",
+                            },
+                            "day": {
+                                "type": "string",
+                                "format": "date",
+                                "description": "The day of the contact (YYYY-MM-DD).",
+                            },
                             "hours": {"type": "number", "minimum": 0, "maximum": MAX_HOURS_PER_WEEK},
                         },
                     },
-                } if hours else {"type": "null"},
+                }
+                if hours
+                else {"type": "null"},
             },
-            "not": {"required": ["fte", "clients"], "properties": {"fte": {"const": 0}, "clients": {"type": "integer", "minimum": 1}}},
+            "not": {
+                "required": ["fte", "clients"],
+                "properties": {"fte": {"const": 0}, "clients": {"type": "integer", "minimum": 1}},
+            },
             "description": "A worker with clients needs an FTE above 0.",
         }
 
-    return {"anyOf": [
-        {
-            "type": "object",
-            "title": f"Team under the {norm.id} norm",
-            "additionalProperties": False,
-            "required": ["norm", "workers"],
-            "properties": {
-                "team": CODE, "as_of": DATE, "note": NOTE,
-                "norm": {"const": norm.id},
-                "workers": {"type": "array", "minItems": 1, "items": worker(norm.max_hours_per_client_week is not None)},
-            },
-        }
-        for norm in team_model_doc(pack).caseload_norms
-    ]}
+    return {
+        "anyOf": [
+            {
+                "type": "object",
+                "title": f"Team under the {norm.id} norm",
+                "additionalProperties": False,
+                "required": ["norm", "workers"],
+                "properties": {
+                    "team": CODE,
+                    "as_of": DATE,
+                    "note": NOTE,
+                    "norm": {"const": norm.id},
+                    "workers": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": worker(norm.max_hours_per_client_week is not None),
+                    },
+                },
+            }
+            for norm in team_model_doc(pack).caseload_norms
+        ]
+    }
 
 
 def fidelity_schema(pack: RulePack) -> JSON:
@@ -191,10 +250,21 @@ def fidelity_schema(pack: RulePack) -> JSON:
             "maximum": min(item.max, MAX_FIGURE) if item.max is not None else MAX_FIGURE,
             "description": f"{item.id} {item.title['en']}",
         }
-    figures.update({flag.name: {"type": ["boolean", "null"], "description": flag.question["en"]} for flag in scale.flags})
-    body: JSON = {"type": "object", "properties": figures, "additionalProperties": False, "description": "Measured figures; leave one out when it is not measured."}
-    return {"type": "object", "required": ["figures"], "additionalProperties": False,
-            "properties": {"program": CODE, "as_of": DATE, "figures": body, "note": NOTE}}
+    figures.update(
+        {flag.name: {"type": ["boolean", "null"], "description": flag.question["en"]} for flag in scale.flags}
+    )
+    body: JSON = {
+        "type": "object",
+        "properties": figures,
+        "additionalProperties": False,
+        "description": "Measured figures; leave one out when it is not measured.",
+    }
+    return {
+        "type": "object",
+        "required": ["figures"],
+        "additionalProperties": False,
+        "properties": {"program": CODE, "as_of": DATE, "figures": body, "note": NOTE},
+    }
 
 
 def _answer(options: tuple[str, ...] | list[str]) -> JSON:
@@ -218,41 +288,87 @@ def readiness_schema(pack: RulePack) -> JSON:
     rating = {"type": ["integer", "null"], "minimum": survey.min_response, "maximum": survey.max_response}
 
     def answers(ids: list[str], options: Any = ANSWERS) -> JSON:
-        return {"type": ["object", "null"], "additionalProperties": False, "properties": {i: _answer(options) for i in ids}}
+        return {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": {i: _answer(options) for i in ids},
+        }
 
-    return {"type": "object", "additionalProperties": False, "properties": {
-        "region": {"type": ["string", "null"], "description": "A region name or code."},
-        "as_of": DATE,
-        "starting_situation": {"type": ["object", "null"], "additionalProperties": False, "properties": starting},
-        "host": _answer(answer_options(pack, LESSONS_RULESET, "host")),
-        "pioneer": answers([i.id for f in catalogue.factors for i in f.pioneer if not i.lead_in]),
-        "risks": answers([i.id for f in catalogue.factors for i in f.attention]),
-        "lessons": {"type": ["object", "null"], "additionalProperties": False,
-                    "properties": {f: _answer(answer_options(pack, LESSONS_RULESET, f)) for f in lesson_fields}},
-        "system": {"type": ["object", "null"], "additionalProperties": False,  # seed 001 row 5
-                   "properties": {f: _answer(answer_options(pack, SYSTEM_RULESET, f)) for f in system_fields(pack)}},
-        "oric": {"anyOf": [{"type": "null"}, {
-            "type": "object", "additionalProperties": False, "required": ["respondents"],
-            "properties": {"respondents": {"type": "array", "items": {
-                "type": "object", "additionalProperties": False, "patternProperties": {number: rating},
-                "description": f"Ratings by ORIC item number (1-{survey.items}; JSON keys are text).",
-            }}},
-        }]},
-        "note": NOTE,
-    }, "not": {  # a structurally independent host answered 'not independent' is refused as a contradiction
-        "description": f"host {INDEPENDENT_HOST} with lessons.host_independent 'no' contradicts itself",
-        "required": ["host", "lessons"],
-        "properties": {"host": {"enum": [INDEPENDENT_HOST]}, "lessons": {
-            "type": "object", "required": ["host_independent"], "properties": {"host_independent": {"enum": ["no", False]}}}},
-    }}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "region": {"type": ["string", "null"], "description": "A region name or code."},
+            "as_of": DATE,
+            "starting_situation": {"type": ["object", "null"], "additionalProperties": False, "properties": starting},
+            "host": _answer(answer_options(pack, LESSONS_RULESET, "host")),
+            "pioneer": answers([i.id for f in catalogue.factors for i in f.pioneer if not i.lead_in]),
+            "risks": answers([i.id for f in catalogue.factors for i in f.attention]),
+            "lessons": {
+                "type": ["object", "null"],
+                "additionalProperties": False,
+                "properties": {f: _answer(answer_options(pack, LESSONS_RULESET, f)) for f in lesson_fields},
+            },
+            "system": {
+                "type": ["object", "null"],
+                "additionalProperties": False,  # seed 001 row 5
+                "properties": {f: _answer(answer_options(pack, SYSTEM_RULESET, f)) for f in system_fields(pack)},
+            },
+            "oric": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["respondents"],
+                        "properties": {
+                            "respondents": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "patternProperties": {number: rating},
+                                    "description": f"Ratings by ORIC item number (1-{survey.items}; JSON keys are text).",
+                                },
+                            }
+                        },
+                    },
+                ]
+            },
+            "note": NOTE,
+        },
+        "not": {  # a structurally independent host answered 'not independent' is refused as a contradiction
+            "description": f"host {INDEPENDENT_HOST} with lessons.host_independent 'no' contradicts itself",
+            "required": ["host", "lessons"],
+            "properties": {
+                "host": {"enum": [INDEPENDENT_HOST]},
+                "lessons": {
+                    "type": "object",
+                    "required": ["host_independent"],
+                    "properties": {"host_independent": {"enum": ["no", False]}},
+                },
+            },
+        },
+    }
 
 
 # ---------------------------------------------------------------- into Litestar's OpenAPI model
 
 
-_KEYS = {"anyOf": "any_of", "oneOf": "one_of", "allOf": "all_of", "not": "schema_not", "additionalProperties": "additional_properties",
-         "patternProperties": "pattern_properties", "minItems": "min_items", "maxItems": "max_items", "minLength": "min_length",
-         "maxLength": "max_length", "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum"}
+_KEYS = {
+    "anyOf": "any_of",
+    "oneOf": "one_of",
+    "allOf": "all_of",
+    "not": "schema_not",
+    "additionalProperties": "additional_properties",
+    "patternProperties": "pattern_properties",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+}
 _SCHEMAS = ("items", "schema_not", "additional_properties")
 _SCHEMA_LISTS = ("any_of", "one_of", "all_of")
 _SCHEMA_MAPS = ("properties", "pattern_properties")

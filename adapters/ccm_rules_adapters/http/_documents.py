@@ -214,7 +214,11 @@ def _goals(conv: cattrs.Converter, goals: Sequence[Any], path: Path_, lang: str,
 def _code(raw: Mapping[str, Any], key: str, problems: list[Problem]) -> str | None:
     value = raw.get(key)
     if value is not None and not isinstance(value, str):
-        message = Message("file.case_not_text", {"value": describe(value)}) if key == "case" else Message("file.code_not_text", {"key": key})
+        message = (
+            Message("file.case_not_text", {"value": describe(value)})
+            if key == "case"
+            else Message("file.code_not_text", {"key": key})
+        )
         problems.append(Problem(message, f"$.{key}", kind="fact"))
         return None
     return value
@@ -274,7 +278,11 @@ def _fidelity(raw: Mapping[str, Any], pack: RulePack, lang: str) -> FidelityResp
     result = None
     if isinstance(figures, dict):
         huge = [
-            Problem(Message("range.above", {"value": describe(value), "limit": f"{MAX_FIGURE:g}"}), f"$.figures.{name}", kind="figure")
+            Problem(
+                Message("range.above", {"value": describe(value), "limit": f"{MAX_FIGURE:g}"}),
+                f"$.figures.{name}",
+                kind="figure",
+            )
             for name, value in figures.items()
             if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_FIGURE
         ]
@@ -294,7 +302,11 @@ def _readiness(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ReadinessRe
     if "expect" in raw:  # a scenario's expected answer belongs in test files, not in requests
         problems.append(Problem(Message("http.expect_not_sent"), "$.expect", kind="fact"))
     as_of = _date(raw, "as_of", problems)  # JSON has no date type: checked here, passed on
-    body = {key: _item_numbers(value) if key == "oric" else value for key, value in raw.items() if key not in ("as_of", "expect")}
+    body = {
+        key: _item_numbers(value) if key == "oric" else value
+        for key, value in raw.items()
+        if key not in ("as_of", "expect")
+    }
     # the core's own reader checks the rest (YAML text: JSON keys are text, ORIC item numbers are not)
     region = _core(lambda: parse_region(yaml.safe_dump(body, allow_unicode=True), SOURCE, pack=pack), problems)
     _refuse(problems)
@@ -308,7 +320,9 @@ def _item_numbers(oric: Any) -> Any:
     if not isinstance(oric, dict) or not isinstance(oric.get("respondents"), list):
         return oric
     respondents = [
-        {int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in r.items()} if isinstance(r, dict) else r
+        {int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in r.items()}
+        if isinstance(r, dict)
+        else r
         for r in oric["respondents"]
     ]
     return {**oric, "respondents": respondents}
@@ -342,24 +356,37 @@ def _goal(raw: Mapping[str, Any], pack: RulePack, lang: str) -> GoalResponse:
 DOCUMENT_KEYS = ("case", "as_of", "lang", "note")
 
 
-def _document(raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, assess: Callable[[Document], T]) -> tuple[Document, T]:
+def _document(
+    raw: Mapping[str, Any], key: str, cls: type, pack: RulePack, assess: Callable[[Document], T]
+) -> tuple[Document, T]:
     """The body as the core's `Document` (what `read_document` makes of a file), assessed by the core."""
     problems = _unknown_keys(raw, (key, *DOCUMENT_KEYS))
     as_of = _date(raw, "as_of", problems)
     code = _code(raw, "case", problems)
     lang = raw.get("lang", "en")
     if lang not in pack.languages:
-        problems.append(Problem(Message("expected.one_of", {"value": describe(lang), "allowed": ", ".join(pack.languages)}), "$.lang", kind="fact"))
+        problems.append(
+            Problem(
+                Message("expected.one_of", {"value": describe(lang), "allowed": ", ".join(pack.languages)}),
+                "$.lang",
+                kind="fact",
+            )
+        )
         lang = "en"
     body: Any = None
     shape: list[Problem] = []
     if not isinstance(raw.get(key), dict):
-        problems.append(Problem(Message("expected.mapping", {"value": describe(raw.get(key))}), f"$.{key}", kind="fact"))
+        problems.append(
+            Problem(Message("expected.mapping", {"value": describe(raw.get(key))}), f"$.{key}", kind="fact")
+        )
     else:
         conv = strict_converter()
         body = _structure(conv, raw[key], cls, (key,), shape)
         output = getattr(body, "output", None)
-        for path, goals in (((key, "goals"), getattr(body, "goals", None)), ((key, "output", "goals"), getattr(output, "goals", None))):
+        for path, goals in (
+            ((key, "goals"), getattr(body, "goals", None)),
+            ((key, "output", "goals"), getattr(output, "goals", None)),
+        ):
             if isinstance(goals, list):
                 _goals(conv, goals, path, str(lang), shape)
     problems += shape
@@ -383,7 +410,9 @@ def _conference(raw: Mapping[str, Any], pack: RulePack, lang: str) -> Conference
 
 
 def _family_conference(raw: Mapping[str, Any], pack: RulePack, lang: str) -> ConferenceResponse:
-    doc, result = _document(raw, "family_conference", FamilyConference, pack, lambda d: assess_family_conference_document(d, pack=pack))
+    doc, result = _document(
+        raw, "family_conference", FamilyConference, pack, lambda d: assess_family_conference_document(d, pack=pack)
+    )
     return ConferenceResponse(result, explain(result.decision, pack, lang), [], doc.code)
 
 
@@ -406,39 +435,74 @@ def document_services(pack: RulePack) -> tuple[DocumentService, ...]:
     """Every document endpoint this pack can serve (see docs/http.md)."""
     rows = [
         DocumentService(
-            "caseload", "Is the caseload within the norm?",
+            "caseload",
+            "Is the caseload within the norm?",
             "A team document (`team`, `as_of`, `norm`: labour_market, icm or act, `workers` with code, fte, "
             "clients): each worker and the team against the norm, how far over and the staff (FTE) that would bring it within.",
-            _caseload, CaseloadResponse, _has(team_model_doc), schemas.caseload_schema),
+            _caseload,
+            CaseloadResponse,
+            _has(team_model_doc),
+            schemas.caseload_schema,
+        ),
         DocumentService(
-            "fidelity-dacts", "How faithful is this ACT programme to the model (DACTS)?",
+            "fidelity-dacts",
+            "How faithful is this ACT programme to the model (DACTS)?",
             "A programme document (`program`, `as_of`, `figures`): the 28 DACTS item scores, section and total means, "
             "the fidelity band and the items to improve first.",
-            _fidelity, FidelityResponse, _has(dacts_scale), schemas.fidelity_schema),
+            _fidelity,
+            FidelityResponse,
+            _has(dacts_scale),
+            schemas.fidelity_schema,
+        ),
         DocumentService(
-            "readiness", "How ready is this region to roll out CCM?",
+            "readiness",
+            "How ready is this region to roll out CCM?",
             "A region document (`region`, `as_of`, `starting_situation`, `host`, `pioneer`, `risks`, `lessons`, `oric`): "
             "rollout variant, key-factor scores, phase plan and the findings from the success lessons.",
-            _readiness, ReadinessResponse, _has(factor_catalogue), schemas.readiness_schema),
+            _readiness,
+            ReadinessResponse,
+            _has(factor_catalogue),
+            schemas.readiness_schema,
+        ),
         DocumentService(
-            "goal", "Is this goal SMART?",
+            "goal",
+            "Is this goal SMART?",
             "A goal document (`goal`: a text or a structured goal, `case`, `as_of`): each SMART criterion with the "
             "wording evidence and the deadline found. A goal text without `lang` is read in the negotiated language.",
-            _goal, GoalResponse, _rulesets("smart_goal"), schemas.goal_schema),
+            _goal,
+            GoalResponse,
+            _rulesets("smart_goal"),
+            schemas.goal_schema,
+        ),
         DocumentService(
-            "plan", "Is the individual plan complete, and are its goals SMART?",
+            "plan",
+            "Is the individual plan complete, and are its goals SMART?",
             "A plan document (`plan`, `case`, `as_of`, `lang`): the plan's completeness decision, each goal's SMART "
             "check and the review status.",
-            _plan, PlanResponse, _rulesets("individual_plan", "smart_goal"), schemas.plan_schema),
+            _plan,
+            PlanResponse,
+            _rulesets("individual_plan", "smart_goal"),
+            schemas.plan_schema,
+        ),
         DocumentService(
-            "conference", "Does this case conference meet the standard?",
+            "conference",
+            "Does this case conference meet the standard?",
             "A case conference record (`conference`, `case`, `as_of`, `lang`): the decision, the agenda steps left "
             "out and the output goals' SMART checks.",
-            _conference, ConferenceResponse, _rulesets("case_conference", "smart_goal"), schemas.conference_schema),
+            _conference,
+            ConferenceResponse,
+            _rulesets("case_conference", "smart_goal"),
+            schemas.conference_schema,
+        ),
         DocumentService(
-            "family-conference", "Does this family conference meet the standard?",
+            "family-conference",
+            "Does this family conference meet the standard?",
             "A family conference record (`family_conference`, `case`, `as_of`, `lang`): preparation time, "
             "independent coordinator, private family time, tasks.",
-            _family_conference, ConferenceResponse, _rulesets("family_conference"), schemas.family_conference_schema),
+            _family_conference,
+            ConferenceResponse,
+            _rulesets("family_conference"),
+            schemas.family_conference_schema,
+        ),
     ]
     return tuple(row for row in rows if row.available(pack))

@@ -113,11 +113,15 @@ def _date(value: Any, where: str, kind: str, problems: list[Problem]) -> datetim
 def _choice(value: Any, allowed: Sequence[str], where: str, kind: str, problems: list[Problem]) -> str | None:
     if value is None or (isinstance(value, str) and value in allowed):
         return value
-    problems.append(Problem(Message("expected.one_of", {"value": describe(value), "allowed": ", ".join(allowed)}), where, kind=kind))
+    problems.append(
+        Problem(Message("expected.one_of", {"value": describe(value), "allowed": ", ".join(allowed)}), where, kind=kind)
+    )
     return None
 
 
-def check_query(values: Mapping[str, Any], fmt: Any, prefix: str, problems: list[Problem], today: datetime.date | None = None) -> Query | None:
+def check_query(
+    values: Mapping[str, Any], fmt: Any, prefix: str, problems: list[Problem], today: datetime.date | None = None
+) -> Query | None:
     """The period, grouping and format of `values` (`from`, `to`, `by`), or None with every problem added.
 
     `prefix` `"?"`: the values are query parameters (paths `?from`); `"$"`: keys of the body (`$.from`).
@@ -206,7 +210,11 @@ def read_records(raw: Mapping[str, Any], problems: list[Problem]) -> tuple[list[
                 problems.append(Problem(Message("http.record_kind_missing", {"allowed": kinds}), f"{where}.{KIND_KEY}"))
                 continue
             if not isinstance(kind, str) or kind not in KINDS:
-                problems.append(Problem(Message("expected.one_of", {"value": describe(kind), "allowed": kinds}), f"{where}.{KIND_KEY}"))
+                problems.append(
+                    Problem(
+                        Message("expected.one_of", {"value": describe(kind), "allowed": kinds}), f"{where}.{KIND_KEY}"
+                    )
+                )
                 continue
             fields = {k: v for k, v in data.items() if k != KIND_KEY}
             problems += _too_large(fields, where)
@@ -250,8 +258,10 @@ def record_schema(kind: str) -> JSON:
         for node in [prop, *prop.get("anyOf", [])]:
             if node.get("type") == "integer":
                 node["maximum"] = MAX_INTEGER
-    schema["properties"] = {KIND_KEY: {"const": kind, "description": "The record's kind (the name of its file in a records folder)."},
-                            **schema["properties"]}
+    schema["properties"] = {
+        KIND_KEY: {"const": kind, "description": "The record's kind (the name of its file in a records folder)."},
+        **schema["properties"],
+    }
     schema["required"] = [KIND_KEY, *schema.get("required", [])]
     return schema
 
@@ -260,7 +270,9 @@ def record_schema(kind: str) -> JSON:
 def _component_type(kind: str) -> type:
     """A type named by the kind's component (`MeetingRecord`): Litestar's schema registry keys components by type."""
     name = component_name(kind)
-    return type(name, (), {"__module__": __name__, "__qualname__": name, "__doc__": f"The `{kind}` record of a POST body."})
+    return type(
+        name, (), {"__module__": __name__, "__qualname__": name, "__doc__": f"The `{kind}` record of a POST body."}
+    )
 
 
 def record_references(registry: Any) -> list[Reference]:
@@ -290,8 +302,14 @@ def body_schema(languages: Sequence[str], records_of: Sequence[Reference]) -> Sc
     rest = {
         "from": {**_DATE, "description": "First day of the period (default: 1 January of `to`'s year)."},
         "to": {**_DATE, "description": "Last day of the period (default: today)."},
-        "by": {"enum": [*GROUPS, None], "description": "One table per provider, case manager or region (default: the whole service)."},
-        "lang": {"enum": [*languages, None], "description": "Language of the HTML report (default: the Accept-Language)."},
+        "by": {
+            "enum": [*GROUPS, None],
+            "description": "One table per provider, case manager or region (default: the whole service).",
+        },
+        "lang": {
+            "enum": [*languages, None],
+            "description": "Language of the HTML report (default: the Accept-Language).",
+        },
     }
     return Schema(
         title="IndicatorsRequest",
@@ -309,22 +327,36 @@ def answer_schema() -> Schema:
 
     day: JSON = {"type": "string", "format": "date"}
     row: JSON = {
-        "type": "object", "additionalProperties": False, "required": ["group", "indicator", "category", "value"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["group", "indicator", "category", "value"],
         "properties": {
-            "group": {"type": "string", "description": "The provider, case manager or region, or `all` for the whole service."},
+            "group": {
+                "type": "string",
+                "description": "The provider, case manager or region, or `all` for the whole service.",
+            },
             "indicator": {"enum": list(INDICATORS), "description": "See `ccm_rules.records.indicators.INDICATORS`."},
             "category": {"type": ["string", "null"]},
             "value": {"type": "number"},
         },
     }
-    return to_openapi({
-        "type": "object", "additionalProperties": False, "required": ["period", "by", "indicators"],
-        "properties": {
-            "period": {"type": "object", "additionalProperties": False, "required": ["from", "to"], "properties": {"from": day, "to": day}},
-            "by": {"enum": [*GROUPS, None]},
-            "indicators": {"type": "array", "items": row},
-        },
-    })
+    return to_openapi(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["period", "by", "indicators"],
+            "properties": {
+                "period": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["from", "to"],
+                    "properties": {"from": day, "to": day},
+                },
+                "by": {"enum": [*GROUPS, None]},
+                "indicators": {"type": "array", "items": row},
+            },
+        }
+    )
 
 
 @dataclass
@@ -337,8 +369,11 @@ class IndicatorsOperation(Operation):
         if isinstance(ok, OpenAPIResponse):
             text = Schema(type=OpenAPIType.STRING)
             ok.description = "The indicators: `format=json` (default) the table as a document, `csv` the table, `html` the commissioner's report"
-            ok.content = {"application/json": OpenAPIMediaType(schema=answer_schema()),
-                          "text/csv": OpenAPIMediaType(schema=text), "text/html": OpenAPIMediaType(schema=text)}
+            ok.content = {
+                "application/json": OpenAPIMediaType(schema=answer_schema()),
+                "text/csv": OpenAPIMediaType(schema=text),
+                "text/html": OpenAPIMediaType(schema=text),
+            }
         if self.request_body is None:  # a GET has no body to be unreadable
             responses.pop("400", None)
 
@@ -360,8 +395,11 @@ class IndicatorsSchemaPlugin(OpenAPISchemaPlugin):
         return body_schema(self._languages, record_references(schema_creator.schema_registry))
 
 
-_NO_STORE = ResponseSpec(data_container=ProblemDetails, media_type=PROBLEM_JSON,
-                         description="The server was started without a records store (`--db URL` or `CCM_RULES_DB`)" + _SHAPE)
+_NO_STORE = ResponseSpec(
+    data_container=ProblemDetails,
+    media_type=PROBLEM_JSON,
+    description="The server was started without a records store (`--db URL` or `CCM_RULES_DB`)" + _SHAPE,
+)
 _QUERY_TEXT = {
     "from": "First day of the period, YYYY-MM-DD (default: 1 January of `to`'s year).",
     "to": "Last day of the period, YYYY-MM-DD (default: today).",
@@ -380,7 +418,9 @@ ByParam = Annotated[str | None, _param("by", enum=list(GROUPS))]
 FormatParam = Annotated[str | None, _param("format", enum=list(FORMATS))]
 
 
-def handlers(pack: RulePack, store: Store | None, guards: list[Guard], security: Any, errors: Sequence[int]) -> list[HTTPRouteHandler]:
+def handlers(
+    pack: RulePack, store: Store | None, guards: list[Guard], security: Any, errors: Sequence[int]
+) -> list[HTTPRouteHandler]:
     """`GET` and `POST /v1/indicators` (none when the `records` extra is missing)."""
     if not available():
         return []
@@ -390,15 +430,28 @@ def handlers(pack: RulePack, store: Store | None, guards: list[Guard], security:
     def language(header: str | None, asked: str | None = None) -> str:
         return asked or negotiate(header, languages, languages[0])
 
-    @get(PATH, summary="Seed 002's indicators for a period, from the server's records store", tags=[TAG], guards=guards,
-         security=security, operation_class=IndicatorsOperation, operation_id="indicators_from_store",
-         responses={409: _NO_STORE, **problem_specs(*auth, 422)},
-         description="Clients served, measures carried out (output), fulfilment of each planned measure (result), "
-         "training and jobs that were not a goal of the plan (impact), base data and the anonymous satisfaction survey "
-         "(seed 002 §6, §8.1), as `ccm-rules indicators --format json|csv|html` gives them for the server's store. "
-         "A server started without a store answers 409.")
-    async def from_store(request: Request[Any, Any, Any], from_: FromParam = None, to: ToParam = None, by: ByParam = None,
-                   format_: FormatParam = None, accept_language: AcceptLanguage = None) -> Response[Any]:
+    @get(
+        PATH,
+        summary="Seed 002's indicators for a period, from the server's records store",
+        tags=[TAG],
+        guards=guards,
+        security=security,
+        operation_class=IndicatorsOperation,
+        operation_id="indicators_from_store",
+        responses={409: _NO_STORE, **problem_specs(*auth, 422)},
+        description="Clients served, measures carried out (output), fulfilment of each planned measure (result), "
+        "training and jobs that were not a goal of the plan (impact), base data and the anonymous satisfaction survey "
+        "(seed 002 §6, §8.1), as `ccm-rules indicators --format json|csv|html` gives them for the server's store. "
+        "A server started without a store answers 409.",
+    )
+    async def from_store(
+        request: Request[Any, Any, Any],
+        from_: FromParam = None,
+        to: ToParam = None,
+        by: ByParam = None,
+        format_: FormatParam = None,
+        accept_language: AcceptLanguage = None,
+    ) -> Response[Any]:
         problems: list[Problem] = []
         unknown_parameters(request, ("from", "to", "by", "format"), problems)
         query = check_query({"from": from_, "to": to, "by": by}, format_, "?", problems)
@@ -406,16 +459,30 @@ def handlers(pack: RulePack, store: Store | None, guards: list[Guard], security:
             return _refused(request, problems)
         if store is None:
             return _no_store(request)
-        return await asyncio.to_thread(lambda: answer(store.records(), query, language(accept_language)))  # reads and computes off the loop
+        return await asyncio.to_thread(
+            lambda: answer(store.records(), query, language(accept_language))
+        )  # reads and computes off the loop
 
-    @post(PATH, summary="Seed 002's indicators for a period, from the records sent", tags=[TAG], guards=guards,
-          security=security, status_code=200, operation_class=IndicatorsOperation,
-          operation_id="indicators_from_records", responses=problem_specs(*errors),
-          description="The same answer as `GET /v1/indicators`, computed from the records in the body (for a caller "
-          "without a store), within the body size limit. Each record is checked as in a records file; every bad field "
-          "of every record is named (`/records/3/on`).")
-    async def from_records(request: Request[Any, Any, Any], data: JSONBody[Annotated[dict[str, Any], IndicatorsBody()]],
-                     format_: FormatParam = None, accept_language: AcceptLanguage = None) -> Response[Any]:
+    @post(
+        PATH,
+        summary="Seed 002's indicators for a period, from the records sent",
+        tags=[TAG],
+        guards=guards,
+        security=security,
+        status_code=200,
+        operation_class=IndicatorsOperation,
+        operation_id="indicators_from_records",
+        responses=problem_specs(*errors),
+        description="The same answer as `GET /v1/indicators`, computed from the records in the body (for a caller "
+        "without a store), within the body size limit. Each record is checked as in a records file; every bad field "
+        "of every record is named (`/records/3/on`).",
+    )
+    async def from_records(
+        request: Request[Any, Any, Any],
+        data: JSONBody[Annotated[dict[str, Any], IndicatorsBody()]],
+        format_: FormatParam = None,
+        accept_language: AcceptLanguage = None,
+    ) -> Response[Any]:
         problems: list[Problem] = []
         unknown_parameters(request, ("format",), problems)
         items, lang = read_records(data, problems)

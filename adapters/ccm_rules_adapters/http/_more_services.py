@@ -64,8 +64,13 @@ def _team_model_row(team: Any) -> DecisionService:
         return True
 
     return DecisionService(
-        "team-model", "Which team model fits this client?",
+        "team-model",
+        "Which team model fits this client?",
         "One headline plus the axes: who leads (individual or team), internal/external, passive/active, key worker, "
         "and for severe mental illness ACT/ICM/neither; case conference, caseload norm, meeting cadence and program side.",
-        facts=specs, respond=respond, response_model=TeamModelResponse, vocabularies=vocabularies, available=available,
+        facts=specs,
+        respond=respond,
+        response_model=TeamModelResponse,
+        vocabularies=vocabularies,
+        available=available,
     )

@@ -27,7 +27,7 @@ _TEXT = {
 }
 _SHAPE = (
     " — RFC 9457 problem+json, the same shape for every status: `errors` has an item per problem "
-    "with an RFC 6901 `pointer` into the body (\"\" for the request as a whole), a `code` from the "
+    'with an RFC 6901 `pointer` into the body ("" for the request as a whole), a `code` from the '
     "library's catalogue and a `detail` in the request's Accept-Language."
 )
 

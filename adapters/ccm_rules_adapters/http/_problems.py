@@ -62,7 +62,7 @@ def _segments(path: str, document: Any) -> list[str]:
             position = int(index.group(1))
             node = node[position] if isinstance(node, list) and position < len(node) else None
             out.append(str(position))
-            rest = rest[index.end():]
+            rest = rest[index.end() :]
             continue
         rest = rest.removeprefix(".")
         key = _longest_key(node, rest)
@@ -72,7 +72,7 @@ def _segments(path: str, document: Any) -> list[str]:
             node = node[key]
         if key:
             out.append(key)
-        rest = rest[len(key):]
+        rest = rest[len(key) :]
     return out
 
 
@@ -80,7 +80,9 @@ def _longest_key(node: Any, rest: str) -> str | None:
     """The longest key of `node` that `rest` starts with as a whole step (None: no such key)."""
     if not isinstance(node, Mapping):
         return None
-    fits = [k for k in node if isinstance(k, str) and rest.startswith(k) and rest[len(k):len(k) + 1] in ("", ".", "[")]
+    fits = [
+        k for k in node if isinstance(k, str) and rest.startswith(k) and rest[len(k) : len(k) + 1] in ("", ".", "[")
+    ]
     return max(fits, key=len) if fits else None
 
 
@@ -174,7 +176,9 @@ def _conversion_problem(entry: Mapping[str, Any], document: Any) -> Problem:
     value = _at(document, _segments(path, document))
     found = _TYPE.match(message)
     if found and found.group(1) in _EXPECTED:
-        return Problem(Message(f"expected.{_EXPECTED[found.group(1)]}", {"value": describe(value)}), path, kind="decode")
+        return Problem(
+            Message(f"expected.{_EXPECTED[found.group(1)]}", {"value": describe(value)}), path, kind="decode"
+        )
     detail = describe(value) if message.startswith("Invalid enum value") else message
     return Problem(Message("http.not_decodable", {"detail": detail}), path, kind="decode")
 
@@ -206,11 +210,15 @@ def on_http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     kind, code = _HTTP.get(exc.status_code, ("http-error", ""))
     values = {
-        "path": request.url.path, "method": request.method,
-        "limit": request.app.state.get("max_body", 0), "media": request.headers.get("content-type", ""),
+        "path": request.url.path,
+        "method": request.method,
+        "limit": request.app.state.get("max_body", 0),
+        "media": request.headers.get("content-type", ""),
     }
     message = Message(code, values) if code else Message("http.not_decodable", {"detail": str(exc.detail)})
-    return problem_response(request, exc.status_code, kind, message, [Problem(message, "$", kind="request")], headers=exc.headers)
+    return problem_response(
+        request, exc.status_code, kind, message, [Problem(message, "$", kind="request")], headers=exc.headers
+    )
 
 
 def on_internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

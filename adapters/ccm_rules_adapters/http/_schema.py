@@ -51,11 +51,15 @@ def request_schema(title: str, service: DecisionService, pack: RulePack) -> Sche
         description=service.description,
         properties={
             "facts": facts,
-            "as_of": Schema(type=[OpenAPIType.STRING, _NULL], format=OpenAPIFormat.DATE,
-                            description="Decide with the parameter values in force on this date (default: today)"
-                            + (f"; {earliest.isoformat()} or later (earlier dates are refused with 422)." if earliest else ".")),
-            "case": Schema(type=[OpenAPIType.STRING, _NULL],
-                           description="A pseudonymous case code, echoed back; never a name."),
+            "as_of": Schema(
+                type=[OpenAPIType.STRING, _NULL],
+                format=OpenAPIFormat.DATE,
+                description="Decide with the parameter values in force on this date (default: today)"
+                + (f"; {earliest.isoformat()} or later (earlier dates are refused with 422)." if earliest else "."),
+            ),
+            "case": Schema(
+                type=[OpenAPIType.STRING, _NULL], description="A pseudonymous case code, echoed back; never a name."
+            ),
         },
     )
 

@@ -59,7 +59,9 @@ def ruleset_service(name: str, ruleset_id: str, summary: str, description: str) 
         return DecisionResponse(decision, explain(decision, pack, lang))
 
     return DecisionService(
-        name, summary, description,
+        name,
+        summary,
+        description,
         facts=lambda pack: pack.ruleset(ruleset_id).spec.facts,
         respond=respond,
         vocabularies=lambda pack: pack.ruleset(ruleset_id).vocabularies,
@@ -73,11 +75,19 @@ def decision_services(pack: RulePack) -> tuple[DecisionService, ...]:
     from . import _more_services
 
     rows = [
-        ruleset_service("eligibility", "eligibility", "Does this person need case management?",
-                        "General CM eligibility (criteria E1-E4, seed 001): eligible, not eligible or "
-                        "undetermined with the facts still to assess."),
-        ruleset_service("labour-market", "labour_market", "Is labour-market case management indicated?",
-                        "Labour-market CM (seed 002): target group, entry route and individual plan."),
+        ruleset_service(
+            "eligibility",
+            "eligibility",
+            "Does this person need case management?",
+            "General CM eligibility (criteria E1-E4, seed 001): eligible, not eligible or "
+            "undetermined with the facts still to assess.",
+        ),
+        ruleset_service(
+            "labour-market",
+            "labour_market",
+            "Is labour-market case management indicated?",
+            "Labour-market CM (seed 002): target group, entry route and individual plan.",
+        ),
         *_more_services.rows(),
     ]
     return tuple(row for row in rows if row.available(pack))

@@ -28,7 +28,9 @@ class DecisionRequest:
 def check_request(raw: Any, service: DecisionService, pack: RulePack) -> DecisionRequest:
     """Validate the envelope and the facts together; raise `FactsError` listing every problem."""
     if not isinstance(raw, Mapping):
-        raise FactsError(Message("summary.request"), [Problem(Message("http.body_not_object", {"value": describe(raw)}), "$")])
+        raise FactsError(
+            Message("summary.request"), [Problem(Message("http.body_not_object", {"value": describe(raw)}), "$")]
+        )
     problems = [
         Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(ENVELOPE_KEYS)}), f"$.{key}")
         for key in raw
@@ -46,7 +48,9 @@ def check_request(raw: Any, service: DecisionService, pack: RulePack) -> Decisio
     else:
         try:
             specs = service.facts(pack)
-            validate_facts(facts, specs, service.vocabularies(pack), prefix="$.facts", elsewhere=pack.fact_names - specs.keys())
+            validate_facts(
+                facts, specs, service.vocabularies(pack), prefix="$.facts", elsewhere=pack.fact_names - specs.keys()
+            )
         except FactsError as err:
             problems.extend(err.problems)
     if problems:

@@ -179,12 +179,22 @@ class Accounts:
     # ------------------------------------------------------------ change log
 
     @staticmethod
-    def _record(connection: sa.Connection, actor: User | str, action: str, subject: str, detail: Mapping[str, Any] | None = None) -> None:
+    def _record(
+        connection: sa.Connection, actor: User | str, action: str, subject: str, detail: Mapping[str, Any] | None = None
+    ) -> None:
         user_id, name, org = (actor.id, actor.name, actor.org) if isinstance(actor, User) else (None, actor, None)
-        connection.execute(changes.insert(), {
-            "at": _now(), "user_id": user_id, "actor": name, "org": org, "action": action, "subject": subject,
-            "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True),
-        })
+        connection.execute(
+            changes.insert(),
+            {
+                "at": _now(),
+                "user_id": user_id,
+                "actor": name,
+                "org": org,
+                "action": action,
+                "subject": subject,
+                "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True),
+            },
+        )
 
     def changes(self, subject: str | None = None) -> list[Change]:
         """The change log (of one subject, e.g. `case:3` or `user:alice`), oldest first."""
@@ -192,15 +202,19 @@ class Accounts:
         if subject is not None:
             query = query.where(changes.c.subject == subject)
         with self.engine.connect() as connection:
-            return [Change(r.seq, _aware(r.at), r.user_id, r.actor, r.org, r.action, r.subject, json.loads(r.detail))
-                    for r in connection.execute(query)]
+            return [
+                Change(r.seq, _aware(r.at), r.user_id, r.actor, r.org, r.action, r.subject, json.loads(r.detail))
+                for r in connection.execute(query)
+            ]
 
     # ------------------------------------------------------------ organisations and users
 
     def add_organisation(self, code: str, name: str | None = None, *, by: User | str) -> None:
         """Add an organisation (`code`: letters, digits, `.`, `_`, `-`; at most 40)."""
         if not _ORG.match(code):
-            raise StoreError(f"organisation {code!r}: use letters, digits, '.', '_' or '-' (at most 40, starting with a letter or digit)")
+            raise StoreError(
+                f"organisation {code!r}: use letters, digits, '.', '_' or '-' (at most 40, starting with a letter or digit)"
+            )
         with self.store._write() as connection, connection.begin():
             if connection.execute(sa.select(organisations.c.code).where(organisations.c.code == code)).first():
                 raise StoreError(f"organisation {code!r} already exists")
@@ -215,7 +229,9 @@ class Accounts:
     def add_user(self, name: str, org: str, role: Role | str, password_hash: str, *, by: User | str) -> User:
         """Add a user of `org` with `role`; `password_hash` is the argon2 hash (the password is never given here)."""
         if not _NAME.match(name):
-            raise StoreError(f"user name {name!r}: use letters, digits, '.', '_', '@' or '-' (at most 80, starting with a letter or digit)")
+            raise StoreError(
+                f"user name {name!r}: use letters, digits, '.', '_', '@' or '-' (at most 80, starting with a letter or digit)"
+            )
         try:
             role = Role(role)
         except ValueError:
@@ -227,9 +243,17 @@ class Accounts:
                 raise StoreError(f"organisation {org!r} does not exist: add it first")
             if connection.execute(sa.select(users.c.id).where(users.c.name == name)).first():
                 raise StoreError(f"user {name!r} already exists")
-            ident = connection.execute(users.insert().returning(users.c.id), {
-                "name": name, "org": org, "role": role.value, "password_hash": password_hash, "active": True, "created_at": _now(),
-            }).scalar_one()
+            ident = connection.execute(
+                users.insert().returning(users.c.id),
+                {
+                    "name": name,
+                    "org": org,
+                    "role": role.value,
+                    "password_hash": password_hash,
+                    "active": True,
+                    "created_at": _now(),
+                },
+            ).scalar_one()
             self._record(connection, by, "user.add", f"user:{name}", {"org": org, "role": role.value})
         return User(int(ident), name, org, role)
 
@@ -261,18 +285,26 @@ class Accounts:
         now = _now()
         with self.store._write() as connection, connection.begin():
             connection.execute(web_sessions.delete().where(web_sessions.c.expires_at < now))
-            connection.execute(web_sessions.insert(), {
-                "token_hash": token_hash(token), "user_id": user.id, "csrf": csrf, "created_at": now,
-                "expires_at": now + datetime.timedelta(hours=hours),
-            })
+            connection.execute(
+                web_sessions.insert(),
+                {
+                    "token_hash": token_hash(token),
+                    "user_id": user.id,
+                    "csrf": csrf,
+                    "created_at": now,
+                    "expires_at": now + datetime.timedelta(hours=hours),
+                },
+            )
             self._record(connection, user, "session.start", f"user:{user.name}")
         return token, csrf
 
     def session(self, token: str) -> tuple[User, str] | None:
         """The active user signed in with `token` and the session's CSRF token; None when unknown or expired."""
-        query = (sa.select(users, web_sessions.c.csrf, web_sessions.c.expires_at)
-                 .join(web_sessions, web_sessions.c.user_id == users.c.id)
-                 .where(web_sessions.c.token_hash == token_hash(token), users.c.active.is_(True)))
+        query = (
+            sa.select(users, web_sessions.c.csrf, web_sessions.c.expires_at)
+            .join(web_sessions, web_sessions.c.user_id == users.c.id)
+            .where(web_sessions.c.token_hash == token_hash(token), users.c.active.is_(True))
+        )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None or _aware(row.expires_at) <= _now():
@@ -282,18 +314,32 @@ class Accounts:
     def end_session(self, token: str) -> None:
         """Sign out: the session is deleted, so the cookie no longer works anywhere."""
         with self.store._write() as connection, connection.begin():
-            row = connection.execute(sa.select(users).join(web_sessions, web_sessions.c.user_id == users.c.id)
-                                     .where(web_sessions.c.token_hash == token_hash(token))).first()
+            row = connection.execute(
+                sa.select(users)
+                .join(web_sessions, web_sessions.c.user_id == users.c.id)
+                .where(web_sessions.c.token_hash == token_hash(token))
+            ).first()
             connection.execute(web_sessions.delete().where(web_sessions.c.token_hash == token_hash(token)))
             if row is not None:
-                self._record(connection, User(int(row.id), row.name, row.org, Role(row.role)), "session.end", f"user:{row.name}")
+                self._record(
+                    connection, User(int(row.id), row.name, row.org, Role(row.role)), "session.end", f"user:{row.name}"
+                )
 
     # ------------------------------------------------------------ cases
 
     @staticmethod
     def _case(row: Any) -> Case:
-        return Case(int(row.id), row.org, row.code, row.kind, json.loads(row.answers), int(row.created_by),
-                    _aware(row.created_at), int(row.updated_by), _aware(row.updated_at))
+        return Case(
+            int(row.id),
+            row.org,
+            row.code,
+            row.kind,
+            json.loads(row.answers),
+            int(row.created_by),
+            _aware(row.created_at),
+            int(row.updated_by),
+            _aware(row.updated_at),
+        )
 
     def open_case(self, user: User, code: str, kind: str, answers: Mapping[str, Any] | None = None) -> Case:
         """Open a case of `user`'s organisation under the pseudonymous `code` (one per code and kind)."""
@@ -303,13 +349,24 @@ class Accounts:
             raise StoreError(bad)
         now = _now()
         with self.store._write() as connection, connection.begin():
-            taken = connection.execute(sa.select(cases.c.id).where(cases.c.org == user.org, cases.c.code == code, cases.c.kind == kind)).first()
+            taken = connection.execute(
+                sa.select(cases.c.id).where(cases.c.org == user.org, cases.c.code == code, cases.c.kind == kind)
+            ).first()
             if taken:
                 raise StoreError(f"a {kind} case with code {code!r} is already open in this organisation")
-            ident = connection.execute(cases.insert().returning(cases.c.id), {
-                "org": user.org, "code": code, "kind": kind, "answers": json.dumps(dict(answers or {}), ensure_ascii=False, sort_keys=True),
-                "created_by": user.id, "created_at": now, "updated_by": user.id, "updated_at": now,
-            }).scalar_one()
+            ident = connection.execute(
+                cases.insert().returning(cases.c.id),
+                {
+                    "org": user.org,
+                    "code": code,
+                    "kind": kind,
+                    "answers": json.dumps(dict(answers or {}), ensure_ascii=False, sort_keys=True),
+                    "created_by": user.id,
+                    "created_at": now,
+                    "updated_by": user.id,
+                    "updated_at": now,
+                },
+            ).scalar_one()
             self._record(connection, user, "case.open", f"case:{ident}", {"code": code, "kind": kind})
         return self.case(user, int(ident))
 
@@ -337,8 +394,17 @@ class Accounts:
                 raise CaseNotFound(f"no case {case_id} in this organisation")
             before = json.loads(row.answers)
             after = dict(answers)
-            changed = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k, ...) != after.get(k, ...)}
-            connection.execute(cases.update().where(cases.c.id == case_id).values(
-                answers=json.dumps(after, ensure_ascii=False, sort_keys=True), updated_by=user.id, updated_at=_now()))
+            changed = {
+                k: [before.get(k), after.get(k)]
+                for k in sorted(set(before) | set(after))
+                if before.get(k, ...) != after.get(k, ...)
+            }
+            connection.execute(
+                cases.update()
+                .where(cases.c.id == case_id)
+                .values(
+                    answers=json.dumps(after, ensure_ascii=False, sort_keys=True), updated_by=user.id, updated_at=_now()
+                )
+            )
             self._record(connection, user, "case.update", f"case:{case_id}", {"changed": changed})
         return self.case(user, case_id)

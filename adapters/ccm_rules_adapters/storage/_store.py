@@ -85,7 +85,9 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("ccm_write") else "BEGIN")
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if connection.get_execution_options().get("ccm_write") else "BEGIN"
+        )
 
     return engine
 
@@ -188,7 +190,9 @@ class Store:
             known = self._known_codes(connection, codes)
             wanted = set(ids) | {c for item in items if (c := getattr(item.record, "corrects", None)) is not None}
             existing = self._existing(connection, wanted)
-            problems = check_records(items, today=self.today(), known_code=known.__contains__, existing=existing.get, conv=conv)
+            problems = check_records(
+                items, today=self.today(), known_code=known.__contains__, existing=existing.get, conv=conv
+            )
             if problems:
                 raise RecordError("the records are not valid; nothing was stored", problems)
             now = _utcnow()
@@ -197,9 +201,16 @@ class Store:
                 try:
                     connection.execute(log_entries.insert(), rows)
                 except sa.exc.IntegrityError as err:  # a concurrent writer stored the same id first
-                    raise RecordError("the records are not valid; nothing was stored", [
-                        Problem(f"duplicate entry: an entry with one of the ids {', '.join(ids[:5])}{'…' if len(ids) > 5 else ''} was stored meanwhile", "$.id", kind="duplicate"),
-                    ]) from err
+                    raise RecordError(
+                        "the records are not valid; nothing was stored",
+                        [
+                            Problem(
+                                f"duplicate entry: an entry with one of the ids {', '.join(ids[:5])}{'…' if len(ids) > 5 else ''} was stored meanwhile",
+                                "$.id",
+                                kind="duplicate",
+                            ),
+                        ],
+                    ) from err
         return ids
 
     @staticmethod
@@ -209,8 +220,15 @@ class Store:
         data.pop("id", None)
         corrects = data.pop("corrects", None)
         on = getattr(record, "on", None)
-        return {"entry_id": ident, "kind": type(record).KIND, "code": code, "on_date": on, "corrects": corrects,
-                "payload": json.dumps(data, ensure_ascii=False, sort_keys=True), "recorded_at": now}
+        return {
+            "entry_id": ident,
+            "kind": type(record).KIND,
+            "code": code,
+            "on_date": on,
+            "corrects": corrects,
+            "payload": json.dumps(data, ensure_ascii=False, sort_keys=True),
+            "recorded_at": now,
+        }
 
     @staticmethod
     def _known_codes(connection: sa.Connection, codes: set[str]) -> set[str]:
@@ -219,8 +237,10 @@ class Store:
         found: set[str] = set()
         listed = sorted(codes)
         for start in range(0, len(listed), 500):
-            chunk = listed[start:start + 500]
-            found |= set(connection.execute(sa.select(code_register.c.code).where(code_register.c.code.in_(chunk))).scalars())
+            chunk = listed[start : start + 500]
+            found |= set(
+                connection.execute(sa.select(code_register.c.code).where(code_register.c.code.in_(chunk))).scalars()
+            )
         return found
 
     @staticmethod
@@ -228,8 +248,10 @@ class Store:
         out: dict[str, Existing] = {}
         listed = sorted(ids)
         for start in range(0, len(listed), 500):
-            chunk = listed[start:start + 500]
-            query = sa.select(log_entries.c.entry_id, log_entries.c.kind, log_entries.c.code).where(log_entries.c.entry_id.in_(chunk))
+            chunk = listed[start : start + 500]
+            query = sa.select(log_entries.c.entry_id, log_entries.c.kind, log_entries.c.code).where(
+                log_entries.c.entry_id.in_(chunk)
+            )
             for ident, kind, code in connection.execute(query):
                 out[ident] = Existing(kind, code)
         return out
@@ -293,14 +315,32 @@ class Store:
         record = to_json_data(decision)
         with self._write() as connection, connection.begin():
             if code is not None and not self._known_codes(connection, {code}):
-                raise RecordError("the decision is not valid; nothing was stored", [Problem(f"unknown code '{code}': the code register has no such client", "$.code", kind="unknown_code")])
-            connection.execute(decisions.insert(), {
-                "decision_id": str(uuid.uuid4()), "ruleset": ruleset, "code": code,
-                "facts": json.dumps(facts_data, ensure_ascii=False, sort_keys=True), "outcome": str(record["outcome"]),
-                "decision": json.dumps(record, ensure_ascii=False, sort_keys=True), "as_of": decision.as_of,
-                "pack_id": decision.pack.id, "pack_version": decision.pack.version, "pack_hash": decision.pack.content_hash,
-                "decided_at": _utcnow(),
-            })
+                raise RecordError(
+                    "the decision is not valid; nothing was stored",
+                    [
+                        Problem(
+                            f"unknown code '{code}': the code register has no such client",
+                            "$.code",
+                            kind="unknown_code",
+                        )
+                    ],
+                )
+            connection.execute(
+                decisions.insert(),
+                {
+                    "decision_id": str(uuid.uuid4()),
+                    "ruleset": ruleset,
+                    "code": code,
+                    "facts": json.dumps(facts_data, ensure_ascii=False, sort_keys=True),
+                    "outcome": str(record["outcome"]),
+                    "decision": json.dumps(record, ensure_ascii=False, sort_keys=True),
+                    "as_of": decision.as_of,
+                    "pack_id": decision.pack.id,
+                    "pack_version": decision.pack.version,
+                    "pack_hash": decision.pack.content_hash,
+                    "decided_at": _utcnow(),
+                },
+            )
         return decision
 
     def decisions(self) -> Iterator[StoredDecision]:
@@ -308,8 +348,17 @@ class Store:
         with self.engine.connect() as connection:
             for row in connection.execute(sa.select(decisions).order_by(decisions.c.seq)):
                 yield StoredDecision(
-                    row.decision_id, row.ruleset, row.code, json.loads(row.facts), row.outcome, json.loads(row.decision),
-                    row.as_of, row.pack_id, row.pack_version, row.pack_hash, row.decided_at,
+                    row.decision_id,
+                    row.ruleset,
+                    row.code,
+                    json.loads(row.facts),
+                    row.outcome,
+                    json.loads(row.decision),
+                    row.as_of,
+                    row.pack_id,
+                    row.pack_version,
+                    row.pack_hash,
+                    row.decided_at,
                 )
 
     def audit(self, pack: RulePack | None = None) -> list[AuditFinding]:
@@ -324,9 +373,15 @@ class Store:
                 continue
             now = to_json_data(decide(ruleset, stored.facts, stored.as_of))
             before, after = _criteria(stored.decision), _criteria(now)
-            changed = tuple(f"{c}: {before.get(c, '-')} → {after.get(c, '-')}" for c in sorted(set(before) | set(after)) if before.get(c) != after.get(c))
+            changed = tuple(
+                f"{c}: {before.get(c, '-')} → {after.get(c, '-')}"
+                for c in sorted(set(before) | set(after))
+                if before.get(c) != after.get(c)
+            )
             if str(now["outcome"]) != stored.outcome or changed:
-                findings.append(AuditFinding(stored, str(now["outcome"]), changed, f"{pack.info.id} {pack.info.version}"))
+                findings.append(
+                    AuditFinding(stored, str(now["outcome"]), changed, f"{pack.info.id} {pack.info.version}")
+                )
         return findings
 
 
@@ -340,7 +395,9 @@ class CodeRegister:
     def __init__(self, store: Store, key: bytes | str | None) -> None:
         key = key or os.environ.get(ENV_KEY)
         if not key:
-            raise StoreError(f"the code register needs its key: set {ENV_KEY} or give --key-file (a Fernet key, e.g. from `ccm-rules register new-key FILE`)")
+            raise StoreError(
+                f"the code register needs its key: set {ENV_KEY} or give --key-file (a Fernet key, e.g. from `ccm-rules register new-key FILE`)"
+            )
         try:
             self._fernet = Fernet(key.strip() if isinstance(key, bytes) else key.strip().encode())
         except (ValueError, TypeError) as err:
@@ -366,15 +423,32 @@ class CodeRegister:
             if (bad := code_problem(entry.code)) is not None:
                 problems.append(Problem(bad, f"$[{index}].code", kind="code"))
             if codes.count(entry.code) > 1 and codes.index(entry.code) != index:
-                problems.append(Problem(f"code '{entry.code}' is twice in this batch", f"$[{index}].code", kind="duplicate"))
+                problems.append(
+                    Problem(f"code '{entry.code}' is twice in this batch", f"$[{index}].code", kind="duplicate")
+                )
             if entry.on > self._store.today():
-                problems.append(Problem(f"date {entry.on.isoformat()} is in the future", f"$[{index}].on", kind="future_date"))
+                problems.append(
+                    Problem(f"date {entry.on.isoformat()} is in the future", f"$[{index}].on", kind="future_date")
+                )
         with self._store._write() as connection, connection.begin():
             for code in sorted(Store._known_codes(connection, set(codes))):
-                problems.append(Problem(f"code '{code}' is already in the register", f"$[{codes.index(code)}].code", kind="duplicate"))
+                problems.append(
+                    Problem(
+                        f"code '{code}' is already in the register", f"$[{codes.index(code)}].code", kind="duplicate"
+                    )
+                )
             if problems:
                 raise RecordError("the register entries are not valid; nothing was stored", problems)
-            rows = [{"code": e.code, "identity": self._fernet.encrypt(json.dumps(conv.unstructure(e.identity), ensure_ascii=False).encode()), "assigned_on": e.on} for e in items]
+            rows = [
+                {
+                    "code": e.code,
+                    "identity": self._fernet.encrypt(
+                        json.dumps(conv.unstructure(e.identity), ensure_ascii=False).encode()
+                    ),
+                    "assigned_on": e.on,
+                }
+                for e in items
+            ]
             if rows:
                 connection.execute(code_register.insert(), rows)
         return codes
@@ -393,7 +467,9 @@ class CodeRegister:
         try:
             identity = json.loads(self._fernet.decrypt(row.identity))
         except InvalidToken as err:
-            raise StoreError("the code register key does not open this register (a different key encrypted it)") from err
+            raise StoreError(
+                "the code register key does not open this register (a different key encrypted it)"
+            ) from err
         return structure_register_entry({"code": row.code, "on": row.assigned_on.isoformat(), "identity": identity})
 
     def export(self, code: str) -> dict[str, Any]:
@@ -402,11 +478,21 @@ class CodeRegister:
         conv = converter()
         return {
             "register": conv.unstructure(entry),
-            "records": [{"kind": type(e.record).KIND, "id": e.id, **unstructure_record(e.record, conv)} for e in self._store.entries(code=code)],
+            "records": [
+                {"kind": type(e.record).KIND, "id": e.id, **unstructure_record(e.record, conv)}
+                for e in self._store.entries(code=code)
+            ],
             "decisions": [
-                {"id": d.id, "ruleset": d.ruleset, "facts": d.facts, "outcome": d.outcome, "as_of": d.as_of.isoformat(),
-                 "pack": {"id": d.pack_id, "version": d.pack_version, "content_hash": d.pack_hash}}
-                for d in self._store.decisions() if d.code == code
+                {
+                    "id": d.id,
+                    "ruleset": d.ruleset,
+                    "facts": d.facts,
+                    "outcome": d.outcome,
+                    "as_of": d.as_of.isoformat(),
+                    "pack": {"id": d.pack_id, "version": d.pack_version, "content_hash": d.pack_hash},
+                }
+                for d in self._store.decisions()
+                if d.code == code
             ],
         }
 
@@ -419,7 +505,9 @@ class CodeRegister:
             if not deleted:
                 raise StoreError(f"unknown code {code!r}: the code register has no such client")
             fresh = "ERASED-" + secrets.token_hex(12)
-            moved = connection.execute(log_entries.update().where(log_entries.c.code == code).values(code=fresh)).rowcount
+            moved = connection.execute(
+                log_entries.update().where(log_entries.c.code == code).values(code=fresh)
+            ).rowcount
             moved += connection.execute(decisions.update().where(decisions.c.code == code).values(code=fresh)).rowcount
         return int(moved)
 
@@ -435,7 +523,9 @@ def open_store(url: str | os.PathLike[str] | None = None, *, today: datetime.dat
     try:
         parsed = sa.make_url(text)
     except sa.exc.ArgumentError as err:
-        raise StoreError(f"not a database URL: {text!r} (e.g. sqlite:///records.db or postgresql://user@host/db)") from err
+        raise StoreError(
+            f"not a database URL: {text!r} (e.g. sqlite:///records.db or postgresql://user@host/db)"
+        ) from err
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:" and not Path(parsed.database).parent.exists():
@@ -445,7 +535,9 @@ def open_store(url: str | os.PathLike[str] | None = None, *, today: datetime.dat
             engine = sa.create_engine(parsed, pool_pre_ping=True)
         _migrate.upgrade(engine)
     except sa.exc.NoSuchModuleError as err:
-        raise StoreError(f"no database driver for {parsed.drivername!r}: use sqlite:// or postgresql:// (pip install 'ccm-rules[records]')") from err
+        raise StoreError(
+            f"no database driver for {parsed.drivername!r}: use sqlite:// or postgresql:// (pip install 'ccm-rules[records]')"
+        ) from err
     except sa.exc.OperationalError as err:
         raise StoreError(f"cannot open the database {parsed.render_as_string(hide_password=True)}: {err.orig}") from err
     return Store(engine, today=today)
@@ -454,4 +546,3 @@ def open_store(url: str | os.PathLike[str] | None = None, *, today: datetime.dat
 def new_key() -> bytes:
     """A new Fernet key for a code register (keep it apart from the database)."""
     return Fernet.generate_key()
-

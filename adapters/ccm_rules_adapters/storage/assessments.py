@@ -79,29 +79,48 @@ class Assessments:
             raise StoreError(f"region: at most {REGION_LENGTH} characters")
         now = datetime.datetime.now(datetime.UTC)
         with self.store._write() as connection, connection.begin():
-            ident = connection.execute(readiness_assessments.insert().returning(readiness_assessments.c.id), {
-                "org": user.org, "region": name, "as_of": as_of,
-                "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
-                "created_by": user.id, "created_at": now,
-            }).scalar_one()
-            Accounts._record(connection, user, "assessment.save", f"assessment:{ident}", {"region": name, "as_of": as_of.isoformat()})
+            ident = connection.execute(
+                readiness_assessments.insert().returning(readiness_assessments.c.id),
+                {
+                    "org": user.org,
+                    "region": name,
+                    "as_of": as_of,
+                    "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
+                    "created_by": user.id,
+                    "created_at": now,
+                },
+            ).scalar_one()
+            Accounts._record(
+                connection, user, "assessment.save", f"assessment:{ident}", {"region": name, "as_of": as_of.isoformat()}
+            )
         return self.get(user, int(ident))
 
     def _query(self) -> sa.Select[Any]:
         from ._accounts import users
 
-        return (sa.select(readiness_assessments, users.c.name.label("created_by_name"))
-                .join(users, users.c.id == readiness_assessments.c.created_by))
+        return sa.select(readiness_assessments, users.c.name.label("created_by_name")).join(
+            users, users.c.id == readiness_assessments.c.created_by
+        )
 
     @staticmethod
     def _row(row: Any) -> SavedAssessment:
         created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=datetime.UTC)
-        return SavedAssessment(int(row.id), row.org, row.region, row.as_of, json.loads(row.answers), int(row.created_by),
-                               row.created_by_name, created)
+        return SavedAssessment(
+            int(row.id),
+            row.org,
+            row.region,
+            row.as_of,
+            json.loads(row.answers),
+            int(row.created_by),
+            row.created_by_name,
+            created,
+        )
 
     def get(self, user: User, assessment_id: int) -> SavedAssessment:
         """The assessment `assessment_id` if it belongs to `user`'s organisation; else `AssessmentNotFound`."""
-        query = self._query().where(readiness_assessments.c.id == assessment_id, readiness_assessments.c.org == user.org)
+        query = self._query().where(
+            readiness_assessments.c.id == assessment_id, readiness_assessments.c.org == user.org
+        )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         if row is None:
@@ -110,7 +129,12 @@ class Assessments:
 
     def list(self, user: User) -> list[SavedAssessment]:
         """The assessments of `user`'s organisation, by region, newest date (and save) first."""
-        query = (self._query().where(readiness_assessments.c.org == user.org)
-                 .order_by(readiness_assessments.c.region, readiness_assessments.c.as_of.desc(), readiness_assessments.c.id.desc()))
+        query = (
+            self._query()
+            .where(readiness_assessments.c.org == user.org)
+            .order_by(
+                readiness_assessments.c.region, readiness_assessments.c.as_of.desc(), readiness_assessments.c.id.desc()
+            )
+        )
         with self.engine.connect() as connection:
             return [self._row(r) for r in connection.execute(query)]

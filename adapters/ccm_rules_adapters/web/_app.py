@@ -58,8 +58,11 @@ PAGE_MODULES = ("_goals", "_intake", "_planner")
 
 def page_modules() -> list[Any]:
     """The modules of this package that define pages (`_pages*` and `PAGE_MODULES`), in name order."""
-    names = sorted(info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if info.name.startswith("_pages") or info.name in PAGE_MODULES)
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name.startswith("_pages") or info.name in PAGE_MODULES
+    )
     return [importlib.import_module(f"{__package__}.{name}") for name in names]
 
 
@@ -80,7 +83,9 @@ def page_handlers() -> list[HTTPRouteHandler]:
     return [*main, *spare, *coming]
 
 
-def web_router(settings: WebSettings | None = None, pack: RulePack | None = None, *, state: WebState | None = None) -> list[Router]:
+def web_router(
+    settings: WebSettings | None = None, pack: RulePack | None = None, *, state: WebState | None = None
+) -> list[Router]:
     """The web app's routers for one app: the pages at `/` and the static files at `/static`."""
     if state is None:
         from ccm_rules.engine import default_pack
@@ -95,7 +100,10 @@ def web_router(settings: WebSettings | None = None, pack: RulePack | None = None
         include_in_schema=False,
     )
     static = create_static_files_router(
-        path=STATIC_PATH, directories=[STATIC, REPORT_STATIC], middleware=[security_headers_middleware], include_in_schema=False,
+        path=STATIC_PATH,
+        directories=[STATIC, REPORT_STATIC],
+        middleware=[security_headers_middleware],
+        include_in_schema=False,
         name="web-static",
     )
     return [pages, static]
@@ -108,7 +116,12 @@ async def _no_body_hook(request: Request[Any, Any, Any]) -> None:
 def refusal(context: WebContext, status: int, kind: str) -> tuple[int, bytes]:
     """A refusal page rendered outside a handler (the middleware's CSRF check)."""
     heading, message = ERRORS[kind]
-    html = render_html(context, "web/error.html", "", {"title": ui_texts(context.lang)[heading], "heading": heading, "message": message})
+    html = render_html(
+        context,
+        "web/error.html",
+        "",
+        {"title": ui_texts(context.lang)[heading], "heading": heading, "message": message},
+    )
     return status, html.encode()
 
 
@@ -140,4 +153,3 @@ def _exception_handlers() -> ExceptionHandlersMap:
         NotFoundException: not_found,
         ValidationException: bad_request,
     }
-

@@ -47,7 +47,9 @@ def goal_checked(request: Request[Any, Any, Any], data: Form) -> Response[str]:
     """The goal field with the SMART list of what was sent (the form without JavaScript)."""
     t = _Texts(web_context(request).lang)
     text = str(data.get("goal") or "")
-    return page(request, "web/intake/goal.html", layout=LAYOUT, t=t, title=t.goal_title, goal=text, **_smart(request, text))
+    return page(
+        request, "web/intake/goal.html", layout=LAYOUT, t=t, title=t.goal_title, goal=text, **_smart(request, text)
+    )
 
 
 @post("/goal/check", guards=[requires(*CASE_ROLES)], sync_to_thread=False)

@@ -100,7 +100,11 @@ class _Texts:
 
 def _stored(case: Case) -> tuple[dict[str, Any], set[str], list[list[str]]]:
     answers = case.answers
-    return dict(answers.get("facts") or {}), set(answers.get("not_known") or ()), [list(s) for s in answers.get("trail") or ()]
+    return (
+        dict(answers.get("facts") or {}),
+        set(answers.get("not_known") or ()),
+        [list(s) for s in answers.get("trail") or ()],
+    )
 
 
 def _state(request: Request[Any, Any, Any], case: Case) -> Interview:
@@ -122,15 +126,29 @@ def _value_of(question: InterviewQuestion, facts: Mapping[str, Any]) -> str:
     return str(value)
 
 
-def _screen_page(request: Request[Any, Any, Any], case: Case, screen: Screen, step: int, problems: list[str], status: int = 200) -> Response[str]:
+def _screen_page(
+    request: Request[Any, Any, Any], case: Case, screen: Screen, step: int, problems: list[str], status: int = 200
+) -> Response[str]:
     facts, _, trail = _stored(case)
     context = web_context(request)
     values = {q.fact: _value_of(q, facts) for q in screen.questions}
     if problems:  # show what was sent again, so nothing typed is lost
         values.update({k: v for k, v in problems_values(request).items() if k in values})
-    return page(request, "web/intake/screen.html", status, layout=LAYOUT, t=_Texts(context.lang), title=screen.title,
-                case=case, screen=screen, step=step, steps=len(trail), values=values, problems=problems,
-                not_known=context.state.pack.text("answer.not_known_yet", context.lang))
+    return page(
+        request,
+        "web/intake/screen.html",
+        status,
+        layout=LAYOUT,
+        t=_Texts(context.lang),
+        title=screen.title,
+        case=case,
+        screen=screen,
+        step=step,
+        steps=len(trail),
+        values=values,
+        problems=problems,
+        not_known=context.state.pack.text("answer.not_known_yet", context.lang),
+    )
 
 
 def problems_values(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -148,8 +166,18 @@ def cases_page(request: Request[Any, Any, Any]) -> Response[str]:
     user = current_user(request)
     context = web_context(request)
     cases = context.state.accounts().cases(user, mine=True)
-    return page(request, "web/intake/cases.html", layout=LAYOUT, t=_Texts(context.lang), title=_Texts(context.lang).cases_title,
-                cases=cases, kinds=KINDS, problem=None, code="", kind=KINDS[0])
+    return page(
+        request,
+        "web/intake/cases.html",
+        layout=LAYOUT,
+        t=_Texts(context.lang),
+        title=_Texts(context.lang).cases_title,
+        cases=cases,
+        kinds=KINDS,
+        problem=None,
+        code="",
+        kind=KINDS[0],
+    )
 
 
 @post("/intake", guards=[requires(*CASE_ROLES)], sync_to_thread=False)
@@ -173,8 +201,19 @@ def open_case(request: Request[Any, Any, Any], data: Form) -> Response[str] | Re
         else:
             return redirect(f"/intake/{case.id}")
     cases = context.state.accounts().cases(user, mine=True)
-    return page(request, "web/intake/cases.html", 422, layout=LAYOUT, t=t, title=t.cases_title, cases=cases, kinds=KINDS,
-                problem=problem, code="", kind=kind if kind in KINDS else KINDS[0])
+    return page(
+        request,
+        "web/intake/cases.html",
+        422,
+        layout=LAYOUT,
+        t=t,
+        title=t.cases_title,
+        cases=cases,
+        kinds=KINDS,
+        problem=problem,
+        code="",
+        kind=kind if kind in KINDS else KINDS[0],
+    )
 
 
 def _looks_like_name(code: str) -> bool:
@@ -184,7 +223,9 @@ def _looks_like_name(code: str) -> bool:
 
 
 @get("/intake/{case_id:int}", guards=[requires(*CASE_ROLES)], sync_to_thread=False)
-def screen_page(request: Request[Any, Any, Any], case_id: FromPath[int], step: FromQuery[int | None] = None) -> Response[str] | Redirect:
+def screen_page(
+    request: Request[Any, Any, Any], case_id: FromPath[int], step: FromQuery[int | None] = None
+) -> Response[str] | Redirect:
     """The next screen of the case's interview (or, with `step`, a screen already answered)."""
     case = case_for(request, case_id)
     _, _, trail = _stored(case)
@@ -192,7 +233,9 @@ def screen_page(request: Request[Any, Any, Any], case_id: FromPath[int], step: F
         if not 0 <= step < len(trail):
             raise NotFoundException("no such step")
         context = web_context(request)
-        questions = tuple(interview_question(case.kind, fact, lang=context.lang, pack=context.state.pack) for fact in trail[step])
+        questions = tuple(
+            interview_question(case.kind, fact, lang=context.lang, pack=context.state.pack) for fact in trail[step]
+        )
         key = questions[0].screen
         screen = Screen(key, _screen_title(request, case, key), questions)
         return _screen_page(request, case, screen, step, [])
@@ -230,7 +273,9 @@ def save_screen(request: Request[Any, Any, Any], case_id: FromPath[int], data: F
     if action == "stop" and not shown:
         return redirect(f"/intake/{case.id}/decision")
     try:
-        questions = tuple(interview_question(case.kind, fact, lang=context.lang, pack=context.state.pack) for fact in shown)
+        questions = tuple(
+            interview_question(case.kind, fact, lang=context.lang, pack=context.state.pack) for fact in shown
+        )
     except KeyError:
         raise NotFoundException("no such question") from None
     sent = {q.fact: str(data.get(q.fact) or "") for q in questions}
@@ -247,7 +292,9 @@ def save_screen(request: Request[Any, Any, Any], case_id: FromPath[int], data: F
         trail.append(shown)
     else:
         trail[step] = shown
-    context.state.accounts().update_case(user, case.id, {"facts": facts, "not_known": sorted(not_known), "trail": trail})
+    context.state.accounts().update_case(
+        user, case.id, {"facts": facts, "not_known": sorted(not_known), "trail": trail}
+    )
     if action == "stop":
         return redirect(f"/intake/{case.id}/decision")
     if step + 1 < len(trail):
@@ -270,9 +317,21 @@ def decision_page(request: Request[Any, Any, Any], case_id: FromPath[int]) -> Re
         recommendation = recommend_team_model({}, as_of=state.decision.as_of, pack=pack)
         team = explain_team_model(recommendation, pack, lang)
     _, _, trail = _stored(case)
-    return page(request, "web/intake/decision.html", layout=LAYOUT, t=_Texts(lang), title=explanation.title, case=case,
-                state=state, explanation=explanation, quotes=quotes, team=team, answers=sum(len(s) for s in trail),
-                still=list(state.asking), set_aside=state.set_aside)
+    return page(
+        request,
+        "web/intake/decision.html",
+        layout=LAYOUT,
+        t=_Texts(lang),
+        title=explanation.title,
+        case=case,
+        state=state,
+        explanation=explanation,
+        quotes=quotes,
+        team=team,
+        answers=sum(len(s) for s in trail),
+        still=list(state.asking),
+        set_aside=state.set_aside,
+    )
 
 
 INTAKE_ROUTES = [cases_page, open_case, screen_page, save_screen, decision_page]

@@ -23,11 +23,18 @@ class Link:
 
 
 NAV: dict[Role, tuple[Link, ...]] = {
-    Role.INTAKE_WORKER: (Link("/intake", "link_open_case"), Link("/cases/mine", "link_my_cases"),
-                         Link("/cases", "link_cases"), Link("/register", "link_register")),
+    Role.INTAKE_WORKER: (
+        Link("/intake", "link_open_case"),
+        Link("/cases/mine", "link_my_cases"),
+        Link("/cases", "link_cases"),
+        Link("/register", "link_register"),
+    ),
     Role.CASE_MANAGER: (Link("/cases", "link_cases"), Link("/goals", "link_goals"), Link("/register", "link_register")),
-    Role.PLANNER: (Link("/planner/readiness", "link_readiness"), Link("/planner/dacts", "link_fidelity"),
-                   Link("/planner/indicators", "link_indicators")),
+    Role.PLANNER: (
+        Link("/planner/readiness", "link_readiness"),
+        Link("/planner/dacts", "link_fidelity"),
+        Link("/planner/indicators", "link_indicators"),
+    ),
     Role.ADMINISTRATOR: (Link("/admin/users", "link_users"),),
 }
 """Each role's pages, in menu order."""

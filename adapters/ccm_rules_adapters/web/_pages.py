@@ -32,7 +32,9 @@ def login_page(request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> R
     """The sign-in form (a signed-in user goes straight on)."""
     if web_context(request).user is not None:
         return redirect(next)
-    return page(request, "web/login.html", title=title(request, "login_title"), failed=False, name="", next=safe_next(next))
+    return page(
+        request, "web/login.html", title=title(request, "login_title"), failed=False, name="", next=safe_next(next)
+    )
 
 
 @post("/login", include_in_schema=False)
@@ -42,14 +44,29 @@ async def login(request: Request[Any, Any, Any]) -> Response[Any]:
     name, password, target = (str(form.get(k) or "") for k in ("name", "password", "next"))
     context = web_context(request)
     accounts = context.state.accounts()
-    user = await anyio.to_thread.run_sync(authenticate, accounts, name.strip(), password) if name.strip() and password else None
+    user = (
+        await anyio.to_thread.run_sync(authenticate, accounts, name.strip(), password)
+        if name.strip() and password
+        else None
+    )
     if user is None:
-        return page(request, "web/login.html", status=401, title=title(request, "login_title"), failed=True,
-                    name=name.strip(), next=safe_next(target))
+        return page(
+            request,
+            "web/login.html",
+            status=401,
+            title=title(request, "login_title"),
+            failed=True,
+            name=name.strip(),
+            next=safe_next(target),
+        )
     if context.session_token:  # signing in again ends the old session
         await anyio.to_thread.run_sync(accounts.end_session, context.session_token)
-    token, _csrf = await anyio.to_thread.run_sync(lambda: accounts.start_session(user, hours=context.state.settings.session_hours))
-    context.set_cookies.append(cookie(SESSION_COOKIE, token, secure=context.secure, max_age=context.state.settings.session_hours * 3600))
+    token, _csrf = await anyio.to_thread.run_sync(
+        lambda: accounts.start_session(user, hours=context.state.settings.session_hours)
+    )
+    context.set_cookies.append(
+        cookie(SESSION_COOKIE, token, secure=context.secure, max_age=context.state.settings.session_hours * 3600)
+    )
     return redirect(target or "/")
 
 
@@ -82,7 +99,9 @@ def coming_page(path: str, what: str, roles: frozenset[Role]) -> HTTPRouteHandle
         return page(request, "web/coming.html", title=title(request, "coming_title"), what=what)
 
     handler.__name__ = "coming_" + path.strip("/").replace("/", "_")
-    route: HTTPRouteHandler = get(path, guards=[requires(*roles)], sync_to_thread=False, include_in_schema=False, name=handler.__name__)(handler)
+    route: HTTPRouteHandler = get(
+        path, guards=[requires(*roles)], sync_to_thread=False, include_in_schema=False, name=handler.__name__
+    )(handler)
     return route
 
 

@@ -32,7 +32,9 @@ async def my_cases_page(request: Request[Any, Any, Any]) -> Response[Any]:
     """The cases the user opened."""
     user = current_user(request)
     found = await anyio.to_thread.run_sync(lambda: web_context(request).state.accounts().cases(user, mine=True))
-    return page(request, "web/cases.html", title=title(request, "my_cases_title"), heading="my_cases_title", cases=found)
+    return page(
+        request, "web/cases.html", title=title(request, "my_cases_title"), heading="my_cases_title", cases=found
+    )
 
 
 @get("/cases/{case_id:int}", guards=[requires(*CASE_ROLES)], include_in_schema=False)

@@ -154,10 +154,14 @@ class Questionnaire:
     system: tuple[Question, ...]
 
 
-def _fact_question(pack: RulePack, ruleset: str, fact: str, name: str, lang: str, value: str, text: str | None = None) -> Question:
+def _fact_question(
+    pack: RulePack, ruleset: str, fact: str, name: str, lang: str, value: str, text: str | None = None
+) -> Question:
     spec = pack.ruleset(ruleset).spec.facts[fact]
     labels = spec.value_labels or {}
-    options = tuple((v, labels[v][lang] if v in labels else v) for v in answer_options(pack, ruleset, fact) if v != "unknown")
+    options = tuple(
+        (v, labels[v][lang] if v in labels else v) for v in answer_options(pack, ruleset, fact) if v != "unknown"
+    )
     return Question(name, text or spec.question[lang], options, value)
 
 
@@ -169,6 +173,7 @@ def lesson_fields(pack: RulePack) -> tuple[str, ...]:
 
 def questionnaire(pack: RulePack, lang: str, answers: Mapping[str, Any]) -> Questionnaire:
     """The form of `answers` (a region mapping, as saved) in `lang`: every question of the pack, each answer or ""."""
+
     def given(section: str, key: str) -> str:
         value = answers.get(section) or {}
         return str(value.get(key, "")) if isinstance(value, Mapping) else ""
@@ -181,17 +186,35 @@ def questionnaire(pack: RulePack, lang: str, answers: Mapping[str, Any]) -> Ques
     for q in plan.starting_situation:
         ruleset = starting_ruleset(pack, q.field)
         if ruleset is not None:
-            starting.append(_fact_question(pack, ruleset, q.field, f"starting_situation.{q.field}", lang,
-                                           given("starting_situation", q.field), q.text[lang]))
+            starting.append(
+                _fact_question(
+                    pack,
+                    ruleset,
+                    q.field,
+                    f"starting_situation.{q.field}",
+                    lang,
+                    given("starting_situation", q.field),
+                    q.text[lang],
+                )
+            )
     factors = []
     for f in factor_catalogue(pack).factors:
         pioneer: list[Question | str] = [
-            item.text[lang] if item.lead_in else Question(f"pioneer.{item.id}", item.text[lang], answer_labels(), given("pioneer", item.id), item.id)
+            item.text[lang]
+            if item.lead_in
+            else Question(f"pioneer.{item.id}", item.text[lang], answer_labels(), given("pioneer", item.id), item.id)
             for item in f.pioneer
         ]
-        attention = tuple(Question(f"risks.{item.id}", item.text[lang], answer_labels(), given("risks", item.id), item.id) for item in f.attention)
+        attention = tuple(
+            Question(f"risks.{item.id}", item.text[lang], answer_labels(), given("risks", item.id), item.id)
+            for item in f.attention
+        )
         factors.append(FactorBlock(f.id, f.title[lang], f.description[lang], tuple(pioneer), attention))
-    points = answers.get("starting_situation", {}).get("connection_points", []) if isinstance(answers.get("starting_situation"), Mapping) else []
+    points = (
+        answers.get("starting_situation", {}).get("connection_points", [])
+        if isinstance(answers.get("starting_situation"), Mapping)
+        else []
+    )
     return Questionnaire(
         region=str(answers.get("region") or ""),
         as_of=str(answers.get("as_of") or ""),
@@ -199,8 +222,14 @@ def questionnaire(pack: RulePack, lang: str, answers: Mapping[str, Any]) -> Ques
         starting=tuple(starting),
         host=_fact_question(pack, LESSONS_RULESET, "host", "host", lang, str(answers.get("host") or "")),
         factors=tuple(factors),
-        lessons=tuple(_fact_question(pack, LESSONS_RULESET, f, f"lessons.{f}", lang, given("lessons", f)) for f in lesson_fields(pack)),
-        system=tuple(_fact_question(pack, SYSTEM_RULESET, f, f"system.{f}", lang, given("system", f)) for f in system_fields(pack)),
+        lessons=tuple(
+            _fact_question(pack, LESSONS_RULESET, f, f"lessons.{f}", lang, given("lessons", f))
+            for f in lesson_fields(pack)
+        ),
+        system=tuple(
+            _fact_question(pack, SYSTEM_RULESET, f, f"system.{f}", lang, given("system", f))
+            for f in system_fields(pack)
+        ),
     )
 
 
@@ -246,7 +275,12 @@ def assess(pack: RulePack, lang: str, answers: Mapping[str, Any], today: datetim
         try:
             as_of = datetime.date.fromisoformat(str(data.pop("as_of")))
         except ValueError:
-            problems.append(("as_of", PlannerTexts(lang).fill("not_a_date", field=PlannerTexts(lang).as_of_label, value=answers["as_of"])))
+            problems.append(
+                (
+                    "as_of",
+                    PlannerTexts(lang).fill("not_a_date", field=PlannerTexts(lang).as_of_label, value=answers["as_of"]),
+                )
+            )
     try:
         region = Region.from_mapping(data, pack=pack, file="form")
     except InputFileError as err:
@@ -268,16 +302,32 @@ def _store(request: Request[Any, Any, Any]) -> Assessments:
     return Assessments(web_context(request).state.accounts().store)
 
 
-def _readiness_page(request: Request[Any, Any, Any], answers: Mapping[str, Any], *, saved: SavedAssessment | None = None,
-                    save_problem: str | None = None, status: int = 200) -> Response[str]:
+def _readiness_page(
+    request: Request[Any, Any, Any],
+    answers: Mapping[str, Any],
+    *,
+    saved: SavedAssessment | None = None,
+    save_problem: str | None = None,
+    status: int = 200,
+) -> Response[str]:
     context = web_context(request)
     pack, lang = context.state.pack, context.lang
     outcome = assess(pack, lang, answers, _today())
     t = PlannerTexts(lang)
-    return page(request, "web/planner/readiness.html", status if not outcome.problems else 422, layout=LAYOUT, t=t,
-                title=t.readiness_title, form=questionnaire(pack, lang, answers), outcome=outcome, saved=saved,
-                not_known=pack.text("answer.not_known_yet", lang), lb=_labels(pack, lang),
-                save_problem=save_problem)
+    return page(
+        request,
+        "web/planner/readiness.html",
+        status if not outcome.problems else 422,
+        layout=LAYOUT,
+        t=t,
+        title=t.readiness_title,
+        form=questionnaire(pack, lang, answers),
+        outcome=outcome,
+        saved=saved,
+        not_known=pack.text("answer.not_known_yet", lang),
+        lb=_labels(pack, lang),
+        save_problem=save_problem,
+    )
 
 
 def _labels(pack: RulePack, lang: str) -> dict[str, str]:
@@ -289,7 +339,14 @@ def _labels(pack: RulePack, lang: str) -> dict[str, str]:
 def workspace_page(request: Request[Any, Any, Any]) -> Response[str]:
     """The workspace's start: saved assessments, the compare form, and the links."""
     t = PlannerTexts(web_context(request).lang)
-    return page(request, "web/planner/index.html", layout=LAYOUT, t=t, title=t.workspace_title, saved=_store(request).list(current_user(request)))
+    return page(
+        request,
+        "web/planner/index.html",
+        layout=LAYOUT,
+        t=t,
+        title=t.workspace_title,
+        saved=_store(request).list(current_user(request)),
+    )
 
 
 @get("/planner/readiness", guards=[GUARD], sync_to_thread=False)
@@ -311,7 +368,9 @@ def readiness_submit(request: Request[Any, Any, Any], data: Form) -> Response[st
     if not str(answers.get("region") or "").strip():
         return _readiness_page(request, answers, save_problem=PlannerTexts(context.lang).region_required, status=422)
     try:
-        saved = _store(request).save(current_user(request), str(answers.get("region") or ""), outcome.view.as_of, answers)
+        saved = _store(request).save(
+            current_user(request), str(answers.get("region") or ""), outcome.view.as_of, answers
+        )
     except StoreError as err:  # no region name, or too long
         return _readiness_page(request, answers, save_problem=str(err), status=422)
     return redirect(f"/planner/assessments/{saved.id}")
@@ -323,7 +382,14 @@ def readiness_live(request: Request[Any, Any, Any], data: Form) -> Response[str]
     context = web_context(request)
     pack, lang = context.state.pack, context.lang
     outcome = assess(pack, lang, answers_from_form(data), _today())
-    return page(request, "web/planner/results.html", layout=LAYOUT, t=PlannerTexts(lang), outcome=outcome, lb=_labels(pack, lang))
+    return page(
+        request,
+        "web/planner/results.html",
+        layout=LAYOUT,
+        t=PlannerTexts(lang),
+        outcome=outcome,
+        lb=_labels(pack, lang),
+    )
 
 
 def _saved(request: Request[Any, Any, Any], assessment_id: int) -> SavedAssessment:
@@ -361,7 +427,9 @@ def differences(first: ReadinessExplanation, second: ReadinessExplanation) -> tu
 
 
 @get("/planner/compare", guards=[GUARD], sync_to_thread=False)
-def compare_page(request: Request[Any, Any, Any], a: Annotated[int, QueryParameter()], b: Annotated[int, QueryParameter()]) -> Response[str]:
+def compare_page(
+    request: Request[Any, Any, Any], a: Annotated[int, QueryParameter()], b: Annotated[int, QueryParameter()]
+) -> Response[str]:
     """Two saved assessments side by side: their radar charts, variants and each factor's share and difference."""
     context = web_context(request)
     pack, lang = context.state.pack, context.lang
@@ -371,8 +439,16 @@ def compare_page(request: Request[Any, Any, Any], a: Annotated[int, QueryParamet
     if views[0] is None or views[1] is None:  # saved answers were checked when saved; a pack change may refuse them
         raise NotFoundException("a saved assessment no longer reads with this rule pack")
     t = PlannerTexts(lang)
-    return page(request, "web/planner/compare.html", layout=LAYOUT, t=t, title=t.compare_heading, pair=list(zip(pair, outcomes, strict=True)),
-                rows=differences(views[0], views[1]), lb=_labels(pack, lang))
+    return page(
+        request,
+        "web/planner/compare.html",
+        layout=LAYOUT,
+        t=t,
+        title=t.compare_heading,
+        pair=list(zip(pair, outcomes, strict=True)),
+        rows=differences(views[0], views[1]),
+        lb=_labels(pack, lang),
+    )
 
 
 # ---------------------------------------------------------------- pages: DACTS
@@ -410,8 +486,15 @@ def dacts_fields(pack: RulePack, lang: str, given: Mapping[str, str]) -> list[tu
                 old = fields[item.figure]
                 fields[item.figure] = attrs.evolve(old, items=f"{old.items}, {item.id}")
                 continue
-            fields[item.figure] = DactsField(item.figure, item.id, item.question[lang], item.unit[lang], _number_text(item.min),
-                                             _number_text(item.max), given.get(item.figure, ""))
+            fields[item.figure] = DactsField(
+                item.figure,
+                item.id,
+                item.question[lang],
+                item.unit[lang],
+                _number_text(item.min),
+                _number_text(item.max),
+                given.get(item.figure, ""),
+            )
         out.append((f"{section.code} {section.title[lang]}", list(fields.values())))
     return out
 
@@ -422,7 +505,11 @@ def _dacts_context(request: Request[Any, Any, Any], data: Mapping[str, Any]) -> 
     t = PlannerTexts(lang)
     doc = dacts_scale(pack)
     figures_names = {item.figure for item in doc.items}
-    given = {k: (v[-1] if isinstance(v, list) else str(v)).strip() for k, v in data.items() if k in figures_names or k in ("program", "as_of")}
+    given = {
+        k: (v[-1] if isinstance(v, list) else str(v)).strip()
+        for k, v in data.items()
+        if k in figures_names or k in ("program", "as_of")
+    }
     problems: list[tuple[str, str]] = []
     figures: dict[str, float | int] = {}
     for name in sorted(figures_names):
@@ -441,9 +528,17 @@ def _dacts_context(request: Request[Any, Any, Any], data: Mapping[str, Any]) -> 
             as_of = datetime.date.fromisoformat(given["as_of"])
         except ValueError:
             problems.append(("as_of", t.fill("not_a_date", field=t.as_of_label, value=given["as_of"])))
-    values: dict[str, Any] = {"t": t, "title": t.dacts_title, "layout": LAYOUT, "sections": dacts_fields(pack, lang, given),
-                              "program": given.get("program", ""), "as_of": given.get("as_of", ""), "ex": None, "charts": [],
-                              "label": lambda key: pack.text(key, lang)}
+    values: dict[str, Any] = {
+        "t": t,
+        "title": t.dacts_title,
+        "layout": LAYOUT,
+        "sections": dacts_fields(pack, lang, given),
+        "program": given.get("program", ""),
+        "as_of": given.get("as_of", ""),
+        "ex": None,
+        "charts": [],
+        "label": lambda key: pack.text(key, lang),
+    }
     if not problems and data:
         try:
             result = score_dacts(figures, as_of=as_of, pack=pack)
@@ -451,7 +546,11 @@ def _dacts_context(request: Request[Any, Any, Any], data: Mapping[str, Any]) -> 
             problems += [(p.path.removeprefix("$."), p.text(lang)) for p in err.problems]
         else:
             ex = explain_dacts(result, pack, lang)
-            values.update(ex=ex, charts=dacts_charts(ex, result, pack=pack), band_class=f"b-{result.band}" if result.band else "b-open")
+            values.update(
+                ex=ex,
+                charts=dacts_charts(ex, result, pack=pack),
+                band_class=f"b-{result.band}" if result.band else "b-open",
+            )
     values["problems"] = problems
     return values, 422 if problems else 200
 
@@ -513,13 +612,34 @@ def indicators_page(request: Request[Any, Any, Any]) -> Response[str]:
             table = indicators(indicator_frames(tables(current(items))), start=begin, end=end, by=by or None)  # type: ignore[arg-type]
             sections = indicator_sections(table.to_dicts(), lang)
     by_labels = [("", t.indicators_whole)] + [(k, BY[k][lang]) for k in BY_CHOICES[1:]]
-    return page(request, "web/planner/indicators.html", 422 if problems else 200, layout=LAYOUT, t=t, title=t.indicators_title,
-                start=begin.isoformat(), end=end.isoformat(), by=by, by_labels=by_labels, sections=sections, problems=problems,
-                available=available)
+    return page(
+        request,
+        "web/planner/indicators.html",
+        422 if problems else 200,
+        layout=LAYOUT,
+        t=t,
+        title=t.indicators_title,
+        start=begin.isoformat(),
+        end=end.isoformat(),
+        by=by,
+        by_labels=by_labels,
+        sections=sections,
+        problems=problems,
+        available=available,
+    )
 
 
-PLANNER_ROUTES = [workspace_page, readiness_page, readiness_submit, readiness_live, assessment_page, compare_page,
-                  dacts_page, dacts_submit, indicators_page]
+PLANNER_ROUTES = [
+    workspace_page,
+    readiness_page,
+    readiness_submit,
+    readiness_live,
+    assessment_page,
+    compare_page,
+    dacts_page,
+    dacts_submit,
+    indicators_page,
+]
 """Every route of the planner workspace."""
 
 

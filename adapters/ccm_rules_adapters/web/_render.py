@@ -29,9 +29,19 @@ def common_context(context: WebContext, path: str) -> dict[str, Any]:
     """What every web template is given (see the module's docstring)."""
     info = context.state.pack.info
     return {
-        "lang": context.lang, "ui": ui_texts(context.lang), "user": context.user, "csrf": context.csrf, "path": path,
-        "languages": LANGUAGES, "pack": info, "static": STATIC_PATH, "stylesheet_url": f"{STATIC_PATH}/{STYLESHEET}",
-        "csp_nonce": None, "inline_css": None, "report": "web", "nav": NAV[context.user.role] if context.user else (),
+        "lang": context.lang,
+        "ui": ui_texts(context.lang),
+        "user": context.user,
+        "csrf": context.csrf,
+        "path": path,
+        "languages": LANGUAGES,
+        "pack": info,
+        "static": STATIC_PATH,
+        "stylesheet_url": f"{STATIC_PATH}/{STYLESHEET}",
+        "csp_nonce": None,
+        "inline_css": None,
+        "report": "web",
+        "nav": NAV[context.user.role] if context.user else (),
     }
 
 
@@ -44,8 +54,12 @@ def page(request: Request[Any, Any, Any], template: str, status: int = 200, **va
     """A whole page (or an htmx fragment: a template that does not extend `web/base.html`) as a response."""
     context = web_context(request)
     html = render_html(context, template, request.url.path, values)
-    return Response(html, status_code=status, media_type="text/html; charset=utf-8",
-                    headers={"Content-Language": context.lang, "Vary": "Cookie, Accept-Language"})
+    return Response(
+        html,
+        status_code=status,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Language": context.lang, "Vary": "Cookie, Accept-Language"},
+    )
 
 
 def title(request: Request[Any, Any, Any], key: str) -> str:

@@ -46,17 +46,19 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CONTEXT = "ccm_rules.web"
 """Where the request's `WebContext` is kept in the scope's state."""
 
-CSP = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",  # htmx and web.js from this server; no inline script, no eval (htmx-config allowEval false)
-    "style-src 'self'",  # the stylesheets as files: no <style>, no style attributes
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",  # htmx requests go to this server only
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",  # htmx and web.js from this server; no inline script, no eval (htmx-config allowEval false)
+        "style-src 'self'",  # the stylesheets as files: no <style>, no style attributes
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",  # htmx requests go to this server only
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
 """Content-Security-Policy of every web page and fragment."""
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
@@ -92,8 +94,15 @@ def web_context(request: Request[Any, Any, Any]) -> WebContext:
 
 def cookie(name: str, value: str, *, secure: bool, max_age: int | None, samesite: str = "lax") -> str:
     """A `Set-Cookie` value: HttpOnly, path `/`, SameSite (Lax by default), `Secure` when asked."""
-    return Cookie(key=name, value=value, path="/", httponly=True, samesite=samesite,  # type: ignore[arg-type]
-                  secure=secure, max_age=max_age).to_header(header="")
+    return Cookie(
+        key=name,
+        value=value,
+        path="/",
+        httponly=True,
+        samesite=samesite,  # type: ignore[arg-type]
+        secure=secure,
+        max_age=max_age,
+    ).to_header(header="")
 
 
 def choose_language(cookie_value: str | None, accept_language: str | None) -> str:
@@ -115,7 +124,9 @@ def same_origin(scope: Scope, headers: dict[str, str]) -> bool:
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
 
 
-def with_headers(headers: Iterable[tuple[bytes, bytes]], extra: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def with_headers(
+    headers: Iterable[tuple[bytes, bytes]], extra: Iterable[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
     """`headers` with each of `extra` set (replacing a header of the same name)."""
     names = {name for name, _ in extra}
     return [h for h in headers if h[0].lower() not in names] + list(extra)
@@ -135,7 +146,9 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def web_middleware(state: WebState, refuse: Callable[[WebContext, int, str], tuple[int, bytes]]) -> Callable[[ASGIApp], ASGIApp]:
+def web_middleware(
+    state: WebState, refuse: Callable[[WebContext, int, str], tuple[int, bytes]]
+) -> Callable[[ASGIApp], ASGIApp]:
     """The middleware of the web routes (see the module's docstring); `refuse(context, status, kind)` renders a refusal page."""
 
     def factory(app: ASGIApp) -> ASGIApp:
@@ -154,13 +167,21 @@ def web_middleware(state: WebState, refuse: Callable[[WebContext, int, str], tup
                     user, csrf = found
                 else:
                     token = None
-            context = WebContext(state, choose_language(cookies.get(LANG_COOKIE), headers.get("accept-language")),
-                                 user, csrf, token, secure)
+            context = WebContext(
+                state,
+                choose_language(cookies.get(LANG_COOKIE), headers.get("accept-language")),
+                user,
+                csrf,
+                token,
+                secure,
+            )
             if user is None:
                 context.csrf = cookies.get(CSRF_COOKIE) or ""
                 if len(context.csrf) < 32:
                     context.csrf = secrets.token_urlsafe(32)
-                    context.set_cookies.append(cookie(CSRF_COOKIE, context.csrf, secure=secure, max_age=None, samesite="strict"))
+                    context.set_cookies.append(
+                        cookie(CSRF_COOKIE, context.csrf, secure=secure, max_age=None, samesite="strict")
+                    )
                 if cookies.get(SESSION_COOKIE):  # an old or forged session cookie: drop it
                     context.set_cookies.append(cookie(SESSION_COOKIE, "", secure=secure, max_age=0))
             scope.setdefault("state", {})[CONTEXT] = context
@@ -175,8 +196,14 @@ def web_middleware(state: WebState, refuse: Callable[[WebContext, int, str], tup
 
             if request.method in UNSAFE_METHODS and not await _csrf_ok(request, headers, context):
                 status, body = refuse(context, 403, "csrf")
-                start: Any = {"type": "http.response.start", "status": status,
-                              "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]}
+                start: Any = {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
                 await send_with_headers(start)
                 end: Any = {"type": "http.response.body", "body": body}
                 await send(end)
@@ -192,7 +219,10 @@ async def _csrf_ok(request: Request[Any, Any, Any], headers: dict[str, str], con
     if not same_origin(request.scope, headers):
         return False
     given = headers.get(CSRF_HEADER)
-    if not given and headers.get("content-type", "").split(";")[0].strip() in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if not given and headers.get("content-type", "").split(";")[0].strip() in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None

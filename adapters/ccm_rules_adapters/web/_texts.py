@@ -37,8 +37,13 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
         missing = [lang for lang in LANGUAGES if not isinstance(texts.get(lang), str) or not texts[lang].strip()]
         extra = sorted(set(texts) - set(LANGUAGES))
         if missing or extra:
-            raise TextsError(f"{where}: {key}: " + "; ".join(
-                [f"missing {', '.join(missing)}"] * bool(missing) + [f"unknown language {', '.join(map(str, extra))}"] * bool(extra)))
+            raise TextsError(
+                f"{where}: {key}: "
+                + "; ".join(
+                    [f"missing {', '.join(missing)}"] * bool(missing)
+                    + [f"unknown language {', '.join(map(str, extra))}"] * bool(extra)
+                )
+            )
         out[str(key)] = {lang: texts[lang] for lang in LANGUAGES}
     return out
 

@@ -361,15 +361,33 @@ def _present(question: Question, settles: bool, ruleset: Ruleset, pack: RulePack
         text = pack.text("question.assess_domain", lang).format(domain=label)
         group = vocabulary.groups[question.key]
         return InterviewQuestion(
-            question.fact, question.key, question.collection, text, label, "choice", choices, question.criteria,
-            settles, f"{question.collection}:{group}",
+            question.fact,
+            question.key,
+            question.collection,
+            text,
+            label,
+            "choice",
+            choices,
+            question.criteria,
+            settles,
+            f"{question.collection}:{group}",
         )
     fact = ruleset.spec.facts[question.key]
     screen = f"criterion:{question.criteria[0]}"
     answer, choices = _answer_type(fact, yes, no, lang)
     return InterviewQuestion(
-        question.fact, question.key, None, fact.question[lang], fact.label[lang], answer, choices, question.criteria,
-        settles, screen, fact.min, fact.max,
+        question.fact,
+        question.key,
+        None,
+        fact.question[lang],
+        fact.label[lang],
+        answer,
+        choices,
+        question.criteria,
+        settles,
+        screen,
+        fact.min,
+        fact.max,
     )
 
 
@@ -583,7 +601,11 @@ class _Analysis:
         self.reads = every
         held_sets = [frozenset(c.provisional) for c in specs if c.role == "gate" and c.provisional]
         self.held: list[frozenset[str]] = list(
-            dict.fromkeys(frozenset().union(*subset) for n in range(1, len(held_sets) + 1) for subset in itertools.combinations(held_sets, n))
+            dict.fromkeys(
+                frozenset().union(*subset)
+                for n in range(1, len(held_sets) + 1)
+                for subset in itertools.combinations(held_sets, n)
+            )
         )
         self.roles = {i: specs[i].role for i in deciding}
         # groups: criteria joined by the facts they read
@@ -630,7 +652,9 @@ class _Analysis:
         for question in questions:
             if question.collection is None:
                 key: Any = ("fact", question.key)
-                options[key] = _scalar_options(rs.spec.facts[question.key], reads.compared.get(question.key, []), self.on)
+                options[key] = _scalar_options(
+                    rs.spec.facts[question.key], reads.compared.get(question.key, []), self.on
+                )
             else:
                 name = question.collection
                 vocabulary = rs.vocabularies[rs.spec.facts[name].vocabulary or ""]
@@ -703,7 +727,9 @@ class _Analysis:
         decision = decide(self.ruleset, facts, self.on)
         base = tuple(decision.criteria[i].status for i in group.criteria)
         variants = [base]
-        refusing = any(self.roles[i] == "required" and s is Status.NOT_MET for i, s in zip(group.criteria, base, strict=True))
+        refusing = any(
+            self.roles[i] == "required" and s is Status.NOT_MET for i, s in zip(group.criteria, base, strict=True)
+        )
         for held in self.held:
             if refusing and held & group.reads:
                 aside = decide(self.ruleset, {k: v for k, v in facts.items() if k not in held}, self.on)
@@ -813,6 +839,9 @@ class _Analysis:
         group = self.group_of[question.fact]
         cls = next(k for k in group.classes if question in k.slots)
         for option in cls.options[1:]:
-            if decide(self.ruleset, self._facts_with({question.fact: option}), self.on).outcome is not Outcome.UNDETERMINED:
+            if (
+                decide(self.ruleset, self._facts_with({question.fact: option}), self.on).outcome
+                is not Outcome.UNDETERMINED
+            ):
                 return True
         return False

@@ -70,7 +70,9 @@ def next_meeting(start: datetime.date, last_held: datetime.date | None, params: 
     return next_meeting_in_phase(start, last_held, params)[0]
 
 
-def next_meeting_in_phase(start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]) -> tuple[datetime.date, Phase]:
+def next_meeting_in_phase(
+    start: datetime.date, last_held: datetime.date | None, params: Mapping[str, Any]
+) -> tuple[datetime.date, Phase]:
     """The next meeting's due date and the phase of the cadence it was set in.
 
     A `ValueError` (a `CodedValueError`, said in any language) when `last_held` is before
@@ -78,7 +80,9 @@ def next_meeting_in_phase(start: datetime.date, last_held: datetime.date | None,
     """
     since = last_held or start
     if since < start:
-        raise CodedValueError(Message("review.meeting_before_start", {"last": since.isoformat(), "start": start.isoformat()}))
+        raise CodedValueError(
+            Message("review.meeting_before_start", {"last": since.isoformat(), "start": start.isoformat()})
+        )
     try:
         phase = phase_on(start, since, params)
         if phase == "initial":
@@ -192,7 +196,11 @@ class ReviewAgreement:
             return AgreedDue(self.fixed, self.fixed_basis)
         if self.interval_days is not None:
             assert self.since is not None
-            return AgreedDue(self.since + datetime.timedelta(days=self.interval_days), "plan_interval", interval_days=self.interval_days)
+            return AgreedDue(
+                self.since + datetime.timedelta(days=self.interval_days),
+                "plan_interval",
+                interval_days=self.interval_days,
+            )
         if self.team_start is not None:
             last = self.last_review if self.last_review is not None and self.last_review >= self.team_start else None
             due, phase = next_meeting_in_phase(self.team_start, last, params_at(last or self.team_start))

@@ -54,7 +54,9 @@ def read_case(path: Path | str) -> Case:
 def _case(located: Located) -> Case:
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError(Message("summary.not_case_file"), [Problem(Message("case.not_mapping"), file=file, line=1)])
+        raise InputFileError(
+            Message("summary.not_case_file"), [Problem(Message("case.not_mapping"), file=file, line=1)]
+        )
     problems = []
     for key in data:
         if key not in CASE_KEYS:
@@ -91,7 +93,9 @@ def locate_fact_errors(err: FactsError, case: Case) -> FactsError:
     problems = []
     for p in err.problems:
         name = p.path.removeprefix("$.").split(".")[0]
-        problems.append(attrs.evolve(p, path="$.facts" + p.path.removeprefix("$"), file=case.file, line=case.fact_lines.get(name)))
+        problems.append(
+            attrs.evolve(p, path="$.facts" + p.path.removeprefix("$"), file=case.file, line=case.fact_lines.get(name))
+        )
     relocated = err.with_problems(problems)
     assert isinstance(relocated, FactsError)
     return relocated

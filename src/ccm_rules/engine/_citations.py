@@ -176,7 +176,9 @@ def _tokens(seed_lines: Sequence[str], spans: Iterable[tuple[int, int]]) -> tupl
     return tokens, at
 
 
-def quote_lines(quote: str, seed_lines: Sequence[str], spans: Iterable[tuple[int, int]] | None = None) -> tuple[int, int] | None:
+def quote_lines(
+    quote: str, seed_lines: Sequence[str], spans: Iterable[tuple[int, int]] | None = None
+) -> tuple[int, int] | None:
     """The first and last line where the quote's words stand in order, or None if they do not.
 
     `spans` limits the search to those lines (1-based, inclusive); None searches the whole seed.
@@ -251,7 +253,9 @@ def drift(
         texts[cited.file] = seed
         spec = sections.get(cited.file)
         if spec is not None and spec.lines != len(seed):
-            messages.append(f"{cited.file} has {len(seed)} lines, not {spec.lines} as the seed sections say: the seed has changed")
+            messages.append(
+                f"{cited.file} has {len(seed)} lines, not {spec.lines} as the seed sections say: the seed has changed"
+            )
             unreadable = True
             continue
         for first, last in cited.lines:
@@ -259,7 +263,9 @@ def drift(
                 messages.append(f"lines {first}-{last} are not in {cited.file} (it has {len(seed)} lines)")
         section = section_lines(spec, cited.label) if spec is not None and cited.label else None
         if spec is not None and cited.label and section is None:
-            messages.append(f"§{cited.label} is not a section of {cited.file} (its sections: {', '.join(spec.sections)})")
+            messages.append(
+                f"§{cited.label} is not a section of {cited.file} (its sections: {', '.join(spec.sections)})"
+            )
         elif section is not None:
             for a, b in cited.lines:
                 if a < section[0] or b > section[1]:
@@ -282,7 +288,10 @@ def drift(
         f"{c.file} §{c.label}" + (f" ({c.lines_text})" if c.lines else "") for c in citation.sections if c.file in texts
     )
     if not where:
-        return [*messages, f"the quote's words are nowhere in {', '.join(texts)}, in that order: quote the seed word for word (… marks a gap)"]
+        return [
+            *messages,
+            f"the quote's words are nowhere in {', '.join(texts)}, in that order: quote the seed word for word (… marks a gap)",
+        ]
     return [*messages, f"the quote is not at {cited_text}; it stands at {where}"]
 
 

@@ -59,6 +59,7 @@ Facts = Mapping[str, Any]
 Params = Mapping[str, ParamUse]
 Item = Mapping[str, Any]
 
+
 @attrs.frozen
 class ValueType:
     """What a fact, field or parameter holds, as far as type checks need to know."""
@@ -204,9 +205,7 @@ class Known(Node):
 class Comparison(Node):
     """A fact (or, inside `where`, an item field) compared with a literal or parameter."""
 
-    def __init__(
-        self, name: str, is_field: bool, op: str, operand: Any, param: str | None, vtype: ValueType
-    ) -> None:
+    def __init__(self, name: str, is_field: bool, op: str, operand: Any, param: str | None, vtype: ValueType) -> None:
         self.name = name
         self.is_field = is_field
         self.op = op
@@ -386,7 +385,9 @@ class Quantifier(Node):
         name = self.param or self.among_param
         param = params[name] if name is not None else None
         if read is None:
-            return None, TraceNode(self.trace_op, Truth.UNKNOWN, fact=FactUse(self.collection, None), param=param, operand=self.operand)
+            return None, TraceNode(
+                self.trace_op, Truth.UNKNOWN, fact=FactUse(self.collection, None), param=param, operand=self.operand
+            )
         codes, values = read
         value = combine(self.kind, self.op, values, self.target(params))
         columns = self.columns_in_force(params) if type(facts.get(self.collection)) is dict else None
@@ -394,7 +395,14 @@ class Quantifier(Node):
             items = tuple(map(operator.getitem, columns.results, values))
         else:
             items = tuple(ItemResult(code, Truth.of(tv)) for code, tv in zip(codes, values, strict=True))
-        return value, TraceNode(self.trace_op, Truth.of(value), fact=FactUse(self.collection, "given"), param=param, operand=self.operand, items=items)
+        return value, TraceNode(
+            self.trace_op,
+            Truth.of(value),
+            fact=FactUse(self.collection, "given"),
+            param=param,
+            operand=self.operand,
+            items=items,
+        )
 
     def can_be(self, want: bool, scope: Scope) -> bool:
         if self.among_param is not None:  # each value in force (found in review: the whole vocabulary's size)
@@ -464,15 +472,15 @@ def _enum_allowed(op: str, operand: Any, want: bool, values: frozenset[str]) -> 
     return frozenset(v for v in values if fn(v, operand) == want)
 
 
-def _interval_possible(
-    constraints: list[tuple[str, Any, bool]], low: float, high: float, integral: bool
-) -> bool:
+def _interval_possible(constraints: list[tuple[str, Any, bool]], low: float, high: float, integral: bool) -> bool:
     """Whether one value in [low, high] meets every (op, operand, want) at once."""
     candidates: set[float] = {low, high}
     for _, operand, _ in constraints:
         if isinstance(operand, (int, float)) and not isinstance(operand, bool):
             if integral:  # the whole numbers around it (a fixed step missed 3 between 2.5 and 3.5)
-                candidates.update({math.floor(operand) - 1, math.floor(operand), math.ceil(operand), math.ceil(operand) + 1})
+                candidates.update(
+                    {math.floor(operand) - 1, math.floor(operand), math.ceil(operand), math.ceil(operand) + 1}
+                )
             else:  # the nearest floats: a step of 1e-9 vanished next to 1e8 (found in review)
                 candidates.update({operand, math.nextafter(operand, -math.inf), math.nextafter(operand, math.inf)})
         elif isinstance(operand, (list, tuple, frozenset)):
@@ -524,7 +532,9 @@ def check_provisional(spec: Any, nodes: Mapping[str, Node]) -> list[tuple[Path_,
             continue
         path: Path_ = ("criteria", index, "provisional")
         if criterion.role != "gate":
-            problems.append((path, f"only a gate criterion can hold facts provisional ({criterion.id} is {criterion.role})"))
+            problems.append(
+                (path, f"only a gate criterion can hold facts provisional ({criterion.id} is {criterion.role})")
+            )
             continue
         node = nodes.get(criterion.id)
         own = read_facts(node) if node is not None else frozenset()
@@ -532,7 +542,9 @@ def check_provisional(spec: Any, nodes: Mapping[str, Node]) -> list[tuple[Path_,
             if name not in spec.facts:
                 problems.append(((*path, at), f"undeclared fact {name!r}{_suggest(name, spec.facts)}"))
             elif spec.facts[name].type == "domain_statuses":
-                problems.append(((*path, at), f"fact {name!r} is a collection: its items are assessed or not, never provisional"))
+                problems.append(
+                    ((*path, at), f"fact {name!r} is a collection: its items are assessed or not, never provisional")
+                )
             elif name in own:
                 problems.append(((*path, at), f"fact {name!r} is read by the gate itself, so it cannot be provisional"))
     return problems
@@ -636,9 +648,7 @@ def _one_comparison(raw: dict[str, Any], scope: Scope, path: Path_, what: str) -
     return ops[0]
 
 
-def _compile_comparison(
-    raw: dict[str, Any], scope: Scope, path: Path_, item_type: Vocabulary | None
-) -> Comparison:
+def _compile_comparison(raw: dict[str, Any], scope: Scope, path: Path_, item_type: Vocabulary | None) -> Comparison:
     is_field = "field" in raw
     name = raw["field"] if is_field else raw["fact"]
     key = "field" if is_field else "fact"
@@ -692,7 +702,9 @@ def _compile_quantifier(kind: str, raw: dict[str, Any], scope: Scope, path: Path
         operand, param = _operand(raw[op], scope, (*path, op))
         _check_operand(op, ValueType("integer", low=0, high=len(vocabulary.codes)), operand, param, scope, (*path, op))
     among_values = scope.param_values(among_param) if among_param is not None else ()
-    return Quantifier(kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes), vocabulary, among_values)
+    return Quantifier(
+        kind, collection, where, among, among_param, op, operand, param, len(vocabulary.codes), vocabulary, among_values
+    )
 
 
 def _operand(raw: Any, scope: Scope, path: Path_) -> tuple[Any, str | None]:
@@ -709,9 +721,7 @@ def _operand(raw: Any, scope: Scope, path: Path_) -> tuple[Any, str | None]:
     return raw, None
 
 
-def _check_operand(
-    op: str, vtype: ValueType, operand: Any, param: str | None, scope: Scope, path: Path_
-) -> None:
+def _check_operand(op: str, vtype: ValueType, operand: Any, param: str | None, scope: Scope, path: Path_) -> None:
     values = [operand] if param is None else scope.param_values(param)
     if param is not None:
         ptype = scope.param_type(param)

@@ -149,7 +149,9 @@ def cattrs_problems(err: BaseException, path: Path_ = ()) -> list[tuple[Path_, s
         return found
     if isinstance(err, ForbiddenExtraKeysError):
         allowed = ", ".join(_allowed_keys(err.cl))
-        return [((*path, key), Message("key.unknown", {"key": key, "allowed": allowed})) for key in sorted(err.extra_fields)]
+        return [
+            ((*path, key), Message("key.unknown", {"key": key, "allowed": allowed})) for key in sorted(err.extra_fields)
+        ]
     if isinstance(err, KeyError):
         return [(path, Message("key.missing", {"key": str(err.args[0])}))]
     if isinstance(err, CodedValueError):
@@ -184,13 +186,14 @@ def structure_spec(conv: cattrs.Converter, data: Any, file: str) -> tuple[Any, l
     cls = SPEC_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         kinds = ", ".join(sorted(SPEC_KINDS))
-        return None, [Problem(Message("rules.unknown_kind", {"kind": kind, "allowed": kinds}), path="$.kind", file=file)]
+        return None, [
+            Problem(Message("rules.unknown_kind", {"kind": kind, "allowed": kinds}), path="$.kind", file=file)
+        ]
     try:
         return conv.structure(data, cls), []
     except (ClassValidationError, IterableValidationError) as err:
         return None, [
-            Problem(message, path=format_path(path), file=file, kind="schema")
-            for path, message in cattrs_problems(err)
+            Problem(message, path=format_path(path), file=file, kind="schema") for path, message in cattrs_problems(err)
         ]
 
 

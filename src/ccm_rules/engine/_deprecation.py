@@ -47,7 +47,9 @@ def moved_to_keywords(*names: str) -> Callable[[Callable[P, R]], Callable[P, R]]
             if len(args) > positional:
                 extra = args[positional:]
                 if len(extra) > len(names):
-                    raise TypeError(f"{fn.__name__}() takes at most {positional + len(names)} positional arguments ({len(args)} given)")
+                    raise TypeError(
+                        f"{fn.__name__}() takes at most {positional + len(names)} positional arguments ({len(args)} given)"
+                    )
                 moved = dict(zip(names, extra, strict=False))
                 for name in moved:
                     if name in kwargs:

@@ -214,7 +214,12 @@ class _Generator:
         head = ["def decide(facts, params, on):", "    get = facts.get"]
         head += [f"    {var} = get({name!r})" for name, var in self.facts.items()]
         head += [f"    {var} = params[{name!r}]" for name, var in self.params.items()]
-        lines = [*itertools.chain.from_iterable(firms), *itertools.chain.from_iterable(t for t, _ in traces), *head, *body]
+        lines = [
+            *itertools.chain.from_iterable(firms),
+            *itertools.chain.from_iterable(t for t, _ in traces),
+            *head,
+            *body,
+        ]
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ traces
@@ -291,15 +296,21 @@ class _Generator:
                     f"    elif {var}t is not None:",
                     f"        {name} = TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items=tuple(map(GETITEM, {var}t.results, {values})))",
                 ]
-            memo = self.const(Memo()) if repeats else ""  # keyed on the item values and the parameter, which a tabled trace is a function of
-            out += [] if not repeats else [
-                f"    elif {var}t is not None:",
-                f"        {name}k = ({values}, {use})",
-                f"        {name} = {memo}.get({name}k)",
-                f"        if {name} is None:",
-                f"            {name}s = tuple(map(GETITEM, {var}t.results, {values}))",
-                f"            {name} = {memo}.keep({name}k, TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items={name}s))",
-            ]
+            memo = (
+                self.const(Memo()) if repeats else ""
+            )  # keyed on the item values and the parameter, which a tabled trace is a function of
+            out += (
+                []
+                if not repeats
+                else [
+                    f"    elif {var}t is not None:",
+                    f"        {name}k = ({values}, {use})",
+                    f"        {name} = {memo}.get({name}k)",
+                    f"        if {name} is None:",
+                    f"            {name}s = tuple(map(GETITEM, {var}t.results, {values}))",
+                    f"            {name} = {memo}.keep({name}k, TN({node.trace_op!r}, TRUTH[{var}], fact={self.const(FactUse(node.collection, 'given'))}, param={use}, operand={operand}, items={name}s))",
+                ]
+            )
             out += [
                 "    else:",
                 f"        {name}s = tuple(map(ITEM, {codes}, map(TRUTH.__getitem__, {values})))",
@@ -391,7 +402,9 @@ class _Generator:
         for i, c in enumerate(ev.criteria):
             allowed = [s for s in Status if allows_eligible(c.spec.role, s)]
             if len(allowed) < len(Status):
-                eligible.append("(" + " or ".join(f"{tops[i]} is {_TV_OF[s]}" for s in allowed) + ")" if allowed else "False")
+                eligible.append(
+                    "(" + " or ".join(f"{tops[i]} is {_TV_OF[s]}" for s in allowed) + ")" if allowed else "False"
+                )
         out.append(f"    if {' and '.join(eligible) or 'True'}:")
         out.append("        outcome = ELIGIBLE")
         out.append("        questions = ()")
@@ -443,7 +456,10 @@ class _Generator:
         body: list[str] = []
         if isinstance(node, Comparison | Known):
             fact = self.facts[node.name]
-            body = [f"{inner}if {fact} is None:", f"{inner}    asked.append(({self.ask('fact', node.name, None)!r}, {rule_id!r}))"]
+            body = [
+                f"{inner}if {fact} is None:",
+                f"{inner}    asked.append(({self.ask('fact', node.name, None)!r}, {rule_id!r}))",
+            ]
         elif isinstance(node, Quantifier):
             given = self.facts[node.collection]
             codes, values = self.quantifiers[id(node)]
@@ -511,7 +527,9 @@ def _outcome(results: Sequence[CriterionResult]) -> Outcome:
 def provisional_gates(criteria: Sequence[Criterion]) -> tuple[tuple[int, frozenset[str]], ...]:
     """(index, provisional facts) of each gate criterion that declares some."""
     return tuple(
-        (at, frozenset(c.spec.provisional)) for at, c in enumerate(criteria) if c.spec.role == "gate" and c.spec.provisional
+        (at, frozenset(c.spec.provisional))
+        for at, c in enumerate(criteria)
+        if c.spec.role == "gate" and c.spec.provisional
     )
 
 

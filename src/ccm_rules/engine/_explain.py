@@ -70,7 +70,9 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
     criteria = []
     for result in decision.criteria:
         spec = next(c.spec for c in ruleset.criteria if c.id == result.id)
-        template = {Status.MET: spec.met, Status.NOT_MET: spec.not_met, Status.UNKNOWN: spec.unknown}[result.status][lang]
+        template = {Status.MET: spec.met, Status.NOT_MET: spec.not_met, Status.UNKNOWN: spec.unknown}[result.status][
+            lang
+        ]
         criteria.append(
             CriterionExplanation(
                 id=result.id,
@@ -80,7 +82,14 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
                 role=result.role,
                 reason=format_text(template, lang, values),
                 source=source_ref(spec.source),
-                source_title=_with_regional(cite(spec.source, pack.texts, lang), pack, ruleset.id, result.trace if pack.regional else None, decision.as_of, lang),
+                source_title=_with_regional(
+                    cite(spec.source, pack.texts, lang),
+                    pack,
+                    ruleset.id,
+                    result.trace if pack.regional else None,
+                    decision.as_of,
+                    lang,
+                ),
             )
         )
     return Explanation(
@@ -97,7 +106,9 @@ def explain(decision: Decision, pack: RulePack, lang: str = "en") -> Explanation
     )
 
 
-def _with_regional(shown: str, pack: RulePack, owner: str, trace: TraceNode | None, on: datetime.date, lang: str) -> str:
+def _with_regional(
+    shown: str, pack: RulePack, owner: str, trace: TraceNode | None, on: datetime.date, lang: str
+) -> str:
     """A criterion's source as shown, followed by each regional value its condition used (docs/regional-packs.md).
 
     A region never silently changes a seed's rule: where an extension pack's value of a
@@ -116,7 +127,6 @@ def _with_regional(shown: str, pack: RulePack, owner: str, trace: TraceNode | No
 
 RATIONALE_LANG = "en"
 """The language a source's rationale is written in: other languages' answers leave it out."""
-
 
 
 def source_ref(source: Source) -> str:
@@ -186,7 +196,9 @@ class _Values(dict[str, str]):
         return self.unknown
 
 
-def _values(decision: Decision, ruleset: Ruleset, lang: str, texts: Mapping[str, Mapping[str, str]]) -> Mapping[str, str]:
+def _values(
+    decision: Decision, ruleset: Ruleset, lang: str, texts: Mapping[str, Mapping[str, str]]
+) -> Mapping[str, str]:
     values = _Values(unknown_value(texts, lang))
     for name, spec in ruleset.spec.facts.items():
         if name in decision.facts:
@@ -204,8 +216,11 @@ def _values(decision: Decision, ruleset: Ruleset, lang: str, texts: Mapping[str,
 
 def _show(value: Any, lang: str, vocabulary: Vocabulary | None = None) -> str:
     if isinstance(value, bool):
-        return {"en": "yes", "cs": "ano", "hu": "igen", "de": "ja"}.get(lang, "yes") if value else {
-            "en": "no", "cs": "ne", "hu": "nem", "de": "nein"}.get(lang, "no")
+        return (
+            {"en": "yes", "cs": "ano", "hu": "igen", "de": "ja"}.get(lang, "yes")
+            if value
+            else {"en": "no", "cs": "ne", "hu": "nem", "de": "nein"}.get(lang, "no")
+        )
     if isinstance(value, (tuple, list)):
         return ", ".join(_show(v, lang, vocabulary) for v in value)
     if vocabulary is not None and isinstance(value, str) and value in vocabulary.codes:
@@ -266,7 +281,9 @@ def render_text(explanation: Explanation, *, pack: RulePack | None = None) -> st
     return "\n".join(lines)
 
 
-def criterion_lines(criteria: tuple[CriterionExplanation, ...], pack: RulePack, lang: str, indent: str = "") -> list[str]:
+def criterion_lines(
+    criteria: tuple[CriterionExplanation, ...], pack: RulePack, lang: str, indent: str = ""
+) -> list[str]:
     """Each criterion as text: `[status] id title`, its reason, and its source as the reader sees it."""
     lines = []
     for c in criteria:

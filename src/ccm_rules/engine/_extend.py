@@ -57,7 +57,9 @@ class RuleFile(Protocol):
     located: Located
     spec: Any
 
-    def problem(self, path: Path_, message: str, rule_id: str | None = None, severity: str = "error", kind: str = "invalid") -> Problem: ...
+    def problem(
+        self, path: Path_, message: str, rule_id: str | None = None, severity: str = "error", kind: str = "invalid"
+    ) -> Problem: ...
 
 
 def structure_rule_file(conv: cattrs.Converter, data: Any, file: str, *, extension: bool) -> tuple[Any, list[Problem]]:
@@ -67,7 +69,9 @@ def structure_rule_file(conv: cattrs.Converter, data: Any, file: str, *, extensi
     try:
         return conv.structure(data, ParameterValuesSpec), []
     except (ClassValidationError, IterableValidationError) as err:
-        return None, [Problem(message, path=format_path(path), file=file, kind="schema") for path, message in cattrs_problems(err)]
+        return None, [
+            Problem(message, path=format_path(path), file=file, kind="schema") for path, message in cattrs_problems(err)
+        ]
 
 
 # ---------------------------------------------------------------- finding packs
@@ -125,7 +129,14 @@ def version_problem(version: str, wanted: str) -> str | None:
     have = _version(version)
     if have is None:
         return f"the base version {version!r} is not a dotted number"
-    tests = {">=": lambda c: c >= 0, "<=": lambda c: c <= 0, "==": lambda c: c == 0, "!=": lambda c: c != 0, ">": lambda c: c > 0, "<": lambda c: c < 0}
+    tests = {
+        ">=": lambda c: c >= 0,
+        "<=": lambda c: c <= 0,
+        "==": lambda c: c == 0,
+        "!=": lambda c: c != 0,
+        ">": lambda c: c > 0,
+        "<": lambda c: c < 0,
+    }
     for clause in (part.strip() for part in wanted.split(",")):
         match = _CLAUSE.match(clause)
         bound = _version(match.group(2)) if match else None
@@ -143,19 +154,40 @@ def check_manifest(file: RuleFile, base: PackSpec) -> list[Problem]:
     """An extension's `pack.yaml` against the base: extends it, fits its version, its languages, a source."""
     spec: PackSpec = file.spec
     if spec.extends is None:
-        return [file.problem(("extends",), f"an extension pack names the pack it extends: extends: {{id: {base.id}, version: '>={base.version}'}}")]
+        return [
+            file.problem(
+                ("extends",),
+                f"an extension pack names the pack it extends: extends: {{id: {base.id}, version: '>={base.version}'}}",
+            )
+        ]
     problems = []
     if spec.extends.id != base.id:
-        problems.append(file.problem(("extends", "id"), f"this extension extends {spec.extends.id!r}, but the base pack is {base.id!r}"))
+        problems.append(
+            file.problem(
+                ("extends", "id"), f"this extension extends {spec.extends.id!r}, but the base pack is {base.id!r}"
+            )
+        )
     elif (message := version_problem(base.version, spec.extends.version)) is not None:
         problems.append(file.problem(("extends", "version"), message))
     if spec.id == base.id:
         problems.append(file.problem(("id",), f"an extension needs its own id, not the base pack's {base.id!r}"))
     for index, lang in enumerate(spec.languages):
         if lang not in base.languages:
-            problems.append(file.problem(("languages", index), f"language {lang!r} is not shipped by the base pack {base.id} ({', '.join(base.languages)})", kind="translation"))
+            problems.append(
+                file.problem(
+                    ("languages", index),
+                    f"language {lang!r} is not shipped by the base pack {base.id} ({', '.join(base.languages)})",
+                    kind="translation",
+                )
+            )
     if spec.source is None:
-        problems.append(file.problem(("source",), "an extension pack names the source its adaptation rests on (a regional publication, or 'regional policy' with a rationale)", kind="source"))
+        problems.append(
+            file.problem(
+                ("source",),
+                "an extension pack names the source its adaptation rests on (a regional publication, or 'regional policy' with a rationale)",
+                kind="source",
+            )
+        )
     return problems
 
 
@@ -163,24 +195,52 @@ def check_base_manifest(file: RuleFile) -> list[Problem]:
     """A base pack does not extend another: such a folder is loaded as an extension (`--pack`)."""
     if file.spec.extends is None:
         return []
-    return [file.problem(("extends",), f"this pack extends {file.spec.extends.id!r}: load it as an extension (--pack) over that pack, not as the base (--rules)")]
+    return [
+        file.problem(
+            ("extends",),
+            f"this pack extends {file.spec.extends.id!r}: load it as an extension (--pack) over that pack, not as the base (--rules)",
+        )
+    ]
 
 
-def check_text_overrides(file: RuleFile, base_texts: Mapping[str, Mapping[str, str]], base_languages: Sequence[str], ext_languages: Sequence[str]) -> list[Problem]:
+def check_text_overrides(
+    file: RuleFile,
+    base_texts: Mapping[str, Mapping[str, str]],
+    base_languages: Sequence[str],
+    ext_languages: Sequence[str],
+) -> list[Problem]:
     """An extension's texts: a base key may be overridden in some languages, a new key needs all of the base's."""
     problems = []
     for key, texts in file.spec.texts.items():
         for lang in texts:
             if lang not in base_languages:
-                problems.append(file.problem(("texts", key, lang), f"language {lang!r} is not shipped by the base pack ({', '.join(base_languages)})", kind="translation"))
+                problems.append(
+                    file.problem(
+                        ("texts", key, lang),
+                        f"language {lang!r} is not shipped by the base pack ({', '.join(base_languages)})",
+                        kind="translation",
+                    )
+                )
             elif lang not in ext_languages:
-                problems.append(file.problem(("texts", key, lang), f"language {lang!r} is not among this extension's languages ({', '.join(ext_languages)})", kind="translation"))
+                problems.append(
+                    file.problem(
+                        ("texts", key, lang),
+                        f"language {lang!r} is not among this extension's languages ({', '.join(ext_languages)})",
+                        kind="translation",
+                    )
+                )
             elif not str(texts[lang]).strip():
                 problems.append(file.problem(("texts", key, lang), f"empty text for {lang!r}", kind="translation"))
         if key not in base_texts:
             for lang in base_languages:
                 if lang not in texts:
-                    problems.append(file.problem(("texts", key), f"missing translation for {lang!r} (a new text key needs every language of the base pack)", kind="translation"))
+                    problems.append(
+                        file.problem(
+                            ("texts", key),
+                            f"missing translation for {lang!r} (a new text key needs every language of the base pack)",
+                            kind="translation",
+                        )
+                    )
     return problems
 
 
@@ -193,10 +253,18 @@ def overlay_texts(texts: dict[str, Mapping[str, str]], overrides: Mapping[str, T
 def _source_problem(file: RuleFile, path: Path_, value: ParameterValue) -> Problem | None:
     source = value.source
     if source is None:
-        return file.problem((*path, "source"), "a region's value needs its source: its publication, or 'regional policy' with a rationale", kind="source")
+        return file.problem(
+            (*path, "source"),
+            "a region's value needs its source: its publication, or 'regional policy' with a rationale",
+            kind="source",
+        )
     ref = source.ref.strip().lower()
     if ".txt" in ref:
-        return file.problem((*path, "source", "ref"), "a region's value cannot cite a seed: the seed's own value stays the base pack's; cite the region's publication or 'regional policy'", kind="source")
+        return file.problem(
+            (*path, "source", "ref"),
+            "a region's value cannot cite a seed: the seed's own value stays the base pack's; cite the region's publication or 'regional policy'",
+            kind="source",
+        )
     if ref.startswith((REGIONAL_POLICY, PROJECT_POLICY)) and not (source.rationale or "").strip():
         return file.problem((*path, "source"), f"a {ref.split(':')[0]!r} source needs a rationale", kind="source")
     return None
@@ -228,14 +296,23 @@ def regional_values(
     for owner, params in file.spec.parameters.items():
         if owner not in owners:
             known = ", ".join(sorted(owners))
-            problems.append(file.problem(("parameters", owner), f"no ruleset or parameter set {owner!r} in the base pack; known: {known}"))
+            problems.append(
+                file.problem(
+                    ("parameters", owner), f"no ruleset or parameter set {owner!r} in the base pack; known: {known}"
+                )
+            )
             continue
         owner_file, specs = owners[owner]
         for name, values in params.items():
             path: Path_ = ("parameters", owner, name)
             base_where = f"{owner_file.located.file}:{owner_file.located.line(('id',))}"
             if name not in specs:
-                problems.append(file.problem(path, f"{owner!r} ({base_where}) has no parameter {name!r}; its parameters: {', '.join(sorted(specs))}"))
+                problems.append(
+                    file.problem(
+                        path,
+                        f"{owner!r} ({base_where}) has no parameter {name!r}; its parameters: {', '.join(sorted(specs))}",
+                    )
+                )
                 continue
             spec = specs[name]
             earliest = min((v.valid_from for v in spec.values), default=None)
@@ -246,14 +323,29 @@ def regional_values(
                 if (message := value_problem(spec, value.value)) is not None:
                     found.append(file.problem((*vpath, "value"), message))
                 if value.valid_until is not None and value.valid_until < value.valid_from:
-                    found.append(file.problem((*vpath, "until"), f"'until' {value.valid_until} is before 'from' {value.valid_from}"))
+                    found.append(
+                        file.problem(
+                            (*vpath, "until"), f"'until' {value.valid_until} is before 'from' {value.valid_from}"
+                        )
+                    )
                 if earliest is None or value.valid_from < earliest:
-                    found.append(file.problem((*vpath, "from"), f"{owner}.{name} ({base_where}) has no base value in force on {value.valid_from} (its first from {earliest}): a region adapts a base value, it does not start a parameter earlier"))
+                    found.append(
+                        file.problem(
+                            (*vpath, "from"),
+                            f"{owner}.{name} ({base_where}) has no base value in force on {value.valid_from} (its first from {earliest}): a region adapts a base value, it does not start a parameter earlier",
+                        )
+                    )
                 if (source := _source_problem(file, vpath, value)) is not None:
                     found.append(source)
                 for other in layered.get((owner, name), []):
                     if _overlaps(value, other.value):
-                        found.append(file.problem((*vpath, "from"), f"the value of {owner}.{name} from {value.valid_from} overlaps the one added from {other.value.valid_from} at {other.where}", kind="overlap"))
+                        found.append(
+                            file.problem(
+                                (*vpath, "from"),
+                                f"the value of {owner}.{name} from {value.valid_from} overlaps the one added from {other.value.valid_from} at {other.where}",
+                                kind="overlap",
+                            )
+                        )
                 problems.extend(found)
                 if not found:
                     layered.setdefault((owner, name), []).append(RegionalValue(value, where, extension))
@@ -308,9 +400,15 @@ def regional_notes(pack: Any, owner: str, names: Iterable[str], on: datetime.dat
         value, part = found
         shown = value.value if not isinstance(value.value, list) else ", ".join(map(str, value.value))
         source = value.source.ref if value.source is not None else ""
-        notes.append(pack.text("label.regional_value", lang).format(
-            name=name, value=shown, start=value.valid_from.isoformat(), source=source, pack=f"{part.id} {part.version}",
-        ))
+        notes.append(
+            pack.text("label.regional_value", lang).format(
+                name=name,
+                value=shown,
+                start=value.valid_from.isoformat(),
+                source=source,
+                pack=f"{part.id} {part.version}",
+            )
+        )
     return notes
 
 

@@ -37,7 +37,9 @@ def validate_facts(
 
     `FactsValidator(specs, vocabularies, elsewhere).validate(...)`: see there.
     """
-    return FactsValidator(specs, vocabularies, elsewhere).validate(raw, file=file, lines=lines, prefix=prefix, items=items)
+    return FactsValidator(specs, vocabularies, elsewhere).validate(
+        raw, file=file, lines=lines, prefix=prefix, items=items
+    )
 
 
 class FactsValidator:
@@ -50,7 +52,9 @@ class FactsValidator:
     else `validate`, so every answer and every error message comes from one place.
     """
 
-    def __init__(self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary], elsewhere: Collection[str] = ()) -> None:
+    def __init__(
+        self, specs: Mapping[str, FactSpec], vocabularies: Mapping[str, Vocabulary], elsewhere: Collection[str] = ()
+    ) -> None:
         self.specs = specs
         self.vocabularies = vocabularies
         self.elsewhere = elsewhere
@@ -68,7 +72,9 @@ class FactsValidator:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """(facts as given, normalised; facts ready to evaluate), or `FactsError` with every problem (`validate_facts`)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
-            raise FactsError(Message("summary.facts_not_mapping"), [Problem(Message("facts.not_mapping"), prefix, file)])
+            raise FactsError(
+                Message("summary.facts_not_mapping"), [Problem(Message("facts.not_mapping"), prefix, file)]
+            )
         specs, vocabularies, checks = self.specs, self.vocabularies, self._checks
         problems: list[Problem] = []
         given: dict[str, Any] = {}
@@ -103,7 +109,9 @@ class FactsValidator:
         if problems:
             raise FactsError(Message("summary.facts"), problems)
         ready = {
-            name: vocabularies[specs[name].vocabulary or ""].items(value) if items and specs[name].type == "domain_statuses" else value
+            name: vocabularies[specs[name].vocabulary or ""].items(value)
+            if items and specs[name].type == "domain_statuses"
+            else value
             for name, value in given.items()
         }
         return given, ready
@@ -200,9 +208,18 @@ def _check_domains(value: Any, vocabulary: Vocabulary) -> dict[str, str]:
             if close:
                 found.append((Message("domain.unknown_close", {"code": str(code), "close": close[0]}), f".{code}"))
             else:
-                found.append((Message("domain.unknown", {"code": str(code), "known": ", ".join(vocabulary.codes)}), f".{code}"))
+                found.append(
+                    (Message("domain.unknown", {"code": str(code), "known": ", ".join(vocabulary.codes)}), f".{code}")
+                )
         elif status not in vocabulary.statuses:
-            found.append((Message("domain.bad_status", {"value": describe(status), "allowed": ", ".join(vocabulary.statuses)}), f".{code}"))
+            found.append(
+                (
+                    Message(
+                        "domain.bad_status", {"value": describe(status), "allowed": ", ".join(vocabulary.statuses)}
+                    ),
+                    f".{code}",
+                )
+            )
     if found:
         raise _Bad(*found[0], more=found[1:])
     return {code: value[code] for code in vocabulary.codes if code in value}
@@ -212,7 +229,9 @@ def not_one_of(value: Any, allowed: Collection[str]) -> Message:
     """Why `value` is none of the `allowed` names, with the nearest as a hint."""
     close = difflib.get_close_matches(str(value), list(allowed), n=1)
     values = {"value": describe(value), "allowed": ", ".join(allowed)}
-    return Message("expected.one_of_close", {**values, "close": close[0]}) if close else Message("expected.one_of", values)
+    return (
+        Message("expected.one_of_close", {**values, "close": close[0]}) if close else Message("expected.one_of", values)
+    )
 
 
 def _repr(value: Any) -> str:
@@ -240,7 +259,9 @@ def _fast_check(spec: FactSpec, vocabularies: Mapping[str, Vocabulary]) -> Any:
     if kind == "integer":
         return lambda v: v if type(v) is int and low <= v <= high else _REFER
     if kind == "number":  # a float here is finite: inf and nan fail the range test; -0.0 + 0.0 is 0.0
-        return lambda v: v if type(v) is int and low <= v <= high else v + 0.0 if type(v) is float and low <= v <= high else _REFER
+        return lambda v: (
+            v if type(v) is int and low <= v <= high else v + 0.0 if type(v) is float and low <= v <= high else _REFER
+        )
     if kind == "enum":
         allowed = frozenset(spec.values or ())
         return lambda v: v if type(v) is str and v in allowed else _REFER

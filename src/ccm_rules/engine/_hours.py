@@ -40,7 +40,9 @@ class ClientWeek:
     over_by: float
 
 
-def client_weeks_over(contacts: Iterable[tuple[str, datetime.date, float | int]], limit: float | int) -> tuple[ClientWeek, ...]:
+def client_weeks_over(
+    contacts: Iterable[tuple[str, datetime.date, float | int]], limit: float | int
+) -> tuple[ClientWeek, ...]:
     """Every client-week whose hours add up to more than `limit`, by week then client.
 
     >>> d = datetime.date
@@ -52,7 +54,11 @@ def client_weeks_over(contacts: Iterable[tuple[str, datetime.date, float | int]]
         key = (week_of(day), client)
         totals[key] = totals.get(key, Fraction(0)) + exact(hours)
     cap = exact(limit)
-    return tuple(ClientWeek(client, week, float(total), float(total - cap)) for (week, client), total in sorted(totals.items()) if total > cap)
+    return tuple(
+        ClientWeek(client, week, float(total), float(total - cap))
+        for (week, client), total in sorted(totals.items())
+        if total > cap
+    )
 
 
 @attrs.define(slots=True)

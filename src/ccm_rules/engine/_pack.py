@@ -85,7 +85,9 @@ class Parameter:
                 if isinstance(payload, list):
                     payload = tuple(payload)
                 return ParamUse(self.name, payload, value.valid_from, value.valid_until)
-        raise ParameterNotInForceError(self.name, on, earliest=self.earliest if self.earliest and on < self.earliest else None)
+        raise ParameterNotInForceError(
+            self.name, on, earliest=self.earliest if self.earliest and on < self.earliest else None
+        )
 
     @property
     def earliest(self) -> datetime.date | None:
@@ -301,7 +303,9 @@ class _File:
     located: Located
     spec: Any
 
-    def problem(self, path: Path_, message: str, rule_id: str | None = None, severity: str = "error", kind: str = "invalid") -> Problem:
+    def problem(
+        self, path: Path_, message: str, rule_id: str | None = None, severity: str = "error", kind: str = "invalid"
+    ) -> Problem:
         return Problem(
             message,
             format_path(path),
@@ -356,13 +360,22 @@ def _area_folders(converter: Any, languages: tuple[str, ...]) -> tuple[list[_Fil
         if area.rules is None:
             continue
         if not area.rules.is_dir():
-            problems.append(Problem(f"area {area.name!r}: its rule folder {area.rules} is not found", file=str(area.rules), kind="io"))
+            problems.append(
+                Problem(
+                    f"area {area.name!r}: its rule folder {area.rules} is not found", file=str(area.rules), kind="io"
+                )
+            )
             continue
         found_files, found = _read_folder(area.rules, converter)
         problems.extend(found)
         for file in found_files:
             if isinstance(file.spec, PackSpec):
-                problems.append(file.problem(("kind",), f"area {area.name!r}: an area's rule folder joins a pack and has no 'pack' file of its own"))
+                problems.append(
+                    file.problem(
+                        ("kind",),
+                        f"area {area.name!r}: an area's rule folder joins a pack and has no 'pack' file of its own",
+                    )
+                )
                 continue
             problems.extend(_check_translations(file, languages))
             files.append(file)
@@ -382,7 +395,9 @@ class _Extension:
 
     def part(self) -> PackPart:
         spec: PackSpec = self.manifest.spec
-        return PackPart("extension", spec.id, spec.version, content_hash(self.root), spec.source.ref if spec.source else None)
+        return PackPart(
+            "extension", spec.id, spec.version, content_hash(self.root), spec.source.ref if spec.source else None
+        )
 
 
 def _read_extension(root: Path, converter: Any, base: PackSpec) -> tuple[_Extension | None, list[Problem]]:
@@ -392,7 +407,9 @@ def _read_extension(root: Path, converter: Any, base: PackSpec) -> tuple[_Extens
     manifests = [f for f in files if isinstance(f.spec, PackSpec)]
     if len(manifests) != 1:
         names = ", ".join(f.located.file for f in manifests) or "none"
-        problems.append(Problem(f"an extension pack needs exactly one file of kind 'pack'; found: {names}", file=str(root)))
+        problems.append(
+            Problem(f"an extension pack needs exactly one file of kind 'pack'; found: {names}", file=str(root))
+        )
         return None, problems
     manifest = manifests[0]
     problems.extend(check_manifest(manifest, base))
@@ -489,7 +506,11 @@ def _load(root: Path, extensions: Sequence[Path] = ()) -> tuple[RulePack | None,
             where = f"{file.located.file}:{file.located.line(('criteria', index, 'id'))}"
             if criterion.id in rule_ids:
                 problems.append(
-                    file.problem(("criteria", index, "id"), f"duplicate rule id {criterion.id!r} (first at {rule_ids[criterion.id]})", criterion.id)
+                    file.problem(
+                        ("criteria", index, "id"),
+                        f"duplicate rule id {criterion.id!r} (first at {rule_ids[criterion.id]})",
+                        criterion.id,
+                    )
                 )
             else:
                 rule_ids[criterion.id] = where
@@ -505,7 +526,18 @@ def _load(root: Path, extensions: Sequence[Path] = ()) -> tuple[RulePack | None,
             documents.setdefault(file.spec.kind, []).append(file.spec)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    pack = RulePack(manifest.spec, rulesets, vocabularies, texts, info, root, documents, parameter_sets, citations, extensions=[layer.manifest.spec for layer in layers])
+    pack = RulePack(
+        manifest.spec,
+        rulesets,
+        vocabularies,
+        texts,
+        info,
+        root,
+        documents,
+        parameter_sets,
+        citations,
+        extensions=[layer.manifest.spec for layer in layers],
+    )
     by_id = {part.id: part for part in info.parts if part.kind == "extension"}
     pack.regional = {key: tuple((a.value, by_id[a.extension]) for a in added) for key, added in layered.items()}
     for ruleset in rulesets.values():
@@ -527,7 +559,15 @@ def _layer_parameter_values(
     layered: dict[tuple[str, str], list[RegionalValue]] = {}
     for layer in layers:
         for file in layer.values:
-            problems.extend(regional_values(file, owners, lambda spec, value: _param_value_problem(spec, value, vocabularies), layered, layer.manifest.spec.id))
+            problems.extend(
+                regional_values(
+                    file,
+                    owners,
+                    lambda spec, value: _param_value_problem(spec, value, vocabularies),
+                    layered,
+                    layer.manifest.spec.id,
+                )
+            )
     for (owner, name), added in layered.items():
         owner_file = owners[owner][0]
         param = owner_file.spec.parameters[name]
@@ -597,7 +637,12 @@ def _check_translations(file: _File, languages: tuple[str, ...]) -> list[Problem
         for lang in texts:
             if lang not in languages:
                 problems.append(
-                    file.problem((*path, lang), f"language {lang!r} is not shipped by the pack ({', '.join(languages)})", rule_id, kind="translation")
+                    file.problem(
+                        (*path, lang),
+                        f"language {lang!r} is not shipped by the pack ({', '.join(languages)})",
+                        rule_id,
+                        kind="translation",
+                    )
                 )
             elif "plural" in str(texts[lang]):
                 for message in plural_problems(str(texts[lang]), lang):
@@ -659,14 +704,25 @@ def _check_vocabulary(file: _File) -> list[Problem]:
             problems.append(file.problem(("domains", index, "code"), f"duplicate domain code {domain.code!r}"))
         seen.add(domain.code)
         if domain.group not in spec.groups:
-            problems.append(file.problem(("domains", index, "group"), f"unknown group {domain.group!r}; groups: {', '.join(spec.groups)}"))
+            problems.append(
+                file.problem(
+                    ("domains", index, "group"), f"unknown group {domain.group!r}; groups: {', '.join(spec.groups)}"
+                )
+            )
         for instrument in domain.maps_to:
             if instrument not in spec.instruments:
-                problems.append(file.problem(("domains", index, "maps_to", instrument), f"instrument {instrument!r} is not declared under 'instruments'"))
+                problems.append(
+                    file.problem(
+                        ("domains", index, "maps_to", instrument),
+                        f"instrument {instrument!r} is not declared under 'instruments'",
+                    )
+                )
     return problems
 
 
-def _check_parameters(file: _File, spec: RulesetSpec | ParameterSetSpec, vocabularies: Mapping[str, Vocabulary]) -> list[Problem]:
+def _check_parameters(
+    file: _File, spec: RulesetSpec | ParameterSetSpec, vocabularies: Mapping[str, Vocabulary]
+) -> list[Problem]:
     problems = []
     for name, param in spec.parameters.items():
         path: Path_ = ("parameters", name)
@@ -677,7 +733,9 @@ def _check_parameters(file: _File, spec: RulesetSpec | ParameterSetSpec, vocabul
         for index, value in enumerate(param.values):
             vpath = (*path, "values", index)
             if value.valid_until is not None and value.valid_until < value.valid_from:
-                problems.append(file.problem((*vpath, "until"), f"'until' {value.valid_until} is before 'from' {value.valid_from}"))
+                problems.append(
+                    file.problem((*vpath, "until"), f"'until' {value.valid_until} is before 'from' {value.valid_from}")
+                )
             message = _param_value_problem(param, value.value, vocabularies)
             if message:
                 problems.append(file.problem((*vpath, "value"), message))
@@ -686,7 +744,11 @@ def _check_parameters(file: _File, spec: RulesetSpec | ParameterSetSpec, vocabul
             end = earlier.valid_until or datetime.date.max
             if later.valid_from <= end:
                 problems.append(
-                    file.problem((*path, "values", index, "from"), f"validity of parameter {name!r} from {later.valid_from} overlaps the value valid from {earlier.valid_from}", kind="overlap")
+                    file.problem(
+                        (*path, "values", index, "from"),
+                        f"validity of parameter {name!r} from {later.valid_from} overlaps the value valid from {earlier.valid_from}",
+                        kind="overlap",
+                    )
                 )
     return problems
 
@@ -724,9 +786,15 @@ def _check_facts(file: _File, spec: RulesetSpec, vocabularies: Mapping[str, Voca
                 problems.append(file.problem((*path, "value_labels", label), f"label for undeclared value {label!r}"))
         for value in fact.values or []:
             if fact.value_labels is None or value not in fact.value_labels:
-                problems.append(file.problem((*path, "value_labels"), f"value {value!r} has no label", kind="translation"))
+                problems.append(
+                    file.problem((*path, "value_labels"), f"value {value!r} has no label", kind="translation")
+                )
         if fact.type == "domain_statuses" and fact.vocabulary not in vocabularies:
-            problems.append(file.problem((*path, "vocabulary"), f"unknown vocabulary {fact.vocabulary!r}; known: {', '.join(vocabularies)}"))
+            problems.append(
+                file.problem(
+                    (*path, "vocabulary"), f"unknown vocabulary {fact.vocabulary!r}; known: {', '.join(vocabularies)}"
+                )
+            )
         if fact.min is not None and fact.max is not None and fact.min > fact.max:
             problems.append(file.problem((*path, "min"), f"min {fact.min} is above max {fact.max}"))
     return problems
@@ -741,17 +809,28 @@ def _check_placeholders(file: _File, spec: RulesetSpec) -> list[Problem]:
                 try:
                     fields = [f for _, f, _, _ in string.Formatter().parse(plain_text(text)) if f is not None]
                 except ValueError as err:  # MessageError too: a plural form that cannot be read
-                    problems.append(file.problem(("criteria", index, key, lang), f"bad placeholder: {err}", criterion.id, kind="text"))
+                    problems.append(
+                        file.problem(
+                            ("criteria", index, key, lang), f"bad placeholder: {err}", criterion.id, kind="text"
+                        )
+                    )
                     continue
                 for field in fields:
                     if not _PLACEHOLDER.match(field) or field not in names:
                         problems.append(
-                            file.problem(("criteria", index, key, lang), f"placeholder {{{field}}} is not a fact or parameter of ruleset {spec.id!r}", criterion.id, kind="text")
+                            file.problem(
+                                ("criteria", index, key, lang),
+                                f"placeholder {{{field}}} is not a fact or parameter of ruleset {spec.id!r}",
+                                criterion.id,
+                                kind="text",
+                            )
                         )
     return problems
 
 
-def _compile_ruleset(file: _File, vocabularies: Mapping[str, Vocabulary], info: PackInfo) -> tuple[Ruleset | None, list[Problem]]:
+def _compile_ruleset(
+    file: _File, vocabularies: Mapping[str, Vocabulary], info: PackInfo
+) -> tuple[Ruleset | None, list[Problem]]:
     spec: RulesetSpec = file.spec
     problems = _check_facts(file, spec, vocabularies)
     problems += _check_parameters(file, spec, vocabularies)
@@ -773,18 +852,44 @@ def _compile_ruleset(file: _File, vocabularies: Mapping[str, Vocabulary], info: 
         if node is None:
             continue
         if not node.can_be(True, scope):
-            problems.append(file.problem((*path, "condition"), "rule can never be met: its condition is false for every possible fact", criterion.id, kind="dead-rule"))
+            problems.append(
+                file.problem(
+                    (*path, "condition"),
+                    "rule can never be met: its condition is false for every possible fact",
+                    criterion.id,
+                    kind="dead-rule",
+                )
+            )
         elif not node.can_be(False, scope):
-            problems.append(file.problem((*path, "condition"), "rule can never fail: its condition is true for every possible fact", criterion.id, severity="warning", kind="dead-rule"))
+            problems.append(
+                file.problem(
+                    (*path, "condition"),
+                    "rule can never fail: its condition is true for every possible fact",
+                    criterion.id,
+                    severity="warning",
+                    kind="dead-rule",
+                )
+            )
         criteria.append(Criterion(criterion, node))
     for cpath, message in check_provisional(spec, {c.id: c.node for c in criteria}):
         problems.append(file.problem(cpath, message, spec.criteria[int(cpath[1])].id, kind="condition"))
     for name in spec.facts:
         if name not in scope.facts_used:
-            problems.append(file.problem(("facts", name), f"fact {name!r} is declared but no rule uses it", severity="warning", kind="unused"))
+            problems.append(
+                file.problem(
+                    ("facts", name), f"fact {name!r} is declared but no rule uses it", severity="warning", kind="unused"
+                )
+            )
     for name in spec.parameters:
         if name not in scope.params_used:
-            problems.append(file.problem(("parameters", name), f"parameter {name!r} is declared but no rule uses it", severity="warning", kind="unused"))
+            problems.append(
+                file.problem(
+                    ("parameters", name),
+                    f"parameter {name!r} is declared but no rule uses it",
+                    severity="warning",
+                    kind="unused",
+                )
+            )
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Ruleset(spec, criteria, vocabularies, info), problems

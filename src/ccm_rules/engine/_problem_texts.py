@@ -36,7 +36,10 @@ def catalogue() -> Mapping[str, Mapping[str, str]]:
     a code is written in one file only.
     """
     folder = resources.files(__package__)
-    names = ["problem_texts.yaml", *sorted(e.name for e in folder.iterdir() if e.name.startswith("problem_texts_") and e.name.endswith(".yaml"))]
+    names = [
+        "problem_texts.yaml",
+        *sorted(e.name for e in folder.iterdir() if e.name.startswith("problem_texts_") and e.name.endswith(".yaml")),
+    ]
     data: dict[str, dict[str, str]] = {}
     for name in names:
         part: dict[str, dict[str, str]] = yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8")) or {}
@@ -57,7 +60,10 @@ def say(code: str, lang: str, values: Mapping[str, Any]) -> str:
     """
     texts = catalogue()[code]
     template = texts.get(lang) or texts["en"]
-    shown = {name: value.say(lang) if isinstance(value, (Message, Translated)) else _cut(name, value) for name, value in values.items()}
+    shown = {
+        name: value.say(lang) if isinstance(value, (Message, Translated)) else _cut(name, value)
+        for name, value in values.items()
+    }
     return format_text(template, lang if lang in texts else "en", shown)
 
 

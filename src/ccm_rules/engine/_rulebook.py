@@ -308,7 +308,10 @@ class _Words:
         values = sorted(self.ruleset.spec.parameters[name].values, key=lambda v: v.valid_from)
         if len(values) == 1 and values[0].valid_until is None:
             return str(shown(values[0].value))
-        return ", ".join(f"{shown(v.value)}: {v.valid_from.isoformat()}–{v.valid_until.isoformat() if v.valid_until else ''}" for v in values)
+        return ", ".join(
+            f"{shown(v.value)}: {v.valid_from.isoformat()}–{v.valid_until.isoformat() if v.valid_until else ''}"
+            for v in values
+        )
 
     def comparison(self, node: Comparison, vocabulary: Any) -> str:
         if node.is_field:
@@ -320,12 +323,16 @@ class _Words:
             codes = self.ruleset.vocabularies.get(fact.vocabulary) if fact is not None and fact.vocabulary else None
             labels = fact.value_labels if fact is not None else None
             if labels:
-                return self.compare(node.op, subject, self.operand(node.operand, node.param, lambda v: _labelled(v, labels, self.lang)))
+                return self.compare(
+                    node.op, subject, self.operand(node.operand, node.param, lambda v: _labelled(v, labels, self.lang))
+                )
         if isinstance(node.operand, bool) and node.param is None and node.op in ("eq", "ne"):
             if node.is_field:  # "there is a need" / "not: there is a need"
                 return subject if node.operand == (node.op == "eq") else self.t("not", subject=subject)
             return f"{subject}: {_show(node.operand == (node.op == 'eq'), self.lang)}"
-        return self.compare(node.op, subject, self.operand(node.operand, node.param, lambda v: _show(v, self.lang, codes)))
+        return self.compare(
+            node.op, subject, self.operand(node.operand, node.param, lambda v: _show(v, self.lang, codes))
+        )
 
     def compare(self, op: str, subject: str, value: str) -> str:
         return self.t(f"op.{op}", subject=subject, value=value)
@@ -335,7 +342,9 @@ class _Words:
         where = self.inline(node.where, node.vocabulary)
         text = self.t(node.kind, collection=collection, where=where)
         if node.among is not None or node.among_param is not None:
-            codes = self.operand(sorted(node.among or ()), node.among_param, lambda v: _show(v, self.lang, node.vocabulary))
+            codes = self.operand(
+                sorted(node.among or ()), node.among_param, lambda v: _show(v, self.lang, node.vocabulary)
+            )
             text += " " + self.t("among", codes=codes)
         if node.op is not None:
             text = self.compare(node.op, text, self.operand(node.operand, node.param, lambda v: _show(v, self.lang)))

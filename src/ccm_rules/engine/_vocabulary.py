@@ -25,9 +25,7 @@ class Vocabulary:
         self.codes: tuple[str, ...] = tuple(d.code for d in spec.domains)
         self.statuses: tuple[str, ...] = tuple(spec.statuses)
         self.groups: dict[str, str] = {d.code: d.group for d in spec.domains}
-        self._status_fields = {
-            name: (status.need, status.assessed) for name, status in spec.statuses.items()
-        }
+        self._status_fields = {name: (status.need, status.assessed) for name, status in spec.statuses.items()}
         self._default = spec.default_status
 
     @property
@@ -48,9 +46,7 @@ class Vocabulary:
         for code in self.codes:
             status = statuses.get(code, self._default)
             need, assessed = self._status_fields[status]
-            out.append(
-                {"code": code, "status": status, "group": self.groups[code], "need": need, "assessed": assessed}
-            )
+            out.append({"code": code, "status": status, "group": self.groups[code], "need": need, "assessed": assessed})
         return tuple(out)
 
     def label(self, code: str, lang: str) -> str:

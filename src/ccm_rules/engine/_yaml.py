@@ -276,14 +276,22 @@ def _json_float(text: str) -> float:
 def _parse_json(text: str, file: str) -> Located:
     """Parse a JSON document strictly, with the lines of its keys and items (from the YAML composer)."""
     try:
-        data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant, parse_int=_json_int, parse_float=_json_float)
+        data = json.loads(
+            text,
+            object_pairs_hook=_json_pairs,
+            parse_constant=_refuse_constant,
+            parse_int=_json_int,
+            parse_float=_json_float,
+        )
     except json.JSONDecodeError as err:
         code = "json.trailing_comma" if trailing_comma(text, err.pos) else "json.malformed"
         message = Message(code, {"detail": err.msg, "column": err.colno})
         raise YamlProblem(Problem(message, file=file, line=err.lineno, kind="json")) from err
     except _JsonDuplicate as err:
         line = _line_of_key(text, err.key)
-        raise YamlProblem(Problem(Message("key.duplicate", {"key": err.key}), file=file, line=line, kind="json")) from err
+        raise YamlProblem(
+            Problem(Message("key.duplicate", {"key": err.key}), file=file, line=line, kind="json")
+        ) from err
     except RecursionError as err:
         raise YamlProblem(Problem(_TOO_DEEP, file=file, kind="limit")) from err
     except CodedValueError as err:  # NaN, Infinity, a number of too many digits
@@ -365,7 +373,9 @@ def read_yaml(path: Path) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise YamlProblem(Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")) from err
+        raise YamlProblem(
+            Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")
+        ) from err
     return parse_yaml(text, str(path))
 
 

@@ -118,7 +118,9 @@ class Screener:
     the bad fields and the problems (its outcomes are then null).
     """
 
-    def __init__(self, pack: RulePack, rulesets: Sequence[str] = DEFAULT_RULESETS, as_of: datetime.date | None = None) -> None:
+    def __init__(
+        self, pack: RulePack, rulesets: Sequence[str] = DEFAULT_RULESETS, as_of: datetime.date | None = None
+    ) -> None:
         self.pack = pack
         self.rulesets = tuple(pack.ruleset(r) for r in rulesets)
         self.as_of = as_of if as_of is not None else datetime.date.today()
@@ -152,9 +154,18 @@ class Screener:
         problems = []
         for name, dtype in schema.items():
             if name == ROW and not dtype.is_integer():
-                problems.append(Problem(Message("batch.row_type", {"type": str(dtype)}), f"$.{ROW}", file, kind="column"))
+                problems.append(
+                    Problem(Message("batch.row_type", {"type": str(dtype)}), f"$.{ROW}", file, kind="column")
+                )
             elif (name in self.columns or name == CASE) and not _readable_type(dtype):
-                problems.append(Problem(Message("batch.column_type", {"name": name, "type": str(dtype)}), f"$.{name}", file, kind="column"))
+                problems.append(
+                    Problem(
+                        Message("batch.column_type", {"name": name, "type": str(dtype)}),
+                        f"$.{name}",
+                        file,
+                        kind="column",
+                    )
+                )
         if problems:
             raise InputFileError("the registry has columns of a type no check can read", problems)
 
@@ -192,7 +203,11 @@ class Screener:
         import polars as pl
 
         values, messages = self._validation(frame.schema)
-        row = pl.col(ROW).cast(pl.Int64) if ROW in frame.schema else pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64)
+        row = (
+            pl.col(ROW).cast(pl.Int64)
+            if ROW in frame.schema
+            else pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64)
+        )
         checked = frame.select(row.alias(ROW), *values)
         checked = checked.with_columns(_problems(frame, _bad_rows(frame, checked, messages), messages))
         known, criteria, outputs = self._decisions
@@ -224,7 +239,9 @@ class Screener:
 
         collections = dict.fromkeys(c.fact for c in self.columns.values() if c.code is not None)
         known = [
-            pl.any_horizontal([pl.col(c.name).is_not_null() for c in self.columns.values() if c.fact == fact]).alias(f"{KNOWN}{fact}")
+            pl.any_horizontal([pl.col(c.name).is_not_null() for c in self.columns.values() if c.fact == fact]).alias(
+                f"{KNOWN}{fact}"
+            )
             for fact in collections
         ]
         criteria: list[pl.Expr] = []
@@ -233,7 +250,9 @@ class Screener:
         for ruleset in self.rulesets:
             params = self._params[ruleset.id]
             compiler = _Compiler(ruleset, params)
-            criteria.extend(compiler.expr(c.node, None).alias(_criterion_column(ruleset, c.id)) for c in ruleset.criteria)
+            criteria.extend(
+                compiler.expr(c.node, None).alias(_criterion_column(ruleset, c.id)) for c in ruleset.criteria
+            )
             decided.extend(e.alias(n) for n, e in _decide(ruleset, ok, _firm(ruleset, params)).items())
         info = self.pack.info
         outputs = [
@@ -271,7 +290,9 @@ def row_numbers(given: pl.Series, places: pl.Series, *, lines: bool, file: str |
         message = Message("batch.row_empty", {"place": place})
     else:
         message = Message("batch.row_value", {"place": place, "text": str(value)})
-    raise InputFileError("the registry's row numbers do not identify its rows", [Problem(message, f"$.{ROW}", file, kind="column")])
+    raise InputFileError(
+        "the registry's row numbers do not identify its rows", [Problem(message, f"$.{ROW}", file, kind="column")]
+    )
 
 
 def unique_row_numbers(rows: pl.Series, places: pl.Series, *, lines: bool, file: str | None = None) -> None:
@@ -331,8 +352,12 @@ def _problems(frame: pl.DataFrame, bad: pl.Series | None, messages: Mapping[str,
         return [fields, errors]
     rows = bad.arg_true()
     found = frame.filter(bad).select(
-        _joined([pl.when(m.is_not_null()).then(pl.lit(f"{name}: ") + m) for name, m in messages.items()], "; ").alias(ERROR),
-        _joined([pl.when(m.is_not_null()).then(pl.lit(name)) for name, m in messages.items()], ", ").alias(ERROR_FIELDS),
+        _joined([pl.when(m.is_not_null()).then(pl.lit(f"{name}: ") + m) for name, m in messages.items()], "; ").alias(
+            ERROR
+        ),
+        _joined([pl.when(m.is_not_null()).then(pl.lit(name)) for name, m in messages.items()], ", ").alias(
+            ERROR_FIELDS
+        ),
     )
     return [fields.scatter(rows, found[ERROR_FIELDS]), errors.scatter(rows, found[ERROR])]
 
@@ -451,7 +476,9 @@ def _id_lists(ids: list[str], tests: list[pl.Expr], ok: pl.Expr) -> pl.Expr:
 
     dtype = pl.Enum(ids)
     if len(ids) > _MAX_TABLED:
-        listed = pl.concat_list([pl.when(t).then(pl.lit(i, dtype)) for i, t in zip(ids, tests, strict=True)]).list.drop_nulls()
+        listed = pl.concat_list(
+            [pl.when(t).then(pl.lit(i, dtype)) for i, t in zip(ids, tests, strict=True)]
+        ).list.drop_nulls()
         return pl.when(ok).then(listed)
     table = pl.Series(
         [[i for bit, i in enumerate(ids) if mask >> bit & 1] for mask in range(1 << len(ids))], dtype=pl.List(dtype)
@@ -667,7 +694,11 @@ def cut_cell(text: pl.Expr) -> pl.Expr:
     """An identifying cell (`case`) as an error file repeats it: cut to `SHOWN_CHARS` characters."""
     import polars as pl
 
-    return pl.when(text.str.len_chars() > SHOWN_CHARS).then(text.str.slice(0, SHOWN_CHARS - 3) + pl.lit("...")).otherwise(text)
+    return (
+        pl.when(text.str.len_chars() > SHOWN_CHARS)
+        .then(text.str.slice(0, SHOWN_CHARS - 3) + pl.lit("..."))
+        .otherwise(text)
+    )
 
 
 def _readable_type(dtype: Any) -> bool:
@@ -676,7 +707,12 @@ def _readable_type(dtype: Any) -> bool:
 
     if dtype.is_nested() or dtype in (pl.Binary, pl.Object, pl.Unknown):
         return False
-    return dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.String, pl.Boolean, pl.Null) or isinstance(dtype, pl.Categorical | pl.Enum)
+    return (
+        dtype.is_numeric()
+        or dtype.is_temporal()
+        or dtype in (pl.String, pl.Boolean, pl.Null)
+        or isinstance(dtype, pl.Categorical | pl.Enum)
+    )
 
 
 def _polars_type(column: Column) -> Any:

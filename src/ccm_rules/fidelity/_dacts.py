@@ -121,8 +121,6 @@ class DactsDoc:
     items: list[DactsItem]
 
 
-
-
 # ---------------------------------------------------------------- scoring
 
 
@@ -199,8 +197,6 @@ def dacts_scale(pack: RulePack) -> DactsDoc:
     return doc
 
 
-
-
 def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -214,7 +210,10 @@ def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:
         bad("$.bands_parameters", Message("pack.no_parameter_set", {"name": doc.bands_parameters}))
     for index, band in enumerate(doc.bands):
         if band.min_param is not None and bands is not None and band.min_param not in bands.parameters:
-            bad(f"$.bands[{index}].min_param", Message("pack.no_parameter", {"name": band.min_param, "set": doc.bands_parameters}))
+            bad(
+                f"$.bands[{index}].min_param",
+                Message("pack.no_parameter", {"name": band.min_param, "set": doc.bands_parameters}),
+            )
     if [b.min_param is None for b in doc.bands] != [False] * (len(doc.bands) - 1) + [True]:
         bad("$.bands", Message("dacts.band_without_minimum"))
     seen: set[str] = set()
@@ -233,13 +232,24 @@ def _check_scale(doc: DactsDoc, pack: RulePack) -> list[Problem]:
             bad(f"{path}.cuts", Message("dacts.rating_cuts"), item.id)
         for vindex, cut in enumerate(item.cuts):
             values = cut.value
-            ok = isinstance(values, list) and len(values) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            ok = (
+                isinstance(values, list)
+                and len(values) == 4
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+            )
             if not ok:
                 bad(f"{path}.cuts[{vindex}].value", Message("dacts.cuts_shape"), item.id)
                 continue
             ordered = values == sorted(values) if item.scoring == "at_least" else values == sorted(values, reverse=True)
             if not ordered:
-                bad(f"{path}.cuts[{vindex}].value", Message("dacts.cuts_ascending" if item.scoring == "at_least" else "dacts.cuts_descending", {"scoring": item.scoring}), item.id)
+                bad(
+                    f"{path}.cuts[{vindex}].value",
+                    Message(
+                        "dacts.cuts_ascending" if item.scoring == "at_least" else "dacts.cuts_descending",
+                        {"scoring": item.scoring},
+                    ),
+                    item.id,
+                )
         if item.scoring != "rating" and not item.cuts:
             bad(f"{path}.cuts", Message("dacts.cuts_missing"), item.id)
     if len(doc.items) != 28:
@@ -251,7 +261,9 @@ _WIDE = Context(prec=400)
 """Enough digits to round any finite float (up to ~1e308) to an item's precision."""
 
 
-def score_item(item: DactsItem, value: float, cuts: Sequence[float] | None, flag: bool | None = None) -> tuple[int, int, float]:
+def score_item(
+    item: DactsItem, value: float, cuts: Sequence[float] | None, flag: bool | None = None
+) -> tuple[int, int, float]:
     """Score one figure: (lowest possible, highest possible score, rounded figure).
 
     The figure is rounded half up to the item's precision; `at_least` counts the cuts at
@@ -298,8 +310,10 @@ def score_dacts(
     band_uses = band_set.params_at(on)
     band_low, band_high = _band(doc, band_uses, Fraction(low_sum, n)), _band(doc, band_uses, Fraction(high_sum, n))
     order = [b.id for b in doc.bands]
-    possible = tuple(order[order.index(band_high): order.index(band_low) + 1])
-    scored = [(s.score, index, s.id) for index, s in enumerate(scores) if s.score is not None and s.score < doc.improve_below]
+    possible = tuple(order[order.index(band_high) : order.index(band_low) + 1])
+    scored = [
+        (s.score, index, s.id) for index, s in enumerate(scores) if s.score is not None and s.score < doc.improve_below
+    ]
     return FidelityResult(
         scale=doc.id,
         items=scores,
@@ -312,7 +326,11 @@ def score_dacts(
         possible_bands=possible,
         improve=tuple(item_id for _, _, item_id in sorted(scored)[: doc.improve_max]),
         missing=tuple(s.figure for s in scores if s.value is None)
-        + tuple(item.top_requires for item, s in zip(doc.items, scores, strict=True) if item.top_requires and s.low != s.high and s.value is not None),
+        + tuple(
+            item.top_requires
+            for item, s in zip(doc.items, scores, strict=True)
+            if item.top_requires and s.low != s.high and s.value is not None
+        ),
         band_params=tuple(band_uses[b.min_param] for b in doc.bands if b.min_param is not None),
         figures=given,
         as_of=on,
@@ -337,7 +355,9 @@ def _cuts_spec(item: DactsItem) -> ParameterSpec:
 def _section(code: str, scores: list[ItemScore]) -> SectionResult:
     low, high = sum(s.low for s in scores), sum(s.high for s in scores)
     n = len(scores)
-    return SectionResult(code, _round(Fraction(low, n)) if low == high else None, _round(Fraction(low, n)), _round(Fraction(high, n)), n)
+    return SectionResult(
+        code, _round(Fraction(low, n)) if low == high else None, _round(Fraction(low, n)), _round(Fraction(high, n)), n
+    )
 
 
 def _band(doc: DactsDoc, uses: Mapping[str, ParamUse], mean: Fraction) -> str:
@@ -353,7 +373,10 @@ def _round(value: Fraction) -> float:
 
 def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
-        raise FactsError(Message("summary.figures_not_mapping"), [Problem(Message("dacts.raw_figures_not_mapping"), "$", kind="figure")])
+        raise FactsError(
+            Message("summary.figures_not_mapping"),
+            [Problem(Message("dacts.raw_figures_not_mapping"), "$", kind="figure")],
+        )
     items = {i.figure: i for i in doc.items}
     flags = {f.name for f in doc.flags}
     problems: list[Problem] = []
@@ -362,7 +385,11 @@ def _validate_figures(raw: Mapping[str, Any], doc: DactsDoc) -> dict[str, Any]:
         path = f"$.{name}"
         if name not in items and name not in flags:
             close = difflib.get_close_matches(str(name), [*items, *flags], n=1)
-            unknown = Message("dacts.unknown_figure_close", {"name": str(name), "close": close[0]}) if close else Message("dacts.unknown_figure", {"name": str(name)})
+            unknown = (
+                Message("dacts.unknown_figure_close", {"name": str(name), "close": close[0]})
+                if close
+                else Message("dacts.unknown_figure", {"name": str(name)})
+            )
             problems.append(Problem(unknown, path, kind="figure"))
             continue
         if value is None:
@@ -390,9 +417,15 @@ def _figure_problem(item: DactsItem, value: Any) -> Message | None:
     if item.scoring == "rating" and not float(value).is_integer():
         return Message("dacts.rating_whole", {"value": describe(value)})
     if value < item.min:
-        return Message("dacts.below", {"value": describe(value), "limit": _whole(item.min), "item": item.id, "title": Translated(item.title)})
+        return Message(
+            "dacts.below",
+            {"value": describe(value), "limit": _whole(item.min), "item": item.id, "title": Translated(item.title)},
+        )
     if item.max is not None and value > item.max:
-        return Message("dacts.above", {"value": describe(value), "limit": _whole(item.max), "item": item.id, "title": Translated(item.title)})
+        return Message(
+            "dacts.above",
+            {"value": describe(value), "limit": _whole(item.max), "item": item.id, "title": Translated(item.title)},
+        )
     return None
 
 
@@ -424,14 +457,24 @@ def read_program(path: Path | str) -> Program:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(Message("summary.program_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(
+            Message("summary.program_unreadable"),
+            [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+        ) from err
     except YamlProblem as err:
         raise InputFileError(Message("summary.program_unreadable"), [err.problem]) from err
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError(Message("summary.not_program_file"), [Problem(Message("dacts.not_program_file"), file=file, line=1)])
+        raise InputFileError(
+            Message("summary.not_program_file"), [Problem(Message("dacts.not_program_file"), file=file, line=1)]
+        )
     problems = [
-        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(PROGRAM_KEYS)}), f"$.{key}", file, located.line((key,)))
+        Problem(
+            Message("key.unknown", {"key": str(key), "allowed": ", ".join(PROGRAM_KEYS)}),
+            f"$.{key}",
+            file,
+            located.line((key,)),
+        )
         for key in data
         if key not in PROGRAM_KEYS
     ]
@@ -442,17 +485,31 @@ def read_program(path: Path | str) -> Program:
     if (message := date_field_message(as_of)) is not None:
         problems.append(Problem(message, "$.as_of", file, located.line(("as_of",))))
     if data.get("program") is not None and not isinstance(data["program"], str):
-        problems.append(Problem(Message("file.code_not_text", {"key": "program"}), "$.program", file, located.line(("program",))))
+        problems.append(
+            Problem(Message("file.code_not_text", {"key": "program"}), "$.program", file, located.line(("program",)))
+        )
     if problems:
         raise InputFileError(Message("summary.program_file_invalid"), problems)
     assert isinstance(figures, dict)
-    return Program(figures, file, data.get("program"), as_of, data.get("expect"), {str(k): located.line(("figures", k)) or 0 for k in figures})
+    return Program(
+        figures,
+        file,
+        data.get("program"),
+        as_of,
+        data.get("expect"),
+        {str(k): located.line(("figures", k)) or 0 for k in figures},
+    )
 
 
 def locate_figure_errors(err: FactsError, program: Program) -> FactsError:
     """The same error, each problem pointing into the program file (`$.figures.<name>`)."""
     problems = [
-        attrs.evolve(p, path="$.figures" + p.path.removeprefix("$"), file=program.file, line=program.lines.get(p.path.removeprefix("$.")))
+        attrs.evolve(
+            p,
+            path="$.figures" + p.path.removeprefix("$"),
+            file=program.file,
+            line=program.lines.get(p.path.removeprefix("$.")),
+        )
         for p in err.problems
     ]
     relocated = err.with_problems(problems)
@@ -510,8 +567,27 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
     for s in result.items:
         spec = specs[s.id]
         value = _value_text(s.value, s.rounded, spec, lang, unknown_value(t, lang))
-        anchor = spec.anchors[s.score - 1][lang] if s.score is not None else t["dacts.score_range"][lang].format(low=s.low, high=s.high)
-        items.append(ItemExplanation(s.id, s.section, spec.title[lang], s.figure, value, s.score, s.low, s.high, anchor, spec.verified, source_ref(spec.source), cite(spec.source, t, lang)))
+        anchor = (
+            spec.anchors[s.score - 1][lang]
+            if s.score is not None
+            else t["dacts.score_range"][lang].format(low=s.low, high=s.high)
+        )
+        items.append(
+            ItemExplanation(
+                s.id,
+                s.section,
+                spec.title[lang],
+                s.figure,
+                value,
+                s.score,
+                s.low,
+                s.high,
+                anchor,
+                spec.verified,
+                source_ref(spec.source),
+                cite(spec.source, t, lang),
+            )
+        )
     sections = tuple(
         (sec.code, sec.title[lang], _mean_text(r.mean, r.low, r.high, lang))
         for sec, r in zip(doc.sections, result.sections, strict=True)
@@ -526,7 +602,9 @@ def explain_dacts(result: FidelityResult, pack: RulePack, lang: str = "en") -> D
     by_figure = {i.figure: i for i in doc.items}
     fill_in = t["question.fill_in"][lang]
     missing = tuple(
-        fill_in.format(question=flags[m] if m in flags else f"{by_figure[m].id} {by_figure[m].question[lang]}", fact=f"figures.{m}")
+        fill_in.format(
+            question=flags[m] if m in flags else f"{by_figure[m].id} {by_figure[m].question[lang]}", fact=f"figures.{m}"
+        )
         for m in result.missing
     )
     improve = tuple(_improve_text(specs[i], result.item(i), pack, lang) for i in result.improve)
@@ -596,7 +674,11 @@ def render_dacts_text(ex: DactsExplanation, *, pack: RulePack | None = None) -> 
     def label(key: str) -> str:
         return pack.texts[key][lang]
 
-    lines = [ex.title, f"{label('dacts.band')}: {ex.band.upper()}" + (f" — {ex.band_meaning}" if ex.band_meaning else ""), f"{label('dacts.total_mean')}: {ex.total}"]
+    lines = [
+        ex.title,
+        f"{label('dacts.band')}: {ex.band.upper()}" + (f" — {ex.band_meaning}" if ex.band_meaning else ""),
+        f"{label('dacts.total_mean')}: {ex.total}",
+    ]
     for code, title, mean in ex.sections:
         lines.append(f"  {code} {title}: {mean}")
     lines += ["", label("dacts.heading.items")]

@@ -159,7 +159,9 @@ def _drop_none(facts: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def assess_conference_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ConferenceAssessment:
+def assess_conference_document(
+    doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None
+) -> ConferenceAssessment:
     """Check a case conference read by `read_document(path, "conference", Conference)`."""
     from ..engine import default_pack
 
@@ -170,51 +172,77 @@ def assess_conference_document(doc: Document, *, as_of: datetime.date | None = N
     duty_codes = [item.id for item in facilitator_duties(pack).items]
     duties = conf.facilitator.duties if conf.facilitator is not None else None
     problems = _unknown_codes(doc, conf.agenda, ("conference", "agenda"), "conference.unknown_step", codes)
-    problems += _unknown_codes(doc, duties, ("conference", "facilitator", "duties"), "conference.unknown_duty", duty_codes)
+    problems += _unknown_codes(
+        doc, duties, ("conference", "facilitator", "duties"), "conference.unknown_duty", duty_codes
+    )
     if conf.next_meeting is not None and conf.next_meeting < conf.date:
         dates = {"next": conf.next_meeting.isoformat(), "date": conf.date.isoformat()}
         line = doc.located.line(("conference", "next_meeting"))
-        problems.append(Problem(Message("conference.next_before", dates), "$.conference.next_meeting", doc.located.file, line, kind="fact"))
+        problems.append(
+            Problem(
+                Message("conference.next_before", dates),
+                "$.conference.next_meeting",
+                doc.located.file,
+                line,
+                kind="fact",
+            )
+        )
     if problems:
         raise FactsError(Message("summary.conference_invalid"), problems)
     output = conf.output
-    goals = assess_goals(output.goals, doc, ("conference", "output", "goals"), conf.date, pack) if output is not None else ()
+    goals = (
+        assess_goals(output.goals, doc, ("conference", "output", "goals"), conf.date, pack)
+        if output is not None
+        else ()
+    )
     missing = tuple(c for c in codes if conf.agenda is not None and c not in conf.agenda)
     duties_missing = tuple(c for c in duty_codes if duties is not None and c not in duties)
     preparation = conf.preparation or Preparation()
-    facts = _drop_none({
-        "parties": len(conf.parties) if conf.parties is not None else None,
-        "client_present": _present(conf.parties, ("client", "guardian")),
-        "family_present": _present(conf.parties, ("family",)),
-        "facilitator_independent": _independent(conf.facilitator),
-        "parties_informed": conf.parties_informed,
-        "summary_sent": conf.summary_sent,
-        "aim_set_with_client": preparation.aim_set_with_client,
-        "participants_motivated": preparation.participants_motivated,
-        "natural_resources_mapped": preparation.natural_resources_mapped,
-        "participants_suitable": preparation.participants_suitable,
-        "participants_balanced": preparation.participants_balanced,
-        "absent_statements": _statements(conf.absent),
-        "facilitator_duties_missing": len(duties_missing) if duties is not None else None,
-        "agenda_steps_missing": len(missing) if conf.agenda is not None else None,
-        "output_tasks": len(output.tasks) if output is not None else None,
-        "output_tasks_without_owner": sum(1 for t in output.tasks if not filled(t.who)) if output is not None else None,
-        "output_goals_time_bound": _every(goals, "GOAL-T") if output is not None else None,
-        "output_goals_measurable": _every(goals, "GOAL-M") if output is not None else None,
-        "next_meeting_set": _next_meeting_set(conf),
-        "neutral_place": conf.neutral_place,
-        "third_party_involved": conf.third_party_involved,
-        "third_party_agreement": conf.third_party_agreement,
-    })
+    facts = _drop_none(
+        {
+            "parties": len(conf.parties) if conf.parties is not None else None,
+            "client_present": _present(conf.parties, ("client", "guardian")),
+            "family_present": _present(conf.parties, ("family",)),
+            "facilitator_independent": _independent(conf.facilitator),
+            "parties_informed": conf.parties_informed,
+            "summary_sent": conf.summary_sent,
+            "aim_set_with_client": preparation.aim_set_with_client,
+            "participants_motivated": preparation.participants_motivated,
+            "natural_resources_mapped": preparation.natural_resources_mapped,
+            "participants_suitable": preparation.participants_suitable,
+            "participants_balanced": preparation.participants_balanced,
+            "absent_statements": _statements(conf.absent),
+            "facilitator_duties_missing": len(duties_missing) if duties is not None else None,
+            "agenda_steps_missing": len(missing) if conf.agenda is not None else None,
+            "output_tasks": len(output.tasks) if output is not None else None,
+            "output_tasks_without_owner": sum(1 for t in output.tasks if not filled(t.who))
+            if output is not None
+            else None,
+            "output_goals_time_bound": _every(goals, "GOAL-T") if output is not None else None,
+            "output_goals_measurable": _every(goals, "GOAL-M") if output is not None else None,
+            "next_meeting_set": _next_meeting_set(conf),
+            "neutral_place": conf.neutral_place,
+            "third_party_involved": conf.third_party_involved,
+            "third_party_agreement": conf.third_party_agreement,
+        }
+    )
     return ConferenceAssessment(decide(pack.ruleset("case_conference"), facts, on), missing, goals, duties_missing)
 
 
-def _unknown_codes(doc: Document, given: list[str] | None, path: tuple[str, ...], code_of_message: str, codes: list[str]) -> list[Problem]:
+def _unknown_codes(
+    doc: Document, given: list[str] | None, path: tuple[str, ...], code_of_message: str, codes: list[str]
+) -> list[Problem]:
     """A problem (`conference.unknown_step` or `conference.unknown_duty`) for every code of a
     checklist that the pack does not know, at its line."""
     known = ", ".join(codes)
     return [
-        Problem(Message(code_of_message, {"code": code, "known": known}), format_path((*path, i)), doc.located.file, doc.located.line((*path, i)), kind="fact")
+        Problem(
+            Message(code_of_message, {"code": code, "known": known}),
+            format_path((*path, i)),
+            doc.located.file,
+            doc.located.line((*path, i)),
+            kind="fact",
+        )
         for i, code in enumerate(given or [])
         if code not in codes
     ]
@@ -264,7 +292,9 @@ def _every(goals: tuple[GoalAssessment, ...], criterion: str) -> bool | None:
     return True if all(s == "met" for s in statuses) else None
 
 
-def assess_family_conference_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ConferenceAssessment:
+def assess_family_conference_document(
+    doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None
+) -> ConferenceAssessment:
     """Check a family conference read by `read_document(path, "family_conference", FamilyConference)`."""
     from ..engine import default_pack
 
@@ -277,14 +307,24 @@ def assess_family_conference_document(doc: Document, *, as_of: datetime.date | N
         if days < 0:
             line = doc.located.line(("family_conference", "preparation_start"))
             dates = {"start": fam.preparation_start.isoformat(), "date": fam.date.isoformat()}
-            problem = Problem(Message("family.preparation_after", dates), "$.family_conference.preparation_start", doc.located.file, line, kind="fact")
+            problem = Problem(
+                Message("family.preparation_after", dates),
+                "$.family_conference.preparation_start",
+                doc.located.file,
+                line,
+                kind="fact",
+            )
             raise FactsError(Message("summary.family_conference_invalid"), [problem])
-    facts = _drop_none({
-        "preparation_days": days,
-        "coordinator_independent": fam.coordinator.independent if fam.coordinator is not None else None,
-        "private_family_time": fam.private_family_time,
-        "plan_consulted": fam.plan_consulted,
-        "tasks": len(fam.tasks) if fam.tasks is not None else None,
-        "tasks_incomplete": sum(1 for t in fam.tasks if not (filled(t.who) and t.by is not None)) if fam.tasks is not None else None,
-    })
+    facts = _drop_none(
+        {
+            "preparation_days": days,
+            "coordinator_independent": fam.coordinator.independent if fam.coordinator is not None else None,
+            "private_family_time": fam.private_family_time,
+            "plan_consulted": fam.plan_consulted,
+            "tasks": len(fam.tasks) if fam.tasks is not None else None,
+            "tasks_incomplete": sum(1 for t in fam.tasks if not (filled(t.who) and t.by is not None))
+            if fam.tasks is not None
+            else None,
+        }
+    )
     return ConferenceAssessment(decide(pack.ruleset("family_conference"), facts, on), (), ())

@@ -110,25 +110,48 @@ def check_goal(goal: Goal, pack: RulePack, on: datetime.date, path: str = "$") -
     if not text.strip():
         problems.append(Problem(Message("goal.empty"), f"{path}.description", kind="fact"))
     elif len(text) > limit:
-        problems.append(Problem(Message("goal.too_long", {"length": len(text), "limit": limit}), f"{path}.description", kind="fact"))
+        problems.append(
+            Problem(Message("goal.too_long", {"length": len(text), "limit": limit}), f"{path}.description", kind="fact")
+        )
     if goal.due_date is not None and goal.start_date is not None and goal.due_date < goal.start_date:
         dates = {"due": goal.due_date.isoformat(), "start": goal.start_date.isoformat()}
         problems.append(Problem(Message("goal.due_before_start", dates), f"{path}.due_date", kind="fact"))
     if goal.due_duration is not None and goal.due_duration.value <= 0:
-        problems.append(Problem(Message("goal.duration_not_positive", {"value": describe(goal.due_duration.value)}), f"{path}.due_duration.value", kind="fact"))
+        problems.append(
+            Problem(
+                Message("goal.duration_not_positive", {"value": describe(goal.due_duration.value)}),
+                f"{path}.due_duration.value",
+                kind="fact",
+            )
+        )
     elif goal.due_duration is not None and _add(on, goal.due_duration) is None:
         past = {"duration": duration_text(goal.due_duration), "start": on.isoformat()}
-        problems.append(Problem(Message("goal.duration_past_calendar", past), f"{path}.due_duration.value", kind="fact"))
+        problems.append(
+            Problem(Message("goal.duration_past_calendar", past), f"{path}.due_duration.value", kind="fact")
+        )
     for name in ("target_value", "target_low", "target_high"):
         value = getattr(goal, name)
         if isinstance(value, float) and not math.isfinite(value):
-            problems.append(Problem(Message("expected.finite", {"value": describe(value)}), f"{path}.{name}", kind="fact"))
+            problems.append(
+                Problem(Message("expected.finite", {"value": describe(value)}), f"{path}.{name}", kind="fact")
+            )
     if goal.target_low is not None and goal.target_high is not None and goal.target_low > goal.target_high:
-        problems.append(Problem(Message("goal.range_reversed", {"low": goal.target_low, "high": goal.target_high}), f"{path}.target_low", kind="fact"))
+        problems.append(
+            Problem(
+                Message("goal.range_reversed", {"low": goal.target_low, "high": goal.target_high}),
+                f"{path}.target_low",
+                kind="fact",
+            )
+        )
     return problems
 
 
-_DURATIONS: dict[str, str] = {"days": "duration.days", "weeks": "duration.weeks", "months": "duration.months", "years": "duration.years"}
+_DURATIONS: dict[str, str] = {
+    "days": "duration.days",
+    "weeks": "duration.weeks",
+    "months": "duration.months",
+    "years": "duration.years",
+}
 """The catalogue's counted text of each unit of `Duration` ("3 weeks", "3 týdny")."""
 
 
@@ -220,14 +243,18 @@ def structure_goal(data: Any, located: Located, path: tuple[str | int, ...]) -> 
     if isinstance(data, str):
         data = {"description": data}
     if not isinstance(data, dict):
-        return None, [Problem(Message("goal.not_goal"), format_path(path), located.file, located.line(path), kind="fact")]
+        return None, [
+            Problem(Message("goal.not_goal"), format_path(path), located.file, located.line(path), kind="fact")
+        ]
     try:
         return make_converter().structure(data, Goal), []
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
         found = []
         for sub, message in cattrs_problems(err):
             full = (*path, *sub)
-            found.append(Problem(message, format_path(full), located.file, located.line(full) or located.line(path), kind="fact"))
+            found.append(
+                Problem(message, format_path(full), located.file, located.line(full) or located.line(path), kind="fact")
+            )
         return None, found
 
 
@@ -250,16 +277,26 @@ def read_goal_file(path: Path | str) -> GoalFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(Message("summary.goal_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(
+            Message("summary.goal_unreadable"),
+            [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+        ) from err
     try:
         located = parse_yaml(text, str(path))
     except YamlProblem as err:
         raise InputFileError(Message("summary.goal_unreadable"), [err.problem]) from err
     data = located.data
     if not isinstance(data, dict) or "goal" not in data:
-        raise InputFileError(Message("summary.not_goal_file"), [Problem(Message("goal.not_goal_file"), "$", str(path), 1)])
+        raise InputFileError(
+            Message("summary.not_goal_file"), [Problem(Message("goal.not_goal_file"), "$", str(path), 1)]
+        )
     problems = [
-        Problem(Message("key.unknown", {"key": str(key), "allowed": ", ".join(GOAL_FILE_KEYS)}), f"$.{key}", str(path), located.line((key,)))
+        Problem(
+            Message("key.unknown", {"key": str(key), "allowed": ", ".join(GOAL_FILE_KEYS)}),
+            f"$.{key}",
+            str(path),
+            located.line((key,)),
+        )
         for key in data
         if key not in GOAL_FILE_KEYS
     ]
@@ -281,12 +318,16 @@ def file_code_problems(data: dict[str, Any], located: Located, file: str) -> lis
     for name in ("case", "lang"):
         value = data.get(name)
         if name in data and (not isinstance(value, str) or not value.strip()):
-            message = Message("file.case_not_text" if name == "case" else "file.lang_not_text", {"value": describe(value)})
+            message = Message(
+                "file.case_not_text" if name == "case" else "file.lang_not_text", {"value": describe(value)}
+            )
             problems.append(Problem(message, f"$.{name}", file, located.line((name,))))
     return problems
 
 
-def locate_goal_errors(err: FactsError, file: str, located: Located | None = None, prefix: tuple[str | int, ...] = ("goal",)) -> FactsError:
+def locate_goal_errors(
+    err: FactsError, file: str, located: Located | None = None, prefix: tuple[str | int, ...] = ("goal",)
+) -> FactsError:
     """The same error with each problem pointing into the goal file."""
     problems = []
     for p in err.problems:

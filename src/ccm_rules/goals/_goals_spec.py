@@ -60,8 +60,6 @@ class GoalLexiconSpec:
     description: Texts | None = None
 
 
-
-
 @attrs.frozen
 class ChecklistItem:
     """One item a document must cover (e.g. an agenda step of a case conference)."""
@@ -81,5 +79,3 @@ class GoalChecklistSpec:
     source: Source
     items: list[ChecklistItem]
     description: Texts | None = None
-
-

@@ -50,7 +50,9 @@ class TextReading:
     due: datetime.date | None
 
 
-def read_goal_text(text: str, lang: str, lexicon: LexiconLanguage, start: datetime.date, date_order: str) -> TextReading:
+def read_goal_text(
+    text: str, lang: str, lexicon: LexiconLanguage, start: datetime.date, date_order: str
+) -> TextReading:
     """Read one goal's wording in `lang`; relative deadlines count from `start`."""
     folded = text.casefold()
     evidence: list[Evidence] = []
@@ -61,8 +63,16 @@ def read_goal_text(text: str, lang: str, lexicon: LexiconLanguage, start: dateti
 
     actors = _actors(folded, lexicon, evidence)
     _set(facts, "responsible_named", actors)
-    _set(facts, "client_agreed", _signal(folded, lexicon.disagreement, lexicon.agreement + lexicon.first_person, "client_agreed", evidence))
-    _set(facts, "realistic_assessed", _signal(folded, lexicon.unrealistic, lexicon.realistic, "realistic_assessed", evidence))
+    _set(
+        facts,
+        "client_agreed",
+        _signal(folded, lexicon.disagreement, lexicon.agreement + lexicon.first_person, "client_agreed", evidence),
+    )
+    _set(
+        facts,
+        "realistic_assessed",
+        _signal(folded, lexicon.unrealistic, lexicon.realistic, "realistic_assessed", evidence),
+    )
 
     blanked = _blank(folded, spans + [(h.start, h.end) for h in find(lexicon.actors, folded, "actor")])
     quantity = _quantity(blanked, lexicon, evidence)
@@ -101,7 +111,11 @@ def _signal(folded: str, negative: list[str], positive: list[str], fact: str, ev
 
 
 def _actors(folded: str, lexicon: LexiconLanguage, evidence: list[Evidence]) -> bool | None:
-    blocker = re.compile(rf"(?:^|\W){alternation(lexicon.not_actor_before)}\W+(?:\w+\W+)?$") if lexicon.not_actor_before else None
+    blocker = (
+        re.compile(rf"(?:^|\W){alternation(lexicon.not_actor_before)}\W+(?:\w+\W+)?$")
+        if lexicon.not_actor_before
+        else None
+    )
     found = False
     for hit in find(lexicon.actors + lexicon.first_person, folded, "actor"):
         before = folded[max(0, hit.start - 40) : hit.start]
@@ -139,7 +153,9 @@ def _quantity(blanked: str, lexicon: LexiconLanguage, evidence: list[Evidence]) 
     return found
 
 
-def _wording(blanked: str, lexicon: LexiconLanguage, quantity: bool, evidence: list[Evidence]) -> tuple[bool | None, bool | None, bool | None]:
+def _wording(
+    blanked: str, lexicon: LexiconLanguage, quantity: bool, evidence: list[Evidence]
+) -> tuple[bool | None, bool | None, bool | None]:
     actions = list(find(lexicon.action, blanked, "action"))
     vague = list(find(lexicon.vague, blanked, "vague"))
     direction = list(find(lexicon.direction, blanked, "direction"))
@@ -240,7 +256,9 @@ def _after(start: datetime.date, unit: str, count: int) -> datetime.date | None:
         return None
 
 
-def _lexicon_deadlines(folded: str, lexicon: LexiconLanguage, start: datetime.date) -> list[tuple[str, tuple[int, int], datetime.date | None]]:
+def _lexicon_deadlines(
+    folded: str, lexicon: LexiconLanguage, start: datetime.date
+) -> list[tuple[str, tuple[int, int], datetime.date | None]]:
     """Deadlines from the word lists: durations, month + year, marker + month, year ends, periods."""
     found: list[tuple[str, tuple[int, int], datetime.date | None]] = []
     taken: list[tuple[int, int]] = []
@@ -272,7 +290,10 @@ def _lexicon_deadlines(folded: str, lexicon: LexiconLanguage, start: datetime.da
 
     month_of = {w: n for n, words in lexicon.months.items() for w in words}
     month = "(?P<m>" + alternation(list(month_of)) + ")"
-    for m in re.finditer(rf"(?<!\w){month}\s+(?P<y>(?:19|20|21)\d\d)(?!\d)|(?<!\d)(?P<y2>(?:19|20|21)\d\d)\.?\s+{month.replace('?P<m>', '?P<m2>')}(?!\w)", folded):
+    for m in re.finditer(
+        rf"(?<!\w){month}\s+(?P<y>(?:19|20|21)\d\d)(?!\d)|(?<!\d)(?P<y2>(?:19|20|21)\d\d)\.?\s+{month.replace('?P<m>', '?P<m2>')}(?!\w)",
+        folded,
+    ):
         name = m["m"] or m["m2"]
         number_ = _month_number(name, month_of)
         if number_ is not None:
@@ -363,9 +384,18 @@ def _dateparser_dates(
                     continue
                 before = folded_line[max(0, at - 30) : at]
                 after = folded_line[at + len(matched) : at + len(matched) + 30]
-                if frequency and _YEAR.search(piece) is None and (re.search(rf"(?<!\w){frequency}\W+(?:\w+\W+)?$", before) or re.match(rf"\W*(?:\w+\W+)?{frequency}(?!\w)", after)):
+                if (
+                    frequency
+                    and _YEAR.search(piece) is None
+                    and (
+                        re.search(rf"(?<!\w){frequency}\W+(?:\w+\W+)?$", before)
+                        or re.match(rf"\W*(?:\w+\W+)?{frequency}(?!\w)", after)
+                    )
+                ):
                     continue  # "every 10th of the month": recurring (a date with a year is one-off)
-                found.append((matched, _deadline_day(piece, when.date(), has_month), (offset + at, offset + at + len(matched))))
+                found.append(
+                    (matched, _deadline_day(piece, when.date(), has_month), (offset + at, offset + at + len(matched)))
+                )
         offset += len(line) + 1
     return found
 

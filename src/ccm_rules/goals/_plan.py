@@ -168,14 +168,25 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
         text = path.read_text(encoding="utf-8")
         located = parse_yaml(text, str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(_summary(key, "unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(
+            _summary(key, "unreadable"),
+            [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+        ) from err
     except YamlProblem as err:
         raise InputFileError(_summary(key, "unreadable"), [err.problem]) from err
     data = located.data
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
-        raise InputFileError(_summary(key, "not_file"), [Problem(Message("file.document_not_mapping", {"key": key}), f"$.{key}", str(path), 1)])
+        raise InputFileError(
+            _summary(key, "not_file"),
+            [Problem(Message("file.document_not_mapping", {"key": key}), f"$.{key}", str(path), 1)],
+        )
     problems = [
-        Problem(Message("key.unknown", {"key": str(k), "allowed": ", ".join((key, *FILE_KEYS))}), f"$.{k}", str(path), located.line((k,)))
+        Problem(
+            Message("key.unknown", {"key": str(k), "allowed": ", ".join((key, *FILE_KEYS))}),
+            f"$.{k}",
+            str(path),
+            located.line((k,)),
+        )
         for k in data
         if k != key and k not in FILE_KEYS
     ]
@@ -190,7 +201,9 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as err:
         for sub, message in cattrs_problems(err):
             full = (key, *sub)
-            problems.append(Problem(message, format_path(full), str(path), located.line(full) or located.line((key,)), kind="fact"))
+            problems.append(
+                Problem(message, format_path(full), str(path), located.line(full) or located.line((key,)), kind="fact")
+            )
     if problems or body is None:
         raise InputFileError(_summary(key, "invalid"), problems)
     lang = data.get("lang", "en")
@@ -198,8 +211,16 @@ def read_document(path: Path | str, key: str, cls: type[T]) -> Document:
 
 
 _SUMMARIES: dict[str, dict[str, str]] = {
-    "plan": {"unreadable": "summary.plan_unreadable", "not_file": "summary.not_plan_file", "invalid": "summary.plan_file_invalid"},
-    "conference": {"unreadable": "summary.conference_unreadable", "not_file": "summary.not_conference_file", "invalid": "summary.conference_file_invalid"},
+    "plan": {
+        "unreadable": "summary.plan_unreadable",
+        "not_file": "summary.not_plan_file",
+        "invalid": "summary.plan_file_invalid",
+    },
+    "conference": {
+        "unreadable": "summary.conference_unreadable",
+        "not_file": "summary.not_conference_file",
+        "invalid": "summary.conference_file_invalid",
+    },
     "family_conference": {
         "unreadable": "summary.family_conference_unreadable",
         "not_file": "summary.not_family_conference_file",
@@ -215,15 +236,32 @@ def _summary(key: str, what: str) -> str:
     code = _SUMMARIES.get(key, {}).get(what)
     if code is not None:
         return Message(code)
-    return {"unreadable": f"cannot read the {key} file", "not_file": f"not a {key} file", "invalid": f"the {key} file is not valid"}[what]
+    return {
+        "unreadable": f"cannot read the {key} file",
+        "not_file": f"not a {key} file",
+        "invalid": f"the {key} file is not valid",
+    }[what]
 
 
-def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...], on: datetime.date, pack: RulePack) -> tuple[GoalAssessment, ...]:
+def assess_goals(
+    raw: Sequence[Any], doc: Document, path: tuple[str | int, ...], on: datetime.date, pack: RulePack
+) -> tuple[GoalAssessment, ...]:
     """Check every goal of a document; all goal problems are reported together, located in the file."""
     limit = pack.parameter_set(LIMITS).values_at(on)["max_goals_per_plan"]
     file = doc.located.file
     if len(raw) > limit:
-        raise FactsError(Message("summary.too_many_goals"), [Problem(Message("goal.too_many", {"count": len(raw), "limit": limit}), format_path(path), file, doc.located.line(path), kind="fact")])
+        raise FactsError(
+            Message("summary.too_many_goals"),
+            [
+                Problem(
+                    Message("goal.too_many", {"count": len(raw), "limit": limit}),
+                    format_path(path),
+                    file,
+                    doc.located.line(path),
+                    kind="fact",
+                )
+            ],
+        )
     results: list[GoalAssessment] = []
     problems: list[Problem] = []
     for index, item in enumerate(raw):
@@ -238,7 +276,12 @@ def assess_goals(raw: Sequence[Any], doc: Document, path: tuple[str | int, ...],
         try:
             results.append(assess_goal(goal, as_of=on, pack=pack))
         except FactsError as err:
-            problems += [attrs.evolve(p, path=format_path(where) + p.path.removeprefix("$"), file=file, line=doc.located.line(where)) for p in err.problems]
+            problems += [
+                attrs.evolve(
+                    p, path=format_path(where) + p.path.removeprefix("$"), file=file, line=doc.located.line(where)
+                )
+                for p in err.problems
+            ]
     if problems:
         raise FactsError(Message("summary.goals_invalid"), problems)
     return tuple(results)
@@ -275,9 +318,14 @@ def plan_facts(plan: Plan, goals: Sequence[GoalAssessment]) -> dict[str, Any]:
         "steps_incomplete": sum(1 for s in plan.steps if not (filled(s.what) and filled(s.who) and s.by is not None)),
         "risks": len(plan.risks),
         "risks_without_alternative": sum(1 for r in plan.risks if not filled(r.alternative)),
-        "feedback_arranged": plan.feedback is not None and all(filled(v) for v in (plan.feedback.who, plan.feedback.when, plan.feedback.to_whom)),
-        "evaluation_set": plan.evaluation is not None and plan.evaluation.date is not None and filled(plan.evaluation.method),
-        "absent_informed": plan.absent_informed is not None and filled(plan.absent_informed.who) and filled(plan.absent_informed.how),
+        "feedback_arranged": plan.feedback is not None
+        and all(filled(v) for v in (plan.feedback.who, plan.feedback.when, plan.feedback.to_whom)),
+        "evaluation_set": plan.evaluation is not None
+        and plan.evaluation.date is not None
+        and filled(plan.evaluation.method),
+        "absent_informed": plan.absent_informed is not None
+        and filled(plan.absent_informed.who)
+        and filled(plan.absent_informed.how),
         "next_conference_set": plan.next_conference is not None,
     }
     facts["goals_not_smart"] = len(not_smart(goals))
@@ -295,7 +343,13 @@ def plan_review(plan: Plan, on: datetime.date, pack: RulePack) -> ReviewStatus |
 
 
 @moved_to_keywords("as_of", "pack")
-def next_review(start: datetime.date, last: datetime.date | None = None, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ReviewStatus:
+def next_review(
+    start: datetime.date,
+    last: datetime.date | None = None,
+    *,
+    as_of: datetime.date | None = None,
+    pack: RulePack | None = None,
+) -> ReviewStatus:
     """The review due after `last` (or `start`) by the team cadence of `rules/norms.yaml`, and if it is overdue on `as_of` (default: today).
 
     `pack` defaults to the shipped pack. (`next_review(start, last, on, pack)` by position
@@ -314,15 +368,23 @@ def next_review(start: datetime.date, last: datetime.date | None = None, *, as_o
     on = as_of or datetime.date.today()
     if last is not None and last < start:
         dates = {"last": last.isoformat(), "start": start.isoformat()}
-        raise FactsError(Message("summary.review_invalid"), [Problem(Message("review.before_start", dates), "$.last_review", kind="fact")])
+        raise FactsError(
+            Message("summary.review_invalid"),
+            [Problem(Message("review.before_start", dates), "$.last_review", kind="fact")],
+        )
     try:
         return review_status(start, last, on, pack.parameter_set(CADENCE).values_at(on))
     except ValueError as err:  # the next review would fall after 9999-12-31 (found in review: a traceback)
         message = err.message if isinstance(err, CodedValueError) else str(err)
-        raise FactsError(Message("summary.review_invalid"), [Problem(message, "$.last_review" if last else "$.start_date", kind="fact")]) from err
+        raise FactsError(
+            Message("summary.review_invalid"),
+            [Problem(message, "$.last_review" if last else "$.start_date", kind="fact")],
+        ) from err
 
 
-def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> PlanAssessment:
+def assess_plan_document(
+    doc: Document, *, as_of: datetime.date | None = None, pack: RulePack | None = None
+) -> PlanAssessment:
     """Check a plan read by `read_document(path, "plan", Plan)`."""
     from ..engine import default_pack
 
@@ -335,8 +397,15 @@ def assess_plan_document(doc: Document, *, as_of: datetime.date | None = None, p
         review = plan_review(plan, on, pack)
     except FactsError as err:  # point the review dates' problems into the file
         located = doc.located
-        raise err.with_problems([
-            attrs.evolve(p, path="$.plan" + p.path.removeprefix("$"), file=located.file, line=located.line(("plan", p.path.removeprefix("$."))))
-            for p in err.problems
-        ]) from err
+        raise err.with_problems(
+            [
+                attrs.evolve(
+                    p,
+                    path="$.plan" + p.path.removeprefix("$"),
+                    file=located.file,
+                    line=located.line(("plan", p.path.removeprefix("$."))),
+                )
+                for p in err.problems
+            ]
+        ) from err
     return PlanAssessment(decision, goals, review, not_smart(goals))

@@ -64,8 +64,16 @@ if TYPE_CHECKING:
 
 Ending = Literal["never", "with_reason", "any"]
 Check = Literal[
-    "review_overdue", "goal_overdue", "caseload_above_norm", "never_ending_closed", "closure_without_reason", "hours_above_limit",
-    "feedback_overdue", "declaration_missing", "survey_not_offered", "follow_up_missing",
+    "review_overdue",
+    "goal_overdue",
+    "caseload_above_norm",
+    "never_ending_closed",
+    "closure_without_reason",
+    "hours_above_limit",
+    "feedback_overdue",
+    "declaration_missing",
+    "survey_not_offered",
+    "follow_up_missing",
 ]
 RECORD_CHECKS: tuple[str, ...] = ("feedback_overdue", "declaration_missing", "survey_not_offered", "follow_up_missing")
 """The checks of the case-record duties of seed 002 (D5, D1, D6, D7), for models with `case_records`."""
@@ -127,8 +135,6 @@ class MonitoringSpec:
     description: Texts | None = None
 
 
-
-
 class Monitoring:
     """The monitoring rules of a loaded pack, checked and ready to evaluate.
 
@@ -137,7 +143,12 @@ class Monitoring:
     """
 
     def __init__(
-        self, spec: MonitoringSpec, norms: Any, pack: PackInfo, texts: Mapping[str, Mapping[str, str]] | None = None, duties: Any = None,
+        self,
+        spec: MonitoringSpec,
+        norms: Any,
+        pack: PackInfo,
+        texts: Mapping[str, Mapping[str, str]] | None = None,
+        duties: Any = None,
     ) -> None:
         self.spec = spec
         self._duties = duties
@@ -225,18 +236,47 @@ class Monitoring:
 # ---------------------------------------------------------------- events
 
 EventKind = Literal[
-    "opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated",
-    "hospitalised", "closed", "caseload", "contact", "tick", "declared", "service", "feedback_given", "follow_up",
+    "opened",
+    "assessed",
+    "plan_agreed",
+    "review_held",
+    "goal_due",
+    "goal_achieved",
+    "goal_evaluated",
+    "hospitalised",
+    "closed",
+    "caseload",
+    "contact",
+    "tick",
+    "declared",
+    "service",
+    "feedback_given",
+    "follow_up",
 ]
 _CASE_EVENTS = frozenset(
-    {"opened", "assessed", "plan_agreed", "review_held", "goal_due", "goal_achieved", "goal_evaluated", "hospitalised", "closed", "contact",
-     "service", "feedback_given"}
+    {
+        "opened",
+        "assessed",
+        "plan_agreed",
+        "review_held",
+        "goal_due",
+        "goal_achieved",
+        "goal_evaluated",
+        "hospitalised",
+        "closed",
+        "contact",
+        "service",
+        "feedback_given",
+    }
 )
 """Events of an open case; `declared` and `follow_up` may come before the case opens or after it closes."""
 _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (required, optional) beyond event/on
     "opened": (frozenset({"case", "model"}), frozenset({"cadence", "records"})),
     "assessed": (frozenset({"case"}), frozenset()),
-    "plan_agreed": (frozenset({"case"}), frozenset({"review_on", "interval_days", "cadence", "feedback_interval_days"})),
+    "plan_agreed": (
+        frozenset({"case"}),
+        frozenset({"review_on", "interval_days", "cadence", "feedback_interval_days"}),
+    ),
     "review_held": (frozenset({"case"}), frozenset({"next_review"})),
     "contact": (frozenset({"case", "hours"}), frozenset()),
     "goal_due": (frozenset({"case", "goal", "due"}), frozenset()),
@@ -252,9 +292,9 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # kind → (requi
     "follow_up": (frozenset({"case"}), frozenset()),
 }
 _KEYS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {  # kind → (keys allowed, keys needed in order)
-    kind: (required | optional | {"event", "on"}, ("on", *sorted(required))) for kind, (required, optional) in _FIELDS.items()
+    kind: (required | optional | {"event", "on"}, ("on", *sorted(required)))
+    for kind, (required, optional) in _FIELDS.items()
 }
-
 
 
 def check_monitoring(pack: RulePack) -> None:
@@ -263,8 +303,10 @@ def check_monitoring(pack: RulePack) -> None:
         Monitoring.from_pack(pack)
     except (KeyError, ValueError) as err:
         message = str(err.args[0]) if err.args else str(err)
-        raise RulePackError("the monitoring rules are not consistent with the rule pack", [Problem(message, file="monitoring.yaml", kind="monitoring")]) from err
-
+        raise RulePackError(
+            "the monitoring rules are not consistent with the rule pack",
+            [Problem(message, file="monitoring.yaml", kind="monitoring")],
+        ) from err
 
 
 @attrs.frozen(slots=True)
@@ -351,7 +393,11 @@ class EventReader:
             return None
         except (RecursionError, ValueError):  # nested past Python's depth, a number past its digits: say which limit
             problem = json_limit_problem(text)
-            self._bad(line, problem.path if problem else "$", problem.message if problem else Message("json.other", {"detail": "cannot be read"}))
+            self._bad(
+                line,
+                problem.path if problem else "$",
+                problem.message if problem else Message("json.other", {"detail": "cannot be read"}),
+            )
             return None
         if not isinstance(raw, dict):
             self._bad(line, "$", Message("log.not_object", {"value": describe(raw)}))
@@ -369,7 +415,11 @@ class EventReader:
             for key in raw:
                 if key not in allowed:
                     names = ", ".join(["event", "on", *sorted(required | optional)])
-                    self._bad(line, f"$.{key}", Message("log.unknown_key", {"key": repr(key), "kind": repr(kind), "keys": names}))
+                    self._bad(
+                        line,
+                        f"$.{key}",
+                        Message("log.unknown_key", {"key": repr(key), "kind": repr(kind), "keys": names}),
+                    )
         for key in needed:
             if raw.get(key) is None:
                 self._bad(line, f"$.{key}", Message("log.needs_key", {"kind": repr(kind), "key": repr(key)}))
@@ -399,9 +449,18 @@ class EventReader:
                 if parsed is None:
                     ok = self._bad(line, f"$.{key}", date_message(value))
                 elif key == "on" and parsed > _LATEST:  # found in review: a traceback from the cadence
-                    ok = self._bad(line, "$.on", Message("log.too_late", {"on": parsed.isoformat(), "latest": _LATEST.isoformat()}))
+                    ok = self._bad(
+                        line, "$.on", Message("log.too_late", {"on": parsed.isoformat(), "latest": _LATEST.isoformat()})
+                    )
                 elif key == "on" and not self._in_force(parsed):  # found in review: an error without its line
-                    ok = self._bad(line, "$.on", Message("log.norms_not_in_force", {"norms": repr(self.monitoring.spec.norms), "on": parsed.isoformat()}))
+                    ok = self._bad(
+                        line,
+                        "$.on",
+                        Message(
+                            "log.norms_not_in_force",
+                            {"norms": repr(self.monitoring.spec.norms), "on": parsed.isoformat()},
+                        ),
+                    )
                 out[key] = parsed
             elif key in ("case", "goal", "worker"):
                 if not isinstance(value, str) or not value.strip():
@@ -409,12 +468,20 @@ class EventReader:
                 out[key] = value
             elif key == "model":
                 if not isinstance(value, str) or value not in self.monitoring.models:
-                    ok = self._bad(line, "$.model", Message("log.unknown_model", {"value": _show(value), "models": ", ".join(self.monitoring.models)}))
+                    ok = self._bad(
+                        line,
+                        "$.model",
+                        Message(
+                            "log.unknown_model", {"value": _show(value), "models": ", ".join(self.monitoring.models)}
+                        ),
+                    )
                 out[key] = value
             elif key == "reason":
                 if value is not None and (not isinstance(value, str) or value not in self.monitoring.reasons):
                     known = ", ".join(self.monitoring.reasons)
-                    ok = self._bad(line, "$.reason", Message("log.unknown_reason", {"value": _show(value), "reasons": known}))
+                    ok = self._bad(
+                        line, "$.reason", Message("log.unknown_reason", {"value": _show(value), "reasons": known})
+                    )
                 out[key] = value
             elif key == "clients":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -426,21 +493,45 @@ class EventReader:
                 out[key] = value
             elif key == "cadence":
                 if not isinstance(value, str) or value not in CADENCES:
-                    ok = self._bad(line, "$.cadence", Message("log.unknown_cadence", {"value": _show(value), "cadences": ", ".join(CADENCES)}))
+                    ok = self._bad(
+                        line,
+                        "$.cadence",
+                        Message("log.unknown_cadence", {"value": _show(value), "cadences": ", ".join(CADENCES)}),
+                    )
                 out[key] = value
             elif key in ("interval_days", "feedback_interval_days"):
                 if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INTERVAL_DAYS:
-                    ok = self._bad(line, f"$.{key}", Message("log.days_expected", {"most": MAX_INTERVAL_DAYS, "value": _show(value)}))
+                    ok = self._bad(
+                        line,
+                        f"$.{key}",
+                        Message("log.days_expected", {"most": MAX_INTERVAL_DAYS, "value": _show(value)}),
+                    )
                 out[key] = value
             elif key == "hours":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_HOURS_PER_WEEK:
-                    ok = self._bad(line, "$.hours", Message("log.hours_expected", {"most": MAX_HOURS_PER_WEEK, "value": _show(value)}))
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, (int, float))
+                    or not math.isfinite(value)
+                    or not 0 <= value <= MAX_HOURS_PER_WEEK
+                ):
+                    ok = self._bad(
+                        line,
+                        "$.hours",
+                        Message("log.hours_expected", {"most": MAX_HOURS_PER_WEEK, "value": _show(value)}),
+                    )
                 out[key] = value
         if ok:
             for key in ("review_on", "next_review"):  # agreed for a day to come, not for the past
                 agreed = out.get(key)
                 if agreed is not None and agreed < out["on"]:
-                    ok = self._bad(line, f"$.{key}", Message("log.agreed_before_event", {"key": key, "agreed": agreed.isoformat(), "on": out["on"].isoformat()}))
+                    ok = self._bad(
+                        line,
+                        f"$.{key}",
+                        Message(
+                            "log.agreed_before_event",
+                            {"key": key, "agreed": agreed.isoformat(), "on": out["on"].isoformat()},
+                        ),
+                    )
         return out if ok else None
 
     def _in_force(self, on: datetime.date) -> bool:
@@ -468,7 +559,9 @@ class EventReader:
             self._goals.setdefault(case, set()).add(values["goal"])
         elif kind in ("goal_achieved", "goal_evaluated"):
             if goals is None or values["goal"] not in goals:
-                return self._bad(line, "$.goal", Message("log.goal_not_open", {"goal": repr(values["goal"]), "case": repr(case)}))
+                return self._bad(
+                    line, "$.goal", Message("log.goal_not_open", {"goal": repr(values["goal"]), "case": repr(case)})
+                )
             goals.discard(values["goal"])
         elif kind == "closed":
             del self._open[case]
@@ -542,7 +635,9 @@ def iter_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<even
             yield event
 
 
-def stream_events(lines: Iterable[str], monitoring: Monitoring, file: str = "<events>") -> tuple[Iterator[Event], EventReader]:
+def stream_events(
+    lines: Iterable[str], monitoring: Monitoring, file: str = "<events>"
+) -> tuple[Iterator[Event], EventReader]:
     """Events of a log while it is read, for one pass in flat memory.
 
     The iterator stops yielding at the first bad line but reads on to the end, so once it
@@ -647,8 +742,21 @@ def hours_values(model: str, week: datetime.date, total: Any, limit: int | float
 class _Case:
     """One open case as the engine holds it: model, review agreement, this week's hours, armed duties."""
 
-    __slots__ = ("agreed", "feedback_interval", "feedback_token", "followed", "goals", "last_feedback", "model", "opened", "records", "review",
-                 "review_token", "served", "week")
+    __slots__ = (
+        "agreed",
+        "feedback_interval",
+        "feedback_token",
+        "followed",
+        "goals",
+        "last_feedback",
+        "model",
+        "opened",
+        "records",
+        "review",
+        "review_token",
+        "served",
+        "week",
+    )
 
     def __init__(self, model: str, opened: datetime.date) -> None:
         self.model = model
@@ -820,7 +928,17 @@ class PythonMonitor:
         case.served = True
         if code in self.declared:
             return []
-        return [Alert(self._rules["declaration_missing"], "declaration_missing", event.on, event.seq, event.line, case=code, values={"model": case.model})]
+        return [
+            Alert(
+                self._rules["declaration_missing"],
+                "declaration_missing",
+                event.on,
+                event.seq,
+                event.line,
+                case=code,
+                values={"model": case.model},
+            )
+        ]
 
     def _closing_records(self, event: Event, code: str, case: _Case) -> list[Alert]:
         """D6 at closure (survey not offered, or not recorded), and D7's follow-up duty armed."""
@@ -828,8 +946,17 @@ class PythonMonitor:
         alerts = []
         if event.survey_offered is not True:
             offered = "not_recorded" if event.survey_offered is None else "no"
-            alerts.append(Alert(self._rules["survey_not_offered"], "survey_not_offered", event.on, event.seq, event.line, case=code,
-                                values={"model": case.model, "offered": offered}))
+            alerts.append(
+                Alert(
+                    self._rules["survey_not_offered"],
+                    "survey_not_offered",
+                    event.on,
+                    event.seq,
+                    event.line,
+                    case=code,
+                    values={"model": case.model, "offered": offered},
+                )
+            )
         days = self.monitoring.follow_up_days(event.on)
         if not case.followed and days is not None:
             due = event.on + datetime.timedelta(days=days)
@@ -841,7 +968,9 @@ class PythonMonitor:
         if case.feedback_token:
             self._armed -= 1
         interval = case.feedback_interval
-        case.feedback_token = 0 if interval is None else self._push(feedback_due_on(anchor, interval), code, None, "feedback")
+        case.feedback_token = (
+            0 if interval is None else self._push(feedback_due_on(anchor, interval), code, None, "feedback")
+        )
 
     def _caseload(self, event: Event) -> list[Alert]:
         assert event.model is not None and event.clients is not None
@@ -849,7 +978,17 @@ class PythonMonitor:
         if norm is None or event.clients <= norm:
             return []
         values = {"model": event.model, "clients": event.clients, "norm": norm}
-        return [Alert(self._rules["caseload_above_norm"], "caseload_above_norm", event.on, event.seq, event.line, worker=event.worker, values=values)]
+        return [
+            Alert(
+                self._rules["caseload_above_norm"],
+                "caseload_above_norm",
+                event.on,
+                event.seq,
+                event.line,
+                worker=event.worker,
+                values=values,
+            )
+        ]
 
     def _contact(self, event: Event, case: _Case) -> list[Alert]:
         assert event.hours is not None
@@ -861,7 +1000,17 @@ class PythonMonitor:
             return []
         assert case.week.week is not None
         values = hours_values(case.model, case.week.week, after, limit)
-        return [Alert(self._rules["hours_above_limit"], "hours_above_limit", event.on, event.seq, event.line, case=event.case, values=values)]
+        return [
+            Alert(
+                self._rules["hours_above_limit"],
+                "hours_above_limit",
+                event.on,
+                event.seq,
+                event.line,
+                case=event.case,
+                values=values,
+            )
+        ]
 
     def _arm_review(self, code: str, case: _Case) -> None:
         """The case's review duty after its agreement changed (none agreed: nothing can be overdue)."""
@@ -926,7 +1075,17 @@ class PythonMonitor:
                         continue  # followed up
                     del self.follow[code]
                     values = {"closed": pending[1], "due": due, "days_overdue": (event.on - due).days}
-                    alerts.append(Alert(self._rules["follow_up_missing"], "follow_up_missing", event.on, event.seq, event.line, case=code, values=values))
+                    alerts.append(
+                        Alert(
+                            self._rules["follow_up_missing"],
+                            "follow_up_missing",
+                            event.on,
+                            event.seq,
+                            event.line,
+                            case=code,
+                            values=values,
+                        )
+                    )
                     self._armed -= 1
                     continue
                 case = cases.get(code)
@@ -937,21 +1096,48 @@ class PythonMonitor:
                         continue  # feedback given, or a new plan
                     case.feedback_token = 0
                     assert case.feedback_interval is not None
-                    values = {"due": due, "days_overdue": (event.on - due).days, "interval_days": case.feedback_interval}
-                    alerts.append(Alert(self._rules["feedback_overdue"], "feedback_overdue", event.on, event.seq, event.line, case=code, values=values))
+                    values = {
+                        "due": due,
+                        "days_overdue": (event.on - due).days,
+                        "interval_days": case.feedback_interval,
+                    }
+                    alerts.append(
+                        Alert(
+                            self._rules["feedback_overdue"],
+                            "feedback_overdue",
+                            event.on,
+                            event.seq,
+                            event.line,
+                            case=code,
+                            values=values,
+                        )
+                    )
                 elif goal is None:
                     if case.review_token != token:
                         continue  # replaced by a later agreement
                     case.review_token = 0
                     assert case.agreed is not None
                     values = review_values(case.agreed, event.on)
-                    alerts.append(Alert(review_rule, "review_overdue", event.on, event.seq, event.line, case=code, values=values))
+                    alerts.append(
+                        Alert(review_rule, "review_overdue", event.on, event.seq, event.line, case=code, values=values)
+                    )
                 else:
                     if case.goals.get(goal) != token:
                         continue  # evaluated or re-dated
                     del case.goals[goal]
                     values = {"due": due, "days_overdue": (event.on - due).days}
-                    alerts.append(Alert(goal_rule, "goal_overdue", event.on, event.seq, event.line, case=code, goal=goal, values=values))
+                    alerts.append(
+                        Alert(
+                            goal_rule,
+                            "goal_overdue",
+                            event.on,
+                            event.seq,
+                            event.line,
+                            case=code,
+                            goal=goal,
+                            values=values,
+                        )
+                    )
                 self._armed -= 1
         alerts.sort(key=self._order)
         return alerts
@@ -995,9 +1181,14 @@ def _number(value: float | int) -> str:
 def alert_record(alert: Alert, monitoring: Monitoring, lang: str) -> dict[str, Any]:
     """The alert as plain data (for JSON): rule, title, message, source and what it is about."""
     spec = monitoring.alerts[alert.check]
-    values = {k: (v.isoformat() if isinstance(v, datetime.date) else list(v) if isinstance(v, tuple) else v) for k, v in alert.values.items()}
+    values = {
+        k: (v.isoformat() if isinstance(v, datetime.date) else list(v) if isinstance(v, tuple) else v)
+        for k, v in alert.values.items()
+    }
     record: dict[str, Any] = {"rule": alert.rule, "check": alert.check, "on": alert.on.isoformat(), "line": alert.line}
-    record.update({k: v for k, v in (("case", alert.case), ("worker", alert.worker), ("goal", alert.goal)) if v is not None})
+    record.update(
+        {k: v for k, v in (("case", alert.case), ("worker", alert.worker), ("goal", alert.goal)) if v is not None}
+    )
     record.update(
         title=spec.title[lang],
         message=alert_message(alert, monitoring, lang),

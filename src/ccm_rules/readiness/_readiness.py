@@ -143,7 +143,9 @@ class ReadinessResult:
 
 
 @moved_to_keywords("pack", "as_of")
-def assess_readiness(region: Region, *, as_of: datetime.date | None = None, pack: RulePack | None = None) -> ReadinessResult:
+def assess_readiness(
+    region: Region, *, as_of: datetime.date | None = None, pack: RulePack | None = None
+) -> ReadinessResult:
     """Assess one region: variant, factor scores, overall readiness, phases, lessons, survey.
 
     `as_of` defaults to the region's own `as_of`, else today; `pack` to the shipped pack.
@@ -342,7 +344,9 @@ def overall_readiness(factors: Sequence[FactorScore], params: Mapping[str, Any])
     share = in_place / items if items else 0.0
     share_max = min((in_place + unknown) / items, 1.0) if items else 0.0
     low, high = level_of(share, params), level_of(share_max, params)
-    return OverallReadiness(items, in_place, unknown, share, share_max, low if low == high else "undetermined", low, high)
+    return OverallReadiness(
+        items, in_place, unknown, share, share_max, low if low == high else "undetermined", low, high
+    )
 
 
 def survey_means(respondents: Sequence[Mapping[int, int]], pack: RulePack) -> SurveyResult:

@@ -177,11 +177,15 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         """Where a region file holds the fact: under starting_situation, lessons or system, or `host`."""
         if question.fact == "host":
             return "host"
-        section = "starting_situation" if question.fact in starting else "system" if question.fact in system else "lessons"
+        section = (
+            "starting_situation" if question.fact in starting else "system" if question.fact in system else "lessons"
+        )
         return f"{section}.{question.fact}"
 
     variant_ruleset = pack.ruleset(result.variant_decision.ruleset)
-    questions = [question_text(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions]
+    questions = [
+        question_text(q, variant_ruleset, pack, lang, region_field(q)) for q in result.variant_decision.questions
+    ]
     for decision in (result.phases_decision, result.lessons_decision, result.system_decision):
         if decision is None:
             continue
@@ -192,7 +196,10 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
                 questions.append(text)
     phases_expl = explain(result.phases_decision, pack, lang) if result.phases_decision is not None else None
     system_expl = explain(result.system_decision, pack, lang) if result.system_decision is not None else None
-    starting_answers = {**result.variant_decision.facts, **(result.phases_decision.facts if result.phases_decision else {})}
+    starting_answers = {
+        **result.variant_decision.facts,
+        **(result.phases_decision.facts if result.phases_decision else {}),
+    }
     phase_specs = {p.id: p for p in (*plan.phases, *([plan.sensitisation] if plan.sensitisation else []))}
     if unanswered:
         questions.append(format_text(labels["question.unanswered_items"], lang, {"count": unanswered}))
@@ -254,7 +261,10 @@ def explain_readiness(result: ReadinessResult, pack: RulePack, lang: str = "en")
         survey_title=survey_title,
         survey=subscales,
         survey_note=survey_note,
-        parameters=tuple(f"{use.name} = {fmt.number(use.value)} ({use.valid_from}–{use.valid_until or ''})" for use in result.parameters),
+        parameters=tuple(
+            f"{use.name} = {fmt.number(use.value)} ({use.valid_from}–{use.valid_until or ''})"
+            for use in result.parameters
+        ),
         pack=result.pack,
         phases_headline=phases_expl.headline if phases_expl is not None else "",
         phases_criteria=phases_expl.criteria if phases_expl is not None else (),
@@ -283,7 +293,9 @@ def _answer(value: str | None, labels: Mapping[str, str]) -> str:
 
 
 def _item(item: FactorItemSpec, answer: str, labels: Mapping[str, str], lang: str, pack: RulePack) -> ItemView:
-    return ItemView(item.id, item.text[lang], _answer(answer, labels), item.source.ref, cite(item.source, pack.texts, lang))
+    return ItemView(
+        item.id, item.text[lang], _answer(answer, labels), item.source.ref, cite(item.source, pack.texts, lang)
+    )
 
 
 def _factor(
@@ -306,15 +318,22 @@ def _factor(
         share_max=score.share_max,
         share_text=fmt.percent(score.share),
         summary=labels["factor.summary"].format(
-            in_place=fmt.number(score.in_place), items=score.items, share=fmt.percent(score.share), unknown=score.unknown
+            in_place=fmt.number(score.in_place),
+            items=score.items,
+            share=fmt.percent(score.share),
+            unknown=score.unknown,
         ),
         selected=score.selected,
         reasons=tuple(plan.selection[r].label[lang] for r in score.reasons),
         risks_present=tuple(
-            _item(attention[i], "partly" if i in score.risks_partly else "yes", labels, lang, pack) for i in score.risks_present
+            _item(attention[i], "partly" if i in score.risks_partly else "yes", labels, lang, pack)
+            for i in score.risks_present
         ),
         risks_unknown=tuple(_item(attention[i], "unknown", labels, lang, pack) for i in score.risks_unknown),
-        open_items=tuple(_item(pioneer[i], "partly" if i in score.partly_items else "no", labels, lang, pack) for i in score.open_items),
+        open_items=tuple(
+            _item(pioneer[i], "partly" if i in score.partly_items else "no", labels, lang, pack)
+            for i in score.open_items
+        ),
         unknown_items=tuple(_item(pioneer[i], "unknown", labels, lang, pack) for i in score.unknown_items),
         experience=tuple(i.text[lang] for i in spec.experience),
         source=spec.source.ref,
@@ -322,7 +341,9 @@ def _factor(
     )
 
 
-def _overall(result: ReadinessResult, specs: Mapping[str, FactorSpec], fmt: _Format, labels: Mapping[str, str], lang: str) -> str:
+def _overall(
+    result: ReadinessResult, specs: Mapping[str, FactorSpec], fmt: _Format, labels: Mapping[str, str], lang: str
+) -> str:
     o = result.overall
     values = {
         "in_place": fmt.number(o.in_place),
@@ -346,7 +367,9 @@ def _overall(result: ReadinessResult, specs: Mapping[str, FactorSpec], fmt: _For
 def _lesson(lesson: LessonSpec, criteria: tuple[CriterionExplanation, ...], pack: RulePack, lang: str) -> LessonView:
     findings = tuple(c for c in criteria if c.id in lesson.criteria)
     statuses = {c.status for c in findings}
-    status = Status.NOT_MET if Status.NOT_MET in statuses else Status.MET if statuses == {Status.MET} else Status.UNKNOWN
+    status = (
+        Status.NOT_MET if Status.NOT_MET in statuses else Status.MET if statuses == {Status.MET} else Status.UNKNOWN
+    )
     return LessonView(
         lesson.id,
         lesson.title[lang],
@@ -370,12 +393,20 @@ def render_readiness_text(view: ReadinessExplanation, *, pack: RulePack | None =
     provisional = "" if view.variant_determined else f" ({lb['label.provisional']})"
     lines += [f"{lb['heading.variant']}: {view.variant_title.upper()}{provisional}", f"  {view.variant_headline}"]
     lines += [f"  [{c.status_label}] {c.id} {c.title}: {c.reason}" for c in view.variant_criteria]
-    lines += ["", f"{lb['heading.overall']}: {view.overall_level.upper()}", f"  {view.overall_text}", "", f"{lb['heading.factors']}:"]
+    lines += [
+        "",
+        f"{lb['heading.overall']}: {view.overall_level.upper()}",
+        f"  {view.overall_text}",
+        "",
+        f"{lb['heading.factors']}:",
+    ]
     for f in view.factors:
         mark = "*" if f.selected else " "
         lines.append(f" {mark} {f.id} {f.short_title:<34} {f.share_text:>6}  {f.summary}")
         if f.risks_present:
-            lines.append(f"      {lb['label.risks_present']}: " + "; ".join(f"{r.id} {r.text}" for r in f.risks_present))
+            lines.append(
+                f"      {lb['label.risks_present']}: " + "; ".join(f"{r.id} {r.text}" for r in f.risks_present)
+            )
     lines += ["", f"{lb['heading.phases']}:"]
     for p in view.phases:
         mark = f" ({lb['label.provisional']})" if p.provisional else ""

@@ -36,7 +36,19 @@ from ._readiness_spec import FactorCatalogueSpec, RolloutPlanSpec, SurveyInstrum
 
 ANSWERS = ("yes", "partly", "no", "unknown")
 UNKNOWN = "unknown"
-REGION_KEYS = ("region", "as_of", "starting_situation", "host", "pioneer", "risks", "lessons", "system", "oric", "expect", "note")
+REGION_KEYS = (
+    "region",
+    "as_of",
+    "starting_situation",
+    "host",
+    "pioneer",
+    "risks",
+    "lessons",
+    "system",
+    "oric",
+    "expect",
+    "note",
+)
 LIST_FIELDS = ("connection_points",)
 VARIANT_RULESET = "readiness_variant"
 PHASES_RULESET = "readiness_phases"
@@ -118,7 +130,10 @@ def read_region(path: Path | str, *, pack: RulePack | None = None) -> Region:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(Message("summary.region_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(
+            Message("summary.region_unreadable"),
+            [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+        ) from err
     return parse_region(text, str(path), pack=pack)
 
 
@@ -140,7 +155,9 @@ def _checked(located: Located, pack: RulePack, *, from_text: bool) -> Region:
     reader = _Reader(located, pack, from_text=from_text)
     region = reader.region()
     if reader.problems:
-        raise InputFileError(Message("summary.region_file_invalid" if from_text else "summary.region_invalid"), reader.problems)
+        raise InputFileError(
+            Message("summary.region_file_invalid" if from_text else "summary.region_invalid"), reader.problems
+        )
     return region
 
 
@@ -202,7 +219,9 @@ class _Reader:
     def region(self) -> Region:
         data = self.located.data
         if not isinstance(data, dict):
-            self.problems.append(Problem(Message("region.not_mapping"), "$", self.located.file, 1 if self.from_text else None))
+            self.problems.append(
+                Problem(Message("region.not_mapping"), "$", self.located.file, 1 if self.from_text else None)
+            )
             return Region(self.located.file)
         for key in data:
             if key not in REGION_KEYS:
@@ -263,7 +282,13 @@ class _Reader:
         elif value is None:
             value = UNKNOWN
         if not isinstance(value, str) or value not in options:
-            self.problem(path, Message("region.not_an_answer", {"value": describe(value) if not isinstance(value, str) else value, "allowed": ", ".join(options)}))
+            self.problem(
+                path,
+                Message(
+                    "region.not_an_answer",
+                    {"value": describe(value) if not isinstance(value, str) else value, "allowed": ", ".join(options)},
+                ),
+            )
             return None
         return value
 
@@ -283,7 +308,13 @@ class _Reader:
                 if answer is not None and answer != UNKNOWN:
                     out[key] = answer
             else:
-                self.problem(path, Message("region.unknown_field", {"key": str(key), "section": "starting_situation", "allowed": ", ".join(fields)}))
+                self.problem(
+                    path,
+                    Message(
+                        "region.unknown_field",
+                        {"key": str(key), "section": "starting_situation", "allowed": ", ".join(fields)},
+                    ),
+                )
         return out, points
 
     def host(self, value: Any) -> str | None:
@@ -297,7 +328,18 @@ class _Reader:
         for item, raw in self.mapping(key, value).items():
             path: Path_ = (key, item)
             if item not in ids:
-                self.problem(path, Message("region.unknown_item", {"item": str(item), "kind": "Pioneer" if key == "pioneer" else "Attention", "first": ids[0], "last": ids[-1]}))
+                self.problem(
+                    path,
+                    Message(
+                        "region.unknown_item",
+                        {
+                            "item": str(item),
+                            "kind": "Pioneer" if key == "pioneer" else "Attention",
+                            "first": ids[0],
+                            "last": ids[-1],
+                        },
+                    ),
+                )
                 continue
             answer = self.answer(path, raw, ANSWERS)
             if answer is not None and answer != UNKNOWN:
@@ -314,7 +356,12 @@ class _Reader:
             if key not in fields:
                 where = "starting_situation" if key in starting else "$" if key == "host" else None
                 values = {"key": str(key), "section": "lessons", "allowed": ", ".join(fields)}
-                self.problem(path, Message("region.misplaced_field", {**values, "where": where}) if where else Message("region.unknown_field", values))
+                self.problem(
+                    path,
+                    Message("region.misplaced_field", {**values, "where": where})
+                    if where
+                    else Message("region.unknown_field", values),
+                )
                 continue
             answer = self.answer(path, raw, answer_options(self.pack, LESSONS_RULESET, key))
             if answer is not None and answer != UNKNOWN:
@@ -328,7 +375,12 @@ class _Reader:
         for key, raw in self.mapping("system", value).items():
             path: Path_ = ("system", key)
             if key not in fields:
-                self.problem(path, Message("region.unknown_field", {"key": str(key), "section": "system", "allowed": ", ".join(fields)}))
+                self.problem(
+                    path,
+                    Message(
+                        "region.unknown_field", {"key": str(key), "section": "system", "allowed": ", ".join(fields)}
+                    ),
+                )
                 continue
             answer = self.answer(path, raw, answer_options(self.pack, SYSTEM_RULESET, key))
             if answer is not None and answer != UNKNOWN:
@@ -353,11 +405,31 @@ class _Reader:
             for item, rating in answers.items():
                 ipath = (*path, str(item))
                 if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= instrument.items:
-                    self.problem(ipath, Message("region.oric_item", {"value": item if type(item) is int else describe(item), "items": instrument.items}))
+                    self.problem(
+                        ipath,
+                        Message(
+                            "region.oric_item",
+                            {"value": item if type(item) is int else describe(item), "items": instrument.items},
+                        ),
+                    )
                 elif rating is None:
                     continue
-                elif isinstance(rating, bool) or not isinstance(rating, int) or not instrument.min_response <= rating <= instrument.max_response:
-                    self.problem(ipath, Message("region.oric_rating", {"value": rating if type(rating) is int else describe(rating), "low": instrument.min_response, "high": instrument.max_response}))
+                elif (
+                    isinstance(rating, bool)
+                    or not isinstance(rating, int)
+                    or not instrument.min_response <= rating <= instrument.max_response
+                ):
+                    self.problem(
+                        ipath,
+                        Message(
+                            "region.oric_rating",
+                            {
+                                "value": rating if type(rating) is int else describe(rating),
+                                "low": instrument.min_response,
+                                "high": instrument.max_response,
+                            },
+                        ),
+                    )
                 else:
                     ratings[item] = rating
             out.append(ratings)

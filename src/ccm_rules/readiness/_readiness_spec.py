@@ -173,5 +173,3 @@ class SurveyInstrumentSpec:
     items: int
     subscales: list[SurveySubscaleSpec]
     verdict_note: Texts
-
-

@@ -107,12 +107,27 @@ def check_records(
         kind = type(record).KIND
         code = getattr(record, "code", None)
         if ident in seen or existing(ident) is not None:
-            problem(item, f"duplicate entry: an entry with id '{ident}' is already {'in this batch' if ident in seen else 'stored'}; a correction is a new entry with its own id whose 'corrects' names it", "$.id", "duplicate")
+            problem(
+                item,
+                f"duplicate entry: an entry with id '{ident}' is already {'in this batch' if ident in seen else 'stored'}; a correction is a new entry with its own id whose 'corrects' names it",
+                "$.id",
+                "duplicate",
+            )
         seen.setdefault(ident, Existing(kind, code))
         if code is not None and record.id is not None and code in record.id:
-            problem(item, f"the entry id '{record.id}' contains the client's code: after the person's erasure it would still link the entry to them", "$.id", "identity")
+            problem(
+                item,
+                f"the entry id '{record.id}' contains the client's code: after the person's erasure it would still link the entry to them",
+                "$.id",
+                "identity",
+            )
         if code is not None and known_code is not None and not known_code(code):
-            problem(item, f"unknown code '{code}': the code register has no such client (add it first: `ccm-rules register add`)", "$.code", "unknown_code")
+            problem(
+                item,
+                f"unknown code '{code}': the code register has no such client (add it first: `ccm-rules register add`)",
+                "$.code",
+                "unknown_code",
+            )
         corrects = getattr(record, "corrects", None)
         if corrects is not None:
             target = seen.get(corrects) if corrects != ident else None
@@ -120,10 +135,20 @@ def check_records(
             if target is None:
                 problem(item, f"'corrects' names entry '{corrects}', which does not exist", "$.corrects", "corrects")
             elif target.kind != kind or target.code != code:
-                problem(item, f"'corrects' names entry '{corrects}' of another {'kind' if target.kind != kind else 'client'} ({target.kind}, {target.code})", "$.corrects", "corrects")
+                problem(
+                    item,
+                    f"'corrects' names entry '{corrects}' of another {'kind' if target.kind != kind else 'client'} ({target.kind}, {target.code})",
+                    "$.corrects",
+                    "corrects",
+                )
         for path, key, value in _dates(record, "$"):
             if value > today and key not in FUTURE_OK:
-                problem(item, f"date {value.isoformat()} is in the future (today is {today.isoformat()}): a log records what has happened", path, "future_date")
+                problem(
+                    item,
+                    f"date {value.isoformat()} is in the future (today is {today.isoformat()}): a log records what has happened",
+                    path,
+                    "future_date",
+                )
         if isinstance(record, SurveyResponse) and record.period > today.strftime("%Y-%m"):
             problem(item, f"period {record.period} is in the future", "$.period", "future_date")
         if isinstance(record, Meeting):
@@ -131,10 +156,20 @@ def check_records(
                 if getattr(record, field) is not True:
                     who = field.removeprefix("confirmed_by_").replace("_", " ")
                     state = "not recorded" if getattr(record, field) is None else "false"
-                    problem(item, f"the meeting is not confirmed by the {who} ({state}): the case log records each meeting confirmed by both (002 §8.2, line 194)", f"$.{field}", "unconfirmed")
+                    problem(
+                        item,
+                        f"the meeting is not confirmed by the {who} ({state}): the case log records each meeting confirmed by both (002 §8.2, line 194)",
+                        f"$.{field}",
+                        "unconfirmed",
+                    )
         for path, text in _texts(conv.unstructure(record), "$"):
             if path in ("$.code", "$.id", "$.corrects", "$.on"):
                 continue
             if (what := identity_in_text(text)) is not None:
-                problem(item, f"the text holds {what}: identities belong only in the code register (002 §8.2, line 192)", path, "identity")
+                problem(
+                    item,
+                    f"the text holds {what}: identities belong only in the code register (002 §8.2, line 192)",
+                    path,
+                    "identity",
+                )
     return problems

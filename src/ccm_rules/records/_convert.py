@@ -29,10 +29,33 @@ from ._models import KINDS, Record, RegisterEntry, SurveyResponse
 
 IDENTITY_KEYS = frozenset(
     {
-        "name", "full_name", "first_name", "given_name", "last_name", "family_name", "surname",
-        "birth_date", "date_of_birth", "birthday", "birth_place", "mother_name", "mothers_name",
-        "address", "street", "email", "e_mail", "phone", "telephone", "mobile",
-        "personal_id", "taj", "tax_id", "id_number", "national_id", "ssn", "identity",
+        "name",
+        "full_name",
+        "first_name",
+        "given_name",
+        "last_name",
+        "family_name",
+        "surname",
+        "birth_date",
+        "date_of_birth",
+        "birthday",
+        "birth_place",
+        "mother_name",
+        "mothers_name",
+        "address",
+        "street",
+        "email",
+        "e_mail",
+        "phone",
+        "telephone",
+        "mobile",
+        "personal_id",
+        "taj",
+        "tax_id",
+        "id_number",
+        "national_id",
+        "ssn",
+        "identity",
     }
 )
 """Keys that carry personal identification: refused in every record outside the code register (002 §8.2, line 192)."""
@@ -77,7 +100,12 @@ def _int(value: object, _: object) -> int:
 
 
 def _float(value: object, _: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value in (float("inf"), float("-inf"))
+    ):
         _fail("a number", value)
     if value < 0:
         _fail("a number 0 or more", value)
@@ -122,7 +150,10 @@ def converter() -> cattrs.Converter:
                 try:
                     out.append(conv.structure(element, item))
                 except Exception as err:
-                    err.__notes__ = [*getattr(err, "__notes__", []), IterableValidationNote(f"Structuring {tp} @ index {index}", index, item)]
+                    err.__notes__ = [
+                        *getattr(err, "__notes__", []),
+                        IterableValidationNote(f"Structuring {tp} @ index {index}", index, item),
+                    ]
                     errors.append(err)
             if errors:
                 raise IterableValidationError(f"While structuring {tp}", errors, tp)
@@ -146,7 +177,11 @@ def _resolved(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
 
 
 def _problems(err: BaseException, where: str) -> list[Problem]:
-    lines = cattrs.transform_error(err, path=where, format_exception=_format) if isinstance(err, (ClassValidationError, IterableValidationError)) else [f"{err} @ {where}"]
+    lines = (
+        cattrs.transform_error(err, path=where, format_exception=_format)
+        if isinstance(err, (ClassValidationError, IterableValidationError))
+        else [f"{err} @ {where}"]
+    )
     out = []
     for line in lines:
         message, _, path = line.rpartition(" @ ")
@@ -178,19 +213,36 @@ def _key_problems(cls: type, data: Mapping[str, Any], where: str, *, identities_
         if not isinstance(key, str) or key in names:
             continue
         if not identities_allowed and is_identity_key(key):
-            out.append(Problem(
-                f"field '{key}' holds personal identification: identities belong only in the code register "
-                "(002 §8.2: the further records must refer to the codes)", f"{where}.{key}", kind="identity",
-            ))
+            out.append(
+                Problem(
+                    f"field '{key}' holds personal identification: identities belong only in the code register "
+                    "(002 §8.2: the further records must refer to the codes)",
+                    f"{where}.{key}",
+                    kind="identity",
+                )
+            )
         else:
-            out.append(Problem(f"unknown field '{key}'; expected one of: {', '.join(names)}", f"{where}.{key}", kind="unknown_field"))
+            out.append(
+                Problem(
+                    f"unknown field '{key}'; expected one of: {', '.join(names)}",
+                    f"{where}.{key}",
+                    kind="unknown_field",
+                )
+            )
     for field in _fields(cls):
         if field.type is not None and attrs.has(field.type) and isinstance(data.get(field.name), Mapping):
-            out += _key_problems(field.type, data[field.name], f"{where}.{field.name}", identities_allowed=identities_allowed)
+            out += _key_problems(
+                field.type, data[field.name], f"{where}.{field.name}", identities_allowed=identities_allowed
+            )
         if _is_tuple(field.type) and attrs.has(get_args(field.type)[0]) and isinstance(data.get(field.name), list):
             for index, item in enumerate(data[field.name]):
                 if isinstance(item, Mapping):
-                    out += _key_problems(get_args(field.type)[0], item, f"{where}.{field.name}[{index}]", identities_allowed=identities_allowed)
+                    out += _key_problems(
+                        get_args(field.type)[0],
+                        item,
+                        f"{where}.{field.name}[{index}]",
+                        identities_allowed=identities_allowed,
+                    )
     return out
 
 
@@ -202,7 +254,16 @@ def structure_record(kind: str, data: object, where: str = "$", conv: cattrs.Con
     """
     cls = KINDS.get(kind)
     if cls is None:
-        raise RecordError("the records are not valid", [Problem(f"unknown record kind '{kind}'; expected one of: {', '.join(sorted(KINDS))}", where, kind="unknown_kind")])
+        raise RecordError(
+            "the records are not valid",
+            [
+                Problem(
+                    f"unknown record kind '{kind}'; expected one of: {', '.join(sorted(KINDS))}",
+                    where,
+                    kind="unknown_kind",
+                )
+            ],
+        )
     return typing.cast(Record, _structure(cls, data, where, conv, identities_allowed=False))
 
 
@@ -211,7 +272,9 @@ def structure_register_entry(data: object, where: str = "$", conv: cattrs.Conver
     return typing.cast(RegisterEntry, _structure(RegisterEntry, data, where, conv, identities_allowed=True))
 
 
-def _structure(cls: type, data: object, where: str, conv: cattrs.Converter | None, *, identities_allowed: bool) -> object:
+def _structure(
+    cls: type, data: object, where: str, conv: cattrs.Converter | None, *, identities_allowed: bool
+) -> object:
     if not isinstance(data, Mapping):
         raise RecordError("the records are not valid", [Problem(f"expected an object, got {describe(data)}", where)])
     problems = _key_problems(cls, data, where, identities_allowed=identities_allowed)
@@ -246,7 +309,11 @@ def unstructure_record(record: object, conv: cattrs.Converter | None = None) -> 
     """Plain JSON data of a record; fields at their default are left out (`structure_record` restores them)."""
     data: dict[str, Any] = (conv or converter()).unstructure(record)
     defaults = {f.name: f.default for f in _fields(type(record))}
-    return {k: v for k, v in data.items() if not (k in defaults and defaults[k] is not attrs.NOTHING and _same(v, defaults[k]))}
+    return {
+        k: v
+        for k, v in data.items()
+        if not (k in defaults and defaults[k] is not attrs.NOTHING and _same(v, defaults[k]))
+    }
 
 
 def _same(value: object, default: object) -> bool:
@@ -266,7 +333,8 @@ def entry_id(record: object, conv: cattrs.Converter | None = None) -> str:
     if isinstance(record, SurveyResponse):
         return f"survey:{uuid.uuid4()}"
     data = unstructure_record(record, conv)
-    canonical = json.dumps({"kind": type(record).KIND, **data}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # type: ignore[attr-defined]
+    kind = type(record).KIND  # type: ignore[attr-defined]
+    canonical = json.dumps({"kind": kind, **data}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
@@ -281,7 +349,16 @@ def csv_row(kind: str, row: Mapping[str, str | None], where: str) -> dict[str, A
     """
     cls = KINDS.get(kind)
     if cls is None:
-        raise RecordError("the records are not valid", [Problem(f"unknown record kind '{kind}'; expected one of: {', '.join(sorted(KINDS))}", where, kind="unknown_kind")])
+        raise RecordError(
+            "the records are not valid",
+            [
+                Problem(
+                    f"unknown record kind '{kind}'; expected one of: {', '.join(sorted(KINDS))}",
+                    where,
+                    kind="unknown_kind",
+                )
+            ],
+        )
     types_ = {f.name: f.type for f in _fields(cls)}
     out: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -301,7 +378,9 @@ def csv_row(kind: str, row: Mapping[str, str | None], where: str) -> dict[str, A
 
 
 def _cell(tp: Any, cell: str) -> Any:
-    options = [a for a in get_args(tp) if a is not type(None)] if get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    options = (
+        [a for a in get_args(tp) if a is not type(None)] if get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    )
     base = options[0] if len(options) == 1 else None
     if base is bool:
         if cell.strip().lower() in ("true", "false"):
@@ -358,10 +437,19 @@ def class_schema(cls: type) -> dict[str, Any]:
     for field in _fields(cls):
         prop = _schema(field.type)
         if field.name == "code":
-            prop = {**prop, "pattern": r"^[A-Za-z0-9._-]{3,40}$", "description": "The client's pseudonymous code (never a name)."}
+            prop = {
+                **prop,
+                "pattern": r"^[A-Za-z0-9._-]{3,40}$",
+                "description": "The client's pseudonymous code (never a name).",
+            }
         properties[field.name] = prop
     required = [f.name for f in _fields(cls) if f.default is attrs.NOTHING]
-    schema: dict[str, Any] = {"type": "object", "title": cls.__name__, "properties": properties, "additionalProperties": False}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "title": cls.__name__,
+        "properties": properties,
+        "additionalProperties": False,
+    }
     if required:
         schema["required"] = required
     if cls.__doc__:
@@ -379,4 +467,3 @@ def record_schemas() -> dict[str, dict[str, Any]]:
 def problems_at(problems: Iterable[Problem], file: str | None, line: int | None) -> list[Problem]:
     """The same problems pointed at a file and line."""
     return [attrs.evolve(p, file=file, line=line) for p in problems]
-

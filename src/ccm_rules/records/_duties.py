@@ -54,7 +54,10 @@ class _ShippedDuties(Mapping[str, str]):
     """Each duty's id → its source as the shipped rule file cites it, with the seed's words (read on first use)."""
 
     def _sources(self) -> dict[str, str]:
-        return {c.id: _source_line(c.source.ref, c.source.quote) for c in shipped_pack_if_none(None).ruleset(RULESET).spec.criteria}
+        return {
+            c.id: _source_line(c.source.ref, c.source.quote)
+            for c in shipped_pack_if_none(None).ruleset(RULESET).spec.criteria
+        }
 
     def __getitem__(self, key: str) -> str:
         return self._sources()[key]
@@ -67,7 +70,7 @@ class _ShippedDuties(Mapping[str, str]):
 
 
 def _source_line(ref: str, quote: str | None) -> str:
-    return f"{ref}: \"{quote}\"" if quote else ref
+    return f'{ref}: "{quote}"' if quote else ref
 
 
 DUTIES: Mapping[str, str] = _ShippedDuties()
@@ -102,7 +105,9 @@ _Case = tuple[str, str, datetime.date, Facts]
 """One duty to decide: (duty, subject, day, facts)."""
 
 
-def check_duties(items: Iterable[Located], *, as_of: datetime.date, pack: RulePack | None = None, lang: str = "en") -> list[DutyFinding]:
+def check_duties(
+    items: Iterable[Located], *, as_of: datetime.date, pack: RulePack | None = None, lang: str = "en"
+) -> list[DutyFinding]:
     """Every duty of 002 not met (or not known to be met) in these records up to `as_of`, by duty, subject and day.
 
     The rules are the `record_duties` ruleset of `pack` (default: the shipped pack), with
@@ -122,12 +127,25 @@ def check_duties(items: Iterable[Located], *, as_of: datetime.date, pack: RulePa
     cases += _confirmed(by_kind)
     cases += _feedback(by_kind, as_of)
     cases += _closure(by_kind, as_of)
-    out = [f for f in (_decided(ruleset, pack, duty, subject, on, facts, as_of, lang) for duty, subject, on, facts in cases) if f is not None]
+    out = [
+        f
+        for f in (_decided(ruleset, pack, duty, subject, on, facts, as_of, lang) for duty, subject, on, facts in cases)
+        if f is not None
+    ]
     out += _caseload(ruleset, pack, by_kind, as_of, params, lang)
     return sorted(out, key=lambda f: (f.duty, f.subject, f.on))
 
 
-def _decided(ruleset: Ruleset, pack: RulePack, duty: str, subject: str, on: datetime.date, facts: Facts, as_of: datetime.date, lang: str) -> DutyFinding | None:
+def _decided(
+    ruleset: Ruleset,
+    pack: RulePack,
+    duty: str,
+    subject: str,
+    on: datetime.date,
+    facts: Facts,
+    as_of: datetime.date,
+    lang: str,
+) -> DutyFinding | None:
     """The finding of one duty on these facts: None when the rule is met."""
     decision = decide(ruleset, facts, as_of)
     result = next(c for c in decision.criteria if c.id == duty)
@@ -171,7 +189,14 @@ def _hours(by_kind: dict[type, list[Any]]) -> list[_Case]:
     return out
 
 
-def _caseload(ruleset: Ruleset, pack: RulePack, by_kind: dict[type, list[Any]], as_of: datetime.date, params: Mapping[str, Any], lang: str) -> list[DutyFinding]:
+def _caseload(
+    ruleset: Ruleset,
+    pack: RulePack,
+    by_kind: dict[type, list[Any]],
+    as_of: datetime.date,
+    params: Mapping[str, Any],
+    lang: str,
+) -> list[DutyFinding]:
     opened: dict[str, Enrolment] = {}
     for record in by_kind[Enrolment]:
         if record.code not in opened or record.on < opened[record.code].on:
@@ -183,7 +208,11 @@ def _caseload(ruleset: Ruleset, pack: RulePack, by_kind: dict[type, list[Any]], 
     days = sorted({e.on for e in opened.values()} | {as_of})
     for manager in sorted({e.case_manager for e in opened.values()}):
         for day in days:
-            count = sum(1 for c, e in opened.items() if e.case_manager == manager and e.on <= day and not (c in closed and closed[c] <= day))
+            count = sum(
+                1
+                for c, e in opened.items()
+                if e.case_manager == manager and e.on <= day and not (c in closed and closed[c] <= day)
+            )
             finding = _decided(ruleset, pack, "D3", manager, day, {"open_cases": count}, as_of, lang)
             if finding is not None:
                 out.append(finding)
@@ -194,7 +223,14 @@ def _caseload(ruleset: Ruleset, pack: RulePack, by_kind: dict[type, list[Any]], 
 def _confirmed(by_kind: dict[type, list[Any]]) -> list[_Case]:
     out: list[_Case] = []
     for record in by_kind[Meeting]:
-        facts = {k: v for k, v in (("confirmed_by_case_manager", record.confirmed_by_case_manager), ("confirmed_by_client", record.confirmed_by_client)) if v is not None}
+        facts = {
+            k: v
+            for k, v in (
+                ("confirmed_by_case_manager", record.confirmed_by_case_manager),
+                ("confirmed_by_client", record.confirmed_by_client),
+            )
+            if v is not None
+        }
         out.append(("D4", record.code, record.on, facts))
     return out
 

@@ -21,8 +21,18 @@ from ._read import Located, current
 MODEL = "labour_market"
 """The care model the records' cases are monitored under (002)."""
 
-_RANK = {"opened": 0, "caseload": 1, "declared": 2, "plan_agreed": 3, "feedback_given": 4, "contact": 5, "service": 5,
-         "follow_up": 6, "closed": 7, "tick": 9}
+_RANK = {
+    "opened": 0,
+    "caseload": 1,
+    "declared": 2,
+    "plan_agreed": 3,
+    "feedback_given": 4,
+    "contact": 5,
+    "service": 5,
+    "follow_up": 6,
+    "closed": 7,
+    "tick": 9,
+}
 """Order of events on one day: a case opens first; a declaration that day counts before that day's services; ticks last."""
 
 
@@ -64,7 +74,11 @@ def monitoring_events(items: Iterable[Located], *, until: datetime.date | None =
         elif isinstance(record, FollowUp):
             events.append({"event": "follow_up", "on": record.on, "case": record.code})
         elif isinstance(record, Plan):
-            extra = {} if record.feedback_interval_days is None else {"feedback_interval_days": record.feedback_interval_days}
+            extra = (
+                {}
+                if record.feedback_interval_days is None
+                else {"feedback_interval_days": record.feedback_interval_days}
+            )
             case_event(record.code, record.on, "plan_agreed", **extra)
         elif isinstance(record, Meeting):
             if record.minutes is None:

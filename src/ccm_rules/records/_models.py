@@ -29,7 +29,9 @@ AgeBand = Literal["15-24", "25-34", "35-49", "50-64", "65+"]
 Sex = Literal["female", "male", "other"]
 Education = Literal["below_6_grades", "primary", "lower_secondary", "vocational", "upper_secondary", "tertiary"]
 """Highest completed education (002 §8.1 "iskolai végzettsége"; §2.2: "legalább befejezett 6 osztállyal")."""
-PriorStatus = Literal["job_seeker", "long_term_unemployed", "inactive", "returning_from_parental_leave", "changed_working_capacity"]
+PriorStatus = Literal[
+    "job_seeker", "long_term_unemployed", "inactive", "returning_from_parental_leave", "changed_working_capacity"
+]
 """Prior labour-market status (002 §8.1 "előzetes munkaerő-piaci státusa"; the groups of §2.1-2.2)."""
 Route = Literal["labour_office", "other_provider", "own_register"]
 """How the client came to the service (002 §3, lines 35-39)."""
@@ -304,13 +306,35 @@ class SurveyResponse:
     id: str | None = None
 
 
-LogRecord = Enrolment | Declaration | Plan | MeasureResult | Meeting | ServiceEvent | ServiceIssue | FollowUp | Feedback | Closure
+LogRecord = (
+    Enrolment
+    | Declaration
+    | Plan
+    | MeasureResult
+    | Meeting
+    | ServiceEvent
+    | ServiceIssue
+    | FollowUp
+    | Feedback
+    | Closure
+)
 """Every record that names a client by code."""
 Record = LogRecord | SurveyResponse
 
 LOG_KINDS: dict[str, type[LogRecord]] = {
     cls.KIND: cls
-    for cls in (Enrolment, Declaration, Plan, MeasureResult, Meeting, ServiceEvent, ServiceIssue, FollowUp, Feedback, Closure)
+    for cls in (
+        Enrolment,
+        Declaration,
+        Plan,
+        MeasureResult,
+        Meeting,
+        ServiceEvent,
+        ServiceIssue,
+        FollowUp,
+        Feedback,
+        Closure,
+    )
 }
 """Record kind → class, for the records that name a client by code."""
 KINDS: dict[str, type[Record]] = {**LOG_KINDS, SurveyResponse.KIND: SurveyResponse}

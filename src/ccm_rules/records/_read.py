@@ -96,7 +96,15 @@ def parse_csv(text: str, kind: str, file: str = "<records>") -> list[Located]:
     try:
         header = reader.fieldnames or []
         if len(set(header)) != len(header):
-            raise _refused([Problem(f"a column is named twice: {', '.join(sorted({h for h in header if header.count(h) > 1}))}", file=file, line=1)])
+            raise _refused(
+                [
+                    Problem(
+                        f"a column is named twice: {', '.join(sorted({h for h in header if header.count(h) > 1}))}",
+                        file=file,
+                        line=1,
+                    )
+                ]
+            )
         for row in reader:
             number = reader.line_num
             try:
@@ -121,12 +129,25 @@ def read_file(path: Path, kind: str | None = None) -> list[Located]:
     if suffix not in _PARSERS:
         raise _refused([Problem(f"not a records file: expected a name ending {', '.join(SUFFIXES)}", file=str(path))])
     if kind == "register" or kind.startswith("register"):
-        raise _refused([Problem(
-            "identities never belong in a records folder (002 §8.2): import them with `ccm-rules register add FILE`",
-            file=str(path), kind="identity",
-        )])
+        raise _refused(
+            [
+                Problem(
+                    "identities never belong in a records folder (002 §8.2): import them with `ccm-rules register add FILE`",
+                    file=str(path),
+                    kind="identity",
+                )
+            ]
+        )
     if kind not in KINDS:
-        raise _refused([Problem(f"unknown record kind '{kind}' (the file's name); expected one of: {', '.join(sorted(KINDS))}", file=str(path), kind="unknown_kind")])
+        raise _refused(
+            [
+                Problem(
+                    f"unknown record kind '{kind}' (the file's name); expected one of: {', '.join(sorted(KINDS))}",
+                    file=str(path),
+                    kind="unknown_kind",
+                )
+            ]
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -188,11 +209,29 @@ def tables(items: Iterable[Located]) -> dict[str, list[dict[str, object]]]:
             measures = row.pop("measures")
             for measure in record.measures:
                 out.setdefault("plan_measure", []).append(
-                    {"id": f"{ident}/{measure.id}", "corrects": None, "code": record.code, "plan": ident, "on": record.on,
-                     "measure": measure.id, "description": measure.description, "kind": measure.kind, "due": measure.due}
+                    {
+                        "id": f"{ident}/{measure.id}",
+                        "corrects": None,
+                        "code": record.code,
+                        "plan": ident,
+                        "on": record.on,
+                        "measure": measure.id,
+                        "description": measure.description,
+                        "kind": measure.kind,
+                        "due": measure.due,
+                    }
                 )
             for goal in record.goals:
-                out.setdefault("plan_goal", []).append({"id": f"{ident}/{goal}", "corrects": None, "code": record.code, "plan": ident, "on": record.on, "outcome": goal})
+                out.setdefault("plan_goal", []).append(
+                    {
+                        "id": f"{ident}/{goal}",
+                        "corrects": None,
+                        "code": record.code,
+                        "plan": ident,
+                        "on": record.on,
+                        "outcome": goal,
+                    }
+                )
             row["measures"] = [m.id for m in measures]  # type: ignore[attr-defined]
         out.setdefault(kind, []).append(row)
     return out

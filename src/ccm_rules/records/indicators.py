@@ -105,10 +105,15 @@ def indicators(
     is a frame of the same engine with the columns `COLUMNS`, sorted, lazy if the input was.
     """
     if end < start:
-        raise InputFileError("the period ends before it starts", [Problem(f"the period ends ({end}) before it starts ({start})", path="$.end")])
+        raise InputFileError(
+            "the period ends before it starts",
+            [Problem(f"the period ends ({end}) before it starts ({start})", path="$.end")],
+        )
     frames = _checked_frames(tables)
     if by is not None and by not in ("provider", "case_manager", "region"):
-        raise InputFileError("unknown grouping", [Problem(f"by: {by!r} is not one of provider, case_manager, region", path="$.by")])
+        raise InputFileError(
+            "unknown grouping", [Problem(f"by: {by!r} is not one of provider, case_manager, region", path="$.by")]
+        )
     groups = _groups(frames["enrolment"], end, by) if "enrolment" in frames else None
     parts: list[nw.LazyFrame[Any]] = []
     served = None
@@ -127,7 +132,9 @@ def indicators(
     if "survey" in frames and by in (None, "provider"):
         parts.extend(_satisfaction(frames["survey"], start, end, by))
     if not parts:
-        raise InputFileError("no table to compute indicators from", [Problem(f"tables: none of {', '.join(TABLES)} was given", path="$")])
+        raise InputFileError(
+            "no table to compute indicators from", [Problem(f"tables: none of {', '.join(TABLES)} was given", path="$")]
+        )
     table = nw.concat(parts, how="vertical").sort("group", "indicator", "category")
     native = tables[next(iter(frames))]
     eager = isinstance(nw.from_native(native, pass_through=True), nw.DataFrame)
@@ -137,7 +144,14 @@ def indicators(
 def _checked_frames(tables: Mapping[str, Any]) -> dict[str, nw.LazyFrame[Any]]:
     """Each known table as a narwhals lazy frame without superseded entries; unknown tables and missing columns refused."""
     known = TABLES.keys() | KINDS.keys()  # the other record kinds' tables are welcome and not read
-    problems = [Problem(f"tables: {name!r} is neither a record kind nor a table the indicators read ({', '.join(TABLES)})", path=f"$.{name}") for name in tables if name not in known]
+    problems = [
+        Problem(
+            f"tables: {name!r} is neither a record kind nor a table the indicators read ({', '.join(TABLES)})",
+            path=f"$.{name}",
+        )
+        for name in tables
+        if name not in known
+    ]
     frames: dict[str, nw.LazyFrame[Any]] = {}
     for name, native in tables.items():
         if name not in TABLES:
@@ -152,7 +166,12 @@ def _checked_frames(tables: Mapping[str, Any]) -> dict[str, nw.LazyFrame[Any]]:
             problems.append(Problem(f"{name}.on: a date column was expected, not {schema['on']}", path=f"$.{name}.on"))
             continue
         if name == "survey" and not schema["satisfaction"].is_numeric():
-            problems.append(Problem(f"survey.satisfaction: a number column was expected, not {schema['satisfaction']}", path="$.survey.satisfaction"))
+            problems.append(
+                Problem(
+                    f"survey.satisfaction: a number column was expected, not {schema['satisfaction']}",
+                    path="$.survey.satisfaction",
+                )
+            )
             continue
         frames[name] = _current(_typed(frame, schema), list(schema))
     if problems:
@@ -198,26 +217,39 @@ def _groups(enrolment: nw.LazyFrame[Any], end: datetime.date, by: By | None) -> 
 def _with_group(frame: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None) -> nw.LazyFrame[Any]:
     if groups is None:
         return frame.with_columns(nw.lit(ALL).alias("group"))
-    return frame.join(groups.select("code", "group"), on="code", how="left").with_columns(nw.col("group").fill_null(NOT_KNOWN))
+    return frame.join(groups.select("code", "group"), on="code", how="left").with_columns(
+        nw.col("group").fill_null(NOT_KNOWN)
+    )
 
 
 def _rows(frame: nw.LazyFrame[Any], indicator: str, category: nw.Expr | None, value: nw.Expr) -> nw.LazyFrame[Any]:
     keys = ["group"] if category is None else ["group", "category"]
     if category is not None:
         frame = frame.with_columns(category.cast(nw.String()).fill_null(NOT_KNOWN).alias("category"))
-    counted = frame.group_by(*keys).agg(value.alias("value"))  # elementary aggregations only: Dask and Spark plan them too
+    counted = frame.group_by(*keys).agg(
+        value.alias("value")
+    )  # elementary aggregations only: Dask and Spark plan them too
     if category is None:
         counted = counted.with_columns(nw.lit(None, dtype=nw.String()).alias("category"))
     return counted.select(
-        nw.col("group").cast(nw.String()), nw.lit(indicator).alias("indicator"), nw.col("category"), nw.col("value").cast(nw.Float64())
+        nw.col("group").cast(nw.String()),
+        nw.lit(indicator).alias("indicator"),
+        nw.col("category"),
+        nw.col("value").cast(nw.Float64()),
     )
 
 
-def _count_codes(codes: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, indicator: str, category: str | None = None) -> nw.LazyFrame[Any]:
-    return _rows(_with_group(codes, groups), indicator, None if category is None else nw.col(category), nw.col("code").n_unique())
+def _count_codes(
+    codes: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, indicator: str, category: str | None = None
+) -> nw.LazyFrame[Any]:
+    return _rows(
+        _with_group(codes, groups), indicator, None if category is None else nw.col(category), nw.col("code").n_unique()
+    )
 
 
-def _count_rows(frame: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, indicator: str, category: str | None = None) -> nw.LazyFrame[Any]:
+def _count_rows(
+    frame: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, indicator: str, category: str | None = None
+) -> nw.LazyFrame[Any]:
     return _rows(_with_group(frame, groups), indicator, None if category is None else nw.col(category), nw.len())
 
 
@@ -231,11 +263,22 @@ def _results(
     """The served clients' planned measures (latest plan by the end) by their latest result by the end."""
     plans = plan_measure.filter(nw.col("on") <= nw.lit(end))
     latest_plan = plans.group_by("code").agg(nw.col("on").max())
-    measures = plans.join(latest_plan, on=["code", "on"], how="inner").join(served, on="code", how="inner").select("code", "measure").unique()
+    measures = (
+        plans.join(latest_plan, on=["code", "on"], how="inner")
+        .join(served, on="code", how="inner")
+        .select("code", "measure")
+        .unique()
+    )
     results = measure_result.filter(nw.col("on") <= nw.lit(end))
     last = results.group_by("code", "measure").agg(nw.col("on").max())
-    state = results.join(last, on=["code", "measure", "on"], how="inner").group_by("code", "measure").agg(nw.col("status").min())
-    fulfilled = measures.join(state, on=["code", "measure"], how="left").with_columns(nw.col("status").fill_null("open"))
+    state = (
+        results.join(last, on=["code", "measure", "on"], how="inner")
+        .group_by("code", "measure")
+        .agg(nw.col("status").min())
+    )
+    fulfilled = measures.join(state, on=["code", "measure"], how="left").with_columns(
+        nw.col("status").fill_null("open")
+    )
     grouped = _with_group(fulfilled, groups)
     by_state = _rows(grouped, "result.measures", nw.col("status"), nw.len())
     flagged = grouped.with_columns((nw.col("status") == "realised").cast(nw.Float64()).alias("realised"))
@@ -257,20 +300,29 @@ def _impact(
     goals = plan_goal.filter(nw.col("on") <= nw.lit(end)).select("code", "outcome").unique()
     counted = _without(outcomes, goals, ["code", "outcome"])
     planned = outcomes.join(goals, on=["code", "outcome"], how="inner")
-    return [_count_rows(counted, groups, "impact", "outcome"), _count_rows(planned, groups, "impact.not_counted_plan_goal", "outcome")]
+    return [
+        _count_rows(counted, groups, "impact", "outcome"),
+        _count_rows(planned, groups, "impact.not_counted_plan_goal", "outcome"),
+    ]
 
 
-def _base_data(served: nw.LazyFrame[Any], enrolment: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, end: datetime.date) -> list[nw.LazyFrame[Any]]:
+def _base_data(
+    served: nw.LazyFrame[Any], enrolment: nw.LazyFrame[Any], groups: nw.LazyFrame[Any] | None, end: datetime.date
+) -> list[nw.LazyFrame[Any]]:
     """The clients served by each base-data field of their latest enrolment (unrecorded: `not_known`)."""
     assert groups is not None  # the enrolment table is there
     described = served.join(groups, on="code", how="left").with_columns(nw.col("group").fill_null(NOT_KNOWN))
     return [_rows(described, f"base.{field}", nw.col(field), nw.col("code").n_unique()) for field in BASE_FIELDS]
 
 
-def _satisfaction(survey: nw.LazyFrame[Any], start: datetime.date, end: datetime.date, by: By | None) -> list[nw.LazyFrame[Any]]:
+def _satisfaction(
+    survey: nw.LazyFrame[Any], start: datetime.date, end: datetime.date, by: By | None
+) -> list[nw.LazyFrame[Any]]:
     """The anonymous responses of the period's months, per provider (or all): count, mean and by score."""
     months = (nw.col("period") >= nw.lit(f"{start:%Y-%m}")) & (nw.col("period") <= nw.lit(f"{end:%Y-%m}"))
-    answered = survey.filter(months).with_columns((nw.lit(ALL) if by is None else nw.col("provider").cast(nw.String())).alias("group"))
+    answered = survey.filter(months).with_columns(
+        (nw.lit(ALL) if by is None else nw.col("provider").cast(nw.String())).alias("group")
+    )
     return [
         _rows(answered, "satisfaction.responses", None, nw.len()),
         _rows(answered, "satisfaction.mean", None, nw.col("satisfaction").mean()),
@@ -281,7 +333,9 @@ def _satisfaction(survey: nw.LazyFrame[Any], start: datetime.date, end: datetime
 @functools.cache
 def _texts() -> Mapping[str, Mapping[str, Mapping[str, str]]]:
     """The indicators' and categories' names in every shipped language, read once from `indicator_texts.yaml`."""
-    data: Mapping[str, Mapping[str, Mapping[str, str]]] = yaml.safe_load(resources.files("ccm_rules.records").joinpath("indicator_texts.yaml").read_text(encoding="utf-8"))
+    data: Mapping[str, Mapping[str, Mapping[str, str]]] = yaml.safe_load(
+        resources.files("ccm_rules.records").joinpath("indicator_texts.yaml").read_text(encoding="utf-8")
+    )
     return data
 
 
@@ -305,7 +359,14 @@ def group_label(group: str, lang: str) -> str:
 def report_order(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Rows in the order a report reads them: by group, then output, result, impact, base data, satisfaction."""
     rank = {indicator: i for i, indicator in enumerate(INDICATORS)}
-    return sorted(rows, key=lambda r: (str(r["group"]), rank.get(str(r["indicator"]), len(rank)), "" if r["category"] is None else str(r["category"])))
+    return sorted(
+        rows,
+        key=lambda r: (
+            str(r["group"]),
+            rank.get(str(r["indicator"]), len(rank)),
+            "" if r["category"] is None else str(r["category"]),
+        ),
+    )
 
 
 def format_value(value: float, indicator: str, lang: str) -> str:

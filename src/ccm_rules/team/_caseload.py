@@ -134,13 +134,23 @@ def check_caseload(
     known = [n.id for n in doc.caseload_norms]
     spec = caseload_norm(doc, norm) if isinstance(norm, str) and norm in known else None
     if spec is None:
-        raise FactsError(Message("summary.unknown_norm"), [Problem(_unknown_norm(norm, known), "$.norm", kind="figure")])
+        raise FactsError(
+            Message("summary.unknown_norm"), [Problem(_unknown_norm(norm, known), "$.norm", kind="figure")]
+        )
     checked = _validate_workers(workers, spec)
     on = as_of if as_of is not None else datetime.date.today()
     uses = pack.parameter_set(doc.norms).params_at(on)
     limits = {n: uses[n] for n in norm_parameters(spec)}
     worker_checks = tuple(
-        _check(str(w.get("code") or f"#{i + 1}"), w.get("clients"), w.get("fte"), _hours_check(w, spec, limits), spec, limits, 1)
+        _check(
+            str(w.get("code") or f"#{i + 1}"),
+            w.get("clients"),
+            w.get("fte"),
+            _hours_check(w, spec, limits),
+            spec,
+            limits,
+            1,
+        )
         for i, w in enumerate(checked)
     )
     total_clients = _sum(w.get("clients") for w in checked)
@@ -205,7 +215,9 @@ def _week_totals(contacts: Sequence[Mapping[str, Any]]) -> dict[tuple[str, datet
 def _team_hours_check(workers: Sequence[Mapping[str, Any]], checks: Sequence[LoadCheck]) -> _Hours:
     """The team's hours: over when a worker's are, unknown when one's are unknown, within when all are."""
     statuses = [c.hours_status for c in checks]
-    status = Status.NOT_MET if Status.NOT_MET in statuses else Status.UNKNOWN if Status.UNKNOWN in statuses else Status.MET
+    status = (
+        Status.NOT_MET if Status.NOT_MET in statuses else Status.UNKNOWN if Status.UNKNOWN in statuses else Status.MET
+    )
     most = [c.hours_max for c in checks]
     return _Hours(
         _team_hours(workers),
@@ -237,15 +249,43 @@ def _sum(values: Any) -> Any:
 
 
 def _check(
-    subject: str, clients: int | None, fte: float | None, hours: _Hours, spec: CaseloadNormSpec, limits: Mapping[str, ParamUse], people: int
+    subject: str,
+    clients: int | None,
+    fte: float | None,
+    hours: _Hours,
+    spec: CaseloadNormSpec,
+    limits: Mapping[str, ParamUse],
+    people: int,
 ) -> LoadCheck:
     """One worker's (`people` 1) or the team's caseload against the norm."""
     max_clients = Fraction(str(limits[spec.max_clients].value))
 
-    def load(status: Status, per_fte: float | None, over: float = 0.0, extra: float = 0.0, rounded: float = 0.0, below: bool = False, workers: int | None = None) -> LoadCheck:
+    def load(
+        status: Status,
+        per_fte: float | None,
+        over: float = 0.0,
+        extra: float = 0.0,
+        rounded: float = 0.0,
+        below: bool = False,
+        workers: int | None = None,
+    ) -> LoadCheck:
         return LoadCheck(
-            subject, clients, fte, per_fte, status, over, extra, rounded, below, hours.average, hours.status, hours.over_by,
-            per=spec.per, extra_workers=workers, hours_max=hours.most, client_weeks_over=hours.over,
+            subject,
+            clients,
+            fte,
+            per_fte,
+            status,
+            over,
+            extra,
+            rounded,
+            below,
+            hours.average,
+            hours.status,
+            hours.over_by,
+            per=spec.per,
+            extra_workers=workers,
+            hours_max=hours.most,
+            client_weeks_over=hours.over,
         )
 
     if spec.per == "person":  # a cap for each case manager: FTE neither raises nor lowers it
@@ -265,7 +305,9 @@ def _check(
         below = Fraction(clients) / f < Fraction(str(limits[spec.min_clients].value))
     per_fte = float(Fraction(clients) / f) if f > 0 else None
     extra = max(needed, Fraction(0))
-    return load(Status.of(over <= 0), per_fte, float(max(over, Fraction(0))), float(extra), math.ceil(extra * 10) / 10, below)
+    return load(
+        Status.of(over <= 0), per_fte, float(max(over, Fraction(0))), float(extra), math.ceil(extra * 10) / 10, below
+    )
 
 
 MAX_CLIENTS = 1_000_000
@@ -280,7 +322,9 @@ _RANGES = {"fte": FTE_RANGE, "clients": (0, MAX_CLIENTS), "hours_per_client_week
 
 def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, Any]]:
     if not isinstance(workers, Sequence) or isinstance(workers, (str, bytes)) or not workers:
-        raise FactsError(Message("summary.workers_empty"), [Problem(Message("caseload.workers_empty"), "$.workers", kind="figure")])
+        raise FactsError(
+            Message("summary.workers_empty"), [Problem(Message("caseload.workers_empty"), "$.workers", kind="figure")]
+        )
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     for index, worker in enumerate(workers):
@@ -294,14 +338,36 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 problems.append(Problem(_unknown_field(key, WORKER_KEYS), f"{path}.{key}", kind="figure"))
             elif value is None or key == "code":
                 if key == "code" and value is not None and not isinstance(value, str):
-                    problems.append(Problem(Message("file.code_not_text", {"key": "code"}), f"{path}.code", kind="figure"))
+                    problems.append(
+                        Problem(Message("file.code_not_text", {"key": "code"}), f"{path}.code", kind="figure")
+                    )
             elif key == "clients" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                problems.append(Problem(Message("caseload.clients_not_count", {"value": describe(value)}), f"{path}.clients", kind="figure"))
-            elif key in ("fte", "hours_per_client_week") and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
-                problems.append(Problem(Message("caseload.not_number", {"key": key, "value": describe(value)}), f"{path}.{key}", kind="figure"))
+                problems.append(
+                    Problem(
+                        Message("caseload.clients_not_count", {"value": describe(value)}),
+                        f"{path}.clients",
+                        kind="figure",
+                    )
+                )
+            elif key in ("fte", "hours_per_client_week") and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0
+            ):
+                problems.append(
+                    Problem(
+                        Message("caseload.not_number", {"key": key, "value": describe(value)}),
+                        f"{path}.{key}",
+                        kind="figure",
+                    )
+                )
             elif key == "contacts":
                 if spec.max_hours_per_client_week is None:
-                    problems.append(Problem(Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}), f"{path}.{key}", kind="figure"))
+                    problems.append(
+                        Problem(
+                            Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}),
+                            f"{path}.{key}",
+                            kind="figure",
+                        )
+                    )
                 else:
                     read = _contacts(value, f"{path}.contacts", problems)
             elif value > 0 and not _RANGES[key][0] <= value <= _RANGES[key][1]:
@@ -309,8 +375,19 @@ def _validate_workers(workers: Any, spec: CaseloadNormSpec) -> list[dict[str, An
                 bounds = {"value": describe(value), "key": key, "low": _whole(low), "high": _whole(high)}
                 problems.append(Problem(Message("caseload.out_of_range", bounds), f"{path}.{key}", kind="figure"))
             elif key == "hours_per_client_week" and spec.max_hours_per_client_week is None:
-                problems.append(Problem(Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}), f"{path}.{key}", kind="figure"))
-        if isinstance(worker.get("fte"), (int, float)) and not isinstance(worker.get("fte"), bool) and worker["fte"] == 0 and worker.get("clients"):
+                problems.append(
+                    Problem(
+                        Message("caseload.no_hours_limit", {"norm": spec.id, "key": key}),
+                        f"{path}.{key}",
+                        kind="figure",
+                    )
+                )
+        if (
+            isinstance(worker.get("fte"), (int, float))
+            and not isinstance(worker.get("fte"), bool)
+            and worker["fte"] == 0
+            and worker.get("clients")
+        ):
             problems.append(Problem(Message("caseload.fte_zero"), f"{path}.fte", kind="figure"))
         out.append({**worker, "contacts": read} if read is not None else dict(worker))
     if problems:
@@ -347,7 +424,9 @@ def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, 
         for key in CONTACT_KEYS:
             if contact.get(key) is None:
                 ok = False
-                problems.append(Problem(Message("caseload.contact_missing", {"key": key}), f"{here}.{key}", kind="figure"))
+                problems.append(
+                    Problem(Message("caseload.contact_missing", {"key": key}), f"{here}.{key}", kind="figure")
+                )
         client, day, hours = contact.get("client"), contact.get("day"), contact.get("hours")
         if client is not None and (not isinstance(client, str) or not client.strip()):
             ok = False
@@ -360,10 +439,23 @@ def _contacts(value: Any, path: str, problems: list[Problem]) -> list[dict[str, 
                 problems.append(Problem(err.message, f"{here}.day", kind="figure"))
         elif day is not None and (not isinstance(day, datetime.date) or isinstance(day, datetime.datetime)):
             ok = False
-            problems.append(Problem(Message("caseload.day_not_date", {"value": describe(day)}), f"{here}.day", kind="figure"))
-        if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours) or not 0 <= hours <= MAX_HOURS_PER_WEEK):
+            problems.append(
+                Problem(Message("caseload.day_not_date", {"value": describe(day)}), f"{here}.day", kind="figure")
+            )
+        if hours is not None and (
+            isinstance(hours, bool)
+            or not isinstance(hours, (int, float))
+            or not math.isfinite(hours)
+            or not 0 <= hours <= MAX_HOURS_PER_WEEK
+        ):
             ok = False
-            problems.append(Problem(Message("caseload.hours_range", {"limit": MAX_HOURS_PER_WEEK, "value": describe(hours)}), f"{here}.hours", kind="figure"))
+            problems.append(
+                Problem(
+                    Message("caseload.hours_range", {"limit": MAX_HOURS_PER_WEEK, "value": describe(hours)}),
+                    f"{here}.hours",
+                    kind="figure",
+                )
+            )
         if ok:
             out.append({"client": client, "day": day, "hours": hours})
     return out
@@ -391,14 +483,23 @@ def read_team(path: Path | str) -> TeamFile:
     try:
         located = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(Message("summary.team_unreadable"), [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")]) from err
+        raise InputFileError(
+            Message("summary.team_unreadable"),
+            [Problem(Message("io.unreadable", {"reason": file_reason(err)}), file=str(path), kind="io")],
+        ) from err
     except YamlProblem as err:
         raise InputFileError(Message("summary.team_unreadable"), [err.problem]) from err
     data, file = located.data, located.file
     if not isinstance(data, dict):
-        raise InputFileError(Message("summary.not_team_file"), [Problem(Message("caseload.not_team_file"), file=file, line=1)])
+        raise InputFileError(
+            Message("summary.not_team_file"), [Problem(Message("caseload.not_team_file"), file=file, line=1)]
+        )
     allowed = ", ".join(FILE_KEYS)
-    problems = [Problem(Message("key.unknown", {"key": str(k), "allowed": allowed}), f"$.{k}", file, located.line((k,))) for k in data if k not in FILE_KEYS]
+    problems = [
+        Problem(Message("key.unknown", {"key": str(k), "allowed": allowed}), f"$.{k}", file, located.line((k,)))
+        for k in data
+        if k not in FILE_KEYS
+    ]
     for key in ("norm", "workers"):
         if key not in data:
             problems.append(Problem(Message("key.missing", {"key": key}), f"$.{key}", file, 1))
@@ -408,7 +509,12 @@ def read_team(path: Path | str) -> TeamFile:
     if problems:
         raise InputFileError(Message("summary.team_file_invalid"), problems)
     workers = data["workers"] if isinstance(data["workers"], list) else []
-    lines = {f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0 for i, w in enumerate(workers) if isinstance(w, dict) for k in w}
+    lines = {
+        f"$.workers[{i}].{k}": located.line(("workers", i, k)) or 0
+        for i, w in enumerate(workers)
+        if isinstance(w, dict)
+        for k in w
+    }
     for i, w in enumerate(workers):  # each contact and its fields, so a bad contact is named at its line
         contacts = w.get("contacts") if isinstance(w, dict) else None
         for j, contact in enumerate(contacts if isinstance(contacts, list) else []):
@@ -422,7 +528,12 @@ def read_team(path: Path | str) -> TeamFile:
 
 def locate_team_errors(err: FactsError, team: TeamFile) -> FactsError:
     """The same error with file and line of each problem."""
-    relocated = err.with_problems([attrs.evolve(p, file=team.file, line=team.lines.get(p.path) or team.lines.get(p.path.rsplit(".", 1)[0])) for p in err.problems])
+    relocated = err.with_problems(
+        [
+            attrs.evolve(p, file=team.file, line=team.lines.get(p.path) or team.lines.get(p.path.rsplit(".", 1)[0]))
+            for p in err.problems
+        ]
+    )
     assert isinstance(relocated, FactsError)
     return relocated
 
@@ -441,8 +552,16 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
         return t[key][lang]
 
     values = {u.name: _whole(u.value) for u in result.params}
-    lines = [*([code] if code else []), f"{label('caseload.title')}: {spec.label[lang]}", f"{label('caseload.norm')}: {format_text(spec.text[lang], lang, values)}", f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}", ""]
-    lines[-1:-1] = [f"  {note}" for note in regional_notes(pack, doc.norms, [u.name for u in result.params], result.as_of, lang)]  # a region's own value, with its source
+    lines = [
+        *([code] if code else []),
+        f"{label('caseload.title')}: {spec.label[lang]}",
+        f"{label('caseload.norm')}: {format_text(spec.text[lang], lang, values)}",
+        f"  {label('label.source')}: {cite(spec.source.ref, t, lang)}",
+        "",
+    ]
+    lines[-1:-1] = [
+        f"  {note}" for note in regional_notes(pack, doc.norms, [u.name for u in result.params], result.as_of, lang)
+    ]  # a region's own value, with its source
     checks = (*result.workers, result.team) if result.scope == "worker" else (result.team,)
     limit = values.get(spec.max_hours_per_client_week or "", "")
     for c in checks:
@@ -450,15 +569,31 @@ def render_caseload_text(result: CaseloadResult, pack: RulePack, lang: str = "en
         people = len(result.workers) if c.subject == "team" else 1
         lines.append(f"[{label('caseload.status.' + c.status.value)}] {subject}: " + _load_text(c, t, lang, people))
         if c.status is Status.NOT_MET and c.per == "person":
-            lines.append("      " + format_text(label("caseload.over_person"), lang, {"over": round(c.over_by), "cap": values[spec.max_clients], "extra": c.extra_workers or 0}))
+            lines.append(
+                "      "
+                + format_text(
+                    label("caseload.over_person"),
+                    lang,
+                    {"over": round(c.over_by), "cap": values[spec.max_clients], "extra": c.extra_workers or 0},
+                )
+            )
         elif c.status is Status.NOT_MET:
-            lines.append("      " + format_text(label("caseload.over"), lang, {"over": _whole(round(c.over_by, 2)), "extra": _whole(c.extra_fte_rounded)}))
+            lines.append(
+                "      "
+                + format_text(
+                    label("caseload.over"),
+                    lang,
+                    {"over": _whole(round(c.over_by, 2)), "extra": _whole(c.extra_fte_rounded)},
+                )
+            )
         if c.below_minimum:
             lines.append("      " + label("caseload.below_minimum"))
         if spec.max_hours_per_client_week is not None:
             lines += ["      " + line for line in _hours_lines(c, t, lang, limit)]
     lines += ["", f"{label('caseload.overall')}: {label('caseload.status.' + result.status.value)}"]
-    lines.append(f"{label('label.as_of')}: {result.as_of.isoformat()}   {label('label.pack')}: {result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})")
+    lines.append(
+        f"{label('label.as_of')}: {result.as_of.isoformat()}   {label('label.pack')}: {result.pack.id} {result.pack.version} ({result.pack.content_hash[:19]})"
+    )
     return "\n".join(lines)
 
 
@@ -466,14 +601,30 @@ def _hours_lines(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str
     """What the hours of each client in each week show: each client-week over the limit, all within, or why it is not known."""
     if c.client_weeks_over:
         return [
-            format_text(texts["caseload.client_week_over"][lang], lang, {"client": w.client, "week": w.week.isoformat(), "hours": _whole(w.hours), "over": _whole(round(w.over_by, 2)), "limit": limit})
+            format_text(
+                texts["caseload.client_week_over"][lang],
+                lang,
+                {
+                    "client": w.client,
+                    "week": w.week.isoformat(),
+                    "hours": _whole(w.hours),
+                    "over": _whole(round(w.over_by, 2)),
+                    "limit": limit,
+                },
+            )
             for w in c.client_weeks_over
         ]
     average = _whole(round(c.hours_per_client_week, 2)) if c.hours_per_client_week is not None else None
     if c.hours_status is Status.NOT_MET:
         return [format_text(texts["caseload.hours_average_over"][lang], lang, {"hours": average, "limit": limit})]
     if c.hours_status is Status.MET:
-        return [format_text(texts["caseload.hours_within"][lang], lang, {"limit": limit, "most": _whole(c.hours_max if c.hours_max is not None else 0)})]
+        return [
+            format_text(
+                texts["caseload.hours_within"][lang],
+                lang,
+                {"limit": limit, "most": _whole(c.hours_max if c.hours_max is not None else 0)},
+            )
+        ]
     if average is not None:
         return [format_text(texts["caseload.hours_average_only"][lang], lang, {"hours": average, "limit": limit})]
     return [texts["caseload.hours_unknown"][lang]]
@@ -492,7 +643,9 @@ def _load_text(c: LoadCheck, texts: Mapping[str, Mapping[str, str]], lang: str, 
     if c.fte is None:
         return format_text(texts["caseload.fte_unknown"][lang], lang, {"clients": _whole(c.clients)})
     per_fte = round(c.clients_per_fte, 1) if c.clients_per_fte is not None else unknown_value(texts, lang)
-    return format_text(texts["caseload.load"][lang], lang, {"clients": _whole(c.clients), "fte": _whole(c.fte), "per_fte": per_fte})
+    return format_text(
+        texts["caseload.load"][lang], lang, {"clients": _whole(c.clients), "fte": _whole(c.fte), "per_fte": per_fte}
+    )
 
 
 def _whole(value: Any) -> Any:

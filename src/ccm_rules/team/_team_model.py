@@ -169,11 +169,16 @@ def team_model_doc(pack: RulePack) -> TeamModelDoc:
     return doc
 
 
-
-
 def _axis_rulesets(doc: TeamModelDoc) -> tuple[str, ...]:
     """The rulesets of the axes, in the order the answer evaluates and shows them."""
-    return (doc.lead_ruleset, doc.mode_ruleset, doc.icm_ruleset, doc.act_ruleset, doc.organisation_ruleset, doc.conference_ruleset)
+    return (
+        doc.lead_ruleset,
+        doc.mode_ruleset,
+        doc.icm_ruleset,
+        doc.act_ruleset,
+        doc.organisation_ruleset,
+        doc.conference_ruleset,
+    )
 
 
 def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
@@ -185,25 +190,48 @@ def _check_doc(doc: TeamModelDoc, pack: RulePack) -> list[Problem]:
     norms = pack.parameter_sets.get(doc.norms)
     if norms is None:
         bad("$.norms", Message("pack.no_parameter_set", {"name": doc.norms}))
-    fields = ("lead_ruleset", "mode_ruleset", "icm_ruleset", "act_ruleset", "organisation_ruleset", "conference_ruleset")
+    fields = (
+        "lead_ruleset",
+        "mode_ruleset",
+        "icm_ruleset",
+        "act_ruleset",
+        "organisation_ruleset",
+        "conference_ruleset",
+    )
     for field, ruleset in zip(fields, _axis_rulesets(doc), strict=True):
         if ruleset not in pack.rulesets:
             bad(f"$.{field}", Message("pack.no_ruleset", {"name": ruleset}))
         for outcome in Outcome:
             if f"team.verdict.{ruleset}.{outcome.value}" not in pack.texts:
-                bad("$", Message("team.no_verdict_text", {"key": f"team.verdict.{ruleset}.{outcome.value}", "ruleset": ruleset, "outcome": outcome.value}))
+                bad(
+                    "$",
+                    Message(
+                        "team.no_verdict_text",
+                        {
+                            "key": f"team.verdict.{ruleset}.{outcome.value}",
+                            "ruleset": ruleset,
+                            "outcome": outcome.value,
+                        },
+                    ),
+                )
     for ruleset in (doc.act_ruleset, doc.icm_ruleset):
         if ruleset in pack.rulesets and doc.intensity_fact not in pack.ruleset(ruleset).spec.facts:
             bad("$.intensity_fact", Message("team.no_intensity_fact", {"ruleset": ruleset, "fact": doc.intensity_fact}))
     ids = [m.id for m in doc.models]
     if sorted(ids) != sorted(HEADLINES):
-        bad("$.models", Message("team.models_not_headlines", {"headlines": ", ".join(HEADLINES), "found": ", ".join(ids)}))
+        bad(
+            "$.models",
+            Message("team.models_not_headlines", {"headlines": ", ".join(HEADLINES), "found": ", ".join(ids)}),
+        )
     norm_ids = {n.id for n in doc.caseload_norms}
     dacts = pack.documents("dacts")
     items = {item.id for item in dacts[0].items} if len(dacts) == 1 else None
     for index, model in enumerate(doc.models):
         program_norm = model.program.caseload_norm if model.program else None
-        for where, norm_id in ((f"$.models[{index}].caseload_norm", model.caseload_norm), (f"$.models[{index}].program.caseload_norm", program_norm)):
+        for where, norm_id in (
+            (f"$.models[{index}].caseload_norm", model.caseload_norm),
+            (f"$.models[{index}].program.caseload_norm", program_norm),
+        ):
             if norm_id is not None and norm_id not in norm_ids:
                 bad(where, Message("team.no_caseload_norm", {"norm": norm_id}))
         for item in model.program.dacts_items if model.program else ():
@@ -261,8 +289,13 @@ def _possible(axes: TeamAxes, act: Outcome, icm: Outcome) -> set[str]:
     modes = ["passive", "active"] if axes.mode in (None, "unknown") else [axes.mode]
     intensities: list[str | None] = [axes.intensity]
     if axes.intensity == "unknown":
-        intensities = [*(i for i, outcome in (("act", act), ("icm", icm)) if outcome is not Outcome.NOT_ELIGIBLE), "neither"]
-    return {headline(TeamAxes(lead, None, mode, intensity)) for lead in leads for mode in modes for intensity in intensities}
+        intensities = [
+            *(i for i, outcome in (("act", act), ("icm", icm)) if outcome is not Outcome.NOT_ELIGIBLE),
+            "neither",
+        ]
+    return {
+        headline(TeamAxes(lead, None, mode, intensity)) for lead in leads for mode in modes for intensity in intensities
+    }
 
 
 def recommend_team_model(
@@ -299,10 +332,16 @@ def recommend_team_model(
         lead=lead,
         organisation=_ORGANISATION[outcome[doc.organisation_ruleset]] if team else None,
         mode=_MODE[outcome[doc.mode_ruleset]] if team else None,
-        intensity=intensity_of(outcome[doc.act_ruleset], outcome[doc.icm_ruleset], smi if isinstance(smi, bool) else None),
+        intensity=intensity_of(
+            outcome[doc.act_ruleset], outcome[doc.icm_ruleset], smi if isinstance(smi, bool) else None
+        ),
     )
     model_id = headline(axes)
-    possible = tuple(m.id for m in doc.models if m.id in _possible(axes, outcome[doc.act_ruleset], outcome[doc.icm_ruleset]) - {model_id})
+    possible = tuple(
+        m.id
+        for m in doc.models
+        if m.id in _possible(axes, outcome[doc.act_ruleset], outcome[doc.icm_ruleset]) - {model_id}
+    )
     model = doc.model(model_id)
 
     open_rulesets: list[str] = []
@@ -324,7 +363,9 @@ def recommend_team_model(
         conference=conference,
         cadence=_cadence(axes.mode == "active", doc, pack, on, start),
         caseload_norm=_norm(model, doc, pack, on),
-        program=ProgramNeeds(model.id, model.program.caseload_norm, tuple(model.program.dacts_items)) if model.program else None,
+        program=ProgramNeeds(model.id, model.program.caseload_norm, tuple(model.program.dacts_items))
+        if model.program
+        else None,
         decisions=tuple(decisions[r.id] for r in rulesets),
         questions=_merge_questions(decisions[r] for r in dict.fromkeys(open_rulesets)),
         facts=given,
@@ -340,13 +381,19 @@ def _legacy_statuses(doc: TeamModelDoc, model_id: str, possible: tuple[str, ...]
     """The deprecated per-headline view: the answer met, the headlines still possible unknown, the rest not met."""
     deciding = {"undetermined": (doc.lead_ruleset,), "icm": (doc.icm_ruleset,), "act": (doc.act_ruleset,)}
     return tuple(
-        ModelStatus(m.id, index, Status.MET if m.id == model_id else Status.UNKNOWN if m.id in possible else Status.NOT_MET,
-                    deciding.get(m.id, (doc.lead_ruleset, doc.mode_ruleset)))
+        ModelStatus(
+            m.id,
+            index,
+            Status.MET if m.id == model_id else Status.UNKNOWN if m.id in possible else Status.NOT_MET,
+            deciding.get(m.id, (doc.lead_ruleset, doc.mode_ruleset)),
+        )
         for index, m in enumerate(doc.models)
     )
 
 
-def _cadence(applies: bool, doc: TeamModelDoc, pack: RulePack, on: datetime.date, start: datetime.date | None) -> Cadence:
+def _cadence(
+    applies: bool, doc: TeamModelDoc, pack: RulePack, on: datetime.date, start: datetime.date | None
+) -> Cadence:
     norms = pack.parameter_set(doc.norms)
     uses = norms.params_at(on)
     params = tuple(uses[name] for name in PARAMETERS)

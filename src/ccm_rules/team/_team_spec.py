@@ -113,5 +113,3 @@ class TeamModelDoc:
             if model.id == model_id:
                 return model
         raise KeyError(f"no team model {model_id!r}; models: {', '.join(m.id for m in self.models)}")
-
-

@@ -19,7 +19,19 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 APPEND_ONLY = {
     "log_entries": ("seq", "entry_id", "kind", "on_date", "corrects", "payload", "recorded_at"),
-    "decisions": ("seq", "decision_id", "ruleset", "facts", "outcome", "decision", "as_of", "pack_id", "pack_version", "pack_hash", "decided_at"),
+    "decisions": (
+        "seq",
+        "decision_id",
+        "ruleset",
+        "facts",
+        "outcome",
+        "decision",
+        "as_of",
+        "pack_id",
+        "pack_version",
+        "pack_hash",
+        "decided_at",
+    ),
 }
 """Each append-only table and the columns no UPDATE may change: only `code` may change (a person's
 erasure re-pseudonymises the logs through the code register), and no row may be deleted."""
@@ -65,10 +77,14 @@ def upgrade() -> None:
     for table, frozen in APPEND_ONLY.items():
         if dialect == "sqlite":
             changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in frozen)
-            op.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} WHEN {changed} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: a correction is a new entry'); END")
-            op.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: nothing is deleted'); END")
+            op.execute(
+                f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} WHEN {changed} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: a correction is a new entry'); END"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: nothing is deleted'); END"
+            )
         elif dialect == "postgresql":
             old = ", ".join(f"OLD.{c}" for c in frozen)
             new = ", ".join(f"NEW.{c}" for c in frozen)
@@ -83,10 +99,14 @@ def upgrade() -> None:
                     END IF;
                     RETURN NEW;
                 END $$""")
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-            op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()")
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+            )
 
 
 def downgrade() -> None:

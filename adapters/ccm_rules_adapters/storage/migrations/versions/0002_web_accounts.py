@@ -71,20 +71,28 @@ def upgrade() -> None:
     )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":  # the change log is append-only, as the records logs are (0001)
-        op.execute("CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes "
-                   "BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END")
-        op.execute("CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes "
-                   "BEGIN SELECT RAISE(ABORT, 'changes is append-only: nothing is deleted'); END")
+        op.execute(
+            "CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes "
+            "BEGIN SELECT RAISE(ABORT, 'changes is append-only'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes "
+            "BEGIN SELECT RAISE(ABORT, 'changes is append-only: nothing is deleted'); END"
+        )
     elif dialect == "postgresql":
         op.execute("""
             CREATE FUNCTION changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION 'changes is append-only: nothing is changed or deleted';
             END $$""")
-        op.execute("CREATE TRIGGER changes_append_only BEFORE UPDATE OR DELETE ON changes "
-                   "FOR EACH ROW EXECUTE FUNCTION changes_append_only()")
-        op.execute("CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON changes "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION changes_append_only()")
+        op.execute(
+            "CREATE TRIGGER changes_append_only BEFORE UPDATE OR DELETE ON changes "
+            "FOR EACH ROW EXECUTE FUNCTION changes_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON changes "
+            "FOR EACH STATEMENT EXECUTE FUNCTION changes_append_only()"
+        )
 
 
 def downgrade() -> None:
