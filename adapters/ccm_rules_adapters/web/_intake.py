@@ -23,9 +23,7 @@ part of a page changes while the page stays (the goal field, `_goals.py`).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from importlib import resources
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -42,7 +40,7 @@ from ccm_rules.eligibility import (
     interview_question,
     record_answers,
 )
-from ccm_rules.engine import LANGUAGES, FactsError, explain, parse_yaml
+from ccm_rules.engine import FactsError, explain
 from ccm_rules.records import code_problem, identity_in_text
 from ccm_rules.team import explain_team_model, recommend_team_model
 from ccm_rules_adapters.storage import Case, StoreError
@@ -50,6 +48,7 @@ from ccm_rules_adapters.storage import Case, StoreError
 from ._access import CASE_ROLES, case_for, current_user, requires
 from ._render import page, redirect
 from ._security import web_context
+from ._texts import UiTexts, catalogue
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A submitted form (every page's forms are plain HTML forms)."""
@@ -65,34 +64,16 @@ LAYOUT = "web/base.html"
 # ---------------------------------------------------------------- texts
 
 
-@functools.cache
 def intake_texts() -> Mapping[str, Mapping[str, str]]:
-    """The intake pages' texts (`intake_texts.yaml`), every key in every language (checked on first use)."""
-    text = resources.files(__package__).joinpath(TEXTS_FILE).read_text(encoding="utf-8")
-    located = parse_yaml(text, TEXTS_FILE)
-    out: dict[str, dict[str, str]] = {}
-    for key, texts in located.data.items():
-        missing = [lang for lang in LANGUAGES if not isinstance(texts, dict) or not str(texts.get(lang) or "").strip()]
-        if missing:
-            raise ValueError(f"{TEXTS_FILE}:{located.line((key,))}: {key}: missing {', '.join(missing)}")
-        out[str(key)] = {lang: str(texts[lang]) for lang in LANGUAGES}
-    return out
+    """The texts of `TEXTS_FILE`, every key in every language (the web app's one texts reader)."""
+    return catalogue(TEXTS_FILE)
 
 
-class _Texts:
+class _Texts(UiTexts):
     """One language's intake texts for a template: `t.save`, `t.fill("answers", n=3)`."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def __getattr__(self, key: str) -> str:
-        try:
-            return intake_texts()[key][self.lang]
-        except KeyError:
-            raise AttributeError(f"no intake text {key!r} in {TEXTS_FILE}") from None
-
-    def fill(self, key: str, **values: Any) -> str:
-        return intake_texts()[key][self.lang].format(**values)
+        super().__init__(lang, TEXTS_FILE)
 
 
 # ---------------------------------------------------------------- a case's stored answers

@@ -27,10 +27,8 @@ page's language; this module only arranges them and hands the core's explanation
 from __future__ import annotations
 
 import datetime
-import functools
 import importlib.util
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from typing import Annotated, Any
 
 import attrs
@@ -41,7 +39,7 @@ from litestar.params import Body, PathParameter, QueryParameter
 from litestar.response import Redirect
 
 from ccm_rules import RulePack
-from ccm_rules.engine import LANGUAGES, FactsError, InputFileError, parse_yaml
+from ccm_rules.engine import FactsError, InputFileError
 from ccm_rules.fidelity import dacts_scale, explain_dacts, score_dacts
 from ccm_rules.readiness import (
     LESSONS_RULESET,
@@ -65,6 +63,7 @@ from ccm_rules_adapters.storage.assessments import AssessmentNotFound, Assessmen
 from ._access import current_user, requires
 from ._render import page, redirect
 from ._security import web_context
+from ._texts import UiTexts, catalogue
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """A submitted form (every page's forms are plain HTML forms)."""
@@ -84,35 +83,16 @@ SECTIONS = ("starting_situation", "pioneer", "risks", "lessons", "system")
 # ---------------------------------------------------------------- texts
 
 
-@functools.cache
 def planner_texts() -> Mapping[str, Mapping[str, str]]:
-    """The workspace's texts (`planner_texts.yaml`), every key in every language (checked on first use)."""
-    text = resources.files(__package__).joinpath(TEXTS_FILE).read_text(encoding="utf-8")
-    located = parse_yaml(text, TEXTS_FILE)
-    out: dict[str, dict[str, str]] = {}
-    for key, texts in located.data.items():
-        missing = [lang for lang in LANGUAGES if not isinstance(texts, dict) or not str(texts.get(lang) or "").strip()]
-        if missing:
-            raise ValueError(f"{TEXTS_FILE}:{located.line((key,))}: {key}: missing {', '.join(missing)}")
-        out[str(key)] = {lang: str(texts[lang]) for lang in LANGUAGES}
-    return out
+    """The texts of `TEXTS_FILE`, every key in every language (the web app's one texts reader)."""
+    return catalogue(TEXTS_FILE)
 
 
-class PlannerTexts:
+class PlannerTexts(UiTexts):
     """The workspace's texts in one language, for a template: `t.readiness_title`, `t.fill("saved_by", …)`."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def __getattr__(self, key: str) -> str:
-        try:
-            return planner_texts()[key][self.lang]
-        except KeyError:
-            raise AttributeError(f"no planner text {key!r} in {TEXTS_FILE}") from None
-
-    def fill(self, key: str, **values: Any) -> str:
-        """The text of `key` with its `{name}` places filled in (autoescape still escapes the result)."""
-        return planner_texts()[key][self.lang].format(**values)
+        super().__init__(lang, TEXTS_FILE)
 
 
 # ---------------------------------------------------------------- the questionnaire

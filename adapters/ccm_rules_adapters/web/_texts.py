@@ -1,4 +1,5 @@
-"""The web app's own texts (`texts.yaml`), in en, cs, hu and de, read strictly once per process.
+"""The web app's own texts (`texts.yaml`, and a file per group of pages such as
+`intake_texts.yaml`), in en, cs, hu and de, read strictly once per process.
 
 The file is read with the engine's strict YAML reader (duplicate keys refused, file and line
 named), and every key must have every language of `ccm_rules.engine.LANGUAGES`: a missing
@@ -22,16 +23,16 @@ class TextsError(ValueError):
 
 
 @functools.cache
-def catalogue() -> Mapping[str, Mapping[str, str]]:
-    """Every key of `texts.yaml` with its text in each language."""
-    text = resources.files(__package__).joinpath(TEXTS_FILE).read_text(encoding="utf-8")
-    located = parse_yaml(text, TEXTS_FILE)
+def catalogue(file: str = TEXTS_FILE) -> Mapping[str, Mapping[str, str]]:
+    """Every key of a texts file of this package (`texts.yaml` by default) with its text in each language."""
+    text = resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
+    located = parse_yaml(text, file)
     data = located.data
     if not isinstance(data, dict):
-        raise TextsError(f"{TEXTS_FILE}: expected a mapping of keys to texts")
+        raise TextsError(f"{file}: expected a mapping of keys to texts")
     out: dict[str, dict[str, str]] = {}
     for key, texts in data.items():
-        where = f"{TEXTS_FILE}:{located.line((key,))}"
+        where = f"{file}:{located.line((key,))}"
         if not isinstance(texts, dict):
             raise TextsError(f"{where}: {key}: expected a mapping of languages to texts")
         missing = [lang for lang in LANGUAGES if not isinstance(texts.get(lang), str) or not texts[lang].strip()]
@@ -54,9 +55,10 @@ class UiTexts(Mapping[str, str]):
     An unknown key raises `KeyError` (a misspelt key fails the tests instead of showing nothing).
     """
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, file: str = TEXTS_FILE) -> None:
         self.lang = lang
-        self._texts = catalogue()
+        self._file = file
+        self._texts = catalogue(file)
 
     def __getitem__(self, key: str) -> str:
         return self._texts[key][self.lang]
@@ -65,7 +67,7 @@ class UiTexts(Mapping[str, str]):
         try:
             return self._texts[key][self.lang]
         except KeyError:
-            raise AttributeError(f"no web text {key!r} in {TEXTS_FILE}") from None
+            raise AttributeError(f"no web text {key!r} in {self._file}") from None
 
     def __iter__(self) -> Any:
         return iter(self._texts)
