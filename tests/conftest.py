@@ -50,6 +50,7 @@ EXTRA_MODULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "test_http_offline_docs.py": (_HTTP,),
     "test_http_problems.py": (_HTTP,),
     "test_server_limits.py": (_HTTP,),
+    "test_web_texts.py": (_HTTP, ("web", ("argon2",))),
     "test_http_documents.py": (_HTTP, ("test", ("jsonschema_rs",))),
     "test_cds_hooks.py": (_HTTP, ("test", ("jsonschema_rs",))),
     "test_schemathesis.py": (_HTTP, ("test", ("schemathesis",))),
